@@ -1,0 +1,69 @@
+/* leaktop's own memory with 1000 tracked processes whose history tiers are
+   full: the tiers are filled directly (24 h of 1 s samples each), then one
+   tick of batch output is rendered so the JSON path is counted too. */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/Machine.h"
+#include "output/Batch.h"
+#include "util/XUtils.h"
+
+static long Bench_statusKiB(const char* key) {
+   char text[8192];
+   if (XUtils_readFileAt(AT_FDCWD, "/proc/self/status", text, sizeof(text)) <= 0)
+      return -1;
+   const char* p = strstr(text, key);
+   return p ? strtol(p + strlen(key) + 1, NULL, 10) : -1;
+}
+
+int main(int argc, char** argv) {
+   int processes = argc > 1 ? atoi(argv[1]) : 1000;
+   Options opts;
+   char* args[] = {"leaktop", "--batch", "-p", "1", NULL};
+   CommandLine_parse(4, args, &opts);
+
+   Machine machine;
+   memset(&machine, 0, sizeof(machine));
+   machine.opts = &opts;
+   machine.now = 90000;
+   machine.wallNow = XUtils_wallNow();
+
+   Process* root = Process_new(100000, 1, opts.delay, 0);
+   ProcessTree* tree = ProcessTree_new(root);
+   for (int i = 1; i < processes; i++) {
+      Process* p = Process_new(100000 + i, 1000 + (unsigned)i, opts.delay, 0);
+      p->ppid = 100000;
+      ProcessTree_add(tree, p, true);
+   }
+   ProcessTree_reorder(tree);
+   long before = Bench_statusKiB("VmRSS:");
+   const int seconds = 25 * 3600;
+   for (int i = 0; i < tree->count; i++) {
+      Process* p = tree->procs[i];
+      snprintf(p->name, sizeof(p->name), "worker");
+      p->memKnown = true;
+      p->rssKiB = 50000;
+      for (int t = 0; t < seconds; t++)
+         History_add(&p->rssHistory, (double)t, (uint32_t)(50000 + t / 60));
+   }
+   machine.trees = &tree;
+   machine.treeCount = 1;
+   FILE* devnull = fopen("/dev/null", "w");
+   Batch_writeTick(&machine, devnull);
+   fclose(devnull);
+
+   long after = Bench_statusKiB("VmRSS:");
+   long peak = Bench_statusKiB("VmHWM:");
+   printf("own memory: %d processes, every history tier full (%d s of samples each)\n", processes,
+          seconds);
+   printf("  per-process record: %zu bytes (history %zu)\n", sizeof(Process), sizeof(History));
+   printf("  RSS before filling: %ld KiB, after: %ld KiB (%.1f MiB), peak %ld KiB (%.1f MiB)\n",
+          before, after, after / 1024.0, peak, peak / 1024.0);
+   ProcessTree_delete(tree);
+   CommandLine_done(&opts);
+   return 0;
+}

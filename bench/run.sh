@@ -1,0 +1,66 @@
+#!/bin/bash
+# Benchmarks (not part of make check): figures, not pass/fail.
+#   1. CPU seconds per 100 ticks on a 9-process Python tree, leaktop vs top.
+#   2. One-shot PSS/USS table of the same tree, leaktop --batch -n 1 vs smem.
+#   3. leaktop's own RSS with 1000 processes and full history tiers.
+# Usage: bench/run.sh [BUILDDIR]   (default: the source tree)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top_src=$(dirname "$here")
+build=${1:-$top_src}
+leaktop=$build/src/leaktop
+[ -x "$leaktop" ] || { echo "build leaktop first (make)" >&2; exit 1; }
+command -v smem >/dev/null || { echo "needs smem (apt-get install smem)" >&2; exit 1; }
+
+python3 "$top_src/data/demo_service.py" --port 0 --workers 8 >/tmp/leaktop-bench-port.$$ &
+master=$!
+trap 'kill $master 2>/dev/null; wait $master 2>/dev/null; rm -f /tmp/leaktop-bench-port.$$' EXIT
+for _ in $(seq 50); do
+   [ "$(pgrep -c -P "$master")" -ge 8 ] && break
+   sleep 0.1
+done
+pids=$(echo "$master" $(pgrep -P "$master") | tr ' ' ',')
+echo "tree: master $master with $(pgrep -c -P "$master") workers"
+
+# CPU seconds (user+sys) of a command, from its rusage.
+cpu_of() {
+   python3 - "$@" <<'PY'
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{r.ru_utime + r.ru_stime:.3f}")
+PY
+}
+
+ticks=100
+delay=0.2
+echo
+echo "1. CPU per $ticks ticks (interval ${delay}s, same 9 PIDs)"
+lt=$(cpu_of "$leaktop" --batch -n $ticks -d $delay -p "$master")
+tp=$(cpu_of top -b -n $ticks -d $delay -p "$pids")
+echo "   leaktop --batch: ${lt} s   top -b: ${tp} s   leaktop/top = $(python3 -c "print(f'{$lt/$tp:.2f}' if $tp > 0 else 'n/a')")"
+
+echo
+echo "2. one-shot PSS/USS table (best of 10 runs, wall time)"
+wall_of() {
+   python3 - "$@" <<'PY'
+import subprocess, sys, time
+best = 1e9
+for _ in range(10):
+    t = time.perf_counter()
+    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+    best = min(best, time.perf_counter() - t)
+print(f"{best * 1000:.1f}")
+PY
+}
+lw=$(wall_of "$leaktop" --batch -n 1 -p "$master")
+sw=$(wall_of smem -P demo_service)
+echo "   leaktop --batch -n 1: ${lw} ms   smem -P demo_service: ${sw} ms   smem/leaktop = $(python3 -c "print(f'{$sw/$lw:.1f}x')")"
+
+echo
+echo "3. own memory"
+if [ -x "$build/bench/own_memory" ]; then
+   "$build/bench/own_memory" 1000
+else
+   echo "   build it with: make bench/own_memory"
+fi

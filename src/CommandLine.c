@@ -1,0 +1,224 @@
+#include "config.h"
+
+#include "CommandLine.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/XUtils.h"
+
+static void CommandLine_usage(FILE* out) {
+   fputs("Usage: leaktop [OPTION]... [PATTERN]...\n"
+         "   or: leaktop -p PID[,PID...] [OPTION]...\n"
+         "   or: leaktop --demo [OPTION]...\n"
+         "Watch the memory of Python service process trees (a gunicorn, uwsgi or celery\n"
+         "master and its workers) and see live which worker grows.\n"
+         "\n"
+         "With no target, every Python service tree on the host is shown: a Python\n"
+         "process with children, with its subtree, or a lone Python process over 64 MiB.\n"
+         "A PATTERN (extended regular expression) selects the trees whose root's\n"
+         "command line matches.\n"
+         "\n"
+         "  -p, --pid=PID[,PID...]    watch the subtree of each PID\n"
+         "      --demo                start the bundled demo service (a pre-fork server\n"
+         "                            with one leaking worker, plus load) and watch it;\n"
+         "                            it stops when leaktop quits\n"
+         "  -d, --delay=SECONDS       seconds between samples (default 1)\n"
+         "      --smaps-interval=SECONDS\n"
+         "                            seconds between PSS/USS/swap reads (default 10);\n"
+         "                            these walk the target's page tables\n"
+         "  -w, --window=DURATION     growth window: 60, 5m, 15m, 1h (default 5m)\n"
+         "  -n, --iterations=COUNT    exit after COUNT samples\n"
+         "  -b, --batch               print one JSON object per sample (JSON Lines)\n"
+         "                            instead of the interactive screen\n"
+         "  -s, --sort=COLUMN         initial sort column (pid, rss, pss, uss, swap,\n"
+         "                            growth, cpu, age)\n"
+         "  -t, --flat                start in the flat view instead of the tree view\n"
+         "      --no-color            no colours (also when NO_COLOR is set)\n"
+         "      --no-mouse            do not capture the mouse\n"
+         "  -h, --help                display this help and exit\n"
+         "  -V, --version             output version information and exit\n"
+         "\n"
+         "Exit status: 0 on success, 1 when a target does not exist or cannot be\n"
+         "watched, 2 on a usage error.\n"
+         "\n"
+         "Full documentation: man leaktop\n",
+         out);
+}
+
+static void CommandLine_version(void) {
+   printf("leaktop %s\n"
+          "License: GPL-2.0-or-later. This is free software: you are free to change and\n"
+          "redistribute it. There is NO WARRANTY, to the extent permitted by law.\n",
+          PACKAGE_VERSION);
+}
+
+bool CommandLine_parseDuration(const char* text, double* seconds) {
+   char* end;
+   errno = 0;
+   double v = strtod(text, &end);
+   if (end == text || errno != 0 || !(v > 0) || v > 1e7)
+      return false;
+   if (*end == 's' || *end == '\0')
+      ;
+   else if (*end == 'm')
+      v *= 60;
+   else if (*end == 'h')
+      v *= 3600;
+   else
+      return false;
+   if (*end && end[1] != '\0')
+      return false;
+   *seconds = v;
+   return true;
+}
+
+static bool CommandLine_parsePids(const char* text, Options* opts) {
+   char* copy = xStrdup(text);
+   char* save = NULL;
+   bool ok = true;
+   for (char* tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+      char* end;
+      errno = 0;
+      long v = strtol(tok, &end, 10);
+      if (*end || errno || v <= 0 || v > INT_MAX) {
+         fprintf(stderr, "leaktop: invalid PID '%s'\n", tok);
+         ok = false;
+         break;
+      }
+      opts->pids = xReallocArray(opts->pids, (size_t)opts->pidCount + 1, sizeof(pid_t));
+      opts->pids[opts->pidCount++] = (pid_t)v;
+   }
+   free(copy);
+   if (ok && opts->pidCount == 0) {
+      fputs("leaktop: -p needs at least one PID\n", stderr);
+      ok = false;
+   }
+   return ok;
+}
+
+static int CommandLine_usageError(void) {
+   fputs("Try 'leaktop --help' for more information.\n", stderr);
+   return 2;
+}
+
+enum { OPT_DEMO = 256, OPT_SMAPS_INTERVAL, OPT_NO_COLOR, OPT_NO_MOUSE };
+
+int CommandLine_parse(int argc, char** argv, Options* opts) {
+   static const struct option longOptions[] = {
+         {"pid", required_argument, NULL, 'p'},
+         {"demo", no_argument, NULL, OPT_DEMO},
+         {"delay", required_argument, NULL, 'd'},
+         {"smaps-interval", required_argument, NULL, OPT_SMAPS_INTERVAL},
+         {"window", required_argument, NULL, 'w'},
+         {"iterations", required_argument, NULL, 'n'},
+         {"batch", no_argument, NULL, 'b'},
+         {"sort", required_argument, NULL, 's'},
+         {"flat", no_argument, NULL, 't'},
+         {"no-color", no_argument, NULL, OPT_NO_COLOR},
+         {"no-colour", no_argument, NULL, OPT_NO_COLOR},
+         {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
+         {"help", no_argument, NULL, 'h'},
+         {"version", no_argument, NULL, 'V'},
+         {NULL, 0, NULL, 0},
+   };
+   memset(opts, 0, sizeof(*opts));
+   opts->delay = 1.0;
+   opts->smapsInterval = 10.0;
+   opts->growthWindow = 300.0;
+   const char* noColor = getenv("NO_COLOR");
+   opts->noColor = noColor && noColor[0];
+   bool demo = false;
+
+   optind = 1;
+   int c;
+   while ((c = getopt_long(argc, argv, "p:d:w:n:bs:thV", longOptions, NULL)) != -1) {
+      switch (c) {
+      case 'p':
+         if (!CommandLine_parsePids(optarg, opts))
+            return CommandLine_usageError();
+         break;
+      case OPT_DEMO:
+         demo = true;
+         break;
+      case 'd':
+         if (!CommandLine_parseDuration(optarg, &opts->delay) || opts->delay < 0.1) {
+            fprintf(stderr, "leaktop: invalid delay '%s' (seconds, at least 0.1)\n", optarg);
+            return CommandLine_usageError();
+         }
+         break;
+      case OPT_SMAPS_INTERVAL:
+         if (!CommandLine_parseDuration(optarg, &opts->smapsInterval)) {
+            fprintf(stderr, "leaktop: invalid smaps interval '%s'\n", optarg);
+            return CommandLine_usageError();
+         }
+         break;
+      case 'w':
+         if (!CommandLine_parseDuration(optarg, &opts->growthWindow) || opts->growthWindow < 10) {
+            fprintf(stderr, "leaktop: invalid window '%s' (e.g. 60, 5m, 1h; at least 10 s)\n",
+                    optarg);
+            return CommandLine_usageError();
+         }
+         break;
+      case 'n': {
+         char* end;
+         errno = 0;
+         long v = strtol(optarg, &end, 10);
+         if (*end || errno || v <= 0) {
+            fprintf(stderr, "leaktop: invalid iteration count '%s'\n", optarg);
+            return CommandLine_usageError();
+         }
+         opts->iterations = v;
+         break;
+      }
+      case 'b':
+         opts->batch = true;
+         break;
+      case 's':
+         opts->sortColumn = optarg;
+         break;
+      case 't':
+         opts->flatView = true;
+         break;
+      case OPT_NO_COLOR:
+         opts->noColor = true;
+         break;
+      case OPT_NO_MOUSE:
+         opts->noMouse = true;
+         break;
+      case 'h':
+         CommandLine_usage(stdout);
+         return 0;
+      case 'V':
+         CommandLine_version();
+         return 0;
+      default:
+         return CommandLine_usageError();
+      }
+   }
+   for (int i = optind; i < argc; i++) {
+      opts->patterns = xReallocArray(opts->patterns, (size_t)opts->patternCount + 1, sizeof(char*));
+      opts->patterns[opts->patternCount++] = argv[i];
+   }
+   int kinds = (demo ? 1 : 0) + (opts->pidCount > 0 ? 1 : 0) + (opts->patternCount > 0 ? 1 : 0);
+   if (kinds > 1) {
+      fputs("leaktop: give --demo, -p PID or PATTERN, not several of them\n", stderr);
+      return CommandLine_usageError();
+   }
+   opts->mode = demo                 ? TARGET_DEMO
+                : opts->pidCount > 0 ? TARGET_PIDS
+                : opts->patternCount ? TARGET_PATTERNS
+                                     : TARGET_ALL_PYTHON;
+   return -1;
+}
+
+void CommandLine_done(Options* opts) {
+   free(opts->pids);
+   free(opts->patterns);
+   opts->pids = NULL;
+   opts->patterns = NULL;
+}

@@ -1,0 +1,41 @@
+#ifndef HEADER_CommandLine
+#define HEADER_CommandLine
+/* Command-line options in the GNU style, parsed into one Options value. */
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef enum TargetMode {
+   TARGET_ALL_PYTHON, /* no target: every Python service tree on the host */
+   TARGET_PIDS,       /* -p PID[,PID...]: the subtree of each PID */
+   TARGET_PATTERNS,   /* PATTERN...: trees whose root command line matches */
+   TARGET_DEMO,       /* --demo: the bundled demo service */
+} TargetMode;
+
+typedef struct Options {
+   TargetMode mode;
+   pid_t* pids;
+   int pidCount;
+   char** patterns;
+   int patternCount;
+   double delay;         /* seconds per tick (-d) */
+   double smapsInterval; /* seconds between smaps_rollup reads */
+   double growthWindow;  /* seconds the growth column looks back (-w) */
+   long iterations;      /* ticks before exiting, 0 = until quit (-n) */
+   bool batch;
+   bool flatView;
+   bool noColor;
+   bool noMouse;
+   const char* sortColumn; /* column name, NULL for the default */
+} Options;
+
+/* Parses argv. Returns -1 to go on, or an exit status to leave with (after
+   --help/--version, or a usage error already reported on stderr). */
+int CommandLine_parse(int argc, char** argv, Options* opts);
+
+void CommandLine_done(Options* opts);
+
+/* Parses "30", "30s", "5m", "2h" into seconds; false when malformed. */
+bool CommandLine_parseDuration(const char* text, double* seconds);
+
+#endif

@@ -1,0 +1,595 @@
+#include "config.h"
+
+#include "model/Machine.h"
+
+#include <errno.h>
+#include <math.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sample/HostMemory.h"
+#include "sample/ProcFiles.h"
+#include "sample/ProcSampler.h"
+#include "util/XUtils.h"
+
+/* A lone Python process (no children) is a service worth showing when large. */
+#define MACHINE_LONE_PYTHON_MIN_KIB (64 * 1024)
+/* How often the host is searched for new trees (no-target and pattern modes). */
+#define MACHINE_DISCOVERY_SECONDS 5.0
+/* stat's flags: PF_KTHREAD (include/linux/sched.h). */
+#define MACHINE_PF_KTHREAD 0x00200000u
+
+typedef struct PythonCacheEntry {
+   pid_t pid;
+   unsigned long long startTicks;
+   bool python;
+} PythonCacheEntry;
+
+typedef struct MachinePrivate {
+   double bootTime;
+   regex_t* patterns;
+   int patternCount;
+   PythonCacheEntry* pythonCache;
+   int pythonCacheCount;
+   ProcSample* samples; /* sorted by pid for lookup */
+   int sampleCount;
+   int sampleCapacity;
+} MachinePrivate;
+
+static MachinePrivate* Machine_private(const Machine* this) {
+   return (MachinePrivate*)this->priv;
+}
+
+static int ProcSample_compare(const void* a, const void* b) {
+   pid_t x = ((const ProcSample*)a)->pid;
+   pid_t y = ((const ProcSample*)b)->pid;
+   return (x > y) - (x < y);
+}
+
+static const ProcSample* Machine_findSample(const ProcSample* sorted, int n, pid_t pid) {
+   ProcSample key = {.pid = pid};
+   return bsearch(&key, sorted, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+}
+
+/* ---- trees ---------------------------------------------------------- */
+
+static Machine* Machine_alloc(const Options* opts) {
+   Machine* this = xCalloc(1, sizeof(*this));
+   this->opts = opts;
+   this->sampler = ProcSampler_new();
+   this->priv = xCalloc(1, sizeof(MachinePrivate));
+   Machine_private(this)->bootTime = ProcFiles_bootTime();
+   this->lastSmaps = -1;
+   this->lastDiscovery = -1;
+   this->wantSmaps = true;
+   this->now = XUtils_monotonicNow();
+   this->wallNow = XUtils_wallNow();
+   return this;
+}
+
+static Process* Machine_newProcess(Machine* this, const ProcSample* s) {
+   Process* p = Process_new(s->pid, s->startTicks, this->opts->delay, this->now);
+   p->ppid = s->ppid;
+   p->state = s->state;
+   p->startEpoch =
+         Machine_private(this)->bootTime + (double)s->startTicks / (double)ProcSampler_hertz();
+   char text[4096];
+   char name[sizeof(p->name)];
+   if (ProcFiles_command(s->pid, text, sizeof(text), name, sizeof(name))) {
+      Process_setCmdline(p, text);
+      snprintf(p->name, sizeof(p->name), "%s", name);
+   } else {
+      snprintf(p->name, sizeof(p->name), "?");
+   }
+   return p;
+}
+
+static void Machine_addTree(Machine* this, ProcessTree* tree) {
+   if (this->treeCount == this->treeCapacity) {
+      this->treeCapacity = this->treeCapacity ? this->treeCapacity * 2 : 4;
+      this->trees = xReallocArray(this->trees, (size_t)this->treeCapacity, sizeof(ProcessTree*));
+   }
+   this->trees[this->treeCount++] = tree;
+   Cgroup_locate(ProcessTree_root(tree)->pid, &tree->cgroup);
+}
+
+static bool Machine_tracks(const Machine* this, pid_t pid, unsigned long long startTicks) {
+   for (int t = 0; t < this->treeCount; t++) {
+      Process* p = ProcessTree_find(this->trees[t], pid);
+      if (p && p->startTicks == startTicks)
+         return true;
+   }
+   return false;
+}
+
+/* Builds the tree rooted at root from a host-wide listing (sorted by pid). */
+static void Machine_adoptSubtree(Machine* this, const ProcSample* list, int n,
+                                 const ProcSample* root) {
+   ProcessTree* tree = ProcessTree_new(Machine_newProcess(this, root));
+   bool* inTree = xCalloc((size_t)n + 1, sizeof(bool));
+   inTree[root - list] = true;
+   /* Repeated passes: each one adds the next generation down the tree. */
+   bool grew = true;
+   while (grew) {
+      grew = false;
+      for (int i = 0; i < n; i++) {
+         const ProcSample* s = &list[i];
+         if (inTree[i] || s->state == 'Z')
+            continue;
+         const ProcSample* parent = Machine_findSample(list, n, s->ppid);
+         if (!parent || !inTree[parent - list])
+            continue;
+         inTree[i] = true;
+         ProcessTree_add(tree, Machine_newProcess(this, s), true);
+         grew = true;
+      }
+   }
+   free(inTree);
+   ProcessTree_reorder(tree);
+   snprintf(tree->name, sizeof(tree->name), "%s", ProcessTree_root(tree)->name);
+   Machine_addTree(this, tree);
+}
+
+/* ---- discovery ------------------------------------------------------ */
+
+static bool Machine_isPython(Machine* this, const ProcSample* s, PythonCacheEntry* fresh,
+                             int* freshCount) {
+   MachinePrivate* priv = Machine_private(this);
+   for (int i = 0; i < priv->pythonCacheCount; i++) {
+      PythonCacheEntry* e = &priv->pythonCache[i];
+      if (e->pid == s->pid && e->startTicks == s->startTicks) {
+         fresh[(*freshCount)++] = *e;
+         return e->python;
+      }
+   }
+   PythonCacheEntry e = {s->pid, s->startTicks, ProcFiles_isPython(s->pid)};
+   fresh[(*freshCount)++] = e;
+   return e.python;
+}
+
+static bool Machine_isSelfOrAncestor(const ProcSample* list, int n, pid_t pid) {
+   pid_t walk = getpid();
+   for (int depth = 0; walk > 0 && depth < 64; depth++) {
+      if (walk == pid)
+         return true;
+      const ProcSample* s = Machine_findSample(list, n, walk);
+      if (!s)
+         break;
+      walk = s->ppid;
+   }
+   return false;
+}
+
+static bool Machine_matchesPattern(Machine* this, pid_t pid) {
+   MachinePrivate* priv = Machine_private(this);
+   char text[4096];
+   char name[64];
+   if (!ProcFiles_command(pid, text, sizeof(text), name, sizeof(name)))
+      return false;
+   for (int i = 0; i < priv->patternCount; i++)
+      if (regexec(&priv->patterns[i], text, 0, NULL, 0) == 0)
+         return true;
+   return false;
+}
+
+/* Finds new trees on the whole host: Python roots, or pattern matches. */
+static void Machine_discover(Machine* this) {
+   MachinePrivate* priv = Machine_private(this);
+   ProcSample* listed;
+   int n = ProcSampler_listAll(this->sampler, &listed);
+   qsort(listed, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+   this->lastDiscovery = this->now;
+
+   int* children = xCalloc((size_t)n + 1, sizeof(int));
+   for (int i = 0; i < n; i++) {
+      const ProcSample* parent = Machine_findSample(listed, n, listed[i].ppid);
+      if (parent)
+         children[parent - listed]++;
+   }
+   bool* candidate = xCalloc((size_t)n + 1, sizeof(bool));
+   PythonCacheEntry* fresh = xCalloc((size_t)n + 1, sizeof(PythonCacheEntry));
+   int freshCount = 0;
+   for (int i = 0; i < n; i++) {
+      const ProcSample* s = &listed[i];
+      if (s->state == 'Z' || s->pid == getpid() || (s->flags & MACHINE_PF_KTHREAD))
+         continue;
+      if (this->opts->mode == TARGET_PATTERNS) {
+         candidate[i] =
+               !Machine_isSelfOrAncestor(listed, n, s->pid) && Machine_matchesPattern(this, s->pid);
+      } else if (children[i] > 0 || s->rssKiB >= MACHINE_LONE_PYTHON_MIN_KIB) {
+         candidate[i] = Machine_isPython(this, s, fresh, &freshCount);
+      }
+   }
+   free(priv->pythonCache);
+   priv->pythonCache = fresh;
+   priv->pythonCacheCount = freshCount;
+
+   for (int i = 0; i < n; i++) {
+      const ProcSample* s = &listed[i];
+      if (!candidate[i] || Machine_tracks(this, s->pid, s->startTicks))
+         continue;
+      /* Only the topmost match roots a tree: its descendants belong to it. */
+      bool nested = false;
+      const ProcSample* up = Machine_findSample(listed, n, s->ppid);
+      for (int depth = 0; up && depth < 64 && !nested; depth++) {
+         nested = candidate[up - listed] || Machine_tracks(this, up->pid, up->startTicks);
+         up = Machine_findSample(listed, n, up->ppid);
+      }
+      if (nested)
+         continue;
+      if (this->opts->mode == TARGET_ALL_PYTHON && children[i] == 0 &&
+          s->rssKiB < MACHINE_LONE_PYTHON_MIN_KIB)
+         continue;
+      Machine_adoptSubtree(this, listed, n, s);
+   }
+   free(children);
+   free(candidate);
+}
+
+static bool Machine_explainPid(pid_t pid, const ProcSample* s, char* err, size_t errSize) {
+   if (!s) {
+      if (kill(pid, 0) == 0 || errno == EPERM)
+         snprintf(err, errSize,
+                  "PID %d exists but /proc does not show it: /proc is mounted with hidepid, "
+                  "or the process is in another PID namespace; run leaktop as root in the "
+                  "same namespace (or as a member of /proc's gid= group)",
+                  (int)pid);
+      else
+         snprintf(err, errSize, "no process with PID %d", (int)pid);
+      return false;
+   }
+   if (s->flags & MACHINE_PF_KTHREAD) {
+      snprintf(err, errSize, "PID %d is a kernel thread: it has no user memory to watch", (int)pid);
+      return false;
+   }
+   if (s->state == 'Z') {
+      snprintf(err, errSize, "PID %d is a zombie: it has exited and holds no memory", (int)pid);
+      return false;
+   }
+   return true;
+}
+
+static bool Machine_attachPids(Machine* this, char* err, size_t errSize) {
+   ProcSample* listed;
+   int n = ProcSampler_listAll(this->sampler, &listed);
+   qsort(listed, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+   const Options* opts = this->opts;
+   for (int i = 0; i < opts->pidCount; i++) {
+      if (!Machine_explainPid(opts->pids[i], Machine_findSample(listed, n, opts->pids[i]), err,
+                              errSize))
+         return false;
+   }
+   for (int i = 0; i < opts->pidCount; i++) {
+      const ProcSample* s = Machine_findSample(listed, n, opts->pids[i]);
+      /* A PID inside another target's subtree is shown there, not twice. */
+      bool nested = false;
+      const ProcSample* up = Machine_findSample(listed, n, s->ppid);
+      for (int depth = 0; up && depth < 64 && !nested; depth++) {
+         for (int k = 0; k < opts->pidCount; k++)
+            nested |= up->pid == opts->pids[k];
+         up = Machine_findSample(listed, n, up->ppid);
+      }
+      if (!nested && !Machine_tracks(this, s->pid, s->startTicks))
+         Machine_adoptSubtree(this, listed, n, s);
+   }
+   return true;
+}
+
+Machine* Machine_new(const Options* opts, char* err, size_t errSize) {
+   Machine* this = Machine_alloc(opts);
+   MachinePrivate* priv = Machine_private(this);
+   if (opts->mode == TARGET_PATTERNS) {
+      priv->patterns = xCalloc((size_t)opts->patternCount, sizeof(regex_t));
+      for (int i = 0; i < opts->patternCount; i++) {
+         int rc = regcomp(&priv->patterns[i], opts->patterns[i], REG_EXTENDED | REG_NOSUB);
+         if (rc != 0) {
+            char why[128];
+            regerror(rc, &priv->patterns[i], why, sizeof(why));
+            snprintf(err, errSize, "invalid pattern '%s': %s", opts->patterns[i], why);
+            priv->patternCount = i;
+            Machine_delete(this);
+            return NULL;
+         }
+         priv->patternCount = i + 1;
+      }
+   }
+   bool ok = true;
+   if (opts->mode == TARGET_PIDS) {
+      ok = Machine_attachPids(this, err, errSize);
+   } else if (opts->mode == TARGET_PATTERNS) {
+      Machine_discover(this);
+      if (this->treeCount == 0) {
+         snprintf(err, errSize, "no process matches %s%s", opts->patterns[0],
+                  opts->patternCount > 1 ? " (nor the other patterns)" : "");
+         ok = false;
+      }
+   } else if (opts->mode == TARGET_ALL_PYTHON) {
+      Machine_discover(this);
+   }
+   if (!ok) {
+      Machine_delete(this);
+      return NULL;
+   }
+   return this;
+}
+
+bool Machine_setDemoRoot(Machine* this, pid_t pid, char* err, size_t errSize) {
+   ProcSample* listed;
+   int n = ProcSampler_listAll(this->sampler, &listed);
+   qsort(listed, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+   const ProcSample* s = Machine_findSample(listed, n, pid);
+   if (!Machine_explainPid(pid, s, err, errSize))
+      return false;
+   Machine_adoptSubtree(this, listed, n, s);
+   return true;
+}
+
+void Machine_delete(Machine* this) {
+   if (!this)
+      return;
+   MachinePrivate* priv = Machine_private(this);
+   for (int t = 0; t < this->treeCount; t++)
+      ProcessTree_delete(this->trees[t]);
+   free(this->trees);
+   for (int i = 0; i < priv->patternCount; i++)
+      regfree(&priv->patterns[i]);
+   free(priv->patterns);
+   free(priv->pythonCache);
+   free(priv->samples);
+   free(priv);
+   ProcSampler_delete(this->sampler);
+   HostMemory_done();
+   free(this);
+}
+
+/* ---- one tick --------------------------------------------------------- */
+
+/* PIDs of every tracked process plus the children they have now. */
+static int Machine_collectPids(Machine* this, pid_t** pids, int* capacity) {
+   int n = 0;
+   for (int t = 0; t < this->treeCount; t++) {
+      ProcessTree* tree = this->trees[t];
+      for (int i = 0; i < tree->count; i++) {
+         if (n == *capacity) {
+            *capacity = *capacity ? *capacity * 2 : 64;
+            *pids = xReallocArray(*pids, (size_t)*capacity, sizeof(pid_t));
+         }
+         (*pids)[n++] = tree->procs[i]->pid;
+         n = ProcFiles_children(tree->procs[i]->pid, pids, n, capacity);
+      }
+   }
+   return n;
+}
+
+static void Machine_sampleAll(Machine* this) {
+   MachinePrivate* priv = Machine_private(this);
+   pid_t* pids = NULL;
+   int capacity = 0;
+   int n = Machine_collectPids(this, &pids, &capacity);
+   if (n > priv->sampleCapacity) {
+      priv->sampleCapacity = n + 16;
+      priv->samples =
+            xReallocArray(priv->samples, (size_t)priv->sampleCapacity, sizeof(ProcSample));
+   }
+   priv->sampleCount = ProcSampler_sample(this->sampler, pids, n, priv->samples);
+   qsort(priv->samples, (size_t)priv->sampleCount, sizeof(ProcSample), ProcSample_compare);
+   free(pids);
+}
+
+static void Machine_updateProcess(Machine* this, Process* p, const ProcSample* s, double interval) {
+   p->seen = true;
+   p->ppid = s->ppid;
+   p->state = s->state;
+   p->memKnown = s->memKnown;
+   if (s->memKnown) {
+      p->rssKiB = s->rssKiB;
+      p->anonKiB = s->anonKiB;
+      p->fileKiB = s->fileKiB;
+      p->shmemKiB = s->shmemKiB;
+      if (s->rssKiB > p->peakRssKiB)
+         p->peakRssKiB = s->rssKiB;
+      History_add(&p->rssHistory, this->now,
+                  (uint32_t)(s->rssKiB > UINT32_MAX - 1 ? UINT32_MAX - 1 : s->rssKiB));
+   } else {
+      History_addUnknown(&p->rssHistory, this->now);
+   }
+   if (p->cpuBaseline && interval > 0 && s->cpuTicks >= p->cpuTicks) {
+      p->cpuPercent =
+            100.0 * (double)(s->cpuTicks - p->cpuTicks) / (double)ProcSampler_hertz() / interval;
+      p->cpuKnown = true;
+   }
+   p->cpuTicks = s->cpuTicks;
+   p->cpuBaseline = true;
+}
+
+/* How a process that vanished ended, when it can still be told. */
+static void Machine_describeEnd(const ProcessTree* tree, const Process* p, uint64_t oomBefore,
+                                char* how, size_t size) {
+   bool oom = tree->cgroup.oomKnown && tree->cgroup.oomKills > oomBefore;
+   char status[40];
+   if (p->state == 'Z' && ProcFiles_exitDescription(p->pid, status, sizeof(status)))
+      snprintf(how, size, "%s%s", status, oom ? " (OOM kill in its cgroup)" : "");
+   else
+      snprintf(how, size, "%s", oom ? "OOM kill in its cgroup" : "exited");
+}
+
+static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval) {
+   MachinePrivate* priv = Machine_private(this);
+   uint64_t oomBefore = tree->cgroup.oomKills;
+   Cgroup_refresh(&tree->cgroup);
+
+   for (int i = tree->count - 1; i >= 0; i--) {
+      Process* p = tree->procs[i];
+      if (i == 0 && tree->rootGone)
+         continue;
+      const ProcSample* s = Machine_findSample(priv->samples, priv->sampleCount, p->pid);
+      bool same = s && s->startTicks == p->startTicks;
+      if (same && s->state == 'Z') {
+         /* A zombie still tells its exit status; read it before it is reaped. */
+         char how[TREE_HOW_SIZE];
+         p->state = 'Z';
+         Machine_describeEnd(tree, p, oomBefore, how, sizeof(how));
+         ProcessTree_retire(tree, p, how, this->wallNow);
+      } else if (same) {
+         Machine_updateProcess(this, p, s, interval);
+      } else {
+         char how[TREE_HOW_SIZE];
+         Machine_describeEnd(tree, p, oomBefore, how, sizeof(how));
+         ProcessTree_retire(tree, p, how, this->wallNow);
+      }
+   }
+
+   /* New descendants: samples whose parent is in this tree. */
+   bool added = true;
+   while (added) {
+      added = false;
+      for (int k = 0; k < priv->sampleCount; k++) {
+         const ProcSample* s = &priv->samples[k];
+         if (s->state == 'Z' || ProcessTree_find(tree, s->pid))
+            continue;
+         Process* parent = ProcessTree_find(tree, s->ppid);
+         if (!parent || (parent == ProcessTree_root(tree) && tree->rootGone))
+            continue;
+         Process* p = Machine_newProcess(this, s);
+         ProcessTree_add(tree, p, false);
+         Machine_updateProcess(this, p, s, 0);
+         added = true;
+      }
+   }
+   ProcessTree_reorder(tree);
+}
+
+static void Machine_readSmaps(Machine* this) {
+   bool due = this->lastSmaps < 0 || this->now - this->lastSmaps >= this->opts->smapsInterval;
+   int total = Machine_processCount(this);
+   pid_t* pids = xCalloc((size_t)total + 1, sizeof(pid_t));
+   Process** procs = xCalloc((size_t)total + 1, sizeof(Process*));
+   int n = 0;
+   for (int t = 0; t < this->treeCount; t++) {
+      ProcessTree* tree = this->trees[t];
+      for (int i = 0; i < tree->count; i++) {
+         Process* p = tree->procs[i];
+         /* Between rounds, only processes never read yet (new workers). */
+         if (!p->seen || (!due && p->smapsTime >= 0))
+            continue;
+         pids[n] = p->pid;
+         procs[n++] = p;
+      }
+   }
+   if (n > 0) {
+      SmapsSample* out = xCalloc((size_t)n, sizeof(SmapsSample));
+      ProcSampler_smaps(this->sampler, pids, n, out);
+      for (int i = 0; i < n; i++) {
+         Process* p = procs[i];
+         p->smapsTime = this->now;
+         p->smapsKnown = out[i].known;
+         p->smapsErrno = out[i].err;
+         if (out[i].known) {
+            p->pssKiB = out[i].pssKiB;
+            p->ussKiB = out[i].ussKiB;
+            p->swapKiB = out[i].swapKiB;
+         }
+      }
+      free(out);
+   }
+   if (due)
+      this->lastSmaps = this->now;
+   free(pids);
+   free(procs);
+}
+
+static void Machine_readContextSwitches(Machine* this) {
+   for (int t = 0; t < this->treeCount; t++) {
+      ProcessTree* tree = this->trees[t];
+      for (int i = 0; i < tree->count; i++) {
+         Process* p = tree->procs[i];
+         p->ctxKnown =
+               p->seen && ProcFiles_contextSwitches(p->pid, &p->ctxVoluntary, &p->ctxInvoluntary);
+      }
+   }
+}
+
+static void Machine_composeNotice(Machine* this) {
+   int unknown = 0;
+   int err = 0;
+   pid_t example = 0;
+   for (int t = 0; t < this->treeCount; t++) {
+      ProcessTree* tree = this->trees[t];
+      for (int i = 0; i < tree->count; i++) {
+         Process* p = tree->procs[i];
+         if (p->seen && p->smapsTime >= 0 && !p->smapsKnown && p->smapsErrno != ESRCH) {
+            unknown++;
+            err = p->smapsErrno;
+            example = p->pid;
+         }
+      }
+   }
+   if (unknown > 0)
+      snprintf(this->notice, sizeof(this->notice),
+               "PSS/USS/swap n/a for %d process%s (e.g. PID %d): /proc/PID/smaps_rollup %s",
+               unknown, unknown == 1 ? "" : "es", (int)example, ProcFiles_explainSmapsError(err));
+   else if (this->treeCount == 0 && this->opts->mode == TARGET_ALL_PYTHON)
+      snprintf(this->notice, sizeof(this->notice),
+               "no Python service tree on this host yet (a Python process with children, or "
+               "one over %d MiB); looking again every %.0f s",
+               MACHINE_LONE_PYTHON_MIN_KIB / 1024, MACHINE_DISCOVERY_SECONDS);
+   else
+      this->notice[0] = '\0';
+}
+
+static void Machine_dropEndedTrees(Machine* this) {
+   int kept = 0;
+   for (int t = 0; t < this->treeCount; t++) {
+      ProcessTree* tree = this->trees[t];
+      if (tree->rootGone && tree->count == 1) {
+         ProcessTree_delete(tree);
+         this->endedTrees++;
+      } else {
+         this->trees[kept++] = tree;
+      }
+   }
+   this->treeCount = kept;
+}
+
+void Machine_scan(Machine* this) {
+   double previous = this->now;
+   this->now = XUtils_monotonicNow();
+   this->wallNow = XUtils_wallNow();
+   double interval = this->tick == 0 ? 0 : this->now - previous;
+   this->tick++;
+
+   bool searching = this->opts->mode == TARGET_ALL_PYTHON || this->opts->mode == TARGET_PATTERNS;
+   if (searching && this->now - this->lastDiscovery >= MACHINE_DISCOVERY_SECONDS)
+      Machine_discover(this);
+
+   for (int t = 0; t < this->treeCount; t++)
+      for (int i = 0; i < this->trees[t]->count; i++)
+         this->trees[t]->procs[i]->seen = false;
+   Machine_sampleAll(this);
+   for (int t = 0; t < this->treeCount; t++)
+      Machine_updateTree(this, this->trees[t], interval);
+   Machine_dropEndedTrees(this);
+
+   if (this->wantSmaps)
+      Machine_readSmaps(this);
+   if (this->wantCtx)
+      Machine_readContextSwitches(this);
+   this->hostMemKnown = HostMemory_read(&this->memTotalKiB, &this->memAvailableKiB);
+   Machine_composeNotice(this);
+}
+
+bool Machine_allTargetsGone(const Machine* this) {
+   return this->opts->mode != TARGET_ALL_PYTHON && this->opts->mode != TARGET_PATTERNS &&
+          this->treeCount == 0 && this->endedTrees > 0;
+}
+
+int Machine_processCount(const Machine* this) {
+   int n = 0;
+   for (int t = 0; t < this->treeCount; t++)
+      n += this->trees[t]->count;
+   return n;
+}

@@ -1,0 +1,61 @@
+#ifndef HEADER_Machine
+#define HEADER_Machine
+/* Everything leaktop watches: the tracked trees, host memory, and the
+   sampling schedule. Machine_scan() is one tick: discover, sample, record. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "CommandLine.h"
+#include "model/ProcessTree.h"
+
+struct ProcSampler;
+
+typedef struct Machine {
+   const Options* opts;
+   ProcessTree** trees;
+   int treeCount;
+   int treeCapacity;
+
+   bool hostMemKnown;
+   uint64_t memAvailableKiB;
+   uint64_t memTotalKiB;
+
+   unsigned long tick;
+   double now;     /* monotonic time of the last scan */
+   double wallNow; /* wall time of the last scan */
+   double lastSmaps;
+   double lastDiscovery;
+
+   /* Cost flags, set from what is shown: expensive reads only when needed. */
+   bool wantSmaps;
+   bool wantCtx;
+
+   /* Why some value shows as n/a, for the status line; empty when all is read. */
+   char notice[320];
+
+   unsigned endedTrees; /* trees whose every process has ended */
+
+   struct ProcSampler* sampler;
+   void* priv; /* discovery and sampling scratch, private to Machine.c */
+} Machine;
+
+/* Resolves the targets of opts. Returns NULL and writes a message to err
+   (for the user, no trailing newline) when a target does not exist. */
+Machine* Machine_new(const Options* opts, char* err, size_t errSize);
+void Machine_delete(Machine* this);
+
+/* One tick. */
+void Machine_scan(Machine* this);
+
+/* Demo mode: the tree to watch is rooted at pid. False (with a message in
+   err) when that process cannot be watched. */
+bool Machine_setDemoRoot(Machine* this, pid_t pid, char* err, size_t errSize);
+
+/* True when explicit targets were given and every one of them has ended. */
+bool Machine_allTargetsGone(const Machine* this);
+
+int Machine_processCount(const Machine* this);
+
+#endif

@@ -1,0 +1,70 @@
+#ifndef HEADER_Process
+#define HEADER_Process
+/* One process of a tracked tree: its identity (PID, start time), its latest
+   sample and its memory history. A value that could not be read is marked
+   unknown, never stored as 0. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "model/History.h"
+
+typedef enum ProcessRole {
+   ROLE_MASTER, /* root of a tree with children */
+   ROLE_WORKER, /* direct child of the root */
+   ROLE_CHILD,  /* deeper descendant */
+   ROLE_SINGLE, /* a lone Python process without children */
+} ProcessRole;
+
+typedef struct Process {
+   pid_t pid;
+   pid_t ppid;
+   unsigned long long startTicks; /* /proc/PID/stat starttime: with pid, the identity */
+   double startEpoch;             /* start time, seconds since the epoch */
+   int depth;                     /* 0 for the root */
+   ProcessRole role;
+   unsigned generation; /* 1 for the workers found at attach, +1 per replacement */
+   char state;          /* R, S, D, Z, ... */
+   char name[32];       /* gunicorn, uwsgi, celery, or the program name */
+   char* cmdline;       /* printable, bounded; never NULL */
+
+   /* Every tick, from /proc/PID/stat and status (KiB). */
+   bool memKnown;
+   uint64_t rssKiB, anonKiB, fileKiB, shmemKiB;
+   uint64_t peakRssKiB;
+   bool cpuKnown;
+   double cpuPercent;
+   unsigned long long cpuTicks;
+   bool cpuBaseline; /* cpuTicks holds an earlier sample to take a delta from */
+
+   /* Only while shown (cost flag), from /proc/PID/status. */
+   bool ctxKnown;
+   uint64_t ctxVoluntary, ctxInvoluntary;
+
+   /* Slower cadence, from /proc/PID/smaps_rollup (KiB). */
+   bool smapsKnown;
+   int smapsErrno; /* why smaps is unknown: 0 = not read yet */
+   uint64_t pssKiB, ussKiB, swapKiB;
+   double smapsTime; /* monotonic time of the last read, < 0 never */
+
+   double firstSeen; /* monotonic time leaktop first saw it */
+   bool seen;        /* found in the current tick */
+   History rssHistory;
+} Process;
+
+Process* Process_new(pid_t pid, unsigned long long startTicks, double tickSeconds, double now);
+void Process_delete(Process* this);
+
+void Process_setCmdline(Process* this, const char* cmdline);
+
+/* Growth of RSS in KiB per minute over the last windowSeconds; NAN while
+   there is too little history to say. */
+double Process_growthPerMinute(const Process* this, double windowSeconds);
+
+/* Seconds since the process started (wall clock). */
+double Process_age(const Process* this, double wallNow);
+
+const char* Process_roleName(ProcessRole role);
+
+#endif

@@ -1,0 +1,229 @@
+#include "config.h"
+
+#include "model/ProcessTree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/XUtils.h"
+
+ProcessTree* ProcessTree_new(Process* root) {
+   ProcessTree* this = xCalloc(1, sizeof(*this));
+   this->capacity = 8;
+   this->procs = xCalloc((size_t)this->capacity, sizeof(Process*));
+   this->byPid = xCalloc((size_t)this->capacity, sizeof(Process*));
+   this->procs[0] = root;
+   this->byPid[0] = root;
+   this->count = 1;
+   snprintf(this->name, sizeof(this->name), "%s", root->name);
+   ProcessTree_reorder(this);
+   return this;
+}
+
+void ProcessTree_delete(ProcessTree* this) {
+   if (!this)
+      return;
+   for (int i = 0; i < this->count; i++)
+      Process_delete(this->procs[i]);
+   free(this->procs);
+   free(this->byPid);
+   free(this);
+}
+
+Process* ProcessTree_root(const ProcessTree* this) {
+   return this->procs[0];
+}
+
+/* Index in byPid of the first process whose PID is at least pid. */
+static int ProcessTree_lowerBound(const ProcessTree* this, pid_t pid) {
+   int lo = 0, hi = this->count;
+   while (lo < hi) {
+      int mid = (lo + hi) / 2;
+      if (this->byPid[mid]->pid < pid)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   return lo;
+}
+
+Process* ProcessTree_find(const ProcessTree* this, pid_t pid) {
+   int i = ProcessTree_lowerBound(this, pid);
+   return i < this->count && this->byPid[i]->pid == pid ? this->byPid[i] : NULL;
+}
+
+void ProcessTree_add(ProcessTree* this, Process* proc, bool foundAtAttach) {
+   if (this->count == this->capacity) {
+      this->capacity *= 2;
+      this->procs = xReallocArray(this->procs, (size_t)this->capacity, sizeof(Process*));
+      this->byPid = xReallocArray(this->byPid, (size_t)this->capacity, sizeof(Process*));
+   }
+   int at = ProcessTree_lowerBound(this, proc->pid);
+   memmove(this->byPid + at + 1, this->byPid + at, (size_t)(this->count - at) * sizeof(Process*));
+   this->byPid[at] = proc;
+   this->procs[this->count++] = proc;
+   Process* parent = ProcessTree_find(this, proc->ppid);
+   proc->depth = parent && parent != proc ? parent->depth + 1 : 1;
+   proc->role = proc->depth == 1 ? ROLE_WORKER : ROLE_CHILD;
+   if (this->count == 2)
+      this->procs[0]->role = ROLE_MASTER;
+   /* A worker that appears after one exited is its replacement: gunicorn
+      max_requests, celery max_tasks_per_child, uwsgi reload-on-rss. */
+   if (!foundAtAttach && proc->role == ROLE_WORKER && this->pendingCount > 0) {
+      proc->generation = this->pendingGenerations[0] + 1;
+      this->pendingCount--;
+      memmove(this->pendingGenerations, this->pendingGenerations + 1,
+              (size_t)this->pendingCount * sizeof(unsigned));
+   }
+}
+
+void ProcessTree_retire(ProcessTree* this, Process* proc, const char* how, double wallNow) {
+   int index = -1;
+   for (int i = 0; i < this->count; i++)
+      if (this->procs[i] == proc)
+         index = i;
+   if (index < 0)
+      return;
+   if (index == 0)
+      this->rootGone = true;
+
+   this->exitedHead = (this->exitedHead + 1) % TREE_EXITED_KEPT;
+   ExitedProcess* e = &this->exited[this->exitedHead];
+   memset(e, 0, sizeof(*e));
+   e->pid = proc->pid;
+   e->startTicks = proc->startTicks;
+   e->generation = proc->generation;
+   e->lifetime = Process_age(proc, wallNow);
+   e->peakRssKiB = proc->peakRssKiB;
+   e->exitEpoch = wallNow;
+   snprintf(e->name, sizeof(e->name), "%s", proc->name);
+   snprintf(e->how, sizeof(e->how), "%s", how);
+   if (this->exitedKept < TREE_EXITED_KEPT)
+      this->exitedKept++;
+   this->exitedTotal++;
+
+   if (proc->role == ROLE_WORKER) {
+      if (this->pendingCount == TREE_EXITED_KEPT) {
+         this->pendingCount--;
+         memmove(this->pendingGenerations, this->pendingGenerations + 1,
+                 (size_t)this->pendingCount * sizeof(unsigned));
+      }
+      this->pendingGenerations[this->pendingCount++] = proc->generation;
+   }
+
+   if (index > 0) {
+      memmove(this->procs + index, this->procs + index + 1,
+              (size_t)(this->count - index - 1) * sizeof(Process*));
+      int at = ProcessTree_lowerBound(this, proc->pid);
+      memmove(this->byPid + at, this->byPid + at + 1,
+              (size_t)(this->count - at - 1) * sizeof(Process*));
+      this->count--;
+      Process_delete(proc);
+      ProcessTree_reorder(this);
+   }
+   /* A retired root stays in procs[0] until the tree itself is dropped. */
+}
+
+static int ProcessTree_compareParent(const void* a, const void* b) {
+   const Process* x = *(Process* const*)a;
+   const Process* y = *(Process* const*)b;
+   if (x->ppid != y->ppid)
+      return (x->ppid > y->ppid) - (x->ppid < y->ppid);
+   return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* First index in byParent (sorted by ppid, pid) whose ppid is at least ppid. */
+static int ProcessTree_firstChild(Process** byParent, int n, pid_t ppid) {
+   int lo = 0, hi = n;
+   while (lo < hi) {
+      int mid = (lo + hi) / 2;
+      if (byParent[mid]->ppid < ppid)
+         lo = mid + 1;
+      else
+         hi = mid;
+   }
+   return lo;
+}
+
+void ProcessTree_reorder(ProcessTree* this) {
+   int n = this->count;
+   Process* root = this->procs[0];
+   Process** byParent = xCalloc((size_t)n, sizeof(Process*));
+   memcpy(byParent, this->procs + 1, (size_t)(n - 1) * sizeof(Process*));
+   qsort(byParent, (size_t)(n - 1), sizeof(Process*), ProcessTree_compareParent);
+   for (int i = 1; i < n; i++)
+      this->procs[i]->depth = -1;
+
+   /* Depth-first pre-order with an explicit stack; children by PID. */
+   Process** stack = xCalloc((size_t)n, sizeof(Process*));
+   int top = 0;
+   int out = 0;
+   root->depth = 0;
+   stack[top++] = root;
+   while (top > 0) {
+      Process* p = stack[--top];
+      this->procs[out++] = p;
+      int first = ProcessTree_firstChild(byParent, n - 1, p->pid);
+      int last = first;
+      while (last < n - 1 && byParent[last]->ppid == p->pid)
+         last++;
+      for (int i = last - 1; i >= first; i--) {
+         if (byParent[i]->depth >= 0 || byParent[i] == root)
+            continue;
+         byParent[i]->depth = p->depth + 1;
+         stack[top++] = byParent[i];
+      }
+   }
+   /* Processes whose parent left the tree (re-parented to a subreaper) keep a
+      place at the end, as workers of the tree they were found in. */
+   for (int i = 0; i < n - 1; i++)
+      if (byParent[i]->depth < 0) {
+         byParent[i]->depth = 1;
+         this->procs[out++] = byParent[i];
+      }
+   free(stack);
+   free(byParent);
+
+   for (int i = 0; i < n; i++) {
+      Process* p = this->procs[i];
+      if (p->depth == 0)
+         p->role = n > 1 ? ROLE_MASTER : ROLE_SINGLE;
+      else
+         p->role = p->depth == 1 ? ROLE_WORKER : ROLE_CHILD;
+   }
+}
+
+const ExitedProcess* ProcessTree_exited(const ProcessTree* this, int age) {
+   if (age < 0 || age >= this->exitedKept)
+      return NULL;
+   return &this->exited[(this->exitedHead - age + TREE_EXITED_KEPT) % TREE_EXITED_KEPT];
+}
+
+int ProcessTree_workerCount(const ProcessTree* this) {
+   int n = 0;
+   for (int i = 0; i < this->count; i++)
+      if (this->procs[i]->role == ROLE_WORKER)
+         n++;
+   return n;
+}
+
+uint64_t ProcessTree_totalRss(const ProcessTree* this) {
+   uint64_t sum = 0;
+   for (int i = 0; i < this->count; i++)
+      if (this->procs[i]->memKnown)
+         sum += this->procs[i]->rssKiB;
+   return sum;
+}
+
+uint64_t ProcessTree_totalPss(const ProcessTree* this, bool* complete) {
+   uint64_t sum = 0;
+   *complete = true;
+   for (int i = 0; i < this->count; i++) {
+      if (this->procs[i]->smapsKnown)
+         sum += this->procs[i]->pssKiB;
+      else
+         *complete = false;
+   }
+   return sum;
+}

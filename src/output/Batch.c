@@ -1,0 +1,205 @@
+#include "config.h"
+
+#include "output/Batch.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "sample/ProcFiles.h"
+#include "util/XUtils.h"
+
+static volatile sig_atomic_t Batch_stopRequested;
+
+static void Batch_onSignal(int sig) {
+   (void)sig;
+   Batch_stopRequested = 1;
+}
+
+static void Batch_add(json_object* obj, const char* key, json_object* value) {
+   json_object_object_add(obj, key, value);
+}
+
+static json_object* Batch_u64(uint64_t v) {
+   return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+static json_object* Batch_knownU64(bool known, uint64_t v) {
+   return known ? Batch_u64(v) : NULL;
+}
+
+static json_object* Batch_finite(double v, int decimals) {
+   if (!isfinite(v))
+      return NULL;
+   /* Printed with a fixed precision: the shortest round-trip form of a
+      binary double would show 1795264165.1689999 for a time stamp. */
+   char text[64];
+   snprintf(text, sizeof(text), "%.*f", decimals, v);
+   return json_object_new_double_s(v, text);
+}
+
+static json_object* Batch_process(const Machine* machine, const Process* p) {
+   const Options* opts = machine->opts;
+   json_object* o = json_object_new_object();
+   Batch_add(o, "pid", json_object_new_int(p->pid));
+   Batch_add(o, "ppid", json_object_new_int(p->ppid));
+   Batch_add(o, "start_ticks", Batch_u64(p->startTicks));
+   Batch_add(o, "start_time", Batch_finite(p->startEpoch, 2));
+   Batch_add(o, "role", json_object_new_string(Process_roleName(p->role)));
+   Batch_add(o, "name", json_object_new_string(p->name));
+   Batch_add(o, "cmdline", json_object_new_string(p->cmdline));
+   Batch_add(o, "generation", json_object_new_int((int)p->generation));
+   Batch_add(o, "depth", json_object_new_int(p->depth));
+   char state[2] = {p->state, '\0'};
+   Batch_add(o, "state", json_object_new_string(state));
+   Batch_add(o, "age_s", Batch_finite(Process_age(p, machine->wallNow), 1));
+   Batch_add(o, "rss_kib", Batch_knownU64(p->memKnown, p->rssKiB));
+   Batch_add(o, "rss_anon_kib", Batch_knownU64(p->memKnown, p->anonKiB));
+   Batch_add(o, "rss_file_kib", Batch_knownU64(p->memKnown, p->fileKiB));
+   Batch_add(o, "rss_shmem_kib", Batch_knownU64(p->memKnown, p->shmemKiB));
+   Batch_add(o, "peak_rss_kib", Batch_u64(p->peakRssKiB));
+   Batch_add(o, "pss_kib", Batch_knownU64(p->smapsKnown, p->pssKiB));
+   Batch_add(o, "uss_kib", Batch_knownU64(p->smapsKnown, p->ussKiB));
+   Batch_add(o, "swap_kib", Batch_knownU64(p->smapsKnown, p->swapKiB));
+   Batch_add(o, "smaps_age_s",
+             p->smapsTime >= 0 ? Batch_finite(machine->now - p->smapsTime, 1) : NULL);
+   Batch_add(o, "smaps_error",
+             !p->smapsKnown && p->smapsTime >= 0
+                   ? json_object_new_string(ProcFiles_explainSmapsError(p->smapsErrno))
+                   : NULL);
+   Batch_add(o, "growth_kib_per_min",
+             Batch_finite(Process_growthPerMinute(p, opts->growthWindow), 1));
+   Batch_add(o, "growth_window_s", Batch_finite(opts->growthWindow, 0));
+   Batch_add(o, "cpu_pct", p->cpuKnown ? Batch_finite(p->cpuPercent, 1) : NULL);
+   Batch_add(o, "ctx_voluntary", Batch_knownU64(p->ctxKnown, p->ctxVoluntary));
+   Batch_add(o, "ctx_involuntary", Batch_knownU64(p->ctxKnown, p->ctxInvoluntary));
+   return o;
+}
+
+static json_object* Batch_cgroup(const CgroupStatus* cg) {
+   if (!cg->found)
+      return NULL;
+   json_object* o = json_object_new_object();
+   Batch_add(o, "path", json_object_new_string(cg->path));
+   Batch_add(o, "version", json_object_new_int(cg->version));
+   Batch_add(o, "limited", json_object_new_boolean(cg->limited));
+   Batch_add(o, "limit_bytes", Batch_knownU64(cg->limited, cg->limitBytes));
+   Batch_add(o, "current_bytes", Batch_knownU64(cg->currentKnown, cg->currentBytes));
+   bool headroom = cg->limited && cg->currentKnown;
+   Batch_add(o, "headroom_bytes",
+             headroom ? json_object_new_int64(cg->limitBytes > cg->currentBytes
+                                                    ? (int64_t)(cg->limitBytes - cg->currentBytes)
+                                                    : 0)
+                      : NULL);
+   Batch_add(o, "oom_kills", Batch_knownU64(cg->oomKnown, cg->oomKills));
+   return o;
+}
+
+static json_object* Batch_tree(const Machine* machine, const ProcessTree* tree) {
+   json_object* o = json_object_new_object();
+   const Process* root = ProcessTree_root(tree);
+   Batch_add(o, "root_pid", json_object_new_int(root->pid));
+   Batch_add(o, "root_start_ticks", Batch_u64(root->startTicks));
+   Batch_add(o, "name", json_object_new_string(tree->name));
+   Batch_add(o, "root_exited", json_object_new_boolean(tree->rootGone));
+   Batch_add(o, "workers", json_object_new_int(ProcessTree_workerCount(tree)));
+   Batch_add(o, "total_rss_kib", Batch_u64(ProcessTree_totalRss(tree)));
+   bool complete;
+   uint64_t pss = ProcessTree_totalPss(tree, &complete);
+   Batch_add(o, "total_pss_kib", Batch_knownU64(complete, pss));
+   Batch_add(o, "cgroup", Batch_cgroup(&tree->cgroup));
+   json_object* procs = json_object_new_array();
+   for (int i = 0; i < tree->count; i++) {
+      if (i == 0 && tree->rootGone)
+         continue;
+      json_object_array_add(procs, Batch_process(machine, tree->procs[i]));
+   }
+   Batch_add(o, "processes", procs);
+   json_object* exited = json_object_new_array();
+   const ExitedProcess* e;
+   for (int age = 0; (e = ProcessTree_exited(tree, age)) != NULL; age++) {
+      json_object* x = json_object_new_object();
+      Batch_add(x, "pid", json_object_new_int(e->pid));
+      Batch_add(x, "start_ticks", Batch_u64(e->startTicks));
+      Batch_add(x, "name", json_object_new_string(e->name));
+      Batch_add(x, "generation", json_object_new_int((int)e->generation));
+      Batch_add(x, "lifetime_s", Batch_finite(e->lifetime, 1));
+      Batch_add(x, "peak_rss_kib", Batch_u64(e->peakRssKiB));
+      Batch_add(x, "exit_time", Batch_finite(e->exitEpoch, 2));
+      Batch_add(x, "how", json_object_new_string(e->how));
+      json_object_array_add(exited, x);
+   }
+   Batch_add(o, "exited", exited);
+   Batch_add(o, "exited_total", json_object_new_int((int)tree->exitedTotal));
+   return o;
+}
+
+void Batch_writeTick(const Machine* machine, FILE* out) {
+   json_object* o = json_object_new_object();
+   Batch_add(o, "time", Batch_finite(machine->wallNow, 3));
+   Batch_add(o, "tick", json_object_new_int64((int64_t)machine->tick));
+   Batch_add(o, "interval_s", Batch_finite(machine->opts->delay, 3));
+   json_object* host = json_object_new_object();
+   Batch_add(host, "mem_total_kib", Batch_knownU64(machine->hostMemKnown, machine->memTotalKiB));
+   Batch_add(host, "mem_available_kib",
+             Batch_knownU64(machine->hostMemKnown, machine->memAvailableKiB));
+   Batch_add(o, "host", host);
+   Batch_add(o, "notice", json_object_new_string(machine->notice));
+   json_object* trees = json_object_new_array();
+   for (int t = 0; t < machine->treeCount; t++)
+      json_object_array_add(trees, Batch_tree(machine, machine->trees[t]));
+   Batch_add(o, "trees", trees);
+   fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+         out);
+   fputc('\n', out);
+   fflush(out);
+   json_object_put(o);
+}
+
+static void Batch_sleepUntil(double deadline) {
+   while (!Batch_stopRequested) {
+      double left = deadline - XUtils_monotonicNow();
+      if (left <= 0)
+         return;
+      struct timespec ts = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
+      if (nanosleep(&ts, NULL) == 0)
+         return;
+   }
+}
+
+int Batch_run(Machine* machine, const Options* opts, FILE* out) {
+   struct sigaction sa;
+   memset(&sa, 0, sizeof(sa));
+   sa.sa_handler = Batch_onSignal;
+   sigaction(SIGINT, &sa, NULL);
+   sigaction(SIGTERM, &sa, NULL);
+   sigaction(SIGHUP, &sa, NULL);
+   /* A closed reader (| head) ends the run cleanly instead of killing it. */
+   signal(SIGPIPE, SIG_IGN);
+
+   machine->wantSmaps = true;
+   machine->wantCtx = true;
+   double next = XUtils_monotonicNow();
+   for (long i = 0; !Batch_stopRequested && (opts->iterations == 0 || i < opts->iterations); i++) {
+      if (i > 0) {
+         next += opts->delay;
+         Batch_sleepUntil(next);
+         if (Batch_stopRequested)
+            break;
+      }
+      Machine_scan(machine);
+      Batch_writeTick(machine, out);
+      if (ferror(out))
+         return errno == EPIPE ? 0 : 1;
+      if (Machine_allTargetsGone(machine)) {
+         fputs("leaktop: every watched process has exited\n", stderr);
+         break;
+      }
+   }
+   return 0;
+}

@@ -1,0 +1,39 @@
+#ifndef HEADER_ProcFiles
+#define HEADER_ProcFiles
+/* The few /proc reads libproc2 does not offer: children lists, context
+   switches, exit codes of zombies, Python detection, and why smaps_rollup
+   cannot be read. Each read is bounded and never follows a final symlink. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Appends the children of every thread of pid; returns the new count. */
+int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity);
+
+bool ProcFiles_contextSwitches(pid_t pid, uint64_t* voluntary, uint64_t* involuntary);
+
+/* How a zombie ended ("exit 0", "killed by SIGKILL"); false when unknown. */
+bool ProcFiles_exitDescription(pid_t pid, char* out, size_t outSize);
+
+/* The command line as printable text, bounded, and the name a person knows
+   the process by; falls back to comm when the command line is empty
+   (kernel threads, zombies). False when neither is readable. */
+bool ProcFiles_command(pid_t pid, char* text, size_t textSize, char* name, size_t nameSize);
+
+/* Does pid run a Python interpreter (its executable, or a mapped python
+   binary or libpython: covers embedders like uwsgi and loader-run builds)? */
+bool ProcFiles_isPython(pid_t pid);
+
+/* 0 when /proc/PID/smaps_rollup opens, else the errno that prevents it. */
+int ProcFiles_smapsAccess(pid_t pid);
+
+/* Why smaps_rollup could not be read, and what to do, for an errno from
+   ProcFiles_smapsAccess(). */
+const char* ProcFiles_explainSmapsError(int err);
+
+/* Boot time in seconds since the epoch, from /proc/stat. */
+double ProcFiles_bootTime(void);
+
+#endif

@@ -1,0 +1,290 @@
+#include "config.h"
+
+#include "sample/ProcParse.h"
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+/* Steps through text line by line: returns the next line (not terminated)
+   and its length, or NULL at the end. */
+static const char* ProcParse_nextLine(const char** cursor, size_t* len) {
+   const char* line = *cursor;
+   if (!line || !*line)
+      return NULL;
+   const char* eol = strchr(line, '\n');
+   *len = eol ? (size_t)(eol - line) : strlen(line);
+   *cursor = eol ? eol + 1 : NULL;
+   return line;
+}
+
+bool ProcParse_keyedValue(const char* text, const char* key, uint64_t* value) {
+   size_t keyLen = strlen(key);
+   for (const char* line = text; line && *line;
+        line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+      if (strncmp(line, key, keyLen) != 0)
+         continue;
+      const char* p = line + keyLen;
+      if (*p == ':')
+         p++;
+      if (*p != ' ' && *p != '\t')
+         continue;
+      while (*p == ' ' || *p == '\t')
+         p++;
+      if (!isdigit((unsigned char)*p))
+         return false;
+      char* end;
+      unsigned long long v = strtoull(p, &end, 10);
+      *value = v;
+      return true;
+   }
+   return false;
+}
+
+bool ProcParse_number(const char* text, uint64_t* value) {
+   while (*text == ' ')
+      text++;
+   if (!isdigit((unsigned char)*text))
+      return false;
+   *value = strtoull(text, NULL, 10);
+   return true;
+}
+
+bool ProcParse_statusContextSwitches(const char* text, uint64_t* voluntary, uint64_t* involuntary) {
+   return ProcParse_keyedValue(text, "voluntary_ctxt_switches", voluntary) &&
+          ProcParse_keyedValue(text, "nonvoluntary_ctxt_switches", involuntary);
+}
+
+bool ProcParse_statExitCode(const char* text, int* waitStatus) {
+   const char* p = strrchr(text, ')');
+   if (!p)
+      return false;
+   p++;
+   /* After comm come fields 3 (state) .. 52 (exit_code): skip 49 fields. */
+   for (int field = 3; field < 52; field++) {
+      while (*p == ' ')
+         p++;
+      if (!*p)
+         return false;
+      while (*p && *p != ' ')
+         p++;
+   }
+   while (*p == ' ')
+      p++;
+   if (!isdigit((unsigned char)*p) && *p != '-')
+      return false;
+   *waitStatus = (int)strtol(p, NULL, 10);
+   return true;
+}
+
+void ProcParse_describeWaitStatus(int waitStatus, char* out, size_t outSize) {
+   if (WIFEXITED(waitStatus)) {
+      snprintf(out, outSize, "exit %d", WEXITSTATUS(waitStatus));
+   } else if (WIFSIGNALED(waitStatus)) {
+      const char* name = sigabbrev_np(WTERMSIG(waitStatus));
+      snprintf(out, outSize, "killed by SIG%s%s", name ? name : "?",
+               WCOREDUMP(waitStatus) ? " (core dumped)" : "");
+   } else {
+      snprintf(out, outSize, "status %#x", (unsigned)waitStatus);
+   }
+}
+
+int ProcParse_childrenList(const char* text, pid_t* out, int max) {
+   int n = 0;
+   const char* p = text;
+   while (*p && n < max) {
+      while (*p == ' ' || *p == '\n')
+         p++;
+      if (!isdigit((unsigned char)*p))
+         break;
+      char* end;
+      long v = strtol(p, &end, 10);
+      if (v > 0)
+         out[n++] = (pid_t)v;
+      p = end;
+   }
+   return n;
+}
+
+static void ProcParse_copyField(char* dst, size_t size, const char* src, size_t len) {
+   if (size == 0)
+      return;
+   if (len >= size)
+      len = size - 1;
+   memcpy(dst, src, len);
+   dst[len] = '\0';
+}
+
+/* True when the comma-separated controller list names "memory". */
+static bool ProcParse_listHasMemory(const char* list, size_t len) {
+   const char* end = list + len;
+   while (list < end) {
+      const char* comma = memchr(list, ',', (size_t)(end - list));
+      size_t itemLen = comma ? (size_t)(comma - list) : (size_t)(end - list);
+      if (itemLen == 6 && strncmp(list, "memory", 6) == 0)
+         return true;
+      list += itemLen + 1;
+   }
+   return false;
+}
+
+void ProcParse_cgroupPaths(const char* text, char* v2Path, size_t v2Size, char* v1MemPath,
+                           size_t v1Size) {
+   if (v2Size)
+      v2Path[0] = '\0';
+   if (v1Size)
+      v1MemPath[0] = '\0';
+   const char* cursor = text;
+   const char* line;
+   size_t len;
+   while ((line = ProcParse_nextLine(&cursor, &len)) != NULL) {
+      const char* c1 = memchr(line, ':', len);
+      const char* c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+      if (!c2)
+         continue;
+      const char* path = c2 + 1;
+      size_t pathLen = len - (size_t)(path - line);
+      if (c2 == c1 + 1 && strncmp(line, "0:", 2) == 0)
+         ProcParse_copyField(v2Path, v2Size, path, pathLen);
+      else if (ProcParse_listHasMemory(c1 + 1, (size_t)(c2 - c1 - 1)))
+         ProcParse_copyField(v1MemPath, v1Size, path, pathLen);
+   }
+}
+
+void ProcParse_cgroupMounts(const char* text, char* v2Mount, size_t v2Size, char* v1MemMount,
+                            size_t v1Size) {
+   if (v2Size)
+      v2Mount[0] = '\0';
+   if (v1Size)
+      v1MemMount[0] = '\0';
+   /* mountinfo: id parent maj:min root mountpoint options [optional...] - fstype source superopts
+    */
+   const char* cursor = text;
+   const char* line;
+   size_t len;
+   while ((line = ProcParse_nextLine(&cursor, &len)) != NULL) {
+      char buf[1024];
+      ProcParse_copyField(buf, sizeof(buf), line, len);
+      char* save = NULL;
+      char* mountPoint = NULL;
+      char* tok = strtok_r(buf, " ", &save);
+      for (int field = 0; tok && field < 4; field++) {
+         tok = strtok_r(NULL, " ", &save);
+         if (field == 3)
+            mountPoint = tok;
+      }
+      while (tok && strcmp(tok, "-") != 0)
+         tok = strtok_r(NULL, " ", &save);
+      char* fstype = tok ? strtok_r(NULL, " ", &save) : NULL;
+      char* source = fstype ? strtok_r(NULL, " ", &save) : NULL;
+      char* superopts = source ? strtok_r(NULL, " ", &save) : NULL;
+      if (!mountPoint || !fstype)
+         continue;
+      if (strcmp(fstype, "cgroup2") == 0 && v2Size && !v2Mount[0])
+         ProcParse_copyField(v2Mount, v2Size, mountPoint, strlen(mountPoint));
+      else if (strcmp(fstype, "cgroup") == 0 && superopts && v1Size && !v1MemMount[0] &&
+               ProcParse_listHasMemory(superopts, strlen(superopts)))
+         ProcParse_copyField(v1MemMount, v1Size, mountPoint, strlen(mountPoint));
+   }
+}
+
+bool ProcParse_cgroupLimit(const char* text, uint64_t* bytes, bool* limited) {
+   while (*text == ' ')
+      text++;
+   if (strncmp(text, "max", 3) == 0) {
+      *bytes = UINT64_MAX;
+      *limited = false;
+      return true;
+   }
+   if (!isdigit((unsigned char)*text))
+      return false;
+   unsigned long long v = strtoull(text, NULL, 10);
+   *bytes = v;
+   /* v1 reports "no limit" as PAGE_COUNTER_MAX pages in bytes, just under 2^63. */
+   *limited = v < (1ULL << 62);
+   return true;
+}
+
+bool ProcParse_isPythonPath(const char* path) {
+   const char* base = strrchr(path, '/');
+   base = base ? base + 1 : path;
+   if (strncmp(base, "lib", 3) == 0)
+      base += 3;
+   if (strncmp(base, "python", 6) != 0)
+      return false;
+   const char* p = base + 6;
+   /* python3, python3.11, python3.13t, libpython3.11.so.1.0, python3.12d */
+   if (!isdigit((unsigned char)*p))
+      return false;
+   while (isdigit((unsigned char)*p) || *p == '.')
+      p++;
+   if (*p == 't' || *p == 'd' || *p == 'm')
+      p++;
+   return *p == '\0' || (p[-1] == '.' && strncmp(p, "so", 2) == 0);
+}
+
+bool ProcParse_mapsHavePython(const char* text) {
+   const char* cursor = text;
+   const char* line;
+   size_t len;
+   while ((line = ProcParse_nextLine(&cursor, &len)) != NULL) {
+      const char* slash = memchr(line, '/', len);
+      if (!slash)
+         continue;
+      char path[512];
+      ProcParse_copyField(path, sizeof(path), slash, len - (size_t)(slash - line));
+      char* deleted = strstr(path, " (deleted)");
+      if (deleted)
+         *deleted = '\0';
+      if (ProcParse_isPythonPath(path))
+         return true;
+   }
+   return false;
+}
+
+static const char* ProcParse_basename(const char* path) {
+   const char* slash = strrchr(path, '/');
+   return slash ? slash + 1 : path;
+}
+
+void ProcParse_commandName(const char* raw, size_t len, char* out, size_t outSize) {
+   if (outSize == 0)
+      return;
+   out[0] = '\0';
+   const char* argv[4] = {0};
+   int argc = 0;
+   for (size_t i = 0; i < len && argc < 4;) {
+      argv[argc++] = raw + i;
+      const char* nul = memchr(raw + i, '\0', len - i);
+      if (!nul)
+         break;
+      i = (size_t)(nul - raw) + 1;
+   }
+   if (argc == 0)
+      return;
+   char first[256];
+   ProcParse_copyField(first, sizeof(first), argv[0], strcspn(argv[0], " "));
+   size_t firstLen = strlen(first);
+   /* setproctitle-style titles: "gunicorn: worker [app]". */
+   if (firstLen > 1 && first[firstLen - 1] == ':' && !strchr(first, '/')) {
+      ProcParse_copyField(out, outSize, first, firstLen - 1);
+      return;
+   }
+   const char* name = ProcParse_basename(first);
+   if (ProcParse_isPythonPath(name) || strcmp(name, "python") == 0) {
+      int arg = 1;
+      while (arg < argc && argv[arg][0] == '-' && strcmp(argv[arg], "-m") != 0)
+         arg++;
+      if (arg + 1 < argc && strcmp(argv[arg], "-m") == 0)
+         name = argv[arg + 1];
+      else if (arg < argc && argv[arg][0] != '-')
+         name = ProcParse_basename(argv[arg]);
+   }
+   size_t n = strlen(name);
+   if (n > 3 && strcmp(name + n - 3, ".py") == 0)
+      n -= 3;
+   ProcParse_copyField(out, outSize, name, n);
+}

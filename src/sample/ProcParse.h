@@ -1,0 +1,55 @@
+#ifndef HEADER_ProcParse
+#define HEADER_ProcParse
+/* Parsers for the text of /proc and cgroup files. Pure: they take the text
+   and return values, so they are tested on recorded inputs. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Value of the first line "key value" or "key: value" (units ignored). */
+bool ProcParse_keyedValue(const char* text, const char* key, uint64_t* value);
+
+/* A file holding one decimal number (memory.current). */
+bool ProcParse_number(const char* text, uint64_t* value);
+
+/* voluntary_ctxt_switches / nonvoluntary_ctxt_switches of /proc/PID/status. */
+bool ProcParse_statusContextSwitches(const char* text, uint64_t* voluntary, uint64_t* involuntary);
+
+/* The exit_code field (52) of /proc/PID/stat, a wait(2) status; the comm
+   field may contain spaces and parentheses, so fields count from the last ')'. */
+bool ProcParse_statExitCode(const char* text, int* waitStatus);
+
+/* "exit 3", "killed by SIGKILL", "killed by SIGSEGV (core dumped)". */
+void ProcParse_describeWaitStatus(int waitStatus, char* out, size_t outSize);
+
+/* PIDs of a /proc/PID/task/TID/children file; returns how many were stored. */
+int ProcParse_childrenList(const char* text, pid_t* out, int max);
+
+/* From /proc/PID/cgroup: the v2 path ("0::/path") and the v1 memory
+   controller's path ("N:...memory...:/path"). Empty when absent. */
+void ProcParse_cgroupPaths(const char* text, char* v2Path, size_t v2Size, char* v1MemPath,
+                           size_t v1Size);
+
+/* From /proc/self/mountinfo: where cgroup2 and the v1 memory controller are
+   mounted, and the cgroup root each mount shows. Empty when absent. */
+void ProcParse_cgroupMounts(const char* text, char* v2Mount, size_t v2Size, char* v1MemMount,
+                            size_t v1Size);
+
+/* A cgroup limit file: "max" (v2) or a v1 value near 2^63 means no limit. */
+bool ProcParse_cgroupLimit(const char* text, uint64_t* bytes, bool* limited);
+
+/* The name a person knows a process by, from its raw NUL-separated command
+   line: the program, or for an interpreter the script or -m module
+   (gunicorn, celery, uwsgi, demo_service). Empty when there is none. */
+void ProcParse_commandName(const char* raw, size_t len, char* out, size_t outSize);
+
+/* Does this path name a CPython interpreter or its shared library:
+   python3, python3.11, python3.12d, libpython3.11.so.1.0, ...? */
+bool ProcParse_isPythonPath(const char* path);
+
+/* Does any mapping of a /proc/PID/maps text come from a Python interpreter? */
+bool ProcParse_mapsHavePython(const char* text);
+
+#endif

@@ -1,0 +1,211 @@
+#include "config.h"
+
+#include "sample/ProcSampler.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libproc2/pids.h>
+
+#include "sample/ProcFiles.h"
+#include "util/XUtils.h"
+
+/* procps-ng 4.0.5 dropped PIDS_VAL's info argument (procps issue #332). */
+#ifdef PIDS_VAL_HAS_INFO
+#define SAMPLER_VAL(index, type, stack, info) PIDS_VAL(index, type, stack, info)
+#else
+#define SAMPLER_VAL(index, type, stack, info) PIDS_VAL(index, type, stack)
+#endif
+
+/* libproc2 rejects a select of more than FILL_ID_MAX (255) PIDs. */
+#define SAMPLER_SELECT_MAX 255
+
+enum {
+   TICK_PID,
+   TICK_PPID,
+   TICK_BEGAN,
+   TICK_STATE,
+   TICK_RSS,
+   TICK_ANON,
+   TICK_FILE,
+   TICK_SHMEM,
+   TICK_CPU,
+   TICK_ITEMS
+};
+static enum pids_item ProcSampler_tickItems[TICK_ITEMS] = {
+      PIDS_ID_PID,      PIDS_ID_PPID,     PIDS_TICS_BEGAN,    PIDS_STATE,   PIDS_VM_RSS,
+      PIDS_VM_RSS_ANON, PIDS_VM_RSS_FILE, PIDS_VM_RSS_SHARED, PIDS_TICS_ALL};
+
+enum { SMAPS_PID, SMAPS_RSS, SMAPS_PSS, SMAPS_USS, SMAPS_SWAP, SMAPS_ITEMS };
+static enum pids_item ProcSampler_smapsItems[SMAPS_ITEMS] = {
+      PIDS_ID_PID, PIDS_SMAP_RSS, PIDS_SMAP_PSS, PIDS_SMAP_PRV_TOTAL, PIDS_SMAP_SWAP};
+
+enum { LIST_PID, LIST_PPID, LIST_BEGAN, LIST_STATE, LIST_RSS, LIST_FLAGS, LIST_ITEMS };
+static enum pids_item ProcSampler_listItems[LIST_ITEMS] = {
+      PIDS_ID_PID, PIDS_ID_PPID, PIDS_TICS_BEGAN, PIDS_STATE, PIDS_RSS, PIDS_FLAGS};
+
+struct ProcSampler {
+   struct pids_info* tick;
+   struct pids_info* smaps;
+   struct pids_info* list;
+   ProcSample* listed;
+   int listedCapacity;
+   long pageKiB;
+};
+
+ProcSampler* ProcSampler_new(void) {
+   ProcSampler* this = xCalloc(1, sizeof(*this));
+   this->pageKiB = sysconf(_SC_PAGESIZE) / 1024;
+   return this;
+}
+
+void ProcSampler_delete(ProcSampler* this) {
+   if (!this)
+      return;
+   if (this->tick)
+      procps_pids_unref(&this->tick);
+   if (this->smaps)
+      procps_pids_unref(&this->smaps);
+   if (this->list)
+      procps_pids_unref(&this->list);
+   free(this->listed);
+   free(this);
+}
+
+static struct pids_info* ProcSampler_context(struct pids_info** slot, enum pids_item* items,
+                                             int count) {
+   if (!*slot && procps_pids_new(slot, items, count) < 0)
+      *slot = NULL;
+   return *slot;
+}
+
+long ProcSampler_hertz(void) {
+   static long hertz;
+   if (!hertz)
+      hertz = sysconf(_SC_CLK_TCK);
+   return hertz;
+}
+
+/* procps_pids_select() over any number of PIDs, one chunk at a time: calls
+   visit for every stack found. */
+static void ProcSampler_selectAll(struct pids_info* info, const pid_t* pids, int n,
+                                  void (*visit)(struct pids_info*, struct pids_stack*, void*),
+                                  void* context) {
+   for (int start = 0; start < n; start += SAMPLER_SELECT_MAX) {
+      int chunk = n - start < SAMPLER_SELECT_MAX ? n - start : SAMPLER_SELECT_MAX;
+      struct pids_fetch* fetch =
+            procps_pids_select(info, (unsigned*)(pids + start), chunk, PIDS_SELECT_PID);
+      if (!fetch)
+         continue;
+      for (int i = 0; fetch->stacks[i]; i++)
+         visit(info, fetch->stacks[i], context);
+   }
+}
+
+typedef struct SampleVisit {
+   ProcSample* out;
+   int found;
+   int capacity;
+} SampleVisit;
+
+static void ProcSampler_visitSample(struct pids_info* info, struct pids_stack* s, void* context) {
+   (void)info; /* only some libproc2 versions' PIDS_VAL use it */
+   SampleVisit* v = context;
+   if (v->found == v->capacity)
+      return;
+   ProcSample* p = &v->out[v->found++];
+   memset(p, 0, sizeof(*p));
+   p->pid = SAMPLER_VAL(TICK_PID, s_int, s, info);
+   p->ppid = SAMPLER_VAL(TICK_PPID, s_int, s, info);
+   p->startTicks = SAMPLER_VAL(TICK_BEGAN, ull_int, s, info);
+   p->state = SAMPLER_VAL(TICK_STATE, s_ch, s, info);
+   p->rssKiB = SAMPLER_VAL(TICK_RSS, ul_int, s, info);
+   p->anonKiB = SAMPLER_VAL(TICK_ANON, ul_int, s, info);
+   p->fileKiB = SAMPLER_VAL(TICK_FILE, ul_int, s, info);
+   p->shmemKiB = SAMPLER_VAL(TICK_SHMEM, ul_int, s, info);
+   p->cpuTicks = SAMPLER_VAL(TICK_CPU, ull_int, s, info);
+   /* Zombies and kernel threads have no VmRSS line: unknown, not 0. */
+   p->memKnown = p->state != 'Z' && (p->rssKiB > 0 || p->anonKiB + p->fileKiB > 0);
+}
+
+int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* out) {
+   struct pids_info* info = ProcSampler_context(&this->tick, ProcSampler_tickItems, TICK_ITEMS);
+   if (!info)
+      return 0;
+   SampleVisit visit = {out, 0, n};
+   ProcSampler_selectAll(info, pids, n, ProcSampler_visitSample, &visit);
+   return visit.found;
+}
+
+typedef struct SmapsVisit {
+   SmapsSample* out;
+   int n;
+} SmapsVisit;
+
+static void ProcSampler_visitSmaps(struct pids_info* info, struct pids_stack* s, void* context) {
+   (void)info;
+   SmapsVisit* v = context;
+   pid_t pid = SAMPLER_VAL(SMAPS_PID, s_int, s, info);
+   for (int i = 0; i < v->n; i++) {
+      SmapsSample* out = &v->out[i];
+      if (out->pid != pid)
+         continue;
+      /* libproc2 leaves an unreadable smaps_rollup as zeros; a process with
+         memory always has a non-zero Rss there, so zero means "could not
+         read", and an open() tells why. */
+      if (SAMPLER_VAL(SMAPS_RSS, ul_int, s, info) == 0) {
+         int err = ProcFiles_smapsAccess(pid);
+         out->err = err ? err : ENODATA;
+      } else {
+         out->known = true;
+         out->err = 0;
+         out->pssKiB = SAMPLER_VAL(SMAPS_PSS, ul_int, s, info);
+         out->ussKiB = SAMPLER_VAL(SMAPS_USS, ul_int, s, info);
+         out->swapKiB = SAMPLER_VAL(SMAPS_SWAP, ul_int, s, info);
+      }
+      return;
+   }
+}
+
+void ProcSampler_smaps(ProcSampler* this, const pid_t* pids, int n, SmapsSample* out) {
+   for (int i = 0; i < n; i++) {
+      out[i] = (SmapsSample){.pid = pids[i], .known = false, .err = ESRCH};
+   }
+   struct pids_info* info = ProcSampler_context(&this->smaps, ProcSampler_smapsItems, SMAPS_ITEMS);
+   if (!info)
+      return;
+   SmapsVisit visit = {out, n};
+   ProcSampler_selectAll(info, pids, n, ProcSampler_visitSmaps, &visit);
+}
+
+int ProcSampler_listAll(ProcSampler* this, ProcSample** out) {
+   struct pids_info* info = ProcSampler_context(&this->list, ProcSampler_listItems, LIST_ITEMS);
+   *out = this->listed;
+   if (!info)
+      return 0;
+   struct pids_fetch* fetch = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+   if (!fetch)
+      return 0;
+   int total = fetch->counts->total;
+   if (total > this->listedCapacity) {
+      this->listedCapacity = total + 64;
+      this->listed = xReallocArray(this->listed, (size_t)this->listedCapacity, sizeof(ProcSample));
+   }
+   int n = 0;
+   for (int i = 0; fetch->stacks[i] && n < total; i++) {
+      struct pids_stack* s = fetch->stacks[i];
+      ProcSample* p = &this->listed[n++];
+      memset(p, 0, sizeof(*p));
+      p->pid = SAMPLER_VAL(LIST_PID, s_int, s, info);
+      p->ppid = SAMPLER_VAL(LIST_PPID, s_int, s, info);
+      p->startTicks = SAMPLER_VAL(LIST_BEGAN, ull_int, s, info);
+      p->state = SAMPLER_VAL(LIST_STATE, s_ch, s, info);
+      p->rssKiB = SAMPLER_VAL(LIST_RSS, ul_int, s, info) * (unsigned long)this->pageKiB;
+      p->flags = SAMPLER_VAL(LIST_FLAGS, ul_int, s, info);
+      p->memKnown = p->rssKiB > 0;
+   }
+   *out = this->listed;
+   return n;
+}

@@ -1,0 +1,48 @@
+#ifndef HEADER_ProcSampler
+#define HEADER_ProcSampler
+/* Per-process figures through libproc2. Two contexts, as top does: a cheap
+   one read every tick (stat, status), and one for smaps_rollup, which walks
+   the target's page tables and is read on a slower cadence, only when shown. */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct ProcSample {
+   pid_t pid;
+   pid_t ppid;
+   unsigned long long startTicks;
+   char state;
+   unsigned long flags; /* stat flags (PF_KTHREAD), from listAll only */
+   bool memKnown;       /* status had VmRSS (kernel threads and zombies have none) */
+   uint64_t rssKiB, anonKiB, fileKiB, shmemKiB;
+   unsigned long long cpuTicks;
+} ProcSample;
+
+typedef struct SmapsSample {
+   pid_t pid;
+   bool known;
+   int err; /* errno explaining why not known */
+   uint64_t pssKiB, ussKiB, swapKiB;
+} SmapsSample;
+
+typedef struct ProcSampler ProcSampler;
+
+ProcSampler* ProcSampler_new(void);
+void ProcSampler_delete(ProcSampler* this);
+
+/* Samples the given PIDs; returns how many exist (out is filled in order of
+   discovery, not of pids). out must hold n entries. */
+int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* out);
+
+/* Reads smaps_rollup of the given PIDs; out[i] belongs to pids[i]. */
+void ProcSampler_smaps(ProcSampler* this, const pid_t* pids, int n, SmapsSample* out);
+
+/* Every process on the host, from /proc/PID/stat only (pid, ppid, start,
+   state, RSS); the result stays valid until the next call. */
+int ProcSampler_listAll(ProcSampler* this, ProcSample** out);
+
+/* Clock ticks per second, for start times and CPU. */
+long ProcSampler_hertz(void);
+
+#endif

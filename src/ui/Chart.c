@@ -1,0 +1,191 @@
+#include "config.h"
+
+#include "ui/Chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/Format.h"
+
+static void Chart_merge(HistoryBucket* into, const HistoryBucket* b, bool newer) {
+   if (b->min == HISTORY_UNKNOWN)
+      return;
+   if (into->min == HISTORY_UNKNOWN) {
+      *into = *b;
+      return;
+   }
+   if (b->min < into->min)
+      into->min = b->min;
+   if (b->max > into->max)
+      into->max = b->max;
+   if (newer)
+      into->last = b->last;
+}
+
+int Chart_resample(const History* h, double spanSeconds, int n, HistoryBucket* out) {
+   const HistoryBucket unknown = {HISTORY_UNKNOWN, HISTORY_UNKNOWN, HISTORY_UNKNOWN};
+   if (n <= 0)
+      return 0;
+   if (!(spanSeconds > 0))
+      spanSeconds = 1;
+   int tier = History_tierFor(h, spanSeconds);
+   double step = h->tiers[tier].step;
+   for (int c = 0; c < n; c++) {
+      /* Column c covers [t0, t1) seconds ago; bucket a covers about
+         [a * step, (a + 1) * step). When columns are finer than buckets a
+         bucket spans several columns, so no column is left as a false gap. */
+      double t0 = (double)(n - 1 - c) * spanSeconds / n;
+      double t1 = (double)(n - c) * spanSeconds / n;
+      int a0 = (int)floor(t0 / step + 1e-9);
+      int a1 = (int)ceil(t1 / step - 1e-9) - 1;
+      if (a1 < a0)
+         a1 = a0;
+      out[c] = unknown;
+      /* Oldest first, so the newest bucket's last value wins. */
+      for (int a = a1; a >= a0; a--) {
+         HistoryBucket b;
+         if (History_bucket(h, tier, a, &b))
+            Chart_merge(&out[c], &b, true);
+      }
+   }
+   return tier;
+}
+
+bool Chart_scale(const HistoryBucket* cols, int n, bool useBand, uint64_t* lo, uint64_t* hi) {
+   bool any = false;
+   uint64_t low = 0, high = 0;
+   for (int c = 0; c < n; c++) {
+      if (cols[c].min == HISTORY_UNKNOWN)
+         continue;
+      uint64_t a = useBand ? cols[c].min : cols[c].last;
+      uint64_t b = useBand ? cols[c].max : cols[c].last;
+      if (!any || a < low)
+         low = a;
+      if (!any || b > high)
+         high = b;
+      any = true;
+   }
+   if (!any)
+      return false;
+   /* A floor of 1/64 of the value (and 64 KiB): a few pages of jitter on a
+      flat worker stay a flat line instead of a mountain range. */
+   uint64_t floorRange = high / 64;
+   if (floorRange < 64)
+      floorRange = 64;
+   if (high - low < floorRange) {
+      uint64_t missing = floorRange - (high - low);
+      low = low > missing / 2 ? low - missing / 2 : 0;
+      high = low + floorRange > high ? low + floorRange : high;
+   }
+   *lo = low;
+   *hi = high;
+   return true;
+}
+
+/* Height of v in sub-cell units, 0..height * levels. A known value is at
+   least one unit high, so a value at the bottom is told apart from a gap. */
+static int Chart_units(uint64_t v, uint64_t lo, uint64_t hi, int height, int levels) {
+   int total = height * levels;
+   if (v <= lo || hi <= lo)
+      return 1;
+   double frac = (double)(v - lo) / (double)(hi - lo);
+   int units = (int)lround(frac * total);
+   if (units < 1)
+      units = 1;
+   return units > total ? total : units;
+}
+
+void Chart_grid(const HistoryBucket* cols, int width, int height, uint64_t lo, uint64_t hi,
+                const Glyphs* g, const char** glyph, ChartCellKind* kind) {
+   int levels = g->barLevels;
+   for (int i = 0; i < width * height; i++) {
+      glyph[i] = " ";
+      kind[i] = CHART_EMPTY;
+   }
+   for (int c = 0; c < width; c++) {
+      if (cols[c].min == HISTORY_UNKNOWN)
+         continue;
+      int units = Chart_units(cols[c].last, lo, hi, height, levels);
+      int bandUnits = Chart_units(cols[c].max, lo, hi, height, levels);
+      int full = units / levels;
+      int partial = units % levels;
+      for (int r = 0; r < full; r++) {
+         int row = height - 1 - r;
+         glyph[row * width + c] = g->bar[levels - 1];
+         kind[row * width + c] = CHART_BAR;
+      }
+      int top = full; /* first cell above the full ones */
+      if (partial > 0) {
+         int row = height - 1 - full;
+         glyph[row * width + c] = g->bar[partial - 1];
+         kind[row * width + c] = CHART_BAR;
+         top++;
+      }
+      /* The band shows how high the column went between samples. */
+      int bandCells = (bandUnits + levels - 1) / levels;
+      for (int r = top; r < bandCells && r < height; r++) {
+         int row = height - 1 - r;
+         glyph[row * width + c] = g->band;
+         kind[row * width + c] = CHART_BAND;
+      }
+   }
+}
+
+int Chart_timeAxis(double spanSeconds, int width, char* out, size_t outSize,
+                   int ticks[CHART_MAX_TICKS]) {
+   static const double steps[] = {1,     2,     5,     10,    15,     30,    60,
+                                  120,   300,   600,   900,   1800,   3600,  7200,
+                                  10800, 21600, 43200, 86400, 172800, 604800};
+   if (outSize == 0)
+      return 0;
+   if (width < 0)
+      width = 0;
+   if ((size_t)width >= outSize)
+      width = (int)outSize - 1;
+   memset(out, ' ', (size_t)width);
+   out[width] = '\0';
+   if (width == 0 || !(spanSeconds > 0))
+      return 0;
+
+   int count = 0;
+   /* "now" at the right edge, under the newest column. */
+   if (width >= 3)
+      memcpy(out + width - 3, "now", 3);
+   ticks[count++] = width - 1;
+   int leftmostLabel = width >= 3 ? width - 3 : width;
+
+   /* Ticks at round times, at least 8 columns apart so labels do not touch. */
+   double step = steps[sizeof(steps) / sizeof(steps[0]) - 1];
+   for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+      if (steps[i] * width / spanSeconds >= 8) {
+         step = steps[i];
+         break;
+      }
+   }
+   for (int k = 1; count < CHART_MAX_TICKS; k++) {
+      double t = k * step;
+      if (t > spanSeconds + 1e-9)
+         break;
+      int col = width - 1 - (int)floor(t * width / spanSeconds + 1e-9);
+      /* The full span lands one column past the left edge: mark the edge. */
+      if (col == -1)
+         col = 0;
+      if (col < 0)
+         break;
+      ticks[count++] = col;
+      char label[16];
+      char span[12];
+      Format_span(span, sizeof(span), t);
+      int len = snprintf(label, sizeof(label), "-%s", span);
+      /* Centred on the tick, kept inside and clear of the label to the right. */
+      int start = col - len / 2;
+      if (start < 0)
+         start = 0;
+      if (start + len > leftmostLabel - 1)
+         continue;
+      memcpy(out + start, label, (size_t)len);
+      leftmostLabel = start;
+   }
+   return count;
+}

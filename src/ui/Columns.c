@@ -1,0 +1,376 @@
+#include "config.h"
+
+#include "ui/Columns.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ui/Format.h"
+#include "ui/Sparkline.h"
+
+/* ---- unknown values ---------------------------------------------------
+   n/a: could not be read (and the status line says why); "...": not read
+   yet (smaps runs on a slower cadence, CPU needs two samples). Never 0. */
+
+static const char Columns_notYet[] = "...";
+static const char Columns_na[] = "n/a";
+
+static bool Columns_isNew(const Process* p, const ColumnContext* ctx) {
+   return ctx->now - p->firstSeen < 2.5 * ctx->tick;
+}
+
+static ColorElement Columns_unknown(char* buf, size_t size, const char* what) {
+   snprintf(buf, size, "%s", what);
+   return CLR_UNKNOWN;
+}
+
+static ColorElement Columns_size(char* buf, size_t size, bool known, uint64_t kib) {
+   if (!known)
+      return Columns_unknown(buf, size, Columns_na);
+   Format_size(buf, size, kib);
+   return CLR_DEFAULT;
+}
+
+static ColorElement Columns_smaps(const Process* p, char* buf, size_t size, uint64_t kib) {
+   if (!p->smapsKnown)
+      return Columns_unknown(buf, size, p->smapsErrno == 0 ? Columns_notYet : Columns_na);
+   Format_size(buf, size, kib);
+   return CLR_DEFAULT;
+}
+
+/* ---- formatters ---------------------------------------------------------- */
+
+static ColorElement Columns_fmtPid(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   (void)ctx;
+   snprintf(buf, size, "%d", (int)p->pid);
+   return CLR_DEFAULT;
+}
+
+static ColorElement Columns_fmtRole(const Process* p, const ColumnContext* ctx, char* buf,
+                                    size_t size) {
+   (void)ctx;
+   snprintf(buf, size, "%s", Process_roleName(p->role));
+   return p->role == ROLE_MASTER ? CLR_MASTER : CLR_DEFAULT;
+}
+
+static ColorElement Columns_fmtAge(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   if (!(p->startEpoch > 0))
+      return Columns_unknown(buf, size, Columns_na);
+   Format_age(buf, size, Process_age(p, ctx->wallNow));
+   return CLR_DEFAULT;
+}
+
+static ColorElement Columns_fmtRss(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   (void)ctx;
+   return Columns_size(buf, size, p->memKnown, p->rssKiB);
+}
+
+static ColorElement Columns_fmtAnon(const Process* p, const ColumnContext* ctx, char* buf,
+                                    size_t size) {
+   (void)ctx;
+   return Columns_size(buf, size, p->memKnown, p->anonKiB);
+}
+
+static ColorElement Columns_fmtFile(const Process* p, const ColumnContext* ctx, char* buf,
+                                    size_t size) {
+   (void)ctx;
+   return Columns_size(buf, size, p->memKnown, p->fileKiB);
+}
+
+static ColorElement Columns_fmtShmem(const Process* p, const ColumnContext* ctx, char* buf,
+                                     size_t size) {
+   (void)ctx;
+   return Columns_size(buf, size, p->memKnown, p->shmemKiB);
+}
+
+static ColorElement Columns_fmtPss(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   (void)ctx;
+   return Columns_smaps(p, buf, size, p->pssKiB);
+}
+
+static ColorElement Columns_fmtUss(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   (void)ctx;
+   return Columns_smaps(p, buf, size, p->ussKiB);
+}
+
+static ColorElement Columns_fmtSwap(const Process* p, const ColumnContext* ctx, char* buf,
+                                    size_t size) {
+   (void)ctx;
+   return Columns_smaps(p, buf, size, p->swapKiB);
+}
+
+static ColorElement Columns_fmtGrowth(const Process* p, const ColumnContext* ctx, char* buf,
+                                      size_t size) {
+   double g = Process_growthPerMinute(p, ctx->window);
+   Format_growth(buf, size, g);
+   if (isnan(g))
+      return CLR_UNKNOWN;
+   return g >= 0.5 ? CLR_GROWING : g <= -0.5 ? CLR_SHRINKING : CLR_DEFAULT;
+}
+
+static ColorElement Columns_fmtCpu(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   if (!p->cpuKnown)
+      return Columns_unknown(buf, size, Columns_isNew(p, ctx) ? Columns_notYet : Columns_na);
+   Format_percent(buf, size, p->cpuPercent);
+   return CLR_DEFAULT;
+}
+
+static void Columns_count(char* buf, size_t size, unsigned long long n) {
+   if (n < 100000)
+      snprintf(buf, size, "%llu", n);
+   else if (n < 100000000ULL)
+      snprintf(buf, size, "%lluk", n / 1000);
+   else
+      snprintf(buf, size, "%lluM", n / 1000000);
+}
+
+static ColorElement Columns_fmtCsw(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   (void)ctx;
+   /* Read only while the column shows, so the first tick after `c` has none. */
+   if (!p->ctxKnown)
+      return Columns_unknown(buf, size, p->memKnown ? Columns_notYet : Columns_na);
+   Columns_count(buf, size, p->ctxVoluntary + p->ctxInvoluntary);
+   return CLR_DEFAULT;
+}
+
+static ColorElement Columns_fmtSpark(const Process* p, const ColumnContext* ctx, char* buf,
+                                     size_t size) {
+   /* The growth window, but no longer than the process has been watched (at
+      least a tick per cell): a fresh worker's line fills the cell instead of
+      one glyph at its right end. */
+   double span = ctx->now - p->firstSeen + ctx->tick;
+   if (span < ctx->width * ctx->tick)
+      span = ctx->width * ctx->tick;
+   if (span > ctx->window)
+      span = ctx->window;
+   Sparkline_ofHistory(&p->rssHistory, span, ctx->width, ctx->glyphs, buf, size);
+   return CLR_CHART_BAR;
+}
+
+static ColorElement Columns_fmtCommand(const Process* p, const ColumnContext* ctx, char* buf,
+                                       size_t size) {
+   (void)ctx;
+   Format_command(buf, size, p->name, p->cmdline);
+   return p->role == ROLE_MASTER ? CLR_MASTER : CLR_DEFAULT;
+}
+
+/* ---- sort keys ------------------------------------------------------------ */
+
+static double Columns_keyPid(const Process* p, const ColumnContext* ctx) {
+   (void)ctx;
+   return p->pid;
+}
+
+static double Columns_keyRole(const Process* p, const ColumnContext* ctx) {
+   (void)ctx;
+   return p->role;
+}
+
+static double Columns_keyAge(const Process* p, const ColumnContext* ctx) {
+   return p->startEpoch > 0 ? Process_age(p, ctx->wallNow) : NAN;
+}
+
+#define COLUMNS_MEM_KEY(fn, field)                                                                 \
+   static double fn(const Process* p, const ColumnContext* ctx) {                                  \
+      (void)ctx;                                                                                   \
+      return p->memKnown ? (double)p->field : NAN;                                                 \
+   }
+COLUMNS_MEM_KEY(Columns_keyRss, rssKiB)
+COLUMNS_MEM_KEY(Columns_keyAnon, anonKiB)
+COLUMNS_MEM_KEY(Columns_keyFile, fileKiB)
+COLUMNS_MEM_KEY(Columns_keyShmem, shmemKiB)
+
+#define COLUMNS_SMAPS_KEY(fn, field)                                                               \
+   static double fn(const Process* p, const ColumnContext* ctx) {                                  \
+      (void)ctx;                                                                                   \
+      return p->smapsKnown ? (double)p->field : NAN;                                               \
+   }
+COLUMNS_SMAPS_KEY(Columns_keyPss, pssKiB)
+COLUMNS_SMAPS_KEY(Columns_keyUss, ussKiB)
+COLUMNS_SMAPS_KEY(Columns_keySwap, swapKiB)
+
+static double Columns_keyGrowth(const Process* p, const ColumnContext* ctx) {
+   return Process_growthPerMinute(p, ctx->window);
+}
+
+static double Columns_keyCpu(const Process* p, const ColumnContext* ctx) {
+   (void)ctx;
+   return p->cpuKnown ? p->cpuPercent : NAN;
+}
+
+static double Columns_keyCsw(const Process* p, const ColumnContext* ctx) {
+   (void)ctx;
+   return p->ctxKnown ? (double)(p->ctxVoluntary + p->ctxInvoluntary) : NAN;
+}
+
+/* ---- the table -------------------------------------------------------------- */
+
+/* name, title, description, width, align, flags, priority, descendingFirst, key, format */
+const Column Columns_table[COL_COUNT] = {
+      [COL_PID] = {"pid", "PID", "process ID", 7, ALIGN_RIGHT, 0, 0, false, Columns_keyPid,
+                   Columns_fmtPid},
+      [COL_ROLE] = {"role", "ROLE", "master, worker, child", 6, ALIGN_LEFT, 0, 3, false,
+                    Columns_keyRole, Columns_fmtRole},
+      [COL_AGE] = {"age", "AGE", "time since the process started", 4, ALIGN_RIGHT, 0, 8, true,
+                   Columns_keyAge, Columns_fmtAge},
+      [COL_RSS] = {"rss", "RSS", "resident set size", 6, ALIGN_RIGHT, 0, 1, true, Columns_keyRss,
+                   Columns_fmtRss},
+      [COL_ANON] = {"anon", "ANON", "resident anonymous memory", 6, ALIGN_RIGHT, 0, 11, true,
+                    Columns_keyAnon, Columns_fmtAnon},
+      [COL_FILE] = {"file", "FILE", "resident file-backed memory", 6, ALIGN_RIGHT, 0, 12, true,
+                    Columns_keyFile, Columns_fmtFile},
+      [COL_SHMEM] = {"shmem", "SHMEM", "resident shared memory", 6, ALIGN_RIGHT, 0, 13, true,
+                     Columns_keyShmem, Columns_fmtShmem},
+      [COL_PSS] = {"pss", "PSS", "proportional set size (smaps_rollup)", 6, ALIGN_RIGHT,
+                   COLUMN_NEEDS_SMAPS, 5, true, Columns_keyPss, Columns_fmtPss},
+      [COL_USS] = {"uss", "USS", "unique (private) memory (smaps_rollup)", 6, ALIGN_RIGHT,
+                   COLUMN_NEEDS_SMAPS, 9, true, Columns_keyUss, Columns_fmtUss},
+      [COL_SWAP] = {"swap", "SWAP", "swapped out (smaps_rollup)", 5, ALIGN_RIGHT,
+                    COLUMN_NEEDS_SMAPS, 10, true, Columns_keySwap, Columns_fmtSwap},
+      [COL_GROWTH] = {"growth", "GROW/m", "RSS growth per minute over the window", 7, ALIGN_RIGHT,
+                      0, 2, true, Columns_keyGrowth, Columns_fmtGrowth},
+      [COL_CPU] = {"cpu", "CPU%", "CPU use since the last tick", 5, ALIGN_RIGHT, 0, 6, true,
+                   Columns_keyCpu, Columns_fmtCpu},
+      [COL_CSW] = {"csw", "CSW", "context switches, voluntary + involuntary", 6, ALIGN_RIGHT,
+                   COLUMN_NEEDS_CTX, 14, true, Columns_keyCsw, Columns_fmtCsw},
+      [COL_SPARK] = {"history", "HISTORY", "RSS over the growth window (or since first seen)", 10,
+                     ALIGN_LEFT, COLUMN_NO_SORT, 4, true, Columns_keyGrowth, Columns_fmtSpark},
+      [COL_COMMAND] = {"command", "COMMAND", "program name and command line", 7, ALIGN_LEFT,
+                       COLUMN_FLEXIBLE, 7, false, NULL, Columns_fmtCommand},
+};
+
+#define B(id) COLUMNS_BIT(id)
+#define COLUMNS_DEFAULT                                                                            \
+   (B(COL_PID) | B(COL_ROLE) | B(COL_AGE) | B(COL_RSS) | B(COL_PSS) | B(COL_USS) | B(COL_SWAP) |   \
+    B(COL_GROWTH) | B(COL_CPU) | B(COL_SPARK) | B(COL_COMMAND))
+
+#define COLUMNS_SPLIT (B(COL_ANON) | B(COL_FILE) | B(COL_SHMEM))
+
+const ColumnSet Columns_sets[] = {
+      {"default", COLUMNS_DEFAULT, 0},
+      {"memory split", COLUMNS_DEFAULT | COLUMNS_SPLIT, COLUMNS_SPLIT},
+      {"all", COLUMNS_DEFAULT | COLUMNS_SPLIT | B(COL_CSW), COLUMNS_SPLIT | B(COL_CSW)},
+      /* Without smaps_rollup reads: nothing walks the workers' page tables. */
+      {"cheap",
+       B(COL_PID) | B(COL_ROLE) | B(COL_AGE) | B(COL_RSS) | B(COL_ANON) | B(COL_FILE) |
+             B(COL_GROWTH) | B(COL_CPU) | B(COL_SPARK) | B(COL_COMMAND),
+       0},
+};
+const int Columns_setCount = (int)(sizeof(Columns_sets) / sizeof(Columns_sets[0]));
+#undef COLUMNS_SPLIT
+#undef B
+
+/* ---- layout, lookup, comparison ------------------------------------------------ */
+
+/* Priorities scaled by 10, so the set's own columns can go between RSS (1)
+   and GROW/m (2): a set chosen for them shows them even at 80 columns. */
+static int Columns_rank(const ColumnSet* set, int id) {
+   return (set->emphasis & COLUMNS_BIT(id)) ? 15 : Columns_table[id].priority * 10;
+}
+
+void Columns_layout(const ColumnSet* set, int totalWidth, const int* widths, ColumnLayout* out) {
+   memset(out, 0, sizeof(*out));
+   if (totalWidth < 1)
+      totalWidth = 1;
+   /* Take columns in rank order while they fit. */
+   int order[COL_COUNT];
+   int n = 0;
+   for (int id = 0; id < COL_COUNT; id++)
+      if (set->mask & COLUMNS_BIT(id))
+         order[n++] = id;
+   for (int i = 1; i < n; i++) {
+      int id = order[i], j = i - 1;
+      while (j >= 0 && Columns_rank(set, order[j]) > Columns_rank(set, id)) {
+         order[j + 1] = order[j];
+         j--;
+      }
+      order[j + 1] = id;
+   }
+   bool chosen[COL_COUNT] = {false};
+   int used = 0;
+   for (int i = 0; i < n; i++) {
+      int id = order[i];
+      int need = (widths ? widths[id] : Columns_table[id].width) + (i > 0 ? 1 : 0);
+      /* The most important column is kept even when clipped. */
+      if (i > 0 && used + need > totalWidth)
+         continue;
+      chosen[id] = true;
+      used += need;
+   }
+   int x = 0, flexible = -1;
+   for (int id = 0; id < COL_COUNT; id++) {
+      if (!chosen[id])
+         continue;
+      const Column* c = &Columns_table[id];
+      int i = out->count++;
+      out->ids[i] = (ColumnId)id;
+      out->x[i] = x;
+      out->width[i] = widths ? widths[id] : c->width;
+      out->flags |= c->flags;
+      if (c->flags & COLUMN_FLEXIBLE)
+         flexible = i;
+      x += out->width[i] + 1;
+   }
+   int spare = totalWidth - used;
+   if (flexible >= 0 && spare > 0) {
+      out->width[flexible] += spare;
+      for (int i = flexible + 1; i < out->count; i++)
+         out->x[i] += spare;
+   }
+   /* A lone column wider than the screen is clipped, never drawn outside. */
+   if (out->count > 0 && out->width[0] > totalWidth)
+      out->width[0] = totalWidth;
+}
+
+int Columns_byName(const char* name) {
+   if (!name)
+      return -1;
+   for (int id = 0; id < COL_COUNT; id++)
+      if (strcasecmp(name, Columns_table[id].name) == 0 ||
+          strcasecmp(name, Columns_table[id].title) == 0)
+         return id;
+   return -1;
+}
+
+bool Columns_visible(const ColumnLayout* layout, ColumnId id) {
+   for (int i = 0; i < layout->count; i++)
+      if (layout->ids[i] == id)
+         return true;
+   return false;
+}
+
+int Columns_compare(ColumnId id, bool descending, const Process* a, const Process* b,
+                    const ColumnContext* ctx) {
+   const Column* c = &Columns_table[id];
+   int order = 0;
+   if (c->key) {
+      double ka = c->key(a, ctx), kb = c->key(b, ctx);
+      bool ua = isnan(ka), ub = isnan(kb);
+      if (ua || ub) {
+         if (ua != ub)
+            return ua ? 1 : -1; /* unknown last, whatever the direction */
+      } else if (ka != kb) {
+         order = ka < kb ? -1 : 1;
+      }
+   } else {
+      char ba[256], bb[256];
+      ColumnContext wide = *ctx;
+      wide.width = (int)sizeof(ba) / 4;
+      c->format(a, &wide, ba, sizeof(ba));
+      c->format(b, &wide, bb, sizeof(bb));
+      order = strcmp(ba, bb);
+      order = order < 0 ? -1 : order > 0 ? 1 : 0;
+   }
+   if (order == 0)
+      return a->pid < b->pid ? -1 : a->pid > b->pid ? 1 : 0;
+   return descending ? -order : order;
+}

@@ -1,0 +1,300 @@
+#include "config.h"
+
+#include "ui/DetailView.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/ProcessTree.h"
+#include "ui/Chart.h"
+#include "ui/Colors.h"
+#include "ui/Draw.h"
+#include "ui/Format.h"
+
+#define DETAIL_MAX_WIDTH  512
+#define DETAIL_MAX_HEIGHT 128
+#define DETAIL_AXIS_WIDTH 7 /* "123.4M" and the axis glyph */
+
+static const double DetailView_spans[] = {60, 300, 900, 3600, 21600, 86400};
+
+double DetailView_zoom(double span, int dir) {
+   int n = (int)(sizeof(DetailView_spans) / sizeof(DetailView_spans[0]));
+   if (dir > 0) {
+      for (int i = 0; i < n; i++)
+         if (DetailView_spans[i] > span + 0.5)
+            return DetailView_spans[i];
+      return DetailView_spans[n - 1];
+   }
+   for (int i = n - 1; i >= 0; i--)
+      if (DetailView_spans[i] < span - 0.5)
+         return DetailView_spans[i];
+   return DetailView_spans[0];
+}
+
+void DetailView_open(Ui* ui, const Process* p) {
+   ui->view = VIEW_DETAIL;
+   ui->detailPid = p->pid;
+   ui->detailStart = p->startTicks;
+   ui->detailSpan = ui->window;
+}
+
+/* A line builder: pieces of text with their own looks, left to right. */
+typedef struct DetailLine {
+   WINDOW* w;
+   int y, x, width;
+} DetailLine;
+
+static void DetailLine_put(DetailLine* l, const char* s, ColorElement e) {
+   if (l->x < l->width)
+      l->x += Draw_text(l->w, l->y, l->x, l->width - l->x, s, Colors_attr(e));
+}
+
+static void DetailLine_size(DetailLine* l, const char* label, bool known, uint64_t kib,
+                            const char* unknown) {
+   char buf[32];
+   DetailLine_put(l, label, CLR_DEFAULT);
+   if (!known) {
+      DetailLine_put(l, unknown, CLR_UNKNOWN);
+      return;
+   }
+   Format_size(buf, sizeof(buf), kib);
+   DetailLine_put(l, buf, CLR_TOP);
+}
+
+/* ---- sections ------------------------------------------------------------ */
+
+static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+   const Machine* m = ui->machine;
+   int width = getmaxx(w);
+   char buf[96];
+   if (y >= bottom)
+      return y;
+
+   DetailLine l = {w, y, 0, width};
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+   snprintf(buf, sizeof(buf), "PID %d", (int)p->pid);
+   DetailLine_put(&l, buf, CLR_TOP);
+   DetailLine_put(&l, "  ", CLR_DEFAULT);
+   DetailLine_put(&l, Process_roleName(p->role), p->role == ROLE_MASTER ? CLR_MASTER : CLR_TOP);
+   snprintf(buf, sizeof(buf), "  %s  generation %u  state %c  age ", p->name, p->generation,
+            p->state ? p->state : '?');
+   DetailLine_put(&l, buf, CLR_DEFAULT);
+   Format_age(buf, sizeof(buf), p->startEpoch > 0 ? Process_age(p, m->wallNow) : NAN);
+   DetailLine_put(&l, buf, CLR_TOP);
+   y++;
+
+   /* The command line wraps over up to three lines when there is room. */
+   int cmdLines = bottom - y > 12 ? 3 : 1;
+   const char* cmd = p->cmdline[0] ? p->cmdline : "(no command line)";
+   for (int i = 0; i < cmdLines && y < bottom && *cmd; i++, y++) {
+      Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+      int x = Draw_text(w, y, 0, width, i == 0 ? "cmd " : "    ", Colors_attr(CLR_DEFAULT));
+      int room = width - x;
+      if (room <= 0)
+         break;
+      Draw_text(w, y, x, room, cmd, Colors_attr(CLR_DEFAULT));
+      /* Advance by the characters that fitted. */
+      int cols = 0;
+      while (*cmd) {
+         char one[8] = {0};
+         size_t n = 1;
+         while (n < sizeof(one) - 1 && ((unsigned char)cmd[n] & 0xC0) == 0x80)
+            n++;
+         memcpy(one, cmd, n);
+         int cw = Draw_width(one);
+         if (cols + cw > room)
+            break;
+         cols += cw;
+         cmd += n;
+      }
+   }
+
+   if (y < bottom) {
+      l = (DetailLine){w, y++, 0, width};
+      Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+      DetailLine_size(&l, "RSS ", p->memKnown, p->rssKiB, "n/a");
+      DetailLine_size(&l, " (anon ", p->memKnown, p->anonKiB, "n/a");
+      DetailLine_size(&l, " file ", p->memKnown, p->fileKiB, "n/a");
+      DetailLine_size(&l, " shmem ", p->memKnown, p->shmemKiB, "n/a");
+      DetailLine_size(&l, ")  peak ", p->peakRssKiB > 0, p->peakRssKiB, "n/a");
+   }
+   if (y < bottom) {
+      const char* smaps = p->smapsErrno == 0 ? "..." : "n/a";
+      l = (DetailLine){w, y++, 0, width};
+      Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+      DetailLine_size(&l, "PSS ", p->smapsKnown, p->pssKiB, smaps);
+      DetailLine_size(&l, "  USS ", p->smapsKnown, p->ussKiB, smaps);
+      DetailLine_size(&l, "  swap ", p->smapsKnown, p->swapKiB, smaps);
+      if (!p->smapsKnown && p->smapsErrno != 0) {
+         snprintf(buf, sizeof(buf), "  (smaps_rollup: %s)", strerror(p->smapsErrno));
+         DetailLine_put(&l, buf, CLR_UNKNOWN);
+      }
+   }
+   if (y < bottom) {
+      l = (DetailLine){w, y++, 0, width};
+      Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+      DetailLine_put(&l, "CPU ", CLR_DEFAULT);
+      if (p->cpuKnown) {
+         Format_percent(buf, sizeof(buf), p->cpuPercent);
+         DetailLine_put(&l, buf, CLR_TOP);
+         DetailLine_put(&l, "%", CLR_DEFAULT);
+      } else {
+         DetailLine_put(&l, "n/a", CLR_UNKNOWN);
+      }
+      double g = Process_growthPerMinute(p, ui->window);
+      char span[16];
+      Format_span(span, sizeof(span), ui->window);
+      DetailLine_put(&l, "  growth ", CLR_DEFAULT);
+      Format_growth(buf, sizeof(buf), g);
+      DetailLine_put(&l, buf, isnan(g) ? CLR_UNKNOWN : g >= 0.5 ? CLR_GROWING : CLR_TOP);
+      snprintf(buf, sizeof(buf), "/min over %s", span);
+      DetailLine_put(&l, buf, CLR_DEFAULT);
+      DetailLine_put(&l, "  ctx switches ", CLR_DEFAULT);
+      if (p->ctxKnown) {
+         snprintf(buf, sizeof(buf), "%llu vol %llu invol", (unsigned long long)p->ctxVoluntary,
+                  (unsigned long long)p->ctxInvoluntary);
+         DetailLine_put(&l, buf, CLR_TOP);
+      } else {
+         DetailLine_put(&l, "...", CLR_UNKNOWN);
+      }
+   }
+   return y;
+}
+
+/* The RSS chart: a size axis on the left, the time axis below. */
+static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+   int width = getmaxx(w);
+   const Glyphs* g = ui->glyphs;
+   char buf[DETAIL_MAX_WIDTH + 1];
+   int chartWidth = width - DETAIL_AXIS_WIDTH;
+   /* Title, at least two chart rows, the axis line and its labels. */
+   if (bottom - y < 5 || chartWidth < 8)
+      return y;
+   if (chartWidth > DETAIL_MAX_WIDTH)
+      chartWidth = DETAIL_MAX_WIDTH;
+   int chartHeight = bottom - y - 3;
+   if (chartHeight > DETAIL_MAX_HEIGHT)
+      chartHeight = DETAIL_MAX_HEIGHT;
+
+   static HistoryBucket cols[DETAIL_MAX_WIDTH];
+   static const char* glyph[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
+   static ChartCellKind kind[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
+   int tier = Chart_resample(&p->rssHistory, ui->detailSpan, chartWidth, cols);
+
+   char span[16], step[16];
+   Format_span(span, sizeof(span), ui->detailSpan);
+   Format_span(step, sizeof(step), p->rssHistory.tiers[tier].step);
+   snprintf(buf, sizeof(buf),
+            "RSS over the last %s (%s buckets; last value, %s up to max)  +/- zoom", span, step,
+            g->band);
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+   Draw_text(w, y++, 0, width, buf, Colors_attr(CLR_TOP));
+
+   uint64_t lo = 0, hi = 0;
+   bool known = Chart_scale(cols, chartWidth, true, &lo, &hi);
+   if (known)
+      Chart_grid(cols, chartWidth, chartHeight, lo, hi, g, glyph, kind);
+
+   for (int r = 0; r < chartHeight; r++) {
+      int line = y + r;
+      Draw_fill(w, line, 0, -1, Colors_attr(CLR_DEFAULT));
+      /* Size labels at the top, middle and bottom rows. */
+      const char* axis = g->axisVertical;
+      buf[0] = '\0';
+      if (known && (r == 0 || r == chartHeight - 1 || (chartHeight >= 5 && r == chartHeight / 2))) {
+         double frac = chartHeight > 1 ? (double)(chartHeight - 1 - r) / (chartHeight - 1) : 1;
+         /* A row's label is the value at its top edge. */
+         double v = (double)lo + (double)(hi - lo) * (frac * (chartHeight - 1) + 1) / chartHeight;
+         Format_size(buf, sizeof(buf), (uint64_t)llround(v));
+         axis = g->axisTick;
+      }
+      Draw_field(w, line, 0, DETAIL_AXIS_WIDTH - 1, buf, ALIGN_RIGHT, Colors_attr(CLR_AXIS));
+      Draw_text(w, line, DETAIL_AXIS_WIDTH - 1, 1, axis, Colors_attr(CLR_AXIS));
+      if (!known)
+         continue;
+      for (int c = 0; c < chartWidth; c++) {
+         ChartCellKind k = kind[r * chartWidth + c];
+         if (k == CHART_EMPTY)
+            continue;
+         Draw_text(w, line, DETAIL_AXIS_WIDTH + c, 1, glyph[r * chartWidth + c],
+                   Colors_attr(k == CHART_BAR ? CLR_CHART_BAR : CLR_CHART_BAND));
+      }
+   }
+   if (!known) {
+      const char* none = "no RSS sample in this span yet";
+      int x = DETAIL_AXIS_WIDTH + (chartWidth - (int)strlen(none)) / 2;
+      Draw_text(w, y + chartHeight / 2, x < DETAIL_AXIS_WIDTH ? DETAIL_AXIS_WIDTH : x, chartWidth,
+                none, Colors_attr(CLR_UNKNOWN));
+   }
+   y += chartHeight;
+
+   /* Time axis: a line with tick marks, then the labels. */
+   int ticks[CHART_MAX_TICKS];
+   int tickCount = Chart_timeAxis(ui->detailSpan, chartWidth, buf, sizeof(buf), ticks);
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+   Draw_text(w, y, DETAIL_AXIS_WIDTH - 1, 1, g->axisCorner, Colors_attr(CLR_AXIS));
+   for (int c = 0; c < chartWidth; c++) {
+      const char* mark = g->axisHorizontal;
+      for (int t = 0; t < tickCount; t++)
+         if (ticks[t] == c)
+            mark = g->axisTimeTick;
+      Draw_text(w, y, DETAIL_AXIS_WIDTH + c, 1, mark, Colors_attr(CLR_AXIS));
+   }
+   y++;
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+   Draw_text(w, y, DETAIL_AXIS_WIDTH, chartWidth, buf, Colors_attr(CLR_AXIS));
+   return y + 1;
+}
+
+static void DetailView_drawGone(const Ui* ui, WINDOW* w, int y, int bottom) {
+   char buf[160], life[16], peak[16];
+   int width = getmaxx(w);
+   if (y >= bottom)
+      return;
+   snprintf(buf, sizeof(buf), "PID %d has exited.", (int)ui->detailPid);
+   Draw_text(w, y++, 0, width, buf, Colors_attr(CLR_WARNING));
+   for (int t = 0; t < ui->machine->treeCount && y < bottom; t++) {
+      const ProcessTree* tree = ui->machine->trees[t];
+      for (int age = 0; age < tree->exitedKept; age++) {
+         const ExitedProcess* e = ProcessTree_exited(tree, age);
+         if (!e || e->pid != ui->detailPid || e->startTicks != ui->detailStart)
+            continue;
+         Format_age(life, sizeof(life), e->lifetime);
+         Format_size(peak, sizeof(peak), e->peakRssKiB);
+         snprintf(buf, sizeof(buf), "generation %u lived %s, peak RSS %s, %s", e->generation, life,
+                  peak, e->how);
+         Draw_text(w, y++, 0, width, buf, Colors_attr(CLR_EXITED));
+         return;
+      }
+   }
+}
+
+static void DetailView_drawStatus(const Ui* ui, WINDOW* w, int y) {
+   const char* hints = "q/Esc back  +/- zoom  w window  j/k next/prev  F1 help";
+   int width = getmaxx(w);
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
+   const char* note = ui->message[0] ? ui->message : ui->machine->notice;
+   int x = note[0] ? Draw_text(w, y, 0, width, note, Colors_attr(CLR_STATUS)) + 2 : 0;
+   int hintCols = Draw_width(hints);
+   if (x + hintCols <= width)
+      Draw_text(w, y, width - hintCols, hintCols, hints, Colors_attr(CLR_STATUS));
+   else if (x < width)
+      Draw_text(w, y, x, width - x, hints, Colors_attr(CLR_STATUS));
+}
+
+void DetailView_draw(Ui* ui, WINDOW* w) {
+   int lines = getmaxy(w);
+   int bottom = lines >= 2 ? lines - 1 : lines;
+   const Process* p = Ui_findProcess(ui, ui->detailPid, ui->detailStart, NULL);
+   if (!p) {
+      DetailView_drawGone(ui, w, 0, bottom);
+   } else {
+      int y = DetailView_drawHeader(ui, w, 0, bottom, p);
+      if (y < bottom)
+         Draw_fill(w, y++, 0, -1, Colors_attr(CLR_DEFAULT));
+      DetailView_drawChart(ui, w, y, bottom, p);
+   }
+   if (lines >= 2)
+      DetailView_drawStatus(ui, w, lines - 1);
+}

@@ -1,0 +1,56 @@
+#include "config.h"
+
+#include "ui/Glyphs.h"
+
+#include <langinfo.h>
+#include <strings.h>
+
+const Glyphs Glyphs_utf8 = {
+      .utf8 = true,
+      .spark = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"},
+      .sparkLevels = 8,
+      .bar = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"},
+      .barLevels = 8,
+      .band = "░",
+      .treeBranch = "├─",
+      .treeLast = "└─",
+      .treeVertical = "│ ",
+      .treeSpace = "  ",
+      .axisVertical = "│",
+      .axisTick = "┤",
+      .axisCorner = "└",
+      .axisHorizontal = "─",
+      .axisTimeTick = "┬",
+      .sortAscending = "▲",
+      .sortDescending = "▼",
+      .treeHeader = "▸",
+};
+
+const Glyphs Glyphs_ascii = {
+      .utf8 = false,
+      .spark = {"_", ".", "-", "=", "^", "#"},
+      .sparkLevels = 6,
+      .bar = {"_", "-", "=", "#"},
+      .barLevels = 4,
+      .band = ":",
+      .treeBranch = "|-",
+      .treeLast = "`-",
+      .treeVertical = "| ",
+      .treeSpace = "  ",
+      .axisVertical = "|",
+      .axisTick = "+",
+      .axisCorner = "+",
+      .axisHorizontal = "-",
+      .axisTimeTick = "+",
+      .sortAscending = "^",
+      .sortDescending = "v",
+      .treeHeader = ">",
+};
+
+bool Glyphs_isUtf8Codeset(const char* codeset) {
+   return codeset && (strcasecmp(codeset, "UTF-8") == 0 || strcasecmp(codeset, "UTF8") == 0);
+}
+
+const Glyphs* Glyphs_forLocale(void) {
+   return Glyphs_isUtf8Codeset(nl_langinfo(CODESET)) ? &Glyphs_utf8 : &Glyphs_ascii;
+}

@@ -1,0 +1,118 @@
+#include "config.h"
+
+#include "ui/HelpView.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/Colors.h"
+#include "ui/Columns.h"
+#include "ui/Draw.h"
+#include "ui/KeyBindings.h"
+
+typedef struct HelpLine {
+   char text[160];
+   ColorElement look;
+} HelpLine;
+
+#define HELP_MAX_LINES 128
+
+/* One line per distinct help text of a table, its keys joined by '/'. */
+static int HelpView_bindings(HelpLine* out, int at, const KeyBinding* table, int count) {
+   for (int i = 0; i < count && at < HELP_MAX_LINES; i++) {
+      if (!table[i].help)
+         continue;
+      bool seen = false;
+      for (int j = 0; j < i; j++)
+         if (table[j].help && strcmp(table[j].help, table[i].help) == 0)
+            seen = true;
+      if (seen)
+         continue;
+      char keys[48] = "";
+      for (int j = i; j < count; j++) {
+         if (!table[j].help || strcmp(table[j].help, table[i].help) != 0)
+            continue;
+         /* Enter is bound to three key codes but named once. */
+         if (strstr(keys, table[j].keyName))
+            continue;
+         size_t len = strlen(keys);
+         snprintf(keys + len, sizeof(keys) - len, "%s%s", len ? "/" : "", table[j].keyName);
+      }
+      snprintf(out[at].text, sizeof(out[at].text), "  %-16s %s", keys, table[i].help);
+      out[at++].look = CLR_DEFAULT;
+   }
+   return at;
+}
+
+static int HelpView_title(HelpLine* out, int at, const char* text) {
+   if (at >= HELP_MAX_LINES)
+      return at;
+   snprintf(out[at].text, sizeof(out[at].text), "%s", text);
+   out[at++].look = CLR_TOP;
+   return at;
+}
+
+static int HelpView_build(HelpLine* out) {
+   int n = 0;
+   n = HelpView_title(out, n, "leaktop: live memory of Python service trees. Any key returns.");
+   n = HelpView_title(out, n, "");
+   n = HelpView_title(out, n, "Dashboard keys");
+   n = HelpView_bindings(out, n, KeyBindings_dashboard, KeyBindings_dashboardCount);
+   n = HelpView_title(out, n, "");
+   n = HelpView_title(out, n, "Detail view keys");
+   n = HelpView_bindings(out, n, KeyBindings_detail, KeyBindings_detailCount);
+   n = HelpView_title(out, n, "");
+   n = HelpView_title(out, n, "Columns (c cycles the sets; * costs an extra read while shown)");
+   for (int id = 0; id < COL_COUNT && n < HELP_MAX_LINES; id++) {
+      const Column* c = &Columns_table[id];
+      snprintf(out[n].text, sizeof(out[n].text), "  %-8s %s%s", c->title, c->description,
+               (c->flags & (COLUMN_NEEDS_SMAPS | COLUMN_NEEDS_CTX)) ? " *" : "");
+      out[n++].look = CLR_DEFAULT;
+   }
+   for (int s = 0; s < Columns_setCount && n < HELP_MAX_LINES; s++) {
+      char names[120] = "";
+      for (int id = 0; id < COL_COUNT; id++) {
+         if (!(Columns_sets[s].mask & COLUMNS_BIT(id)))
+            continue;
+         size_t len = strlen(names);
+         snprintf(names + len, sizeof(names) - len, "%s%s", len ? " " : "",
+                  Columns_table[id].title);
+      }
+      snprintf(out[n].text, sizeof(out[n].text), "  set %-12s %s", Columns_sets[s].name, names);
+      out[n++].look = CLR_DEFAULT;
+   }
+   n = HelpView_title(out, n, "");
+   n = HelpView_title(out, n, "Values");
+   n = HelpView_title(out, n, "  n/a  could not be read; the status line says why");
+   n = HelpView_title(out, n, "  ...  not read yet (smaps_rollup runs on a slower cadence)");
+   n = HelpView_title(out, n, "  -    growth: too little history in the window yet");
+   /* Titles are the bold lines; the three above are plain text. */
+   out[n - 1].look = out[n - 2].look = out[n - 3].look = CLR_DEFAULT;
+   return n;
+}
+
+int HelpView_lineCount(void) {
+   static HelpLine lines[HELP_MAX_LINES];
+   return HelpView_build(lines);
+}
+
+void HelpView_draw(Ui* ui, WINDOW* w) {
+   static HelpLine lines[HELP_MAX_LINES];
+   int n = HelpView_build(lines);
+   int rows, cols;
+   getmaxyx(w, rows, cols);
+   int body = rows >= 2 ? rows - 1 : rows;
+   if (ui->helpScroll > n - body)
+      ui->helpScroll = n - body;
+   if (ui->helpScroll < 0)
+      ui->helpScroll = 0;
+   for (int i = 0; i < body && ui->helpScroll + i < n; i++) {
+      const HelpLine* l = &lines[ui->helpScroll + i];
+      Draw_text(w, i, 0, cols, l->text, Colors_attr(l->look));
+   }
+   if (rows >= 2) {
+      Draw_fill(w, rows - 1, 0, -1, Colors_attr(CLR_STATUS));
+      Draw_text(w, rows - 1, 0, cols, "Up/Down scroll, F10 quit, any other key returns",
+                Colors_attr(CLR_STATUS));
+   }
+}

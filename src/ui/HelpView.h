@@ -1,0 +1,15 @@
+#ifndef HEADER_HelpView
+#define HEADER_HelpView
+/* The help screen: every key binding (generated from the binding tables),
+   the columns, the column sets, and what n/a, ... and - mean. */
+
+#include <curses.h>
+
+#include "ui/UiState.h"
+
+void HelpView_draw(Ui* ui, WINDOW* w);
+
+/* Number of lines the help text has, for scrolling. */
+int HelpView_lineCount(void);
+
+#endif

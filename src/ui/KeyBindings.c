@@ -1,0 +1,417 @@
+#include "config.h"
+
+#include "ui/KeyBindings.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ui/Dashboard.h"
+#include "ui/DetailView.h"
+#include "ui/Format.h"
+#include "ui/HelpView.h"
+
+#define KEY_ESC    27
+#define KEY_CTRL_L 12
+
+static const double KeyBindings_windows[] = {60, 300, 900, 3600};
+
+double KeyBindings_nextWindow(double current) {
+   int n = (int)(sizeof(KeyBindings_windows) / sizeof(KeyBindings_windows[0]));
+   for (int i = 0; i < n; i++)
+      if (KeyBindings_windows[i] > current + 0.5)
+         return KeyBindings_windows[i];
+   return KeyBindings_windows[0];
+}
+
+static int KeyBindings_page(const Ui* ui) {
+   return ui->bodyHeight > 1 ? ui->bodyHeight - 1 : 1;
+}
+
+/* ---- dashboard actions --------------------------------------------------- */
+
+static Reaction Action_up(Ui* ui, int key) {
+   (void)key;
+   Dashboard_move(ui, -1);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_down(Ui* ui, int key) {
+   (void)key;
+   Dashboard_move(ui, 1);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_pageUp(Ui* ui, int key) {
+   (void)key;
+   Dashboard_move(ui, -KeyBindings_page(ui));
+   return REACT_REDRAW;
+}
+
+static Reaction Action_pageDown(Ui* ui, int key) {
+   (void)key;
+   Dashboard_move(ui, KeyBindings_page(ui));
+   return REACT_REDRAW;
+}
+
+static Reaction Action_home(Ui* ui, int key) {
+   (void)key;
+   Dashboard_moveTo(ui, false);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_end(Ui* ui, int key) {
+   (void)key;
+   Dashboard_moveTo(ui, true);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_detail(Ui* ui, int key) {
+   (void)key;
+   const Process* p = Dashboard_selection(ui);
+   if (!p)
+      return REACT_NONE;
+   DetailView_open(ui, p);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_help(Ui* ui, int key) {
+   (void)key;
+   ui->helpReturn = ui->view;
+   ui->view = VIEW_HELP;
+   ui->helpScroll = 0;
+   return REACT_REDRAW;
+}
+
+static Reaction Action_quit(Ui* ui, int key) {
+   (void)key;
+   ui->quit = true;
+   return REACT_QUIT;
+}
+
+static void KeyBindings_sortMessage(Ui* ui) {
+   const UiSort* s = Ui_sort(ui);
+   if (s->column < 0)
+      snprintf(ui->message, sizeof(ui->message), "sorted in tree order");
+   else
+      snprintf(ui->message, sizeof(ui->message), "sorted by %s, %s", Columns_table[s->column].title,
+               s->descending ? "descending" : "ascending");
+}
+
+static void KeyBindings_sortBy(Ui* ui, int column) {
+   UiSort* s = Ui_sort(ui);
+   if (s->column == column && column >= 0) {
+      s->descending = !s->descending;
+   } else {
+      s->column = column;
+      s->descending = column >= 0 && Columns_table[column].descendingFirst;
+   }
+   KeyBindings_sortMessage(ui);
+}
+
+static Reaction Action_sortNext(Ui* ui, int key) {
+   (void)key;
+   /* Cycle through the visible columns; the tree view also has tree order. */
+   UiSort* s = Ui_sort(ui);
+   int candidates[COL_COUNT + 1];
+   int n = 0;
+   if (!ui->flatView)
+      candidates[n++] = -1;
+   for (int i = 0; i < ui->layout.count; i++)
+      if (!(Columns_table[ui->layout.ids[i]].flags & COLUMN_NO_SORT))
+         candidates[n++] = ui->layout.ids[i];
+   if (n == 0)
+      return REACT_NONE;
+   int at = -1;
+   for (int i = 0; i < n; i++)
+      if (candidates[i] == s->column)
+         at = i;
+   int next = candidates[(at + 1) % n];
+   s->column = next;
+   s->descending = next >= 0 && Columns_table[next].descendingFirst;
+   KeyBindings_sortMessage(ui);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_sortInvert(Ui* ui, int key) {
+   (void)key;
+   UiSort* s = Ui_sort(ui);
+   if (s->column < 0) {
+      snprintf(ui->message, sizeof(ui->message), "tree order has no direction; s picks a column");
+      return REACT_REDRAW;
+   }
+   s->descending = !s->descending;
+   KeyBindings_sortMessage(ui);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_treeToggle(Ui* ui, int key) {
+   (void)key;
+   ui->flatView = !ui->flatView;
+   snprintf(ui->message, sizeof(ui->message), "%s view", ui->flatView ? "flat" : "tree");
+   return REACT_REDRAW;
+}
+
+static Reaction Action_columns(Ui* ui, int key) {
+   (void)key;
+   ui->columnSet = (ui->columnSet + 1) % Columns_setCount;
+   snprintf(ui->message, sizeof(ui->message), "columns: %s", Columns_sets[ui->columnSet].name);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_window(Ui* ui, int key) {
+   (void)key;
+   char span[16];
+   ui->window = KeyBindings_nextWindow(ui->window);
+   if (ui->view == VIEW_DETAIL)
+      ui->detailSpan = ui->window;
+   Format_span(span, sizeof(span), ui->window);
+   snprintf(ui->message, sizeof(ui->message), "growth window %s", span);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_filter(Ui* ui, int key) {
+   (void)key;
+   ui->editingFilter = true;
+   return REACT_REDRAW;
+}
+
+static Reaction Action_clearFilter(Ui* ui, int key) {
+   (void)key;
+   ui->filter[0] = '\0';
+   ui->message[0] = '\0';
+   return REACT_REDRAW;
+}
+
+static Reaction Action_redraw(Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   return REACT_RESIZE;
+}
+
+static Reaction Action_mouse(Ui* ui, int key) {
+   (void)key;
+   MEVENT ev;
+   if (getmouse(&ev) != OK)
+      return REACT_NONE;
+   if (ev.bstate & BUTTON4_PRESSED) {
+      Dashboard_move(ui, -3);
+      return REACT_REDRAW;
+   }
+#ifdef BUTTON5_PRESSED
+   if (ev.bstate & BUTTON5_PRESSED) {
+      Dashboard_move(ui, 3);
+      return REACT_REDRAW;
+   }
+#endif
+   if (ev.bstate & (BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON1_PRESSED)) {
+      int column = Dashboard_columnAt(ui, ev.y, ev.x);
+      if (column >= 0 && !(Columns_table[column].flags & COLUMN_NO_SORT)) {
+         KeyBindings_sortBy(ui, column);
+         return REACT_REDRAW;
+      }
+      return Dashboard_selectAtLine(ui, ev.y) ? REACT_REDRAW : REACT_NONE;
+   }
+   return REACT_NONE;
+}
+
+static Reaction Action_resize(Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   return REACT_RESIZE;
+}
+
+const KeyBinding KeyBindings_dashboard[] = {
+      {KEY_UP, "Up", "select the previous process", Action_up},
+      {'k', "k", "select the previous process", Action_up},
+      {KEY_DOWN, "Down", "select the next process", Action_down},
+      {'j', "j", "select the next process", Action_down},
+      {KEY_PPAGE, "PgUp", "one page up", Action_pageUp},
+      {KEY_NPAGE, "PgDn", "one page down", Action_pageDown},
+      {KEY_HOME, "Home", "first process", Action_home},
+      {'g', "g", "first process", Action_home},
+      {KEY_END, "End", "last process", Action_end},
+      {'G', "G", "last process", Action_end},
+      {'\n', "Enter", "details and RSS chart of the selected process", Action_detail},
+      {'\r', "Enter", "details and RSS chart of the selected process", Action_detail},
+      {KEY_ENTER, "Enter", "details and RSS chart of the selected process", Action_detail},
+      {'s', "s", "sort by the next column (tree view: tree order first)", Action_sortNext},
+      {'S', "S", "invert the sort order", Action_sortInvert},
+      {'I', "I", "invert the sort order", Action_sortInvert},
+      {'t', "t", "tree view / flat view", Action_treeToggle},
+      {'c', "c", "next column set (default, memory split, all, cheap)", Action_columns},
+      {'w', "w", "growth window: 1m, 5m, 15m, 1h", Action_window},
+      {'/', "/", "filter by PID, name or command line (Enter apply, Esc clear)", Action_filter},
+      {KEY_ESC, "Esc", "clear the filter", Action_clearFilter},
+      {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
+      {KEY_F(1), "F1", "this help", Action_help},
+      {'h', "h", "this help", Action_help},
+      {'?', "?", "this help", Action_help},
+      {KEY_F(10), "F10", "quit", Action_quit},
+      {'q', "q", "quit", Action_quit},
+      {KEY_MOUSE, "click", "select a row; on a title, sort by it; wheel scrolls", Action_mouse},
+      {KEY_RESIZE, NULL, NULL, Action_resize},
+};
+const int KeyBindings_dashboardCount =
+      (int)(sizeof(KeyBindings_dashboard) / sizeof(KeyBindings_dashboard[0]));
+
+/* ---- detail view actions ------------------------------------------------------ */
+
+static Reaction Action_back(Ui* ui, int key) {
+   (void)key;
+   ui->view = VIEW_DASHBOARD;
+   ui->message[0] = '\0';
+   return REACT_REDRAW;
+}
+
+static Reaction KeyBindings_zoom(Ui* ui, int dir) {
+   char span[16];
+   ui->detailSpan = DetailView_zoom(ui->detailSpan, dir);
+   Format_span(span, sizeof(span), ui->detailSpan);
+   snprintf(ui->message, sizeof(ui->message), "chart span %s", span);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_zoomIn(Ui* ui, int key) {
+   (void)key;
+   return KeyBindings_zoom(ui, -1);
+}
+
+static Reaction Action_zoomOut(Ui* ui, int key) {
+   (void)key;
+   return KeyBindings_zoom(ui, 1);
+}
+
+/* Next/previous process without leaving the detail view. */
+static Reaction KeyBindings_detailStep(Ui* ui, int delta) {
+   Dashboard_move(ui, delta);
+   const Process* p = Dashboard_selection(ui);
+   if (p) {
+      ui->detailPid = p->pid;
+      ui->detailStart = p->startTicks;
+   }
+   return REACT_REDRAW;
+}
+
+static Reaction Action_detailPrev(Ui* ui, int key) {
+   (void)key;
+   return KeyBindings_detailStep(ui, -1);
+}
+
+static Reaction Action_detailNext(Ui* ui, int key) {
+   (void)key;
+   return KeyBindings_detailStep(ui, 1);
+}
+
+const KeyBinding KeyBindings_detail[] = {
+      {'q', "q", "back to the dashboard", Action_back},
+      {KEY_ESC, "Esc", "back to the dashboard", Action_back},
+      {KEY_LEFT, "Left", "back to the dashboard", Action_back},
+      {KEY_BACKSPACE, "Bksp", "back to the dashboard", Action_back},
+      {'+', "+", "zoom in: a shorter chart span", Action_zoomIn},
+      {'=', "=", "zoom in: a shorter chart span", Action_zoomIn},
+      {'-', "-", "zoom out: 1m, 5m, 15m, 1h, 6h, 24h", Action_zoomOut},
+      {'w', "w", "growth window (and chart span): 1m, 5m, 15m, 1h", Action_window},
+      {KEY_UP, "Up", "previous process", Action_detailPrev},
+      {'k', "k", "previous process", Action_detailPrev},
+      {KEY_DOWN, "Down", "next process", Action_detailNext},
+      {'j', "j", "next process", Action_detailNext},
+      {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
+      {KEY_F(1), "F1", "this help", Action_help},
+      {'h', "h", "this help", Action_help},
+      {'?', "?", "this help", Action_help},
+      {KEY_F(10), "F10", "quit leaktop", Action_quit},
+      {KEY_RESIZE, NULL, NULL, Action_resize},
+};
+const int KeyBindings_detailCount =
+      (int)(sizeof(KeyBindings_detail) / sizeof(KeyBindings_detail[0]));
+
+/* ---- dispatch -------------------------------------------------------------------- */
+
+static Reaction KeyBindings_editFilter(Ui* ui, int key) {
+   size_t len = strlen(ui->filter);
+   switch (key) {
+   case KEY_ESC:
+      ui->filter[0] = '\0';
+      ui->editingFilter = false;
+      return REACT_REDRAW;
+   case '\n':
+   case '\r':
+   case KEY_ENTER:
+      ui->editingFilter = false;
+      return REACT_REDRAW;
+   case KEY_BACKSPACE:
+   case 127:
+   case 8:
+      if (len > 0)
+         ui->filter[len - 1] = '\0';
+      return REACT_REDRAW;
+   case KEY_RESIZE:
+      return REACT_RESIZE;
+   default:
+      /* ASCII only: what a PID, a program name or a path is typed with. */
+      if (key >= 32 && key < 127 && len + 1 < sizeof(ui->filter)) {
+         ui->filter[len] = (char)key;
+         ui->filter[len + 1] = '\0';
+         return REACT_REDRAW;
+      }
+      return REACT_NONE;
+   }
+}
+
+static Reaction KeyBindings_help(Ui* ui, int key) {
+   switch (key) {
+   case KEY_UP:
+   case 'k':
+      if (ui->helpScroll > 0)
+         ui->helpScroll--;
+      return REACT_REDRAW;
+   case KEY_DOWN:
+   case 'j':
+      ui->helpScroll++;
+      return REACT_REDRAW;
+   case KEY_PPAGE:
+      ui->helpScroll = ui->helpScroll > 10 ? ui->helpScroll - 10 : 0;
+      return REACT_REDRAW;
+   case KEY_NPAGE:
+   case ' ':
+      ui->helpScroll += 10;
+      return REACT_REDRAW;
+   case KEY_RESIZE:
+      return REACT_RESIZE;
+   case KEY_MOUSE: {
+      MEVENT ev;
+      getmouse(&ev);
+      return REACT_NONE;
+   }
+   case KEY_F(10):
+      ui->quit = true;
+      return REACT_QUIT;
+   default:
+      /* Any other key goes back, as in htop. */
+      ui->view = ui->helpReturn;
+      return REACT_REDRAW;
+   }
+}
+
+Reaction KeyBindings_dispatch(Ui* ui, int key) {
+   if (ui->view == VIEW_HELP)
+      return KeyBindings_help(ui, key);
+   if (ui->view == VIEW_DASHBOARD && ui->editingFilter)
+      return KeyBindings_editFilter(ui, key);
+   const KeyBinding* table = KeyBindings_dashboard;
+   int count = KeyBindings_dashboardCount;
+   if (ui->view == VIEW_DETAIL) {
+      table = KeyBindings_detail;
+      count = KeyBindings_detailCount;
+   }
+   for (int i = 0; i < count; i++) {
+      if (table[i].key == key) {
+         /* A new action replaces the last one's note. */
+         if (key != KEY_RESIZE && key != KEY_MOUSE)
+            ui->message[0] = '\0';
+         return table[i].action(ui, key);
+      }
+   }
+   return REACT_NONE;
+}

@@ -1,0 +1,212 @@
+#include "config.h"
+
+#include "ui/ScreenManager.h"
+
+#include <curses.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/Colors.h"
+#include "ui/Columns.h"
+#include "ui/Dashboard.h"
+#include "ui/DetailView.h"
+#include "ui/Glyphs.h"
+#include "ui/HelpView.h"
+#include "ui/KeyBindings.h"
+#include "ui/UiState.h"
+#include "util/XUtils.h"
+
+/* The longest getch() waits, so a signal's flag is seen even if the read
+   was restarted. */
+#define SCREEN_MAX_WAIT_MS 500
+
+static volatile sig_atomic_t ScreenManager_signal = 0;
+static bool ScreenManager_cursesActive = false;
+static SCREEN* ScreenManager_screen = NULL;
+
+static void ScreenManager_onSignal(int sig) {
+   ScreenManager_signal = sig;
+}
+
+/* Last resort if something calls exit() while the screen is up. */
+static void ScreenManager_atExit(void) {
+   if (ScreenManager_cursesActive) {
+      ScreenManager_cursesActive = false;
+      endwin();
+   }
+}
+
+typedef struct SavedSignals {
+   struct sigaction intr, term, hup;
+} SavedSignals;
+
+static void ScreenManager_catchSignals(SavedSignals* saved) {
+   struct sigaction sa;
+   memset(&sa, 0, sizeof(sa));
+   sa.sa_handler = ScreenManager_onSignal;
+   sigemptyset(&sa.sa_mask);
+   /* No SA_RESTART: the pending getch() returns and the loop ends. */
+   sa.sa_flags = 0;
+   sigaction(SIGINT, &sa, &saved->intr);
+   sigaction(SIGTERM, &sa, &saved->term);
+   sigaction(SIGHUP, &sa, &saved->hup);
+}
+
+static void ScreenManager_restoreSignals(const SavedSignals* saved) {
+   sigaction(SIGINT, &saved->intr, NULL);
+   sigaction(SIGTERM, &saved->term, NULL);
+   sigaction(SIGHUP, &saved->hup, NULL);
+}
+
+static void ScreenManager_initUi(Ui* ui, Machine* machine, const Options* opts) {
+   memset(ui, 0, sizeof(*ui));
+   ui->machine = machine;
+   ui->opts = opts;
+   ui->glyphs = Glyphs_forLocale();
+   ui->view = VIEW_DASHBOARD;
+   ui->flatView = opts->flatView;
+   ui->window = opts->growthWindow > 0 ? opts->growthWindow : 300;
+   ui->detailSpan = ui->window;
+   /* Flat: the fastest grower on top. Tree: the tree's own order. */
+   ui->flatSort = (UiSort){COL_GROWTH, true};
+   ui->treeSort = (UiSort){-1, false};
+   if (opts->sortColumn) {
+      int id = Columns_byName(opts->sortColumn);
+      if (id >= 0) {
+         UiSort chosen = {id, Columns_table[id].descendingFirst};
+         ui->flatSort = ui->treeSort = chosen;
+      } else {
+         snprintf(ui->message, sizeof(ui->message), "unknown sort column '%.40s'",
+                  opts->sortColumn);
+      }
+   }
+   Dashboard_init(ui);
+}
+
+static void ScreenManager_applyCost(Ui* ui) {
+   unsigned flags = Dashboard_costFlags(ui);
+   ui->machine->wantSmaps = (flags & COLUMN_NEEDS_SMAPS) != 0;
+   ui->machine->wantCtx = (flags & COLUMN_NEEDS_CTX) != 0;
+}
+
+static void ScreenManager_draw(Ui* ui, bool full) {
+   if (full)
+      clearok(stdscr, TRUE);
+   erase();
+   if (!ui->message[0] && ui->machine->treeCount > 0 && Machine_allTargetsGone(ui->machine))
+      snprintf(ui->message, sizeof(ui->message), "every target has exited; q quits");
+   switch (ui->view) {
+   case VIEW_DASHBOARD:
+      Dashboard_draw(ui, stdscr);
+      break;
+   case VIEW_DETAIL:
+      /* Keep the layout (and so the cost flags) current for the dashboard. */
+      Dashboard_layout(ui, getmaxx(stdscr));
+      DetailView_draw(ui, stdscr);
+      break;
+   case VIEW_HELP:
+      HelpView_draw(ui, stdscr);
+      break;
+   }
+   wnoutrefresh(stdscr);
+   doupdate();
+}
+
+static bool ScreenManager_startCurses(const Options* opts) {
+   /* newterm() reports a bad TERM instead of exiting like initscr(). */
+   ScreenManager_screen = newterm(NULL, stdout, stdin);
+   if (!ScreenManager_screen)
+      return false;
+   ScreenManager_cursesActive = true;
+   cbreak();
+   noecho();
+   nonl();
+   keypad(stdscr, TRUE);
+   intrflush(stdscr, FALSE);
+   curs_set(0);
+   set_escdelay(25);
+   Colors_init(opts->noColor || Colors_noColorRequested());
+   if (!opts->noMouse) {
+      mouseinterval(0);
+      mousemask(BUTTON1_RELEASED | BUTTON1_PRESSED | BUTTON4_PRESSED
+#ifdef BUTTON5_PRESSED
+                      | BUTTON5_PRESSED
+#endif
+                ,
+                NULL);
+   }
+   return true;
+}
+
+int ScreenManager_run(Machine* machine, const Options* opts) {
+   setlocale(LC_ALL, "");
+   static bool atExitRegistered = false;
+   if (!atExitRegistered) {
+      atexit(ScreenManager_atExit);
+      atExitRegistered = true;
+   }
+   Ui ui;
+   ScreenManager_initUi(&ui, machine, opts);
+   SavedSignals saved;
+   ScreenManager_signal = 0;
+   ScreenManager_catchSignals(&saved);
+   if (!ScreenManager_startCurses(opts)) {
+      ScreenManager_restoreSignals(&saved);
+      Dashboard_done(&ui);
+      fprintf(stderr, "leaktop: cannot use the terminal (TERM=%s)\n",
+              getenv("TERM") ? getenv("TERM") : "");
+      return 1;
+   }
+   Dashboard_layout(&ui, COLS);
+
+   double delay = opts->delay > 0 ? opts->delay : 1;
+   double next = XUtils_monotonicNow();
+   if (machine->tick > 0)
+      next += delay; /* the caller has just scanned */
+   long scans = 0;
+   bool dirty = true, full = false;
+   while (!ui.quit && !ScreenManager_signal) {
+      double now = XUtils_monotonicNow();
+      if (now >= next) {
+         ScreenManager_applyCost(&ui);
+         Machine_scan(machine);
+         scans++;
+         /* Row pointers die with the scan: rebuild whatever view is shown. */
+         Dashboard_buildRows(&ui);
+         next += delay;
+         if (next <= now)
+            next = now + delay;
+         dirty = true;
+      }
+      if (dirty) {
+         ScreenManager_draw(&ui, full);
+         dirty = full = false;
+      }
+      if (opts->iterations > 0 && scans >= opts->iterations)
+         break;
+      double waitMs = ceil((next - XUtils_monotonicNow()) * 1000);
+      timeout(waitMs < 0 ? 0 : waitMs > SCREEN_MAX_WAIT_MS ? SCREEN_MAX_WAIT_MS : (int)waitMs);
+      int key = getch();
+      if (key == ERR)
+         continue;
+      Reaction r = KeyBindings_dispatch(&ui, key);
+      if (r & REACT_QUIT)
+         break;
+      if (r & REACT_RESIZE)
+         full = true;
+      if (r != REACT_NONE)
+         dirty = true;
+   }
+
+   ScreenManager_cursesActive = false;
+   endwin();
+   delscreen(ScreenManager_screen);
+   ScreenManager_screen = NULL;
+   ScreenManager_restoreSignals(&saved);
+   Dashboard_done(&ui);
+   return 0;
+}

@@ -1,0 +1,23 @@
+#ifndef HEADER_XUtils
+#define HEADER_XUtils
+/* Allocation that cannot return NULL, and small bounded file reads. */
+
+#include <stddef.h>
+#include <sys/types.h>
+
+void* xMalloc(size_t size);
+void* xCalloc(size_t count, size_t size);
+void* xReallocArray(void* ptr, size_t count, size_t size);
+char* xStrdup(const char* s);
+
+/* Reads at most size-1 bytes of path (relative to dirfd, or absolute) into
+   buf, NUL-terminated, without following a final symlink. Returns the byte
+   count, or -errno. */
+ssize_t XUtils_readFileAt(int dirfd, const char* path, char* buf, size_t size);
+
+/* Monotonic seconds, for intervals and history time stamps. */
+double XUtils_monotonicNow(void);
+/* Wall-clock seconds since the epoch, for what is shown to people. */
+double XUtils_wallNow(void);
+
+#endif

@@ -1,0 +1,250 @@
+#!/bin/bash
+# The interactive dashboard, driven through tmux: leaktop --demo at 80x24,
+# selection, detail view and its time axis, help, a resize to 20x5 and back,
+# quitting (the demo must go with it), ASCII glyphs under LANG=C, no colour
+# under NO_COLOR, and SIGTERM restoring the terminal. Emits TAP.
+#
+# Environment (set by make check): LEAKTOP, LEAKTOP_DATADIR, TESTS_SRCDIR.
+
+set -u
+
+PLAN=21
+LEAKTOP=${LEAKTOP:-$(dirname "$0")/../../src/leaktop}
+LEAKTOP_DATADIR=${LEAKTOP_DATADIR:-$(dirname "$0")/../../data}
+
+if ! command -v tmux >/dev/null 2>&1; then
+   echo "1..0 # SKIP tmux is not installed"
+   exit 0
+fi
+if [ ! -x "$LEAKTOP" ]; then
+   echo "1..0 # SKIP $LEAKTOP was not built"
+   exit 0
+fi
+
+SOCKET="leaktop-test-$$"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/leaktop-tui.XXXXXX")
+ALL_PIDS=() # every leaktop and demo PID seen, for the cleanup
+
+tm() { tmux -L "$SOCKET" -f /dev/null "$@"; }
+
+cleanup() {
+   tm kill-server >/dev/null 2>&1
+   # Only processes this test started: leaktop and the demo it spawned.
+   for pid in "${ALL_PIDS[@]}"; do
+      kill -KILL "$pid" 2>/dev/null
+   done
+   rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+echo "1..$PLAN"
+N=0
+FAILED=0
+ok() {
+   N=$((N + 1))
+   echo "ok $N - $1"
+}
+not_ok() {
+   N=$((N + 1))
+   echo "not ok $N - $1"
+   FAILED=1
+   # The screen at the time of failure, as TAP diagnostics.
+   tm capture-pane -p -t "$SESSION" 2>/dev/null | sed 's/^/# | /'
+}
+check() { # description, command...
+   local desc=$1
+   shift
+   if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+capture() { # [extra capture-pane options]
+   tm capture-pane -p "$@" -t "$SESSION" 2>/dev/null
+}
+
+# Polls a condition every 0.2 s for at most $1 seconds.
+wait_for() {
+   local timeout=$1
+   shift
+   local deadline=$((SECONDS + timeout))
+   while [ $SECONDS -lt $deadline ]; do
+      if "$@"; then return 0; fi
+      sleep 0.2
+   done
+   "$@"
+}
+
+# Process rows: "  12345 worker ..." (the PID first, then the role).
+proc_rows() { capture | grep -E '^ *[0-9]+ +(master|worker|child|single) '; }
+worker_count() { proc_rows | grep -cE '^ *[0-9]+ +worker '; }
+master_count() { proc_rows | grep -cE '^ *[0-9]+ +master '; }
+table_ready() { [ "$(worker_count)" -eq 4 ] && [ "$(master_count)" -eq 1 ]; }
+screen_has() { capture | grep -qE -- "$1"; }
+ascii_only() { ! printf '%s' "$1" | LC_ALL=C grep -q '[^[:print:][:space:]]'; }
+alive() { kill -0 "$1" 2>/dev/null; }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
+descendants() { # PIDs below $1, recursively
+   local child
+   for child in $(pgrep -P "$1" 2>/dev/null); do
+      echo "$child"
+      descendants "$child"
+   done
+}
+
+all_gone() {
+   local pid
+   for pid in "$@"; do
+      kill -0 "$pid" 2>/dev/null && return 1
+   done
+   return 0
+}
+
+# Starts leaktop --demo at 80x24 with extra environment "$@" (VAR=value ...).
+# The wrapper records leaktop's exit status and whether the terminal modes
+# came back as they were.
+start() {
+   SESSION=leaktop
+   local status="$WORK/status" sttyFile="$WORK/stty"
+   rm -f "$status" "$sttyFile"
+   local cmd
+   cmd="before=\$(stty -g); env LEAKTOP_DATADIR='$LEAKTOP_DATADIR' $* '$LEAKTOP' --demo 2>'$WORK/stderr';"
+   cmd+=" echo \$? >'$status'; after=\$(stty -g);"
+   cmd+=" if [ \"\$before\" = \"\$after\" ]; then echo same; else echo changed; fi >'$sttyFile'"
+   tm new-session -d -s "$SESSION" -x 80 -y 24 "$cmd"
+   # tmux 3.3a: a manual window size, so resize-window is not undone.
+   tm set-option -g window-size manual >/dev/null 2>&1
+   PANE_PID=$(tm display-message -p -t "$SESSION" '#{pane_pid}')
+   LEAKTOP_PID=
+   local i
+   for i in $(seq 50); do
+      LEAKTOP_PID=$(pgrep -P "$PANE_PID" 2>/dev/null | head -n 1)
+      [ -n "$LEAKTOP_PID" ] && [ "$(ps -o comm= -p "$LEAKTOP_PID")" != stty ] && break
+      LEAKTOP_PID=
+      sleep 0.1
+   done
+   [ -n "$LEAKTOP_PID" ] && ALL_PIDS+=("$LEAKTOP_PID")
+}
+
+# Records every demo process: leaktop's descendants plus the PIDs on screen.
+record_demo() {
+   DEMO_PIDS=()
+   local pid
+   for pid in $(descendants "$LEAKTOP_PID") $(proc_rows | awk '{ print $1 }'); do
+      DEMO_PIDS+=("$pid")
+      ALL_PIDS+=("$pid")
+   done
+}
+
+exited_cleanly() {
+   wait_for 15 gone "$LEAKTOP_PID" && wait_for 5 test -s "$WORK/status" &&
+      [ "$(cat "$WORK/status")" = 0 ]
+}
+
+demo_left_nothing() {
+   [ "${#DEMO_PIDS[@]}" -ge 5 ] && wait_for 10 all_gone "${DEMO_PIDS[@]}"
+}
+
+# ---- 1. UTF-8 locale -------------------------------------------------------
+start LANG=C.UTF-8 LC_ALL=C.UTF-8
+if [ -n "$LEAKTOP_PID" ] && wait_for 30 table_ready; then
+   ok "UTF-8: the table shows the demo master and 4 workers"
+else
+   not_ok "UTF-8: the table shows the demo master and 4 workers"
+   sed 's/^/# stderr: /' "$WORK/stderr" 2>/dev/null
+fi
+record_demo
+screen=$(capture)
+check "UTF-8: the column titles and the UTF-8 tree glyphs are drawn" \
+   eval 'printf "%s" "$screen" | grep -q "└─" && printf "%s" "$screen" | grep -q "GROW/m"'
+
+# Two moves down from the master select the third process row.
+third=$(proc_rows | sed -n 3p | awk '{ print $1 }')
+tm send-keys -t "$SESSION" j
+tm send-keys -t "$SESSION" Down
+tm send-keys -t "$SESSION" Enter
+check "j/Down then Enter opens the detail view of the third row (PID $third)" \
+   wait_for 10 screen_has "^PID $third +worker"
+check "the detail view draws the chart with a size axis and a time axis" \
+   wait_for 10 eval 'screen_has "┤" && screen_has "└.*┬.*┬" && screen_has "-[0-9]+[smh] .*now *$"'
+tm send-keys -t "$SESSION" Escape
+check "Esc goes back to the table" wait_for 10 eval 'screen_has "GROW/m" && table_ready'
+tm send-keys -t "$SESSION" F1
+check "F1 shows the help generated from the binding table" \
+   wait_for 10 eval 'screen_has "Dashboard keys" && screen_has "F10/q +quit"'
+tm send-keys -t "$SESSION" Escape
+wait_for 10 table_ready >/dev/null
+
+tm resize-window -t "$SESSION" -x 20 -y 5
+small_ok() {
+   local s
+   s=$(capture)
+   [ "$(printf '%s\n' "$s" | wc -l)" -le 5 ] &&
+      printf '%s\n' "$s" | python3 -c 'import sys; sys.exit(max(len(l) for l in sys.stdin.read().splitlines()) > 20)' &&
+      printf '%s\n' "$s" | grep -q "PID" && printf '%s\n' "$s" | grep -qE '^ *[0-9]+ +[0-9.]+[KMG]'
+}
+check "at 20x5 it still draws titles and a process row within the window" wait_for 10 small_ok
+sleep 1.5 # a tick or two at the small size
+check "at 20x5 leaktop is still running" alive "$LEAKTOP_PID"
+tm resize-window -t "$SESSION" -x 80 -y 24
+check "back at 80x24 the full table returns" \
+   wait_for 10 eval 'table_ready && screen_has "COMMAND"'
+
+tm send-keys -t "$SESSION" q
+check "q quits leaktop with status 0" exited_cleanly
+check "no demo process is left after quitting (${#DEMO_PIDS[@]} recorded)" demo_left_nothing
+check "the terminal modes are restored after q" \
+   eval 'wait_for 5 test -s "$WORK/stty" && [ "$(cat "$WORK/stty")" = same ]'
+tm kill-server >/dev/null 2>&1
+
+# ---- 2. LANG=C: ASCII only -------------------------------------------------
+start LANG=C LC_ALL=C
+check "LANG=C: the table shows the demo master and 4 workers" wait_for 30 table_ready
+record_demo
+sleep 1.5 # let the sparklines and tree draw a tick more
+screen=$(capture)
+check "LANG=C: the dashboard is ASCII only" ascii_only "$screen"
+tm send-keys -t "$SESSION" Enter
+wait_for 10 screen_has "now *$" >/dev/null
+screen=$(capture)
+check "LANG=C: the detail view is ASCII only and has its time axis" \
+   eval 'ascii_only "$screen" && printf "%s" "$screen" | grep -qE "^ +\+[-+]+\+$" &&
+         printf "%s" "$screen" | grep -qE "now *$"'
+tm send-keys -t "$SESSION" q
+wait_for 10 table_ready >/dev/null
+tm send-keys -t "$SESSION" q
+check "LANG=C: q quits, and no demo process is left" \
+   eval 'exited_cleanly && demo_left_nothing'
+tm kill-server >/dev/null 2>&1
+
+# ---- 3. NO_COLOR, and SIGTERM --------------------------------------------------
+start LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1
+check "NO_COLOR: the table shows the demo master and 4 workers" wait_for 30 table_ready
+record_demo
+# Colour SGR parameters 30-38, 40-48, 90-97, 100-107 (tmux always writes the
+# resets 39 and 49, which are no colour).
+has_colour() { printf '%s' "$1" | grep -qE $'\e\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])(;[0-9;]*)?m'; }
+screen=$(capture -e)
+check "NO_COLOR: no colour escape sequences, attributes only" eval '! has_colour "$screen"'
+kill -TERM "$LEAKTOP_PID"
+check "SIGTERM: leaktop exits with status 0, no demo process is left" \
+   eval 'exited_cleanly && demo_left_nothing'
+check "SIGTERM: the terminal modes are restored" \
+   eval 'wait_for 5 test -s "$WORK/stty" && [ "$(cat "$WORK/stty")" = same ]'
+tm kill-server >/dev/null 2>&1
+
+# Colour is on by default (the NO_COLOR check would prove nothing otherwise).
+start LANG=C.UTF-8 LC_ALL=C.UTF-8
+wait_for 30 table_ready >/dev/null
+record_demo
+screen=$(capture -e)
+check "without NO_COLOR the same screen does use colour" has_colour "$screen"
+tm send-keys -t "$SESSION" q
+exited_cleanly >/dev/null
+demo_left_nothing >/dev/null
+
+if [ "$N" -ne "$PLAN" ]; then
+   echo "# planned $PLAN tests but ran $N"
+   FAILED=1
+fi
+exit $FAILED

@@ -1,0 +1,196 @@
+/* Parsers of /proc and cgroup text, on inputs recorded from real hosts. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <cmocka.h>
+
+#include "sample/ProcParse.h"
+#include "util/Text.h"
+
+static void test_keyed_value(void** state) {
+   (void)state;
+   const char* status = "Name:\tpython3\nVmRSS:\t   41236 kB\nRssAnon:\t   30000 kB\n"
+                        "voluntary_ctxt_switches:\t1523\nnonvoluntary_ctxt_switches:\t87\n";
+   uint64_t v = 0;
+   assert_true(ProcParse_keyedValue(status, "VmRSS", &v));
+   assert_int_equal(v, 41236);
+   /* "RssAnon" must not match a search for "Rss". */
+   assert_false(ProcParse_keyedValue(status, "Rss", &v));
+   uint64_t vol = 0, invol = 0;
+   assert_true(ProcParse_statusContextSwitches(status, &vol, &invol));
+   assert_int_equal(vol, 1523);
+   assert_int_equal(invol, 87);
+   assert_false(ProcParse_statusContextSwitches("Name:\tx\n", &vol, &invol));
+   const char* events = "low 0\nhigh 0\nmax 12\noom 3\noom_kill 2\noom_group_kill 0\n";
+   assert_true(ProcParse_keyedValue(events, "oom_kill", &v));
+   assert_int_equal(v, 2);
+   assert_true(ProcParse_number("1521090560\n", &v));
+   assert_int_equal(v, 1521090560);
+   assert_false(ProcParse_number("max\n", &v));
+}
+
+static void test_stat_exit_code_with_hostile_comm(void** state) {
+   (void)state;
+   /* comm may hold spaces and ')' : fields count from the last ')'. */
+   const char* stat =
+         "8890 (a) b) c) Z 8886 8886 1170 0 -1 4194304 98 0 1 0 0 0 0 0 20 0 1 0 51044 3133440 "
+         "413 18446744073709551615 94587293429760 94587293449641 140733567366704 0 0 0 0 0 0 "
+         "0 0 0 17 1 0 0 0 0 0 94587293465648 94587293467264 94587404693504 140733567371719 "
+         "140733567371739 140733567371739 140733567373291 9\n";
+   int status = -1;
+   assert_true(ProcParse_statExitCode(stat, &status));
+   assert_int_equal(status, 9);
+   char how[48];
+   ProcParse_describeWaitStatus(status, how, sizeof(how));
+   assert_string_equal(how, "killed by SIGKILL");
+   ProcParse_describeWaitStatus(3 << 8, how, sizeof(how));
+   assert_string_equal(how, "exit 3");
+   /* Kernels before 3.5 stop early: no exit_code field. */
+   assert_false(ProcParse_statExitCode("1 (init) S 0 1 1 0", &status));
+}
+
+static void test_children_list(void** state) {
+   (void)state;
+   pid_t out[4];
+   assert_int_equal(ProcParse_childrenList("120 121 4000 ", out, 4), 3);
+   assert_int_equal(out[2], 4000);
+   assert_int_equal(ProcParse_childrenList("", out, 4), 0);
+   assert_int_equal(ProcParse_childrenList("1 2 3 4 5 6", out, 4), 4);
+}
+
+static void test_cgroup_paths_v2_and_hybrid(void** state) {
+   (void)state;
+   char v2[256], v1[256];
+   ProcParse_cgroupPaths("0::/system.slice/gunicorn.service\n", v2, sizeof(v2), v1, sizeof(v1));
+   assert_string_equal(v2, "/system.slice/gunicorn.service");
+   assert_string_equal(v1, "");
+   const char* hybrid = "9:name=systemd:/\n8:pids:/\n4:memory:/process_api/acd945b5\n"
+                        "2:cpu,cpuacct:/\n0::/\n";
+   ProcParse_cgroupPaths(hybrid, v2, sizeof(v2), v1, sizeof(v1));
+   assert_string_equal(v2, "/");
+   assert_string_equal(v1, "/process_api/acd945b5");
+   /* "memory" must be a whole controller name, not a prefix. */
+   ProcParse_cgroupPaths("5:memoryx:/a\n", v2, sizeof(v2), v1, sizeof(v1));
+   assert_string_equal(v1, "");
+}
+
+static void test_cgroup_mounts(void** state) {
+   (void)state;
+   const char* mountinfo =
+         "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n"
+         "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu\n"
+         "35 31 0:32 / /sys/fs/cgroup/memory rw,relatime shared:9 - cgroup cgroup rw,memory\n"
+         "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
+   char v2[256], v1[256];
+   ProcParse_cgroupMounts(mountinfo, v2, sizeof(v2), v1, sizeof(v1));
+   assert_string_equal(v2, "/sys/fs/cgroup/unified");
+   assert_string_equal(v1, "/sys/fs/cgroup/memory");
+   ProcParse_cgroupMounts("25 1 0:22 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw,nsdelegate\n", v2,
+                          sizeof(v2), v1, sizeof(v1));
+   assert_string_equal(v2, "/sys/fs/cgroup");
+   assert_string_equal(v1, "");
+}
+
+static void test_cgroup_limit(void** state) {
+   (void)state;
+   uint64_t bytes;
+   bool limited;
+   assert_true(ProcParse_cgroupLimit("max\n", &bytes, &limited));
+   assert_false(limited);
+   assert_true(ProcParse_cgroupLimit("9223372036854771712\n", &bytes, &limited));
+   assert_false(limited);
+   assert_true(ProcParse_cgroupLimit("536870912\n", &bytes, &limited));
+   assert_true(limited);
+   assert_int_equal(bytes, 536870912);
+   assert_false(ProcParse_cgroupLimit("", &bytes, &limited));
+}
+
+static void test_python_paths_and_maps(void** state) {
+   (void)state;
+   assert_true(ProcParse_isPythonPath("/usr/bin/python3.11"));
+   assert_true(ProcParse_isPythonPath("/usr/bin/python3"));
+   assert_true(ProcParse_isPythonPath("/root/.pyenv/versions/3.11.7/bin/python3.11"));
+   assert_true(ProcParse_isPythonPath("/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0"));
+   assert_true(ProcParse_isPythonPath("/opt/py/bin/python3.13t"));
+   assert_false(ProcParse_isPythonPath("/usr/bin/python3.11-config"));
+   assert_false(ProcParse_isPythonPath("/usr/bin/pythonista"));
+   assert_false(ProcParse_isPythonPath("/usr/bin/bash"));
+   assert_false(ProcParse_isPythonPath("/srv/app/python3_helper.py"));
+   const char* uwsgiMaps =
+         "55d0c0a00000-55d0c0a8f000 r--p 00000000 08:01 1311 /usr/bin/uwsgi-core\n"
+         "7f1e2a000000-7f1e2a0c0000 r--p 00000000 08:01 2240 "
+         "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0\n";
+   assert_true(ProcParse_mapsHavePython(uwsgiMaps));
+   const char* loaderMaps =
+         "7f00000000-7f00001000 r-xp 00000000 08:01 99 /tmp/py313/usr/bin/python3.13 (deleted)\n";
+   assert_true(ProcParse_mapsHavePython(loaderMaps));
+   assert_false(
+         ProcParse_mapsHavePython("7f0-7f1 r--p 0 08:01 1 /usr/bin/bash\n7f2-7f3 rw-p 0 0:0 0\n"));
+}
+
+static void test_command_names(void** state) {
+   (void)state;
+   char name[64];
+   static const char gunicorn[] = "/usr/bin/python3\0/usr/bin/gunicorn\0-w\0004\0app:app\0";
+   ProcParse_commandName(gunicorn, sizeof(gunicorn) - 1, name, sizeof(name));
+   assert_string_equal(name, "gunicorn");
+   static const char titled[] = "gunicorn: worker [app:app]\0\0\0";
+   ProcParse_commandName(titled, sizeof(titled) - 1, name, sizeof(name));
+   assert_string_equal(name, "gunicorn");
+   static const char celery[] = "python3\0-u\0-m\0celery\0-A\0proj\0worker\0";
+   ProcParse_commandName(celery, sizeof(celery) - 1, name, sizeof(name));
+   assert_string_equal(name, "celery");
+   static const char uwsgi[] = "/usr/bin/uwsgi\0--ini\0app.ini\0";
+   ProcParse_commandName(uwsgi, sizeof(uwsgi) - 1, name, sizeof(name));
+   assert_string_equal(name, "uwsgi");
+   static const char demo[] = "python3\0/usr/share/leaktop/demo_service.py\0--workers\0004\0";
+   ProcParse_commandName(demo, sizeof(demo) - 1, name, sizeof(name));
+   assert_string_equal(name, "demo_service");
+   static const char bare[] = "/usr/bin/python3.11\0";
+   ProcParse_commandName(bare, sizeof(bare) - 1, name, sizeof(name));
+   assert_string_equal(name, "python3.11");
+}
+
+static void test_sanitize_hostile_command_lines(void** state) {
+   (void)state;
+   char out[32];
+   static const char argv[] = "python3\0-c\0print(1)\0";
+   Text_sanitize(argv, sizeof(argv) - 1, out, sizeof(out));
+   assert_string_equal(out, "python3 -c print(1)");
+   /* Escape sequences and invalid UTF-8 never reach the terminal. */
+   static const char hostile[] = "a\033[2Jb\xff\xc3(c\xe2\x82\xac";
+   Text_sanitize(hostile, sizeof(hostile) - 1, out, sizeof(out));
+   assert_string_equal(out, "a?[2Jb?"
+                            "?(c\xe2\x82\xac");
+   /* C1 controls (U+0080..U+009F) in UTF-8 form are escapes too. */
+   static const char c1[] = "x\xc2\x9by";
+   Text_sanitize(c1, sizeof(c1) - 1, out, sizeof(out));
+   assert_string_equal(out, "x??y");
+   /* Truncation never splits a character. */
+   char small[5];
+   static const char euro[] = "ab\xe2\x82\xac";
+   Text_sanitize(euro, sizeof(euro) - 1, small, sizeof(small));
+   assert_string_equal(small, "ab");
+}
+
+int main(void) {
+   const struct CMUnitTest tests[] = {
+         cmocka_unit_test(test_keyed_value),
+         cmocka_unit_test(test_stat_exit_code_with_hostile_comm),
+         cmocka_unit_test(test_children_list),
+         cmocka_unit_test(test_cgroup_paths_v2_and_hybrid),
+         cmocka_unit_test(test_cgroup_mounts),
+         cmocka_unit_test(test_cgroup_limit),
+         cmocka_unit_test(test_python_paths_and_maps),
+         cmocka_unit_test(test_command_names),
+         cmocka_unit_test(test_sanitize_hostile_command_lines),
+   };
+   return cmocka_run_group_tests(tests, NULL, NULL);
+}
