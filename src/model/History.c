@@ -114,7 +114,8 @@ bool History_bucket(const History* this, int tier, int age, HistoryBucket* out) 
 int History_tierFor(const History* this, double windowSeconds) {
    for (int i = 0; i < HISTORY_TIERS; i++) {
       const HistoryTier* t = &this->tiers[i];
-      if (t->step * t->rows >= windowSeconds)
+      /* A tier not yet full still holds everything recorded so far. */
+      if (t->step * t->rows >= windowSeconds || t->count < t->rows)
          return i;
    }
    return HISTORY_TIERS - 1;

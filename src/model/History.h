@@ -52,7 +52,8 @@ void History_addUnknown(History* this, double now);
 /* Bucket number age (0 = newest) of a tier; false when it does not exist. */
 bool History_bucket(const History* this, int tier, int age, HistoryBucket* out);
 
-/* Finest tier whose span covers windowSeconds (the coarsest if none does). */
+/* Finest tier that covers windowSeconds, or all the history there is so far
+   (the coarsest if none does). */
 int History_tierFor(const History* this, double windowSeconds);
 
 /* Least-squares slope of the last values over the last windowSeconds, in

@@ -9,7 +9,7 @@
 #include "util/XUtils.h"
 
 /* A slope needs a handful of points before it means anything. */
-#define PROCESS_MIN_GROWTH_POINTS 5
+#define PROCESS_MIN_GROWTH_POINTS 10
 
 Process* Process_new(pid_t pid, unsigned long long startTicks, double tickSeconds, double now) {
    Process* this = xCalloc(1, sizeof(*this));

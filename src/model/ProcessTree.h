@@ -10,7 +10,7 @@
 #include "sample/Cgroup.h"
 
 #define TREE_EXITED_KEPT 8
-#define TREE_HOW_SIZE 80
+#define TREE_HOW_SIZE    80
 
 typedef struct ExitedProcess {
    pid_t pid;

@@ -61,6 +61,11 @@ void Format_span(char* buf, size_t size, double seconds) {
       snprintf(buf, size, "n/a");
       return;
    }
+   /* Sub-second ticks (-d 0.5) keep their decimal. */
+   if (seconds < 10 && fabs(seconds - round(seconds)) >= 0.05) {
+      snprintf(buf, size, "%.1fs", seconds);
+      return;
+   }
    unsigned long long s = (unsigned long long)llround(seconds);
    if (s < 60 || (s < 120 && s % 60 != 0))
       snprintf(buf, size, "%llus", s);

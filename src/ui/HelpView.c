@@ -91,11 +91,6 @@ static int HelpView_build(HelpLine* out) {
    return n;
 }
 
-int HelpView_lineCount(void) {
-   static HelpLine lines[HELP_MAX_LINES];
-   return HelpView_build(lines);
-}
-
 void HelpView_draw(Ui* ui, WINDOW* w) {
    static HelpLine lines[HELP_MAX_LINES];
    int n = HelpView_build(lines);

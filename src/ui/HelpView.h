@@ -9,7 +9,4 @@
 
 void HelpView_draw(Ui* ui, WINDOW* w);
 
-/* Number of lines the help text has, for scrolling. */
-int HelpView_lineCount(void);
-
 #endif

@@ -303,6 +303,20 @@ static Reaction Action_detailNext(Ui* ui, int key) {
    return KeyBindings_detailStep(ui, 1);
 }
 
+static Reaction Action_detailMouse(Ui* ui, int key) {
+   (void)key;
+   MEVENT ev;
+   if (getmouse(&ev) != OK)
+      return REACT_NONE;
+   if (ev.bstate & BUTTON4_PRESSED)
+      return KeyBindings_zoom(ui, -1);
+#ifdef BUTTON5_PRESSED
+   if (ev.bstate & BUTTON5_PRESSED)
+      return KeyBindings_zoom(ui, 1);
+#endif
+   return REACT_NONE;
+}
+
 const KeyBinding KeyBindings_detail[] = {
       {'q', "q", "back to the dashboard", Action_back},
       {KEY_ESC, "Esc", "back to the dashboard", Action_back},
@@ -321,6 +335,7 @@ const KeyBinding KeyBindings_detail[] = {
       {'h', "h", "this help", Action_help},
       {'?', "?", "this help", Action_help},
       {KEY_F(10), "F10", "quit leaktop", Action_quit},
+      {KEY_MOUSE, "wheel", "zoom in and out", Action_detailMouse},
       {KEY_RESIZE, NULL, NULL, Action_resize},
 };
 const int KeyBindings_detailCount =

@@ -50,8 +50,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A parent with two children: one stays small, one grows by 16 MiB every
-# 0.2 s until the cgroup's OOM killer takes it. The parent does not reap at
+# A parent with two children: one stays small, one grows by 8 MiB every
+# 0.25 s until the cgroup's OOM killer takes it. The parent does not reap at
 # once, so the child stays a zombie that still tells how it died.
 cat >"$work/tree.py" <<'PY'
 import os, sys, time
@@ -60,8 +60,8 @@ def child(grow):
     keep = []
     while os.getppid() != 1:
         if grow and os.path.exists(go):
-            keep.append(bytearray(16 * 1024 * 1024))
-        time.sleep(0.2)
+            keep.append(bytearray(8 * 1024 * 1024))
+        time.sleep(0.25)
     sys.exit(0)
 for grow in (False, True):
     if os.fork() == 0:
@@ -96,7 +96,7 @@ assert cg['oom_kills'] == 0, cg
 PY" "usage and headroom reported"
 
 touch "$work/go"
-timeout 60 "$LEAKTOP" --batch -n 40 -d 0.5 -p "$tree_pid" >"$work/run.jsonl" 2>>"$work/err"
+timeout 60 "$LEAKTOP" --batch -n 80 -d 0.25 -p "$tree_pid" >"$work/run.jsonl" 2>>"$work/err"
 check "python3 - '$work/run.jsonl' <<'PY'
 import json, sys
 last = [json.loads(l) for l in open(sys.argv[1])][-1]

@@ -29,6 +29,8 @@ tm() { tmux -L "$SOCKET" -f /dev/null "$@"; }
 
 cleanup() {
    tm kill-server >/dev/null 2>&1
+   # A server that exits with its last session can leave its socket behind.
+   rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCKET"
    # Only processes this test started: leaktop and the demo it spawned.
    for pid in "${ALL_PIDS[@]}"; do
       kill -KILL "$pid" 2>/dev/null

@@ -77,6 +77,8 @@ static void test_format_growth_age_span(void** state) {
    Format_age(buf, sizeof(buf), -1);
    assert_string_equal(buf, "n/a");
 
+   Format_span(buf, sizeof(buf), 0.5);
+   assert_string_equal(buf, "0.5s");
    Format_span(buf, sizeof(buf), 30);
    assert_string_equal(buf, "30s");
    Format_span(buf, sizeof(buf), 90);

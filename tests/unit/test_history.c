@@ -143,15 +143,26 @@ static void test_slope_flat_and_insufficient(void** state) {
 static void test_slope_uses_coarser_tier_for_long_windows(void** state) {
    (void)state;
    History_init(&history, 1.0);
-   assert_int_equal(History_tierFor(&history, 300), 0);
-   assert_int_equal(History_tierFor(&history, 3600), 1);
-   assert_int_equal(History_tierFor(&history, 6 * 3600), 2);
-   assert_int_equal(History_tierFor(&history, 24 * 3600), 3);
    /* 1 KiB/s for two hours: the 1 h window reads tier 1 and finds 60 KiB/min. */
    for (int i = 0; i < 7200; i++)
       History_add(&history, (double)i, (uint32_t)(10000 + i));
+   assert_int_equal(History_tierFor(&history, 300), 0);
+   assert_int_equal(History_tierFor(&history, 3600), 1);
+   assert_int_equal(History_tierFor(&history, 6 * 3600), 2);
+   /* Tier 2 is not full yet: it holds all two hours, finer than tier 3. */
+   assert_int_equal(History_tierFor(&history, 24 * 3600), 2);
    assert_true(fabs(History_slopePerMinute(&history, 3600, 5) - 60.0) < 1.0);
    assert_true(fabs(History_coveredSeconds(&history, 3600) - 3600) < 1e-6);
+}
+
+static void test_young_history_keeps_the_finest_tier(void** state) {
+   (void)state;
+   /* Forty seconds of data: a 5 min window must not fall back to 10 s buckets. */
+   History_init(&history, 0.25);
+   for (int i = 0; i < 160; i++)
+      History_add(&history, i * 0.25, (uint32_t)(1000 + 4 * i));
+   assert_int_equal(History_tierFor(&history, 300), 0);
+   assert_true(fabs(History_slopePerMinute(&history, 300, 10) - 960.0) < 1.0);
 }
 
 static void test_slower_tick_sets_tier0_step(void** state) {
@@ -175,6 +186,7 @@ int main(void) {
          cmocka_unit_test(test_slope_of_linear_growth),
          cmocka_unit_test(test_slope_flat_and_insufficient),
          cmocka_unit_test(test_slope_uses_coarser_tier_for_long_windows),
+         cmocka_unit_test(test_young_history_keeps_the_finest_tier),
          cmocka_unit_test(test_slower_tick_sets_tier0_step),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
