@@ -8,7 +8,10 @@ it serves (per-request retention, the classic leak); the others allocate a
 buffer of the same size and free it (transient use, no growth).
 
 stdout carries exactly one line, "PORT <n>", once the socket listens; leaktop
---demo reads it. Progress lines go to stderr. Python standard library only.
+--demo reads it. Progress lines go to stderr. SIGTERM or SIGINT stops the
+master and its workers. Nothing outlives its starter: workers exit when the
+master goes away, and the master when the process that started it does (a
+leaking demo must never be left behind). Python standard library only.
 """
 
 import argparse
@@ -86,6 +89,15 @@ class WorkerConfig:
         self.served = 0
 
 
+def set_comm(name):
+    """Names the process for top/ps (15 bytes); no setproctitle needed."""
+    try:
+        with open("/proc/self/comm", "w") as f:
+            f.write(name[:15])
+    except OSError:
+        pass
+
+
 def watch_parent(parent):
     """Exits the worker when its master is gone (even SIGKILLed): no orphans."""
     # Signals must reach the main thread, which is the one blocked in accept().
@@ -101,6 +113,9 @@ def worker_main(listener, cfg, parent):
     # to the whole process group) is the master's to handle.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    # Not "leaky": finding which worker grows is the demo's exercise.
+    set_comm("demo-worker-%d" % cfg.index)
     threading.Thread(target=watch_parent, args=(parent,), daemon=True).start()
     Handler.config = cfg
     fake = FakeServer()
@@ -153,6 +168,20 @@ def on_signal(signum, frame):
     raise Shutdown()
 
 
+def watch_starter():
+    """Polls, once a second, for the process that started the master."""
+    starter = os.getppid()
+
+    def on_alarm(signum, frame):
+        if os.getppid() != starter:
+            raise Shutdown()
+
+    # A timer signal rather than a thread: forking a threaded process is
+    # unsafe (and Python 3.12+ warns about it). Children inherit no timer.
+    signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, 1.0, 1.0)
+
+
 def stop_workers(workers, grace=5.0):
     for pid in list(workers):
         try:
@@ -193,6 +222,7 @@ def main():
     if args.workers < 1 or args.leak_kib < 0 or args.max_requests < 0:
         p.error("--workers must be >= 1, --leak-kib and --max-requests >= 0")
 
+    set_comm("demo-master")
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", args.port))
@@ -201,6 +231,7 @@ def main():
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    watch_starter()
     workers = {}  # pid -> index
     try:
         started = {}
@@ -222,6 +253,10 @@ def main():
             started[index] = time.monotonic()
             workers[spawn(listener, args, index)] = index
     except Shutdown:
+        # One shutdown at a time: further signals must not interrupt it.
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         log("stopping %d workers" % len(workers))
         stop_workers(workers)
         return 0

@@ -65,6 +65,7 @@ static Machine* Machine_alloc(const Options* opts) {
    Machine_private(this)->bootTime = ProcFiles_bootTime();
    this->lastSmaps = -1;
    this->lastDiscovery = -1;
+   this->lastChildScan = -1e9;
    this->wantSmaps = true;
    this->now = XUtils_monotonicNow();
    this->wallNow = XUtils_wallNow();
@@ -348,28 +349,48 @@ void Machine_delete(Machine* this) {
 
 /* ---- one tick --------------------------------------------------------- */
 
-/* PIDs of every tracked process plus the children they have now. */
+/* PIDs of every tracked process plus the children they have now. Reading a
+   children list costs a directory walk of the process's threads, so every
+   tick it is done for the roots and known parents (where new workers
+   appear), and for every process only once per discovery period. */
 static int Machine_collectPids(Machine* this, pid_t** pids, int* capacity) {
+   bool everyone = this->now - this->lastChildScan >= MACHINE_DISCOVERY_SECONDS;
+   if (everyone)
+      this->lastChildScan = this->now;
    int n = 0;
    for (int t = 0; t < this->treeCount; t++) {
       ProcessTree* tree = this->trees[t];
       for (int i = 0; i < tree->count; i++) {
+         Process* p = tree->procs[i];
          if (n == *capacity) {
             *capacity = *capacity ? *capacity * 2 : 64;
             *pids = xReallocArray(*pids, (size_t)*capacity, sizeof(pid_t));
          }
-         (*pids)[n++] = tree->procs[i]->pid;
-         n = ProcFiles_children(tree->procs[i]->pid, pids, n, capacity);
+         (*pids)[n++] = p->pid;
+         if (everyone || i == 0 || p->hasChildren)
+            n = ProcFiles_children(p->pid, pids, n, capacity);
       }
    }
    return n;
+}
+
+static int Machine_comparePid(const void* a, const void* b) {
+   pid_t x = *(const pid_t*)a;
+   pid_t y = *(const pid_t*)b;
+   return (x > y) - (x < y);
 }
 
 static void Machine_sampleAll(Machine* this) {
    MachinePrivate* priv = Machine_private(this);
    pid_t* pids = NULL;
    int capacity = 0;
-   int n = Machine_collectPids(this, &pids, &capacity);
+   int listed = Machine_collectPids(this, &pids, &capacity);
+   /* Children lists name known workers again: sample each PID once. */
+   qsort(pids, (size_t)listed, sizeof(pid_t), Machine_comparePid);
+   int n = 0;
+   for (int i = 0; i < listed; i++)
+      if (n == 0 || pids[n - 1] != pids[i])
+         pids[n++] = pids[i];
    if (n > priv->sampleCapacity) {
       priv->sampleCapacity = n + 16;
       priv->samples =

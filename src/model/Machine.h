@@ -27,6 +27,7 @@ typedef struct Machine {
    double wallNow; /* wall time of the last scan */
    double lastSmaps;
    double lastDiscovery;
+   double lastChildScan;
 
    /* Cost flags, set from what is shown: expensive reads only when needed. */
    bool wantSmaps;

@@ -48,6 +48,7 @@ typedef struct Process {
    uint64_t pssKiB, ussKiB, swapKiB;
    double smapsTime; /* monotonic time of the last read, < 0 never */
 
+   bool hasChildren; /* a parent in its tree: its children are looked up every tick */
    double firstSeen; /* monotonic time leaktop first saw it */
    bool seen;        /* found in the current tick */
    History rssHistory;

@@ -185,6 +185,13 @@ void ProcessTree_reorder(ProcessTree* this) {
    free(stack);
    free(byParent);
 
+   for (int i = 0; i < n; i++)
+      this->procs[i]->hasChildren = false;
+   for (int i = 1; i < n; i++) {
+      Process* parent = ProcessTree_find(this, this->procs[i]->ppid);
+      if (parent)
+         parent->hasChildren = true;
+   }
    for (int i = 0; i < n; i++) {
       Process* p = this->procs[i];
       if (p->depth == 0)

@@ -1,0 +1,235 @@
+#!/usr/bin/env python3
+"""Query and check leaktop --batch output (JSON Lines) for the integration tests.
+
+    batchq.py FILE EXPR          print the value of EXPR (JSON for non-strings)
+    batchq.py FILE --check EXPR [DIAG]
+                                 exit 0 if EXPR is true, 1 if false (printing
+                                 DIAG's value), 2 if it raised
+
+EXPR is a Python expression over the names defined below (ticks, first, last,
+tree(), procs(), vmrss(), ...). Every line of FILE must be one JSON object.
+"""
+
+import json
+import math
+import os
+import sys
+
+
+def load(path):
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip():
+                raise ValueError("%s:%d: empty line" % (path, n))
+            obj = json.loads(line)
+            if not isinstance(obj, dict):
+                raise ValueError("%s:%d: not a JSON object" % (path, n))
+            out.append(obj)
+    return out
+
+
+# ---- schema (the lead's contract for --batch) -----------------------------
+
+def _int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _num(v):
+    return (_int(v) or isinstance(v, float)) and not (isinstance(v, float) and math.isnan(v))
+
+
+def _str(v):
+    return isinstance(v, str)
+
+
+def _bool(v):
+    return isinstance(v, bool)
+
+
+def _opt(check):
+    return lambda v: v is None or check(v)
+
+
+TOP = {"time": _num, "tick": _int, "interval_s": _num, "host": dict, "notice": _str,
+       "trees": list}
+HOST = {"mem_total_kib": _int, "mem_available_kib": _int}
+TREE = {"root_pid": _int, "root_start_ticks": _int, "name": _str, "workers": _int,
+        "total_rss_kib": _int, "total_pss_kib": _opt(_int), "cgroup": _opt(lambda v: isinstance(v, dict)),
+        "processes": list, "exited": list}
+CGROUP = {"path": _str, "version": lambda v: v in (1, 2), "limited": _bool,
+          "limit_bytes": _opt(_int), "current_bytes": _opt(_int), "headroom_bytes": _opt(_int),
+          "oom_kills": _opt(_int)}
+PROC = {"pid": _int, "ppid": _int, "start_ticks": _int, "start_time": _num,
+        "role": lambda v: v in ("master", "worker", "child", "single"),
+        "name": _str, "cmdline": _str, "generation": lambda v: _int(v) and v >= 1,
+        "depth": _int, "state": _str, "age_s": _num,
+        "rss_kib": _int, "rss_anon_kib": _int, "rss_file_kib": _int, "rss_shmem_kib": _int,
+        "peak_rss_kib": _int, "pss_kib": _opt(_int), "uss_kib": _opt(_int), "swap_kib": _opt(_int),
+        "smaps_error": _opt(_str), "growth_kib_per_min": _opt(_num), "growth_window_s": _num,
+        "cpu_pct": _opt(_num), "ctx_voluntary": _opt(_int), "ctx_involuntary": _opt(_int)}
+EXITED = {"pid": _int, "start_ticks": _int, "generation": _int, "lifetime_s": _num,
+          "peak_rss_kib": _int, "how": _str}
+
+
+def _check_obj(obj, spec, where, errs):
+    if not isinstance(obj, dict):
+        errs.append("%s: not an object" % where)
+        return
+    for key, check in spec.items():
+        if key not in obj:
+            errs.append("%s: missing %r" % (where, key))
+        else:
+            ok = isinstance(obj[key], check) if isinstance(check, type) else check(obj[key])
+            if not ok:
+                errs.append("%s: bad %r = %r" % (where, key, obj[key]))
+
+
+def schema_errors(tick_list=None):
+    """Every departure from the --batch schema in the given ticks (default: all)."""
+    errs = []
+    for t in tick_list if tick_list is not None else ticks:
+        w = "tick %s" % t.get("tick")
+        _check_obj(t, TOP, w, errs)
+        _check_obj(t.get("host"), HOST, w + " host", errs)
+        for tr in t.get("trees") or []:
+            tw = "%s tree %s" % (w, tr.get("root_pid") if isinstance(tr, dict) else "?")
+            _check_obj(tr, TREE, tw, errs)
+            if not isinstance(tr, dict):
+                continue
+            if isinstance(tr.get("cgroup"), dict):
+                _check_obj(tr["cgroup"], CGROUP, tw + " cgroup", errs)
+            for p in tr.get("processes") or []:
+                _check_obj(p, PROC, "%s pid %s" % (tw, p.get("pid") if isinstance(p, dict) else "?"), errs)
+            for e in tr.get("exited") or []:
+                _check_obj(e, EXITED, "%s exited %s" % (tw, e.get("pid") if isinstance(e, dict) else "?"), errs)
+    return errs
+
+
+# ---- queries over the output -----------------------------------------------
+
+def tree(tick, root_pid):
+    for tr in tick["trees"]:
+        if tr["root_pid"] == root_pid:
+            return tr
+    return None
+
+
+def procs(tick, root_pid=None):
+    out = []
+    for tr in tick["trees"]:
+        if root_pid is None or tr["root_pid"] == root_pid:
+            out.extend(tr["processes"])
+    return out
+
+
+def proc(tick, pid):
+    for p in procs(tick):
+        if p["pid"] == pid:
+            return p
+    return None
+
+
+def pids(tick, root_pid=None, role=None):
+    return sorted(p["pid"] for p in procs(tick, root_pid) if role is None or p["role"] == role)
+
+
+def series(pid, key):
+    """The values of key for pid over all ticks where pid appears."""
+    return [p[key] for t in ticks for p in procs(t) if p["pid"] == pid]
+
+
+# ---- the truth, read from /proc right now -----------------------------------
+
+def status_kib(pid, field="VmRSS"):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return None
+
+
+def vmrss(pid):
+    return status_kib(pid, "VmRSS")
+
+
+def smaps(pid):
+    """smaps_rollup of pid as a dict of KiB values (Pss, Private_Dirty, ...)."""
+    out = {}
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) >= 3 and parts[0].endswith(":") and parts[2] == "kB":
+                out[parts[0][:-1]] = int(parts[1])
+    return out
+
+
+def start_ticks(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        data = f.read()
+    return int(data[data.rindex(")") + 2:].split()[19])
+
+
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return sorted(int(x) for x in f.read().split())
+    except OSError:
+        return []
+
+
+def within(value, truth, pct):
+    """value is within pct percent of truth."""
+    return value is not None and truth is not None and abs(value - truth) <= truth * pct / 100.0
+
+
+def env(name, default=None):
+    return os.environ.get(name, default)
+
+
+def envint(name):
+    return int(os.environ[name])
+
+
+def envints(name):
+    return sorted(int(x) for x in os.environ.get(name, "").split())
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.stderr.write(__doc__)
+        return 2
+    global ticks, first, last
+    try:
+        ticks = load(argv[1])
+    except (OSError, ValueError) as e:
+        print("# cannot load %s: %s" % (argv[1], e))
+        return 2
+    first = ticks[0] if ticks else None
+    last = ticks[-1] if ticks else None
+    scope = dict(globals())
+    if argv[2] == "--check":
+        try:
+            result = eval(argv[3], scope)
+        except Exception as e:  # report, as a TAP comment, what broke
+            print("# %s raised %s: %s" % (argv[3], type(e).__name__, e))
+            return 2
+        if result:
+            return 0
+        print("# false: %s" % argv[3])
+        for diag in argv[4:]:
+            try:
+                print("# %s = %s" % (diag, json.dumps(eval(diag, scope), default=str)))
+            except Exception as e:
+                print("# %s raised %s: %s" % (diag, type(e).__name__, e))
+        return 1
+    result = eval(argv[2], scope)
+    print(result if isinstance(result, str) else json.dumps(result))
+    return 0
+
+
+ticks = []
+first = last = None
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
