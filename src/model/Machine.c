@@ -406,6 +406,9 @@ static void Machine_updateProcess(Machine* this, Process* p, const ProcSample* s
    p->ppid = s->ppid;
    p->state = s->state;
    p->memKnown = s->memKnown;
+   p->ctxKnown = s->ctxKnown;
+   p->ctxVoluntary = s->ctxVoluntary;
+   p->ctxInvoluntary = s->ctxInvoluntary;
    if (s->memKnown) {
       p->rssKiB = s->rssKiB;
       p->anonKiB = s->anonKiB;
@@ -523,17 +526,6 @@ static void Machine_readSmaps(Machine* this) {
    free(procs);
 }
 
-static void Machine_readContextSwitches(Machine* this) {
-   for (int t = 0; t < this->treeCount; t++) {
-      ProcessTree* tree = this->trees[t];
-      for (int i = 0; i < tree->count; i++) {
-         Process* p = tree->procs[i];
-         p->ctxKnown =
-               p->seen && ProcFiles_contextSwitches(p->pid, &p->ctxVoluntary, &p->ctxInvoluntary);
-      }
-   }
-}
-
 static void Machine_composeNotice(Machine* this) {
    int unknown = 0;
    int err = 0;
@@ -597,8 +589,6 @@ void Machine_scan(Machine* this) {
 
    if (this->wantSmaps)
       Machine_readSmaps(this);
-   if (this->wantCtx)
-      Machine_readContextSwitches(this);
    this->hostMemKnown = HostMemory_read(&this->memTotalKiB, &this->memAvailableKiB);
    Machine_composeNotice(this);
 }

@@ -29,9 +29,8 @@ typedef struct Machine {
    double lastDiscovery;
    double lastChildScan;
 
-   /* Cost flags, set from what is shown: expensive reads only when needed. */
+   /* Cost flag, set from what is shown: smaps_rollup is read only when needed. */
    bool wantSmaps;
-   bool wantCtx;
 
    /* Why some value shows as n/a, for the status line; empty when all is read. */
    char notice[320];

@@ -38,7 +38,7 @@ typedef struct Process {
    unsigned long long cpuTicks;
    bool cpuBaseline; /* cpuTicks holds an earlier sample to take a delta from */
 
-   /* Only while shown (cost flag), from /proc/PID/status. */
+   /* Cumulative, from /proc/PID/status. */
    bool ctxKnown;
    uint64_t ctxVoluntary, ctxInvoluntary;
 

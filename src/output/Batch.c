@@ -183,7 +183,6 @@ int Batch_run(Machine* machine, const Options* opts, FILE* out) {
    signal(SIGPIPE, SIG_IGN);
 
    machine->wantSmaps = true;
-   machine->wantCtx = true;
    double next = XUtils_monotonicNow();
    for (long i = 0; !Batch_stopRequested && (opts->iterations == 0 || i < opts->iterations); i++) {
       if (i > 0) {

@@ -54,11 +54,14 @@ static ssize_t ProcFiles_read(pid_t pid, const char* name, char* buf, size_t siz
    return XUtils_readFileAt(AT_FDCWD, path, buf, size);
 }
 
-bool ProcFiles_contextSwitches(pid_t pid, uint64_t* voluntary, uint64_t* involuntary) {
+bool ProcFiles_sample(pid_t pid, ProcStat* stat, ProcStatus* status) {
    char text[4096];
+   if (ProcFiles_read(pid, "stat", text, sizeof(text)) <= 0 || !ProcParse_stat(text, stat))
+      return false;
    if (ProcFiles_read(pid, "status", text, sizeof(text)) <= 0)
       return false;
-   return ProcParse_statusContextSwitches(text, voluntary, involuntary);
+   ProcParse_status(text, status);
+   return true;
 }
 
 bool ProcFiles_exitDescription(pid_t pid, char* out, size_t outSize) {

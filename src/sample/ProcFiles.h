@@ -9,10 +9,14 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "sample/ProcParse.h"
+
 /* Appends the children of every thread of pid; returns the new count. */
 int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity);
 
-bool ProcFiles_contextSwitches(pid_t pid, uint64_t* voluntary, uint64_t* involuntary);
+/* One tick's figures of pid: /proc/PID/stat and status, one read each.
+   False when the process is gone. */
+bool ProcFiles_sample(pid_t pid, ProcStat* stat, ProcStatus* status);
 
 /* How a zombie ended ("exit 0", "killed by SIGKILL"); false when unknown. */
 bool ProcFiles_exitDescription(pid_t pid, char* out, size_t outSize);

@@ -3,6 +3,7 @@
 #include "sample/ProcParse.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,27 +54,83 @@ bool ProcParse_number(const char* text, uint64_t* value) {
    return true;
 }
 
-bool ProcParse_statusContextSwitches(const char* text, uint64_t* voluntary, uint64_t* involuntary) {
-   return ProcParse_keyedValue(text, "voluntary_ctxt_switches", voluntary) &&
-          ProcParse_keyedValue(text, "nonvoluntary_ctxt_switches", involuntary);
+/* The fields after comm, which ends at the last ')': field 3 onwards. */
+static const char* ProcParse_statFields(const char* text) {
+   const char* p = strrchr(text, ')');
+   return p ? p + 1 : NULL;
 }
 
-bool ProcParse_statExitCode(const char* text, int* waitStatus) {
-   const char* p = strrchr(text, ')');
-   if (!p)
-      return false;
-   p++;
-   /* After comm come fields 3 (state) .. 52 (exit_code): skip 49 fields. */
-   for (int field = 3; field < 52; field++) {
+/* Skips count space-separated fields; NULL when the text ends first. */
+static const char* ProcParse_skipFields(const char* p, int count) {
+   for (int i = 0; i < count; i++) {
       while (*p == ' ')
          p++;
       if (!*p)
-         return false;
+         return NULL;
       while (*p && *p != ' ')
          p++;
    }
    while (*p == ' ')
       p++;
+   return *p ? p : NULL;
+}
+
+bool ProcParse_stat(const char* text, ProcStat* out) {
+   const char* p = ProcParse_statFields(text);
+   if (!p || !(p = ProcParse_skipFields(p, 0)))
+      return false;
+   out->state = *p;
+   /* Field numbers as in proc(5): 4 ppid, 9 flags, 14 utime, 15 stime, 22 starttime. */
+   unsigned long long v[23] = {0};
+   for (int field = 4; field <= 22; field++) {
+      p = ProcParse_skipFields(p, 1);
+      if (!p)
+         return false;
+      v[field] = strtoull(p, NULL, 10);
+   }
+   out->ppid = (pid_t)v[4];
+   out->flags = (unsigned long)v[9];
+   out->cpuTicks = v[14] + v[15];
+   out->startTicks = v[22];
+   return true;
+}
+
+void ProcParse_status(const char* text, ProcStatus* out) {
+   static const struct {
+      const char* key;
+      size_t offset;
+   } fields[] = {
+         {"VmRSS:", offsetof(ProcStatus, rssKiB)},
+         {"RssAnon:", offsetof(ProcStatus, anonKiB)},
+         {"RssFile:", offsetof(ProcStatus, fileKiB)},
+         {"RssShmem:", offsetof(ProcStatus, shmemKiB)},
+         {"voluntary_ctxt_switches:", offsetof(ProcStatus, ctxVoluntary)},
+         {"nonvoluntary_ctxt_switches:", offsetof(ProcStatus, ctxInvoluntary)},
+   };
+   memset(out, 0, sizeof(*out));
+   int seen = 0;
+   const char* cursor = text;
+   const char* line;
+   size_t len;
+   while ((line = ProcParse_nextLine(&cursor, &len)) != NULL) {
+      for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+         size_t keyLen = strlen(fields[i].key);
+         if (len <= keyLen || strncmp(line, fields[i].key, keyLen) != 0)
+            continue;
+         *(uint64_t*)((char*)out + fields[i].offset) = strtoull(line + keyLen, NULL, 10);
+         seen |= 1 << i;
+         break;
+      }
+   }
+   out->memKnown = (seen & 1) != 0;
+   out->ctxKnown = (seen & 0x30) == 0x30;
+}
+
+bool ProcParse_statExitCode(const char* text, int* waitStatus) {
+   const char* p = ProcParse_statFields(text);
+   /* exit_code is field 52: 49 fields after state (field 3). */
+   if (!p || !(p = ProcParse_skipFields(p, 0)) || !(p = ProcParse_skipFields(p, 49)))
+      return false;
    if (!isdigit((unsigned char)*p) && *p != '-')
       return false;
    *waitStatus = (int)strtol(p, NULL, 10);

@@ -14,8 +14,28 @@ bool ProcParse_keyedValue(const char* text, const char* key, uint64_t* value);
 /* A file holding one decimal number (memory.current). */
 bool ProcParse_number(const char* text, uint64_t* value);
 
-/* voluntary_ctxt_switches / nonvoluntary_ctxt_switches of /proc/PID/status. */
-bool ProcParse_statusContextSwitches(const char* text, uint64_t* voluntary, uint64_t* involuntary);
+/* The fields of /proc/PID/stat leaktop uses. */
+typedef struct ProcStat {
+   char state;
+   pid_t ppid;
+   unsigned long flags;           /* PF_KTHREAD marks kernel threads */
+   unsigned long long cpuTicks;   /* utime + stime */
+   unsigned long long startTicks; /* clock ticks after boot */
+} ProcStat;
+
+/* Parses /proc/PID/stat; the comm field may hold spaces and ')'. */
+bool ProcParse_stat(const char* text, ProcStat* out);
+
+/* The memory and scheduling lines of /proc/PID/status (KiB, counts). */
+typedef struct ProcStatus {
+   bool memKnown; /* VmRSS present: kernel threads and zombies have none */
+   uint64_t rssKiB, anonKiB, fileKiB, shmemKiB;
+   bool ctxKnown;
+   uint64_t ctxVoluntary, ctxInvoluntary;
+} ProcStatus;
+
+/* Parses /proc/PID/status in one pass over its lines. */
+void ProcParse_status(const char* text, ProcStatus* out);
 
 /* The exit_code field (52) of /proc/PID/stat, a wait(2) status; the comm
    field may contain spaces and parentheses, so fields count from the last ')'. */

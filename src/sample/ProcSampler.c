@@ -22,22 +22,6 @@
 /* libproc2 rejects a select of more than FILL_ID_MAX (255) PIDs. */
 #define SAMPLER_SELECT_MAX 255
 
-enum {
-   TICK_PID,
-   TICK_PPID,
-   TICK_BEGAN,
-   TICK_STATE,
-   TICK_RSS,
-   TICK_ANON,
-   TICK_FILE,
-   TICK_SHMEM,
-   TICK_CPU,
-   TICK_ITEMS
-};
-static enum pids_item ProcSampler_tickItems[TICK_ITEMS] = {
-      PIDS_ID_PID,      PIDS_ID_PPID,     PIDS_TICS_BEGAN,    PIDS_STATE,   PIDS_VM_RSS,
-      PIDS_VM_RSS_ANON, PIDS_VM_RSS_FILE, PIDS_VM_RSS_SHARED, PIDS_TICS_ALL};
-
 enum { SMAPS_PID, SMAPS_RSS, SMAPS_PSS, SMAPS_USS, SMAPS_SWAP, SMAPS_ITEMS };
 static enum pids_item ProcSampler_smapsItems[SMAPS_ITEMS] = {
       PIDS_ID_PID, PIDS_SMAP_RSS, PIDS_SMAP_PSS, PIDS_SMAP_PRV_TOTAL, PIDS_SMAP_SWAP};
@@ -47,7 +31,6 @@ static enum pids_item ProcSampler_listItems[LIST_ITEMS] = {
       PIDS_ID_PID, PIDS_ID_PPID, PIDS_TICS_BEGAN, PIDS_STATE, PIDS_RSS, PIDS_FLAGS};
 
 struct ProcSampler {
-   struct pids_info* tick;
    struct pids_info* smaps;
    struct pids_info* list;
    ProcSample* listed;
@@ -64,8 +47,6 @@ ProcSampler* ProcSampler_new(void) {
 void ProcSampler_delete(ProcSampler* this) {
    if (!this)
       return;
-   if (this->tick)
-      procps_pids_unref(&this->tick);
    if (this->smaps)
       procps_pids_unref(&this->smaps);
    if (this->list)
@@ -104,39 +85,35 @@ static void ProcSampler_selectAll(struct pids_info* info, const pid_t* pids, int
    }
 }
 
-typedef struct SampleVisit {
-   ProcSample* out;
-   int found;
-   int capacity;
-} SampleVisit;
-
-static void ProcSampler_visitSample(struct pids_info* info, struct pids_stack* s, void* context) {
-   (void)info; /* only some libproc2 versions' PIDS_VAL use it */
-   SampleVisit* v = context;
-   if (v->found == v->capacity)
-      return;
-   ProcSample* p = &v->out[v->found++];
-   memset(p, 0, sizeof(*p));
-   p->pid = SAMPLER_VAL(TICK_PID, s_int, s, info);
-   p->ppid = SAMPLER_VAL(TICK_PPID, s_int, s, info);
-   p->startTicks = SAMPLER_VAL(TICK_BEGAN, ull_int, s, info);
-   p->state = SAMPLER_VAL(TICK_STATE, s_ch, s, info);
-   p->rssKiB = SAMPLER_VAL(TICK_RSS, ul_int, s, info);
-   p->anonKiB = SAMPLER_VAL(TICK_ANON, ul_int, s, info);
-   p->fileKiB = SAMPLER_VAL(TICK_FILE, ul_int, s, info);
-   p->shmemKiB = SAMPLER_VAL(TICK_SHMEM, ul_int, s, info);
-   p->cpuTicks = SAMPLER_VAL(TICK_CPU, ull_int, s, info);
-   /* Zombies and kernel threads have no VmRSS line: unknown, not 0. */
-   p->memKnown = p->state != 'Z' && (p->rssKiB > 0 || p->anonKiB + p->fileKiB > 0);
-}
-
 int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* out) {
-   struct pids_info* info = ProcSampler_context(&this->tick, ProcSampler_tickItems, TICK_ITEMS);
-   if (!info)
-      return 0;
-   SampleVisit visit = {out, 0, n};
-   ProcSampler_selectAll(info, pids, n, ProcSampler_visitSample, &visit);
-   return visit.found;
+   (void)this;
+   /* Not libproc2's select: in 4.0.2 it reads status twice per PID (once
+      only to learn the TGID) and parses it with sscanf, and it has no context
+      switches; one read of stat and one of status give everything. */
+   int found = 0;
+   for (int i = 0; i < n; i++) {
+      ProcStat stat;
+      ProcStatus status;
+      if (!ProcFiles_sample(pids[i], &stat, &status))
+         continue;
+      ProcSample* p = &out[found++];
+      memset(p, 0, sizeof(*p));
+      p->pid = pids[i];
+      p->ppid = stat.ppid;
+      p->startTicks = stat.startTicks;
+      p->state = stat.state;
+      p->flags = stat.flags;
+      p->cpuTicks = stat.cpuTicks;
+      p->memKnown = status.memKnown && stat.state != 'Z';
+      p->rssKiB = status.rssKiB;
+      p->anonKiB = status.anonKiB;
+      p->fileKiB = status.fileKiB;
+      p->shmemKiB = status.shmemKiB;
+      p->ctxKnown = status.ctxKnown;
+      p->ctxVoluntary = status.ctxVoluntary;
+      p->ctxInvoluntary = status.ctxInvoluntary;
+   }
+   return found;
 }
 
 typedef struct SmapsVisit {

@@ -1,8 +1,8 @@
 #ifndef HEADER_ProcSampler
 #define HEADER_ProcSampler
-/* Per-process figures through libproc2. Two contexts, as top does: a cheap
-   one read every tick (stat, status), and one for smaps_rollup, which walks
-   the target's page tables and is read on a slower cadence, only when shown. */
+/* Per-process figures. Every tick: /proc/PID/stat and status, one read of
+   each. smaps_rollup, which walks the target's page tables, and the
+   host-wide listing go through libproc2 on a slower cadence. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,10 +13,12 @@ typedef struct ProcSample {
    pid_t ppid;
    unsigned long long startTicks;
    char state;
-   unsigned long flags; /* stat flags (PF_KTHREAD), from listAll only */
+   unsigned long flags; /* stat flags (PF_KTHREAD) */
    bool memKnown;       /* status had VmRSS (kernel threads and zombies have none) */
    uint64_t rssKiB, anonKiB, fileKiB, shmemKiB;
    unsigned long long cpuTicks;
+   bool ctxKnown;
+   uint64_t ctxVoluntary, ctxInvoluntary;
 } ProcSample;
 
 typedef struct SmapsSample {

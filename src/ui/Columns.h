@@ -33,9 +33,8 @@ typedef enum ColumnId {
    COL_COUNT
 } ColumnId;
 
-/* Cost flags: Machine.wantSmaps / wantCtx follow the visible columns. */
+/* Cost flag: Machine.wantSmaps follows the visible columns. */
 #define COLUMN_NEEDS_SMAPS 0x1u
-#define COLUMN_NEEDS_CTX   0x2u
 /* The column takes the rest of the line (at least its width). */
 #define COLUMN_FLEXIBLE 0x4u
 /* Not offered as a sort column (the sparkline would sort like GROW/m). */

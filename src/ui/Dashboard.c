@@ -61,7 +61,7 @@ unsigned Dashboard_costFlags(const Ui* ui) {
    unsigned flags = ui->layout.flags;
    /* The detail view shows every figure of its process. */
    if (ui->view == VIEW_DETAIL)
-      flags |= COLUMN_NEEDS_SMAPS | COLUMN_NEEDS_CTX;
+      flags |= COLUMN_NEEDS_SMAPS;
    return flags;
 }
 

@@ -90,7 +90,6 @@ static void ScreenManager_initUi(Ui* ui, Machine* machine, const Options* opts) 
 static void ScreenManager_applyCost(Ui* ui) {
    unsigned flags = Dashboard_costFlags(ui);
    ui->machine->wantSmaps = (flags & COLUMN_NEEDS_SMAPS) != 0;
-   ui->machine->wantCtx = (flags & COLUMN_NEEDS_CTX) != 0;
 }
 
 static void ScreenManager_draw(Ui* ui, bool full) {

@@ -304,7 +304,6 @@ static void test_layout_and_cost_flags(void** state) {
    assert_true(Columns_visible(&layout, COL_COMMAND));
    assert_false(Columns_visible(&layout, COL_CSW)); /* optional, hidden by default */
    assert_true(layout.flags & COLUMN_NEEDS_SMAPS);
-   assert_false(layout.flags & COLUMN_NEEDS_CTX);
    /* Table order, inside the screen, the command taking the rest. */
    for (int i = 0; i < layout.count; i++) {
       assert_true(layout.x[i] + layout.width[i] <= 80);
@@ -332,10 +331,12 @@ static void test_layout_and_cost_flags(void** state) {
    assert_int_equal(layout.count, 1);
    assert_true(layout.width[0] <= 1);
 
-   /* The "all" set shows the context switches, and asks for them. */
+   /* Only the sets that show PSS, USS or swap ask for smaps_rollup reads. */
    for (int s = 0; s < Columns_setCount; s++) {
       Columns_layout(&Columns_sets[s], 200, NULL, &layout);
-      assert_int_equal(!!(layout.flags & COLUMN_NEEDS_CTX), Columns_visible(&layout, COL_CSW));
+      bool smapsShown = Columns_visible(&layout, COL_PSS) || Columns_visible(&layout, COL_USS) ||
+                        Columns_visible(&layout, COL_SWAP);
+      assert_int_equal(!!(layout.flags & COLUMN_NEEDS_SMAPS), smapsShown);
       /* A set's own columns show at 80 columns too, or `c` would seem to do nothing. */
       Columns_layout(&Columns_sets[s], 80, NULL, &layout);
       for (int id = 0; id < COL_COUNT; id++)

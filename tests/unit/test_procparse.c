@@ -23,17 +23,55 @@ static void test_keyed_value(void** state) {
    assert_int_equal(v, 41236);
    /* "RssAnon" must not match a search for "Rss". */
    assert_false(ProcParse_keyedValue(status, "Rss", &v));
-   uint64_t vol = 0, invol = 0;
-   assert_true(ProcParse_statusContextSwitches(status, &vol, &invol));
-   assert_int_equal(vol, 1523);
-   assert_int_equal(invol, 87);
-   assert_false(ProcParse_statusContextSwitches("Name:\tx\n", &vol, &invol));
    const char* events = "low 0\nhigh 0\nmax 12\noom 3\noom_kill 2\noom_group_kill 0\n";
    assert_true(ProcParse_keyedValue(events, "oom_kill", &v));
    assert_int_equal(v, 2);
    assert_true(ProcParse_number("1521090560\n", &v));
    assert_int_equal(v, 1521090560);
    assert_false(ProcParse_number("max\n", &v));
+}
+
+static void test_status_in_one_pass(void** state) {
+   (void)state;
+   /* Recorded from a gunicorn worker (Linux 6.x), trimmed. */
+   const char* status = "Name:\tgunicorn\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t4242\n"
+                        "PPid:\t4200\nVmPeak:\t  112340 kB\nVmRSS:\t   41236 kB\n"
+                        "RssAnon:\t   30000 kB\nRssFile:\t   11000 kB\nRssShmem:\t     236 kB\n"
+                        "VmSwap:\t       0 kB\nThreads:\t1\nvoluntary_ctxt_switches:\t1523\n"
+                        "nonvoluntary_ctxt_switches:\t87\n";
+   ProcStatus s;
+   ProcParse_status(status, &s);
+   assert_true(s.memKnown);
+   assert_int_equal(s.rssKiB, 41236);
+   assert_int_equal(s.anonKiB, 30000);
+   assert_int_equal(s.fileKiB, 11000);
+   assert_int_equal(s.shmemKiB, 236);
+   assert_true(s.ctxKnown);
+   assert_int_equal(s.ctxVoluntary, 1523);
+   assert_int_equal(s.ctxInvoluntary, 87);
+   /* A kernel thread or zombie has no memory lines: unknown, not zero. */
+   ProcParse_status("Name:\tkworker/0:1\nState:\tI (idle)\nvoluntary_ctxt_switches:\t5\n", &s);
+   assert_false(s.memKnown);
+   assert_false(s.ctxKnown);
+}
+
+static void test_stat_fields(void** state) {
+   (void)state;
+   const char* stat =
+         "8890 (a) b) c) S 8886 8886 1170 0 -1 4194304 98 0 1 0 25 17 0 0 20 0 1 0 51044 "
+         "3133440 413 18446744073709551615 94587293429760 94587293449641 140733567366704 0 0\n";
+   ProcStat st;
+   assert_true(ProcParse_stat(stat, &st));
+   assert_int_equal(st.state, 'S');
+   assert_int_equal(st.ppid, 8886);
+   assert_int_equal(st.flags, 4194304);
+   assert_int_equal(st.cpuTicks, 42);
+   assert_int_equal(st.startTicks, 51044);
+   const char* kthread = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 3 0 0 20 0 1 0 2 0 0\n";
+   assert_true(ProcParse_stat(kthread, &st));
+   assert_true(st.flags & 0x00200000);
+   assert_false(ProcParse_stat("8890 (truncated) S 1 2", &st));
+   assert_false(ProcParse_stat("no parenthesis", &st));
 }
 
 static void test_stat_exit_code_with_hostile_comm(void** state) {
@@ -183,6 +221,8 @@ static void test_sanitize_hostile_command_lines(void** state) {
 int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_keyed_value),
+         cmocka_unit_test(test_status_in_one_pass),
+         cmocka_unit_test(test_stat_fields),
          cmocka_unit_test(test_stat_exit_code_with_hostile_comm),
          cmocka_unit_test(test_children_list),
          cmocka_unit_test(test_cgroup_paths_v2_and_hybrid),
