@@ -98,26 +98,29 @@ bool ProcParse_stat(const char* text, ProcStat* out) {
 void ProcParse_status(const char* text, ProcStatus* out) {
    static const struct {
       const char* key;
+      size_t keyLen;
       size_t offset;
    } fields[] = {
-         {"VmRSS:", offsetof(ProcStatus, rssKiB)},
-         {"RssAnon:", offsetof(ProcStatus, anonKiB)},
-         {"RssFile:", offsetof(ProcStatus, fileKiB)},
-         {"RssShmem:", offsetof(ProcStatus, shmemKiB)},
-         {"voluntary_ctxt_switches:", offsetof(ProcStatus, ctxVoluntary)},
-         {"nonvoluntary_ctxt_switches:", offsetof(ProcStatus, ctxInvoluntary)},
+         {"VmRSS:", 6, offsetof(ProcStatus, rssKiB)},
+         {"RssAnon:", 8, offsetof(ProcStatus, anonKiB)},
+         {"RssFile:", 8, offsetof(ProcStatus, fileKiB)},
+         {"RssShmem:", 9, offsetof(ProcStatus, shmemKiB)},
+         {"voluntary_ctxt_switches:", 24, offsetof(ProcStatus, ctxVoluntary)},
+         {"nonvoluntary_ctxt_switches:", 27, offsetof(ProcStatus, ctxInvoluntary)},
    };
+   const int count = (int)(sizeof(fields) / sizeof(fields[0]));
    memset(out, 0, sizeof(*out));
    int seen = 0;
    const char* cursor = text;
    const char* line;
    size_t len;
-   while ((line = ProcParse_nextLine(&cursor, &len)) != NULL) {
-      for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-         size_t keyLen = strlen(fields[i].key);
-         if (len <= keyLen || strncmp(line, fields[i].key, keyLen) != 0)
+   while (seen != (1 << count) - 1 && (line = ProcParse_nextLine(&cursor, &len)) != NULL) {
+      for (int i = 0; i < count; i++) {
+         /* The first byte rules out almost every line at once. */
+         if (line[0] != fields[i].key[0] || len <= fields[i].keyLen ||
+             memcmp(line, fields[i].key, fields[i].keyLen) != 0)
             continue;
-         *(uint64_t*)((char*)out + fields[i].offset) = strtoull(line + keyLen, NULL, 10);
+         *(uint64_t*)((char*)out + fields[i].offset) = strtoull(line + fields[i].keyLen, NULL, 10);
          seen |= 1 << i;
          break;
       }

@@ -2,6 +2,7 @@
 
 #include "ui/Draw.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -9,6 +10,12 @@
 /* Decodes one character of s; *cols gets its width (0 for combining marks).
    Returns the bytes consumed (>= 1). */
 static size_t Draw_next(const char* s, wchar_t* wc, int* cols) {
+   /* Printable ASCII, most of what is drawn, needs no decoding. */
+   if ((unsigned char)*s >= 0x20 && (unsigned char)*s < 0x7F) {
+      *wc = (wchar_t)*s;
+      *cols = 1;
+      return 1;
+   }
    mbstate_t st;
    memset(&st, 0, sizeof(st));
    size_t n = mbrtowc(wc, s, MB_CUR_MAX, &st);
@@ -24,17 +31,6 @@ static size_t Draw_next(const char* s, wchar_t* wc, int* cols) {
    }
    *cols = width;
    return n;
-}
-
-int Draw_width(const char* s) {
-   int total = 0;
-   while (s && *s) {
-      wchar_t wc;
-      int cols;
-      s += Draw_next(s, &wc, &cols);
-      total += cols;
-   }
-   return total;
 }
 
 int Draw_text(WINDOW* w, int y, int x, int maxCols, const char* s, int attr) {
@@ -86,10 +82,27 @@ void Draw_fill(WINDOW* w, int y, int x, int cols, int attr) {
    wattrset(w, A_NORMAL);
 }
 
+/* Display width of s, counting no further than limit columns: a command
+   line may be kilobytes long and only its start is shown. */
+static int Draw_widthUpTo(const char* s, int limit) {
+   int total = 0;
+   while (s && *s && total <= limit) {
+      wchar_t wc;
+      int cols;
+      s += Draw_next(s, &wc, &cols);
+      total += cols;
+   }
+   return total;
+}
+
+int Draw_width(const char* s) {
+   return Draw_widthUpTo(s, INT_MAX);
+}
+
 int Draw_field(WINDOW* w, int y, int x, int width, const char* s, DrawAlign align, int attr) {
    if (width <= 0)
       return 0;
-   int textCols = Draw_width(s);
+   int textCols = Draw_widthUpTo(s, width);
    if (textCols > width)
       textCols = width;
    int pad = width - textCols;
