@@ -51,8 +51,18 @@ static int ProcSample_compare(const void* a, const void* b) {
 }
 
 static const ProcSample* Machine_findSample(const ProcSample* sorted, int n, pid_t pid) {
+   if (n == 0)
+      return NULL;
    ProcSample key = {.pid = pid};
    return bsearch(&key, sorted, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+}
+
+/* Every process on the host, sorted by PID for Machine_findSample(). */
+static int Machine_listHost(Machine* this, ProcSample** listed) {
+   int n = ProcSampler_listAll(this->sampler, listed);
+   if (n > 1)
+      qsort(*listed, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+   return n;
 }
 
 /* ---- trees ---------------------------------------------------------- */
@@ -181,8 +191,7 @@ static bool Machine_matchesPattern(Machine* this, pid_t pid) {
 static void Machine_discover(Machine* this) {
    MachinePrivate* priv = Machine_private(this);
    ProcSample* listed;
-   int n = ProcSampler_listAll(this->sampler, &listed);
-   qsort(listed, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+   int n = Machine_listHost(this, &listed);
    this->lastDiscovery = this->now;
 
    int* children = xCalloc((size_t)n + 1, sizeof(int));
@@ -256,8 +265,7 @@ static bool Machine_explainPid(pid_t pid, const ProcSample* s, char* err, size_t
 
 static bool Machine_attachPids(Machine* this, char* err, size_t errSize) {
    ProcSample* listed;
-   int n = ProcSampler_listAll(this->sampler, &listed);
-   qsort(listed, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+   int n = Machine_listHost(this, &listed);
    const Options* opts = this->opts;
    for (int i = 0; i < opts->pidCount; i++) {
       if (!Machine_explainPid(opts->pids[i], Machine_findSample(listed, n, opts->pids[i]), err,
@@ -320,8 +328,7 @@ Machine* Machine_new(const Options* opts, char* err, size_t errSize) {
 
 bool Machine_setDemoRoot(Machine* this, pid_t pid, char* err, size_t errSize) {
    ProcSample* listed;
-   int n = ProcSampler_listAll(this->sampler, &listed);
-   qsort(listed, (size_t)n, sizeof(ProcSample), ProcSample_compare);
+   int n = Machine_listHost(this, &listed);
    const ProcSample* s = Machine_findSample(listed, n, pid);
    if (!Machine_explainPid(pid, s, err, errSize))
       return false;
@@ -386,7 +393,8 @@ static void Machine_sampleAll(Machine* this) {
    int capacity = 0;
    int listed = Machine_collectPids(this, &pids, &capacity);
    /* Children lists name known workers again: sample each PID once. */
-   qsort(pids, (size_t)listed, sizeof(pid_t), Machine_comparePid);
+   if (listed > 1)
+      qsort(pids, (size_t)listed, sizeof(pid_t), Machine_comparePid);
    int n = 0;
    for (int i = 0; i < listed; i++)
       if (n == 0 || pids[n - 1] != pids[i])
@@ -397,7 +405,8 @@ static void Machine_sampleAll(Machine* this) {
             xReallocArray(priv->samples, (size_t)priv->sampleCapacity, sizeof(ProcSample));
    }
    priv->sampleCount = ProcSampler_sample(this->sampler, pids, n, priv->samples);
-   qsort(priv->samples, (size_t)priv->sampleCount, sizeof(ProcSample), ProcSample_compare);
+   if (priv->sampleCount > 1)
+      qsort(priv->samples, (size_t)priv->sampleCount, sizeof(ProcSample), ProcSample_compare);
    free(pids);
 }
 

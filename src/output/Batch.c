@@ -6,6 +6,7 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -43,13 +44,69 @@ static json_object* Batch_finite(double v, int decimals) {
    return json_object_new_double_s(v, text);
 }
 
-static json_object* Batch_process(const Machine* machine, const Process* p) {
-   const Options* opts = machine->opts;
+/* A process's JSON object lives as long as the process: each tick replaces
+   its values in place, which costs json-c far less than building and
+   freeing a fresh object with its hash table. */
+typedef struct BatchCached {
+   pid_t pid;
+   unsigned long long startTicks;
+   unsigned long tick; /* last tick it was written in */
+   json_object* obj;
+} BatchCached;
+
+static BatchCached* Batch_cache;
+static int Batch_cacheCount;
+static int Batch_cacheCapacity;
+static int Batch_cacheHint;
+
+/* The cached object of p, created with its constant fields on first use. */
+static json_object* Batch_cachedObject(const Process* p, unsigned long tick) {
+   /* Processes come in the same order every tick: look where the last one was found first. */
+   for (int k = 0; k < Batch_cacheCount; k++) {
+      int i = (Batch_cacheHint + k) % Batch_cacheCount;
+      BatchCached* c = &Batch_cache[i];
+      if (c->pid == p->pid && c->startTicks == p->startTicks) {
+         c->tick = tick;
+         Batch_cacheHint = i + 1;
+         return c->obj;
+      }
+   }
+   if (Batch_cacheCount == Batch_cacheCapacity) {
+      Batch_cacheCapacity = Batch_cacheCapacity ? Batch_cacheCapacity * 2 : 16;
+      Batch_cache = xReallocArray(Batch_cache, (size_t)Batch_cacheCapacity, sizeof(BatchCached));
+   }
    json_object* o = json_object_new_object();
    Batch_add(o, "pid", json_object_new_int(p->pid));
-   Batch_add(o, "ppid", json_object_new_int(p->ppid));
    Batch_add(o, "start_ticks", Batch_u64(p->startTicks));
    Batch_add(o, "start_time", Batch_finite(p->startEpoch, 2));
+   Batch_cache[Batch_cacheCount++] = (BatchCached){p->pid, p->startTicks, tick, o};
+   return o;
+}
+
+/* Drops the objects of processes that were not written in this tick. */
+static void Batch_pruneCache(unsigned long tick) {
+   int kept = 0;
+   for (int i = 0; i < Batch_cacheCount; i++) {
+      if (Batch_cache[i].tick == tick)
+         Batch_cache[kept++] = Batch_cache[i];
+      else
+         json_object_put(Batch_cache[i].obj);
+   }
+   Batch_cacheCount = kept;
+}
+
+static void Batch_dropCache(void) {
+   for (int i = 0; i < Batch_cacheCount; i++)
+      json_object_put(Batch_cache[i].obj);
+   free(Batch_cache);
+   Batch_cache = NULL;
+   Batch_cacheCount = Batch_cacheCapacity = Batch_cacheHint = 0;
+}
+
+static json_object* Batch_process(const Machine* machine, const Process* p) {
+   const Options* opts = machine->opts;
+   json_object* o = json_object_get(Batch_cachedObject(p, machine->tick));
+   Batch_add(o, "ppid", json_object_new_int(p->ppid));
    Batch_add(o, "role", json_object_new_string(Process_roleName(p->role)));
    Batch_add(o, "name", json_object_new_string(p->name));
    Batch_add(o, "cmdline", json_object_new_string(p->cmdline));
@@ -156,6 +213,7 @@ void Batch_writeTick(const Machine* machine, FILE* out) {
    Batch_add(o, "trees", trees);
    fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
          out);
+   Batch_pruneCache(machine->tick);
    fputc('\n', out);
    fflush(out);
    json_object_put(o);
@@ -183,6 +241,7 @@ int Batch_run(Machine* machine, const Options* opts, FILE* out) {
    signal(SIGPIPE, SIG_IGN);
 
    machine->wantSmaps = true;
+   int status = 0;
    double next = XUtils_monotonicNow();
    for (long i = 0; !Batch_stopRequested && (opts->iterations == 0 || i < opts->iterations); i++) {
       if (i > 0) {
@@ -193,12 +252,15 @@ int Batch_run(Machine* machine, const Options* opts, FILE* out) {
       }
       Machine_scan(machine);
       Batch_writeTick(machine, out);
-      if (ferror(out))
-         return errno == EPIPE ? 0 : 1;
+      if (ferror(out)) {
+         status = errno == EPIPE ? 0 : 1;
+         break;
+      }
       if (Machine_allTargetsGone(machine)) {
          fputs("leaktop: every watched process has exited\n", stderr);
          break;
       }
    }
-   return 0;
+   Batch_dropCache();
+   return status;
 }
