@@ -71,8 +71,10 @@ void Format_span(char* buf, size_t size, double seconds) {
       snprintf(buf, size, "%llus", s);
    else if (s % 3600 == 0)
       snprintf(buf, size, "%lluh", s / 3600);
-   else if (s < 3600)
+   else if (s < 3600 && s % 60 == 0)
       snprintf(buf, size, "%llum", s / 60);
+   else if (s < 3600)
+      snprintf(buf, size, "%llum%llus", s / 60, s % 60);
    else
       snprintf(buf, size, "%lluh%llum", s / 3600, (s % 3600) / 60);
 }

@@ -85,6 +85,9 @@ static void test_format_growth_age_span(void** state) {
    assert_string_equal(buf, "90s");
    Format_span(buf, sizeof(buf), 300);
    assert_string_equal(buf, "5m");
+   /* Half-minute ticks of a 5 min chart must not collapse into one label. */
+   Format_span(buf, sizeof(buf), 150);
+   assert_string_equal(buf, "2m30s");
    Format_span(buf, sizeof(buf), 3600);
    assert_string_equal(buf, "1h");
    Format_span(buf, sizeof(buf), 5400);
