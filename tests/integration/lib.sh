@@ -256,13 +256,23 @@ load_bg() {
 }
 
 # leaktop_bg OUT ARGS...: leaktop in the background, stdout to OUT and stderr
-# to OUT.err; sets LT_PID.
+# to OUT.err; sets LT_PID and LT_OUT.
 leaktop_bg() {
    local out=$1
    shift
    "$LEAKTOP" "$@" >"$out" 2>"$out.err" </dev/null &
    LT_PID=$!
+   LT_OUT=$out
    track "$LT_PID"
+}
+
+# leaktop_done TIMEOUT DESCRIPTION: waits for the leaktop_bg run to exit and
+# reports its exit status as a test, with its stderr on failure.
+leaktop_done() {
+   local rc=0
+   wait_exit "$LT_PID" "$1" || rc=$?
+   ok "$rc" "$2"
+   [ "$rc" -eq 0 ] || diag "$(cat "$LT_OUT.err")"
 }
 
 # wait_exit PID TIMEOUT: waits for a background child; its exit status, or

@@ -65,14 +65,10 @@ jcheck "growth is null on the first tick (too few samples)" "$OUT1" \
 # ---- growth: ~30 s of load, the leaky worker keeps 2 MiB per request --------
 OUT2=$TEST_TMP/growth.jsonl
 leaktop_bg "$OUT2" --batch -n 36 -d 1 --smaps-interval 5 -p "$A"
-GROW_LT=$LT_PID
 sleep 3 # a few idle ticks first
 # 4 req/s for 28 s: each worker serves ~28 requests, so the grower keeps ~56 MiB.
 load "$A_PORT" --rate 4 --duration 28
-rc=0
-wait_exit "$GROW_LT" 40 || rc=$?
-ok "$rc" "leaktop --batch -n 36 -d 1 exits 0 (growth run)"
-[ "$rc" -eq 0 ] || diag "$(cat "$OUT2.err")"
+leaktop_done 40 "leaktop --batch -n 36 -d 1 exits 0 (growth run)"
 jcheck "growth run: 36 ticks numbered 1..36, interval_s 1" "$OUT2" \
    '[t["tick"] for t in ticks] == list(range(1, 37)) and all(abs(t["interval_s"] - 1) < 1e-6 for t in ticks)' \
    '[t["tick"] for t in ticks]'
@@ -100,15 +96,11 @@ B_FIRST=$(cat /proc/"$B"/task/*/children | tr '\n' ' ')
 export B B_FIRST
 OUT3=$TEST_TMP/recycle.jsonl
 leaktop_bg "$OUT3" --batch -n 10 -d 1 -p "$B"
-RECYCLE_LT=$LT_PID
 sleep 2.5
 # 20 requests over 2 workers that take 6 each: both first-generation workers
 # are replaced (accept() hands connections out in turn).
 load "$B_PORT" --rate 10 --count 20
-rc=0
-wait_exit "$RECYCLE_LT" 30 || rc=$?
-ok "$rc" "leaktop --batch -n 10 exits 0 (recycling run)"
-[ "$rc" -eq 0 ] || diag "$(cat "$OUT3.err")"
+leaktop_done 30 "leaktop --batch -n 10 exits 0 (recycling run)"
 jcheck "first tick: the 2 original workers, generation 1" "$OUT3" \
    'pids(first, envint("B"), "worker") == envints("B_FIRST") and all(proc(first, w)["generation"] == 1 for w in envints("B_FIRST"))' \
    '[(p["pid"], p["role"], p["generation"]) for p in procs(first)]'
