@@ -15,6 +15,7 @@ static void CommandLine_usage(FILE* out) {
    fputs("Usage: leaktop [OPTION]... [PATTERN]...\n"
          "   or: leaktop -p PID[,PID...] [OPTION]...\n"
          "   or: leaktop --demo [OPTION]...\n"
+         "   or: leaktop stack PID [--python-only] [--json]\n"
          "Watch the memory of Python service process trees (a gunicorn, uwsgi or celery\n"
          "master and its workers) and see live which worker grows.\n"
          "\n"
@@ -22,6 +23,9 @@ static void CommandLine_usage(FILE* out) {
          "process with children, with its subtree, or a lone Python process over 64 MiB.\n"
          "A PATTERN (extended regular expression) selects the trees whose root's\n"
          "command line matches.\n"
+         "\n"
+         "leaktop stack PID prints every thread's stack, native frames merged with\n"
+         "Python frames (see leaktop stack --help).\n"
          "\n"
          "  -p, --pid=PID[,PID...]    watch the subtree of each PID\n"
          "      --demo                start the bundled demo service (a pre-fork server\n"
@@ -36,8 +40,13 @@ static void CommandLine_usage(FILE* out) {
          "  -b, --batch               print one JSON object per sample (JSON Lines)\n"
          "                            instead of the interactive screen\n"
          "  -s, --sort=COLUMN         initial sort column (pid, rss, pss, uss, swap,\n"
-         "                            growth, cpu, age)\n"
+         "                            growth, verdict, ttl, cpu, age)\n"
          "  -t, --flat                start in the flat view instead of the tree view\n"
+         "      --traffic=SOURCE      traffic signal per worker: log:PATH[:REGEX] (an\n"
+         "                            access log with the worker PID in its lines),\n"
+         "                            cmd:COMMAND (prints PID COUNT lines or a\n"
+         "                            number), tcp (new TCP connections) or cpu;\n"
+         "                            default: cpu\n"
          "      --no-color            no colours (also when NO_COLOR is set)\n"
          "      --no-mouse            do not capture the mouse\n"
          "  -h, --help                display this help and exit\n"
@@ -106,7 +115,7 @@ static int CommandLine_usageError(void) {
    return 2;
 }
 
-enum { OPT_DEMO = 256, OPT_SMAPS_INTERVAL, OPT_NO_COLOR, OPT_NO_MOUSE };
+enum { OPT_DEMO = 256, OPT_SMAPS_INTERVAL, OPT_NO_COLOR, OPT_NO_MOUSE, OPT_TRAFFIC };
 
 int CommandLine_parse(int argc, char** argv, Options* opts) {
    static const struct option longOptions[] = {
@@ -119,6 +128,7 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
          {"batch", no_argument, NULL, 'b'},
          {"sort", required_argument, NULL, 's'},
          {"flat", no_argument, NULL, 't'},
+         {"traffic", required_argument, NULL, OPT_TRAFFIC},
          {"no-color", no_argument, NULL, OPT_NO_COLOR},
          {"no-colour", no_argument, NULL, OPT_NO_COLOR},
          {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
@@ -189,6 +199,9 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
          break;
       case OPT_NO_MOUSE:
          opts->noMouse = true;
+         break;
+      case OPT_TRAFFIC:
+         opts->traffic = optarg;
          break;
       case 'h':
          CommandLine_usage(stdout);

@@ -27,6 +27,7 @@ typedef struct Options {
    bool noColor;
    bool noMouse;
    const char* sortColumn; /* column name, NULL for the default */
+   const char* traffic;    /* --traffic SOURCE, NULL to choose automatically */
 } Options;
 
 /* Parses argv. Returns -1 to go on, or an exit status to leave with (after

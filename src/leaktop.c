@@ -3,15 +3,19 @@
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "CommandLine.h"
 #include "demo/Demo.h"
 #include "model/Machine.h"
 #include "output/Batch.h"
+#include "stacks/StackCommand.h"
 #include "ui/ScreenManager.h"
 
 int main(int argc, char** argv) {
    setlocale(LC_ALL, "");
+   if (argc > 1 && strcmp(argv[1], "stack") == 0)
+      return StackCommand_run(argc - 1, argv + 1);
    Options opts;
    int status = CommandLine_parse(argc, argv, &opts);
    if (status >= 0)

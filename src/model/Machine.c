@@ -11,9 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "classify/TimeToLimit.h"
 #include "sample/HostMemory.h"
 #include "sample/ProcFiles.h"
 #include "sample/ProcSampler.h"
+#include "traffic/Traffic.h"
 #include "util/XUtils.h"
 
 /* A lone Python process (no children) is a service worth showing when large. */
@@ -291,6 +293,11 @@ static bool Machine_attachPids(Machine* this, char* err, size_t errSize) {
 Machine* Machine_new(const Options* opts, char* err, size_t errSize) {
    Machine* this = Machine_alloc(opts);
    MachinePrivate* priv = Machine_private(this);
+   this->traffic = Traffic_new(opts->traffic, err, errSize);
+   if (!this->traffic) {
+      Machine_delete(this);
+      return NULL;
+   }
    if (opts->mode == TARGET_PATTERNS) {
       priv->patterns = xCalloc((size_t)opts->patternCount, sizeof(regex_t));
       for (int i = 0; i < opts->patternCount; i++) {
@@ -350,6 +357,7 @@ void Machine_delete(Machine* this) {
    free(priv->samples);
    free(priv);
    ProcSampler_delete(this->sampler);
+   Traffic_delete(this->traffic);
    HostMemory_done();
    free(this);
 }
@@ -430,6 +438,7 @@ static void Machine_updateProcess(Machine* this, Process* p, const ProcSample* s
    } else {
       History_addUnknown(&p->rssHistory, this->now);
    }
+   SumHistory_add(&p->trafficHistory, this->now, p->trafficKnown, p->trafficDelta);
    if (p->cpuBaseline && interval > 0 && s->cpuTicks >= p->cpuTicks) {
       p->cpuPercent =
             100.0 * (double)(s->cpuTicks - p->cpuTicks) / (double)ProcSampler_hertz() / interval;
@@ -437,23 +446,48 @@ static void Machine_updateProcess(Machine* this, Process* p, const ProcSample* s
    }
    p->cpuTicks = s->cpuTicks;
    p->cpuBaseline = true;
+   /* Growth classification (classify/): USS is read after this update, so
+      the newest reading is the previous tick's, fed once. */
+   ClassifierInput in = {
+         .time = this->now,
+         .rssKnown = p->memKnown,
+         .rssKiB = (double)p->rssKiB,
+         .trafficKnown = p->trafficKnown,
+         .trafficDelta = p->trafficDelta,
+         .idle = p->idle,
+         .ussKnown = p->smapsKnown && p->smapsTime >= 0,
+         .ussTime = p->smapsTime,
+         .ussKiB = (double)p->ussKiB,
+   };
+   Classifier_update(&p->growth, &in);
 }
 
 /* How a process that vanished ended, when it can still be told. */
-static void Machine_describeEnd(const ProcessTree* tree, const Process* p, uint64_t oomBefore,
+/* An OOM kill counted by the tree's cgroup within this long before a worker
+   is seen gone is taken as what ended it: the kill, the exit and leaktop's
+   reads of both fall in neighbouring ticks. */
+#define MACHINE_OOM_WINDOW_TICKS 3
+
+static void Machine_describeEnd(const Machine* this, const ProcessTree* tree, const Process* p,
                                 char* how, size_t size) {
-   bool oom = tree->cgroup.oomKnown && tree->cgroup.oomKills > oomBefore;
+   bool oom = tree->lastOomKill >= 0 &&
+              this->now - tree->lastOomKill <= MACHINE_OOM_WINDOW_TICKS * this->opts->delay + 0.5;
    char status[40];
-   if (p->state == 'Z' && ProcFiles_exitDescription(p->pid, status, sizeof(status)))
+   if (p->state == 'Z' && ProcFiles_exitDescription(p->pid, status, sizeof(status))) {
+      /* The OOM killer sends SIGKILL: any other end is the process's own. */
+      oom = oom && strstr(status, "SIGKILL") != NULL;
       snprintf(how, size, "%s%s", status, oom ? " (OOM kill in its cgroup)" : "");
-   else
+   } else {
       snprintf(how, size, "%s", oom ? "OOM kill in its cgroup" : "exited");
+   }
 }
 
 static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval) {
    MachinePrivate* priv = Machine_private(this);
    uint64_t oomBefore = tree->cgroup.oomKills;
    Cgroup_refresh(&tree->cgroup);
+   if (tree->cgroup.oomKnown && tree->cgroup.oomKills > oomBefore)
+      tree->lastOomKill = this->now;
 
    for (int i = tree->count - 1; i >= 0; i--) {
       Process* p = tree->procs[i];
@@ -465,13 +499,13 @@ static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval
          /* A zombie still tells its exit status; read it before it is reaped. */
          char how[TREE_HOW_SIZE];
          p->state = 'Z';
-         Machine_describeEnd(tree, p, oomBefore, how, sizeof(how));
+         Machine_describeEnd(this, tree, p, how, sizeof(how));
          ProcessTree_retire(tree, p, how, this->wallNow);
       } else if (same) {
          Machine_updateProcess(this, p, s, interval);
       } else {
          char how[TREE_HOW_SIZE];
-         Machine_describeEnd(tree, p, oomBefore, how, sizeof(how));
+         Machine_describeEnd(this, tree, p, how, sizeof(how));
          ProcessTree_retire(tree, p, how, this->wallNow);
       }
    }
@@ -494,6 +528,14 @@ static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval
       }
    }
    ProcessTree_reorder(tree);
+   /* The tree's verdict, from its processes' (classify/TreeVerdict.h). */
+   double limitKiB = tree->cgroup.limited ? (double)tree->cgroup.limitBytes / 1024
+                     : this->hostMemKnown ? (double)this->memTotalKiB
+                                          : NAN;
+   TreeVerdict_compute(
+         &tree->verdict, tree,
+         TimeToLimit_headroomKiB(&tree->cgroup, this->hostMemKnown, this->memAvailableKiB),
+         limitKiB);
 }
 
 static void Machine_readSmaps(Machine* this) {
@@ -592,6 +634,11 @@ void Machine_scan(Machine* this) {
       for (int i = 0; i < this->trees[t]->count; i++)
          this->trees[t]->procs[i]->seen = false;
    Machine_sampleAll(this);
+   /* Before the processes are updated: they still hold the last tick's CPU. */
+   MachinePrivate* priv = Machine_private(this);
+   TrafficInput traffic = {this->trees, this->treeCount, priv->samples, priv->sampleCount,
+                           interval};
+   Traffic_sample(this->traffic, &traffic);
    for (int t = 0; t < this->treeCount; t++)
       Machine_updateTree(this, this->trees[t], interval);
    Machine_dropEndedTrees(this);
@@ -612,4 +659,25 @@ int Machine_processCount(const Machine* this) {
    for (int t = 0; t < this->treeCount; t++)
       n += this->trees[t]->count;
    return n;
+}
+
+bool Machine_setTraffic(Machine* this, const char* spec, char* err, size_t errSize) {
+   TrafficSource* source = Traffic_new(spec, err, errSize);
+   if (!source)
+      return false;
+   Traffic_delete(this->traffic);
+   this->traffic = source;
+   /* The new source counts in its own unit: the old series would be read
+      on the new scale. */
+   for (int t = 0; t < this->treeCount; t++) {
+      ProcessTree* tree = this->trees[t];
+      tree->trafficTotal = 0;
+      for (int i = 0; i < tree->count; i++) {
+         Process* p = tree->procs[i];
+         p->trafficTotal = 0;
+         SumHistory_init(&p->trafficHistory, &p->rssHistory);
+         Classifier_resetTraffic(&p->growth);
+      }
+   }
+   return true;
 }

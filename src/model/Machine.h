@@ -11,6 +11,7 @@
 #include "model/ProcessTree.h"
 
 struct ProcSampler;
+struct TrafficSource;
 
 typedef struct Machine {
    const Options* opts;
@@ -38,7 +39,8 @@ typedef struct Machine {
    unsigned endedTrees; /* trees whose every process has ended */
 
    struct ProcSampler* sampler;
-   void* priv; /* discovery and sampling scratch, private to Machine.c */
+   struct TrafficSource* traffic; /* never NULL; Traffic_displayName() says which */
+   void* priv;                    /* discovery and sampling scratch, private to Machine.c */
 } Machine;
 
 /* Resolves the targets of opts. Returns NULL and writes a message to err
@@ -57,5 +59,10 @@ bool Machine_setDemoRoot(Machine* this, pid_t pid, char* err, size_t errSize);
 bool Machine_allTargetsGone(const Machine* this);
 
 int Machine_processCount(const Machine* this);
+
+/* Replaces the traffic source with spec (as --traffic takes it, NULL for
+   the automatic choice) and forgets the traffic recorded with the old one.
+   False, with a message in err and the old source kept, when spec is invalid. */
+bool Machine_setTraffic(Machine* this, const char* spec, char* err, size_t errSize);
 
 #endif

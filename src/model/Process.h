@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "classify/Classifier.h"
 #include "model/History.h"
+#include "model/SumHistory.h"
 
 typedef enum ProcessRole {
    ROLE_MASTER, /* root of a tree with children */
@@ -38,6 +40,13 @@ typedef struct Process {
    unsigned long long cpuTicks;
    bool cpuBaseline; /* cpuTicks holds an earlier sample to take a delta from */
 
+   /* Traffic signal, set each tick by the traffic source (traffic/Traffic.h)
+      before the update; units are the source's (requests, connections, CPU s). */
+   bool trafficKnown;   /* the traffic source had a value for this process this tick */
+   double trafficDelta; /* traffic units served during the last tick */
+   double trafficTotal; /* since first seen */
+   bool idle;           /* trafficKnown and trafficDelta at or below the source's idle floor */
+
    /* Cumulative, from /proc/PID/status. */
    bool ctxKnown;
    uint64_t ctxVoluntary, ctxInvoluntary;
@@ -52,6 +61,8 @@ typedef struct Process {
    double firstSeen; /* monotonic time leaktop first saw it */
    bool seen;        /* found in the current tick */
    History rssHistory;
+   SumHistory trafficHistory; /* trafficDelta per tick, on rssHistory's tiers */
+   GrowthClassifier growth;   /* live verdict (classify/Classifier.h), fed every tick */
 } Process;
 
 Process* Process_new(pid_t pid, unsigned long long startTicks, double tickSeconds, double now);

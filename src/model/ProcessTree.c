@@ -16,6 +16,7 @@ ProcessTree* ProcessTree_new(Process* root) {
    this->procs[0] = root;
    this->byPid[0] = root;
    this->count = 1;
+   this->lastOomKill = -1;
    snprintf(this->name, sizeof(this->name), "%s", root->name);
    ProcessTree_reorder(this);
    return this;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "classify/TreeVerdict.h"
 #include "model/Process.h"
 #include "sample/Cgroup.h"
 
@@ -40,7 +41,16 @@ typedef struct ProcessTree {
    int pendingCount;
 
    CgroupStatus cgroup;
+   double lastOomKill; /* monotonic time the cgroup last counted an OOM kill, < 0 never */
    bool rootGone;
+   TreeVerdict verdict; /* from its processes' verdicts, every tick */
+
+   /* Traffic of the whole tree this tick (the sum over its processes). */
+   bool trafficKnown;
+   double trafficDelta;
+   double trafficTotal;
+   bool trafficIdle;
+   bool trafficSplit; /* part of it had no PID and was shared equally by the workers */
 } ProcessTree;
 
 ProcessTree* ProcessTree_new(Process* root);

@@ -12,7 +12,10 @@
 
 #include <json-c/json.h>
 
+#include "classify/Runbook.h"
+#include "classify/TimeToLimit.h"
 #include "sample/ProcFiles.h"
+#include "traffic/Traffic.h"
 #include "util/XUtils.h"
 
 static volatile sig_atomic_t Batch_stopRequested;
@@ -103,7 +106,39 @@ static void Batch_dropCache(void) {
    Batch_cacheCount = Batch_cacheCapacity = Batch_cacheHint = 0;
 }
 
-static json_object* Batch_process(const Machine* machine, const Process* p) {
+/* Fills obj (reused across ticks) with one tick's traffic; unknown is null. */
+static json_object* Batch_traffic(json_object* obj, bool known, double delta, double total,
+                                  bool idle) {
+   Batch_add(obj, "delta", known ? Batch_finite(delta, 3) : NULL);
+   Batch_add(obj, "total", known ? Batch_finite(total, 3) : NULL);
+   Batch_add(obj, "idle", json_object_new_boolean(idle));
+   return obj;
+}
+
+/* Fills obj (reused across ticks) with a process's verdict and its evidence. */
+static void Batch_verdict(json_object* obj, const Machine* machine, const GrowthClassifier* g) {
+   const GrowthEvidence* e = &g->evidence;
+   const char* reason = Classifier_reasonText(g->reason);
+   Batch_add(obj, "label", json_object_new_string(Classifier_label(g->verdict)));
+   Batch_add(obj, "reason", reason ? json_object_new_string(reason) : NULL);
+   Batch_add(obj, "confidence", Batch_finite(e->confidence, 3));
+   Batch_add(obj, "growth_kib_per_min", Batch_finite(e->growthPerMin, 1));
+   Batch_add(obj, "growth_stderr", Batch_finite(e->growthStderr, 1));
+   Batch_add(obj, "growth_unexplained_kib_per_min", Batch_finite(e->unexplainedPerMin, 1));
+   Batch_add(obj, "growth_unexplained_stderr", Batch_finite(e->unexplainedStderr, 1));
+   Batch_add(obj, "growth_per_1000_units", Batch_finite(e->perThousandUnits, 1));
+   Batch_add(obj, "growth_per_1000_stderr", Batch_finite(e->perThousandStderr, 1));
+   Batch_add(obj, "traffic_unit", json_object_new_string(Traffic_unit(machine->traffic)));
+   Batch_add(obj, "idle_growth_kib_per_min", Batch_finite(e->idlePerMin, 1));
+   Batch_add(obj, "idle_growth_stderr", Batch_finite(e->idleStderr, 1));
+   Batch_add(obj, "collinearity", Batch_finite(e->collinearity, 3));
+   Batch_add(obj, "uss_growth_kib_per_min", Batch_finite(e->ussPerMin, 1));
+   Batch_add(obj, "next_step", json_object_new_string(Runbook_workerStep(g->verdict, g->reason)));
+   /* Monotonic to wall clock: the change was this long before now. */
+   Batch_add(obj, "since", Batch_finite(machine->wallNow - (machine->now - g->since), 0));
+}
+
+static json_object* Batch_process(const Machine* machine, const Process* p, double headroomKiB) {
    const Options* opts = machine->opts;
    json_object* o = json_object_get(Batch_cachedObject(p, machine->tick));
    Batch_add(o, "ppid", json_object_new_int(p->ppid));
@@ -135,6 +170,21 @@ static json_object* Batch_process(const Machine* machine, const Process* p) {
    Batch_add(o, "cpu_pct", p->cpuKnown ? Batch_finite(p->cpuPercent, 1) : NULL);
    Batch_add(o, "ctx_voluntary", Batch_knownU64(p->ctxKnown, p->ctxVoluntary));
    Batch_add(o, "ctx_involuntary", Batch_knownU64(p->ctxKnown, p->ctxInvoluntary));
+   json_object* traffic;
+   if (!json_object_object_get_ex(o, "traffic", &traffic)) {
+      traffic = json_object_new_object();
+      Batch_add(o, "traffic", traffic);
+   }
+   Batch_traffic(traffic, p->trafficKnown, p->trafficDelta, p->trafficTotal, p->idle);
+   json_object* verdict;
+   if (!json_object_object_get_ex(o, "verdict", &verdict)) {
+      verdict = json_object_new_object();
+      Batch_add(o, "verdict", verdict);
+   }
+   Batch_verdict(verdict, machine, &p->growth);
+   Batch_add(
+         o, "time_to_limit_s",
+         Batch_finite(TimeToLimit_seconds(Classifier_projectedGrowth(&p->growth), headroomKiB), 0));
    return o;
 }
 
@@ -170,11 +220,24 @@ static json_object* Batch_tree(const Machine* machine, const ProcessTree* tree) 
    uint64_t pss = ProcessTree_totalPss(tree, &complete);
    Batch_add(o, "total_pss_kib", Batch_knownU64(complete, pss));
    Batch_add(o, "cgroup", Batch_cgroup(&tree->cgroup));
+   json_object* traffic = Batch_traffic(json_object_new_object(), tree->trafficKnown,
+                                        tree->trafficDelta, tree->trafficTotal, tree->trafficIdle);
+   Batch_add(traffic, "split", json_object_new_boolean(tree->trafficSplit));
+   Batch_add(o, "traffic", traffic);
+   json_object* verdict = json_object_new_object();
+   Batch_add(verdict, "label", json_object_new_string(TreeVerdict_label(tree->verdict.label)));
+   Batch_add(verdict, "evidence", json_object_new_string(tree->verdict.evidence));
+   Batch_add(verdict, "growth_kib_per_min", Batch_finite(tree->verdict.growthPerMin, 1));
+   Batch_add(verdict, "next_step", json_object_new_string(Runbook_treeStep(tree->verdict.label)));
+   Batch_add(o, "verdict", verdict);
+   Batch_add(o, "time_to_limit_s", Batch_finite(tree->verdict.timeToLimit, 0));
+   double headroom =
+         TimeToLimit_headroomKiB(&tree->cgroup, machine->hostMemKnown, machine->memAvailableKiB);
    json_object* procs = json_object_new_array();
    for (int i = 0; i < tree->count; i++) {
       if (i == 0 && tree->rootGone)
          continue;
-      json_object_array_add(procs, Batch_process(machine, tree->procs[i]));
+      json_object_array_add(procs, Batch_process(machine, tree->procs[i], headroom));
    }
    Batch_add(o, "processes", procs);
    json_object* exited = json_object_new_array();
@@ -207,6 +270,8 @@ void Batch_writeTick(const Machine* machine, FILE* out) {
              Batch_knownU64(machine->hostMemKnown, machine->memAvailableKiB));
    Batch_add(o, "host", host);
    Batch_add(o, "notice", json_object_new_string(machine->notice));
+   Batch_add(o, "traffic_source", json_object_new_string(Traffic_displayName(machine->traffic)));
+   Batch_add(o, "traffic_unit", json_object_new_string(Traffic_unit(machine->traffic)));
    json_object* trees = json_object_new_array();
    for (int t = 0; t < machine->treeCount; t++)
       json_object_array_add(trees, Batch_tree(machine, machine->trees[t]));

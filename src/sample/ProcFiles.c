@@ -14,17 +14,22 @@
 #include "util/Text.h"
 #include "util/XUtils.h"
 
-int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity) {
+DIR* ProcFiles_openDir(pid_t pid, const char* name) {
    char path[64];
-   snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-   int taskFd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-   if (taskFd < 0)
+   snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+   int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+   if (fd < 0)
+      return NULL;
+   DIR* dir = fdopendir(fd);
+   if (!dir)
+      close(fd);
+   return dir;
+}
+
+int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity) {
+   DIR* dir = ProcFiles_openDir(pid, "task");
+   if (!dir)
       return count;
-   DIR* dir = fdopendir(taskFd);
-   if (!dir) {
-      close(taskFd);
-      return count;
-   }
    struct dirent* entry;
    while ((entry = readdir(dir)) != NULL) {
       if (entry->d_name[0] < '0' || entry->d_name[0] > '9')

@@ -4,12 +4,17 @@
    switches, exit codes of zombies, Python detection, and why smaps_rollup
    cannot be read. Each read is bounded and never follows a final symlink. */
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "sample/ProcParse.h"
+
+/* A directory of /proc/PID (task, fd), opened without following a link;
+   NULL when it cannot be read. */
+DIR* ProcFiles_openDir(pid_t pid, const char* name);
 
 /* Appends the children of every thread of pid; returns the new count. */
 int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity);

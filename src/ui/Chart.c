@@ -23,6 +23,19 @@ static void Chart_merge(HistoryBucket* into, const HistoryBucket* b, bool newer)
       into->last = b->last;
 }
 
+/* The bucket ages [*a0, *a1] of column c of n over spanSeconds. Column c
+   covers [t0, t1) seconds ago; bucket a covers about [a * step, (a + 1) *
+   step). When columns are finer than buckets a bucket spans several
+   columns, so no column is left as a false gap. */
+static void Chart_columnBuckets(int c, int n, double spanSeconds, double step, int* a0, int* a1) {
+   double t0 = (double)(n - 1 - c) * spanSeconds / n;
+   double t1 = (double)(n - c) * spanSeconds / n;
+   *a0 = (int)floor(t0 / step + 1e-9);
+   *a1 = (int)ceil(t1 / step - 1e-9) - 1;
+   if (*a1 < *a0)
+      *a1 = *a0;
+}
+
 int Chart_resample(const History* h, double spanSeconds, int n, HistoryBucket* out) {
    const HistoryBucket unknown = {HISTORY_UNKNOWN, HISTORY_UNKNOWN, HISTORY_UNKNOWN};
    if (n <= 0)
@@ -32,15 +45,8 @@ int Chart_resample(const History* h, double spanSeconds, int n, HistoryBucket* o
    int tier = History_tierFor(h, spanSeconds);
    double step = h->tiers[tier].step;
    for (int c = 0; c < n; c++) {
-      /* Column c covers [t0, t1) seconds ago; bucket a covers about
-         [a * step, (a + 1) * step). When columns are finer than buckets a
-         bucket spans several columns, so no column is left as a false gap. */
-      double t0 = (double)(n - 1 - c) * spanSeconds / n;
-      double t1 = (double)(n - c) * spanSeconds / n;
-      int a0 = (int)floor(t0 / step + 1e-9);
-      int a1 = (int)ceil(t1 / step - 1e-9) - 1;
-      if (a1 < a0)
-         a1 = a0;
+      int a0, a1;
+      Chart_columnBuckets(c, n, spanSeconds, step, &a0, &a1);
       out[c] = unknown;
       /* Oldest first, so the newest bucket's last value wins. */
       for (int a = a1; a >= a0; a--) {
@@ -188,4 +194,88 @@ int Chart_timeAxis(double spanSeconds, int width, char* out, size_t outSize,
       leftmostLabel = start;
    }
    return count;
+}
+
+void Chart_resampleRates(const SumHistory* s, int tier, double spanSeconds, int n, double* rates) {
+   if (!(spanSeconds > 0))
+      spanSeconds = 1;
+   double step = s->tiers[tier].step;
+   for (int c = 0; c < n; c++) {
+      int a0, a1;
+      Chart_columnBuckets(c, n, spanSeconds, step, &a0, &a1);
+      /* Over the known buckets only: a gap does not dilute the rate. */
+      double sum = 0;
+      int known = 0;
+      for (int a = a0; a <= a1; a++) {
+         double v = SumHistory_bucket(s, tier, a);
+         if (!isnan(v)) {
+            sum += v;
+            known++;
+         }
+      }
+      rates[c] = known > 0 ? sum / (known * step) : NAN;
+   }
+}
+
+double Chart_rateScale(const double* rates, int n) {
+   double top = NAN;
+   for (int c = 0; c < n; c++)
+      if (!isnan(rates[c]) && !(rates[c] <= top))
+         top = rates[c];
+   /* All zero: the line lies on the bottom of a 0..1 scale. */
+   return top > 0 ? top : isnan(top) ? NAN : 1;
+}
+
+int Chart_rateRow(double rate, double top, int height) {
+   if (isnan(rate) || !(top > 0) || height <= 0)
+      return -1;
+   double frac = rate / top;
+   frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+   return height - 1 - (int)lround(frac * (height - 1));
+}
+
+void Chart_overlay(const double* rates, int width, int height, double top, double idleRate,
+                   const Glyphs* g, const char** glyph, ChartCellKind* kind) {
+   for (int c = 0; c < width; c++) {
+      if (isnan(rates[c]))
+         continue;
+      if (rates[c] <= idleRate)
+         for (int r = 0; r < height; r++)
+            if (kind[r * width + c] == CHART_EMPTY) {
+               glyph[r * width + c] = g->idleShade;
+               kind[r * width + c] = CHART_IDLE;
+            }
+      int row = Chart_rateRow(rates[c], top, height);
+      if (row >= 0) {
+         glyph[row * width + c] = g->trafficPoint;
+         kind[row * width + c] = CHART_TRAFFIC;
+      }
+   }
+}
+
+int Chart_spikes(const HistoryBucket* cols, int n, uint64_t minKiB, bool* marks) {
+   int count = 0;
+   for (int c = 0; c < n; c++) {
+      marks[c] = false;
+      const HistoryBucket* b = &cols[c];
+      if (b->min == HISTORY_UNKNOWN)
+         continue;
+      uint64_t before = c > 0 && cols[c - 1].min != HISTORY_UNKNOWN ? cols[c - 1].last : b->min;
+      uint64_t after = b->last;
+      if (c + 1 < n && cols[c + 1].min != HISTORY_UNKNOWN && cols[c + 1].min < after)
+         after = cols[c + 1].min;
+      /* Up and back down again: a step that stays is no spike (yet). */
+      if (b->max >= before + minKiB && b->max >= after + minKiB) {
+         marks[c] = true;
+         count++;
+      }
+   }
+   return count;
+}
+
+int Chart_timeColumn(double ageSeconds, double spanSeconds, int width) {
+   if (!(ageSeconds >= 0) || !(spanSeconds > 0) || ageSeconds >= spanSeconds)
+      return -1;
+   int col = width - 1 - (int)floor(ageSeconds * width / spanSeconds + 1e-9);
+   return col >= 0 && col < width ? col : -1;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "model/History.h"
+#include "model/SumHistory.h"
 #include "ui/Glyphs.h"
 
 /* Resamples the last spanSeconds of h into n columns, oldest first, from the
@@ -23,14 +24,41 @@ bool Chart_scale(const HistoryBucket* cols, int n, bool useBand, uint64_t* lo, u
 
 typedef enum ChartCellKind {
    CHART_EMPTY,
-   CHART_BAR,  /* up to the last value of the column */
-   CHART_BAND, /* from the last value up to the column's max */
+   CHART_BAR,     /* up to the last value of the column */
+   CHART_BAND,    /* from the last value up to the column's max */
+   CHART_IDLE,    /* an empty cell of an idle column */
+   CHART_TRAFFIC, /* the traffic overlay's point */
 } ChartCellKind;
 
 /* Fills a width x height grid (row 0 at the top, row-major) with glyphs from
    g and the kind of each cell. cols has width entries. */
 void Chart_grid(const HistoryBucket* cols, int width, int height, uint64_t lo, uint64_t hi,
                 const Glyphs* g, const char** glyph, ChartCellKind* kind);
+
+/* Traffic over the columns Chart_resample made (same tier, span and n):
+   units per second in each column, NAN where no bucket was known. */
+void Chart_resampleRates(const SumHistory* s, int tier, double spanSeconds, int n, double* rates);
+
+/* Top of the traffic scale (0 at the bottom): the largest rate, 1 when all
+   are 0, NAN when none is known. */
+double Chart_rateScale(const double* rates, int n);
+
+/* Grid row (0 at the top) of rate on a 0..top scale of height rows; -1 when
+   unknown. */
+int Chart_rateRow(double rate, double top, int height);
+
+/* Lays the traffic over a grid from Chart_grid: the idle shade in the empty
+   cells of the columns at or below idleRate, and one point per known column. */
+void Chart_overlay(const double* rates, int width, int height, double top, double idleRate,
+                   const Glyphs* g, const char** glyph, ChartCellKind* kind);
+
+/* Marks the columns where RSS rose at least minKiB above the value before it
+   and came back down by as much: transient spikes. Returns how many. */
+int Chart_spikes(const HistoryBucket* cols, int n, uint64_t minKiB, bool* marks);
+
+/* Column (oldest 0) of an event ageSeconds ago on a chart of spanSeconds
+   over width columns, the one Chart_resample puts it in; -1 outside. */
+int Chart_timeColumn(double ageSeconds, double spanSeconds, int width);
 
 #define CHART_MAX_TICKS 32
 

@@ -24,6 +24,9 @@ typedef enum ColorElement {
    CLR_CHART_BAR,
    CLR_CHART_BAND,
    CLR_AXIS,
+   CLR_CHART_TRAFFIC, /* the traffic overlay and its scale */
+   CLR_CHART_IDLE,    /* idle columns' shade */
+   CLR_CHART_MARK,    /* spike and verdict-change marks */
    CLR_FILTER,
    CLR_COUNT
 } ColorElement;

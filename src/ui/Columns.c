@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "classify/TimeToLimit.h"
 #include "ui/Format.h"
 #include "ui/Sparkline.h"
 
@@ -156,6 +157,53 @@ static ColorElement Columns_fmtSpark(const Process* p, const ColumnContext* ctx,
    return CLR_CHART_BAR;
 }
 
+const char* Columns_shortVerdict(GrowthVerdict verdict) {
+   static const char* const labels[] = {
+         [VERDICT_WARMING_UP] = "warming up",
+         [VERDICT_STABLE] = "stable",
+         [VERDICT_PLATEAU] = "plateau",
+         [VERDICT_GROWS_WITH_TIME] = "grows/time",
+         [VERDICT_GROWS_WITH_TRAFFIC] = "grows/traffic",
+         [VERDICT_SPIKES] = "spikes",
+         [VERDICT_INCONCLUSIVE] = "inconclusive",
+   };
+   return labels[verdict];
+}
+
+ColorElement Columns_verdictColor(GrowthVerdict verdict) {
+   switch (verdict) {
+   case VERDICT_GROWS_WITH_TIME:
+   case VERDICT_GROWS_WITH_TRAFFIC:
+      return CLR_WARNING;
+   case VERDICT_SPIKES:
+      return CLR_GROWING;
+   case VERDICT_WARMING_UP:
+   case VERDICT_INCONCLUSIVE:
+      return CLR_UNKNOWN;
+   default:
+      return CLR_DEFAULT;
+   }
+}
+
+static ColorElement Columns_fmtVerdict(const Process* p, const ColumnContext* ctx, char* buf,
+                                       size_t size) {
+   (void)ctx;
+   snprintf(buf, size, "%s", Columns_shortVerdict(p->growth.verdict));
+   return Columns_verdictColor(p->growth.verdict);
+}
+
+double Columns_timeToLimit(const Process* p, const ColumnContext* ctx) {
+   return TimeToLimit_seconds(Classifier_projectedGrowth(&p->growth), ctx->headroomKiB);
+}
+
+static ColorElement Columns_fmtTtl(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   double seconds = Columns_timeToLimit(p, ctx);
+   Format_ttl(buf, size, seconds);
+   /* Under an hour: the page comes on this shift. */
+   return isnan(seconds) ? CLR_UNKNOWN : seconds < 3600 ? CLR_WARNING : CLR_GROWING;
+}
+
 static ColorElement Columns_fmtCommand(const Process* p, const ColumnContext* ctx, char* buf,
                                        size_t size) {
    (void)ctx;
@@ -212,46 +260,61 @@ static double Columns_keyCsw(const Process* p, const ColumnContext* ctx) {
    return p->ctxKnown ? (double)(p->ctxVoluntary + p->ctxInvoluntary) : NAN;
 }
 
+/* Most urgent first when sorted descending. */
+static double Columns_keyVerdict(const Process* p, const ColumnContext* ctx) {
+   static const double severity[] = {
+         [VERDICT_WARMING_UP] = 0,      [VERDICT_STABLE] = 1, [VERDICT_PLATEAU] = 2,
+         [VERDICT_INCONCLUSIVE] = 3,    [VERDICT_SPIKES] = 4, [VERDICT_GROWS_WITH_TRAFFIC] = 5,
+         [VERDICT_GROWS_WITH_TIME] = 6,
+   };
+   (void)ctx;
+   return severity[p->growth.verdict];
+}
+
 /* ---- the table -------------------------------------------------------------- */
 
 /* name, title, description, width, align, flags, priority, descendingFirst, key, format */
 const Column Columns_table[COL_COUNT] = {
       [COL_PID] = {"pid", "PID", "process ID", 7, ALIGN_RIGHT, 0, 0, false, Columns_keyPid,
                    Columns_fmtPid},
-      [COL_ROLE] = {"role", "ROLE", "master, worker, child", 6, ALIGN_LEFT, 0, 3, false,
+      [COL_ROLE] = {"role", "ROLE", "master, worker, child", 6, ALIGN_LEFT, 0, 4, false,
                     Columns_keyRole, Columns_fmtRole},
-      [COL_AGE] = {"age", "AGE", "time since the process started", 4, ALIGN_RIGHT, 0, 8, true,
+      [COL_AGE] = {"age", "AGE", "time since the process started", 4, ALIGN_RIGHT, 0, 10, true,
                    Columns_keyAge, Columns_fmtAge},
       [COL_RSS] = {"rss", "RSS", "resident set size", 6, ALIGN_RIGHT, 0, 1, true, Columns_keyRss,
                    Columns_fmtRss},
-      [COL_ANON] = {"anon", "ANON", "resident anonymous memory", 6, ALIGN_RIGHT, 0, 11, true,
+      [COL_ANON] = {"anon", "ANON", "resident anonymous memory", 6, ALIGN_RIGHT, 0, 13, true,
                     Columns_keyAnon, Columns_fmtAnon},
-      [COL_FILE] = {"file", "FILE", "resident file-backed memory", 6, ALIGN_RIGHT, 0, 12, true,
+      [COL_FILE] = {"file", "FILE", "resident file-backed memory", 6, ALIGN_RIGHT, 0, 14, true,
                     Columns_keyFile, Columns_fmtFile},
-      [COL_SHMEM] = {"shmem", "SHMEM", "resident shared memory", 6, ALIGN_RIGHT, 0, 13, true,
+      [COL_SHMEM] = {"shmem", "SHMEM", "resident shared memory", 6, ALIGN_RIGHT, 0, 15, true,
                      Columns_keyShmem, Columns_fmtShmem},
       [COL_PSS] = {"pss", "PSS", "proportional set size (smaps_rollup)", 6, ALIGN_RIGHT,
-                   COLUMN_NEEDS_SMAPS, 5, true, Columns_keyPss, Columns_fmtPss},
+                   COLUMN_NEEDS_SMAPS, 7, true, Columns_keyPss, Columns_fmtPss},
       [COL_USS] = {"uss", "USS", "unique (private) memory (smaps_rollup)", 6, ALIGN_RIGHT,
-                   COLUMN_NEEDS_SMAPS, 9, true, Columns_keyUss, Columns_fmtUss},
+                   COLUMN_NEEDS_SMAPS, 11, true, Columns_keyUss, Columns_fmtUss},
       [COL_SWAP] = {"swap", "SWAP", "swapped out (smaps_rollup)", 5, ALIGN_RIGHT,
-                    COLUMN_NEEDS_SMAPS, 10, true, Columns_keySwap, Columns_fmtSwap},
+                    COLUMN_NEEDS_SMAPS, 12, true, Columns_keySwap, Columns_fmtSwap},
       [COL_GROWTH] = {"growth", "GROW/m", "RSS growth per minute over the window", 7, ALIGN_RIGHT,
                       0, 2, true, Columns_keyGrowth, Columns_fmtGrowth},
-      [COL_CPU] = {"cpu", "CPU%", "CPU use since the last tick", 5, ALIGN_RIGHT, 0, 6, true,
+      [COL_CPU] = {"cpu", "CPU%", "CPU use since the last tick", 5, ALIGN_RIGHT, 0, 9, true,
                    Columns_keyCpu, Columns_fmtCpu},
-      [COL_CSW] = {"csw", "CSW", "context switches, voluntary + involuntary", 6, ALIGN_RIGHT, 0, 14,
+      [COL_CSW] = {"csw", "CSW", "context switches, voluntary + involuntary", 6, ALIGN_RIGHT, 0, 16,
                    true, Columns_keyCsw, Columns_fmtCsw},
       [COL_SPARK] = {"history", "HISTORY", "RSS over the growth window (or since first seen)", 10,
-                     ALIGN_LEFT, COLUMN_NO_SORT, 4, true, Columns_keyGrowth, Columns_fmtSpark},
+                     ALIGN_LEFT, COLUMN_NO_SORT, 6, true, Columns_keyGrowth, Columns_fmtSpark},
+      [COL_VERDICT] = {"verdict", "VERDICT", "kind of growth (the detail view has the evidence)",
+                       13, ALIGN_LEFT, 0, 3, true, Columns_keyVerdict, Columns_fmtVerdict},
+      [COL_TTL] = {"ttl", "TTL", "time to the memory limit at the current growth (under 24h)", 5,
+                   ALIGN_RIGHT, 0, 5, false, Columns_timeToLimit, Columns_fmtTtl},
       [COL_COMMAND] = {"command", "COMMAND", "program name and command line", 7, ALIGN_LEFT,
-                       COLUMN_FLEXIBLE, 7, false, NULL, Columns_fmtCommand},
+                       COLUMN_FLEXIBLE, 8, false, NULL, Columns_fmtCommand},
 };
 
 #define B(id) COLUMNS_BIT(id)
 #define COLUMNS_DEFAULT                                                                            \
    (B(COL_PID) | B(COL_ROLE) | B(COL_AGE) | B(COL_RSS) | B(COL_PSS) | B(COL_USS) | B(COL_SWAP) |   \
-    B(COL_GROWTH) | B(COL_CPU) | B(COL_SPARK) | B(COL_COMMAND))
+    B(COL_GROWTH) | B(COL_CPU) | B(COL_SPARK) | B(COL_VERDICT) | B(COL_TTL) | B(COL_COMMAND))
 
 #define COLUMNS_SPLIT (B(COL_ANON) | B(COL_FILE) | B(COL_SHMEM))
 
@@ -262,7 +325,8 @@ const ColumnSet Columns_sets[] = {
       /* Without smaps_rollup reads: nothing walks the workers' page tables. */
       {"cheap",
        B(COL_PID) | B(COL_ROLE) | B(COL_AGE) | B(COL_RSS) | B(COL_ANON) | B(COL_FILE) |
-             B(COL_GROWTH) | B(COL_CPU) | B(COL_SPARK) | B(COL_COMMAND),
+             B(COL_GROWTH) | B(COL_CPU) | B(COL_SPARK) | B(COL_VERDICT) | B(COL_TTL) |
+             B(COL_COMMAND),
        0},
 };
 const int Columns_setCount = (int)(sizeof(Columns_sets) / sizeof(Columns_sets[0]));

@@ -29,6 +29,8 @@ typedef enum ColumnId {
    COL_CPU,
    COL_CSW,
    COL_SPARK,
+   COL_VERDICT,
+   COL_TTL,
    COL_COMMAND,
    COL_COUNT
 } ColumnId;
@@ -46,7 +48,8 @@ typedef struct ColumnContext {
    double tick;    /* seconds per scan */
    double window;  /* growth window, seconds */
    const Glyphs* glyphs;
-   int width; /* columns the cell has on screen */
+   int width;          /* columns the cell has on screen */
+   double headroomKiB; /* left before the limit of the row's tree, NAN unknown */
 } ColumnContext;
 
 /* Writes the cell's text into buf and returns how it should look. */
@@ -104,6 +107,15 @@ int Columns_byName(const char* name);
    come last in either direction; ties go by PID. */
 int Columns_compare(ColumnId id, bool descending, const Process* a, const Process* b,
                     const ColumnContext* ctx);
+
+/* The VERDICT column's short form of a verdict ("grows/time"), and how a
+   verdict looks wherever it is shown. */
+const char* Columns_shortVerdict(GrowthVerdict verdict);
+ColorElement Columns_verdictColor(GrowthVerdict verdict);
+
+/* Seconds until p reaches the limit at its current growth, NAN when not
+   growing, unknown, or beyond a day. */
+double Columns_timeToLimit(const Process* p, const ColumnContext* ctx);
 
 /* True when the layout shows column id. */
 bool Columns_visible(const ColumnLayout* layout, ColumnId id);

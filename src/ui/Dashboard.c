@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classify/TimeToLimit.h"
 #include "model/ProcessTree.h"
+#include "traffic/Traffic.h"
 #include "ui/Colors.h"
 #include "ui/Draw.h"
 #include "ui/Format.h"
@@ -36,6 +38,15 @@ void Dashboard_context(const Ui* ui, ColumnContext* ctx) {
    ctx->window = ui->window;
    ctx->glyphs = ui->glyphs;
    ctx->width = 0;
+   ctx->headroomKiB = NAN;
+}
+
+void Dashboard_treeContext(const Ui* ui, int tree, ColumnContext* ctx) {
+   const Machine* m = ui->machine;
+   Dashboard_context(ui, ctx);
+   if (tree >= 0 && tree < m->treeCount)
+      ctx->headroomKiB =
+            TimeToLimit_headroomKiB(&m->trees[tree]->cgroup, m->hostMemKnown, m->memAvailableKiB);
 }
 
 void Dashboard_layout(Ui* ui, int cols) {
@@ -193,11 +204,11 @@ static void Dashboard_remember(Ui* ui) {
 void Dashboard_buildRows(Ui* ui) {
    const Machine* m = ui->machine;
    ColumnContext ctx;
-   Dashboard_context(ui, &ctx);
    int previous = ui->selected;
    ui->rowCount = 0;
    for (int t = 0; t < m->treeCount; t++) {
       const ProcessTree* tree = m->trees[t];
+      Dashboard_treeContext(ui, t, &ctx);
       Dashboard_addRow(ui, ROW_TREE_HEADER, t);
       if (ui->flatView)
          Dashboard_emitFlat(ui, t, tree, &ctx);
@@ -334,6 +345,8 @@ static void Dashboard_drawTop(const Ui* ui, WINDOW* w, int y) {
    snprintf(buf, sizeof(buf), "%d", Machine_processCount(m));
    x = Dashboard_put(w, y, x, "  procs ", CLR_DEFAULT);
    x = Dashboard_put(w, y, x, buf, CLR_TOP);
+   x = Dashboard_put(w, y, x, "  traffic ", CLR_DEFAULT);
+   x = Dashboard_put(w, y, x, Traffic_displayName(m->traffic), CLR_TOP);
    x = Dashboard_put(w, y, x, ui->flatView ? "  flat" : "  tree", CLR_DEFAULT);
    if (ui->filter[0] && !ui->editingFilter) {
       x = Dashboard_put(w, y, x, "  filter ", CLR_DEFAULT);
@@ -358,6 +371,20 @@ static void Dashboard_drawTitles(Ui* ui, WINDOW* w, int y) {
          snprintf(title, sizeof(title), "%s%s", c->title, mark);
       Draw_field(w, y, ui->layout.x[i], ui->layout.width[i], title, c->align,
                  Colors_attr(sorted ? CLR_TITLE_SORTED : CLR_TITLES));
+   }
+}
+
+ColorElement Dashboard_treeVerdictColor(TreeVerdictLabel label) {
+   switch (label) {
+   case TREE_ONE_GROWS:
+   case TREE_SOME_GROW:
+   case TREE_ALL_GROW:
+   case TREE_COW_UNSHARING:
+      return CLR_WARNING;
+   case TREE_WARMING_UP:
+      return CLR_UNKNOWN;
+   default:
+      return CLR_TREE_HEADER;
    }
 }
 
@@ -394,6 +421,16 @@ static void Dashboard_drawTreeHeader(const Ui* ui, WINDOW* w, int y, const Proce
    int workers = ProcessTree_workerCount(t);
    snprintf(buf, sizeof(buf), "  %d worker%s", workers, workers == 1 ? "" : "s");
    x = Dashboard_put(w, y, x, buf, CLR_DEFAULT);
+
+   /* The tree's verdict first after its size: which processes grow. */
+   x = Dashboard_put(w, y, x, "  ", CLR_DEFAULT);
+   x = Dashboard_put(w, y, x, TreeVerdict_label(t->verdict.label),
+                     Dashboard_treeVerdictColor(t->verdict.label));
+   if (!isnan(t->verdict.timeToLimit)) {
+      Format_ttl(buf, sizeof(buf), t->verdict.timeToLimit);
+      x = Dashboard_put(w, y, x, "  limit in ", CLR_DEFAULT);
+      x = Dashboard_put(w, y, x, buf, t->verdict.timeToLimit < 3600 ? CLR_WARNING : CLR_GROWING);
+   }
 
    const CgroupStatus* cg = &t->cgroup;
    if (!cg->found) {
@@ -444,7 +481,7 @@ static void Dashboard_drawExited(const Ui* ui, WINDOW* w, int y, const ProcessTr
 static void Dashboard_drawProcess(const Ui* ui, WINDOW* w, int y, const UiRow* row, bool selected) {
    const Process* p = row->proc;
    ColumnContext ctx;
-   Dashboard_context(ui, &ctx);
+   Dashboard_treeContext(ui, row->tree, &ctx);
    int lineAttr = Colors_attr(selected ? CLR_SELECTED : CLR_DEFAULT);
    Draw_fill(w, y, 0, -1, lineAttr);
    char buf[1024];
@@ -475,7 +512,7 @@ static void Dashboard_drawProcess(const Ui* ui, WINDOW* w, int y, const UiRow* r
 }
 
 static void Dashboard_drawStatus(const Ui* ui, WINDOW* w, int y) {
-   const char* hints = "F1 help  / filter  s sort  t tree  c columns  w window  q quit";
+   const char* hints = "F1 help  / filter  s sort  t tree  c columns  T traffic  q quit";
    int width = getmaxx(w);
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
    if (ui->editingFilter) {

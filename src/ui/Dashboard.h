@@ -22,6 +22,11 @@ void Dashboard_draw(Ui* ui, WINDOW* w);
 
 /* The context formatters need, from the machine's last scan. */
 void Dashboard_context(const Ui* ui, ColumnContext* ctx);
+/* The same for the rows of tree number tree: with its headroom, for TTL. */
+void Dashboard_treeContext(const Ui* ui, int tree, ColumnContext* ctx);
+
+/* How a tree's verdict looks: the growing ones in the warning colour. */
+ColorElement Dashboard_treeVerdictColor(TreeVerdictLabel label);
 
 /* Selection moves; delta in process rows. */
 void Dashboard_move(Ui* ui, int delta);

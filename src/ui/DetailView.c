@@ -6,15 +6,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "classify/Runbook.h"
 #include "model/ProcessTree.h"
+#include "traffic/Traffic.h"
 #include "ui/Chart.h"
 #include "ui/Colors.h"
+#include "ui/Dashboard.h"
 #include "ui/Draw.h"
 #include "ui/Format.h"
 
-#define DETAIL_MAX_WIDTH  512
-#define DETAIL_MAX_HEIGHT 128
-#define DETAIL_AXIS_WIDTH 7 /* "123.4M" and the axis glyph */
+#define DETAIL_MAX_WIDTH     512
+#define DETAIL_MAX_HEIGHT    128
+#define DETAIL_AXIS_WIDTH    7 /* "123.4M" and the axis glyph */
+#define DETAIL_RIGHT_WIDTH   7 /* the axis glyph and "12.3k" */
+#define DETAIL_VERDICT_LINES 5
+#define DETAIL_SPIKE_MIN_KIB 2048 /* the classifier's smallest spike */
 
 static const double DetailView_spans[] = {60, 300, 900, 3600, 21600, 86400};
 
@@ -62,6 +68,37 @@ static void DetailLine_size(DetailLine* l, const char* label, bool known, uint64
    DetailLine_put(l, buf, CLR_TOP);
 }
 
+/* text after label, continued over up to maxLines lines indented as far as
+   label; returns the line after the last one written. */
+static int DetailView_wrap(WINDOW* w, int y, int bottom, int maxLines, const char* label,
+                           const char* text, ColorElement e) {
+   int width = getmaxx(w);
+   int indent = Draw_width(label);
+   for (int i = 0; i < maxLines && y < bottom && *text; i++, y++) {
+      Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+      int x = i == 0 ? Draw_text(w, y, 0, width, label, Colors_attr(CLR_DEFAULT)) : indent;
+      int room = width - x;
+      if (room <= 0)
+         break;
+      Draw_text(w, y, x, room, text, Colors_attr(e));
+      /* Advance by the characters that fitted. */
+      int cols = 0;
+      while (*text) {
+         char one[8] = {0};
+         size_t n = 1;
+         while (n < sizeof(one) - 1 && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n++;
+         memcpy(one, text, n);
+         int cw = Draw_width(one);
+         if (cols + cw > room)
+            break;
+         cols += cw;
+         text += n;
+      }
+   }
+   return y;
+}
+
 /* ---- sections ------------------------------------------------------------ */
 
 static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
@@ -85,30 +122,8 @@ static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, con
    y++;
 
    /* The command line wraps over up to three lines when there is room. */
-   int cmdLines = bottom - y > 12 ? 3 : 1;
-   const char* cmd = p->cmdline[0] ? p->cmdline : "(no command line)";
-   for (int i = 0; i < cmdLines && y < bottom && *cmd; i++, y++) {
-      Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
-      int x = Draw_text(w, y, 0, width, i == 0 ? "cmd " : "    ", Colors_attr(CLR_DEFAULT));
-      int room = width - x;
-      if (room <= 0)
-         break;
-      Draw_text(w, y, x, room, cmd, Colors_attr(CLR_DEFAULT));
-      /* Advance by the characters that fitted. */
-      int cols = 0;
-      while (*cmd) {
-         char one[8] = {0};
-         size_t n = 1;
-         while (n < sizeof(one) - 1 && ((unsigned char)cmd[n] & 0xC0) == 0x80)
-            n++;
-         memcpy(one, cmd, n);
-         int cw = Draw_width(one);
-         if (cols + cw > room)
-            break;
-         cols += cw;
-         cmd += n;
-      }
-   }
+   y = DetailView_wrap(w, y, bottom, bottom - y > 12 ? 3 : 1, "cmd ",
+                       p->cmdline[0] ? p->cmdline : "(no command line)", CLR_DEFAULT);
 
    if (y < bottom) {
       l = (DetailLine){w, y++, 0, width};
@@ -162,63 +177,120 @@ static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, con
    return y;
 }
 
-/* The RSS chart: a size axis on the left, the time axis below. */
+/* What each glyph of the chart stands for, both series named with their units. */
+static void DetailView_drawLegend(const Ui* ui, WINDOW* w, int y, bool trafficKnown) {
+   const Glyphs* g = ui->glyphs;
+   const TrafficSource* traffic = ui->machine->traffic;
+   char buf[96];
+   DetailLine l = {w, y, 0, getmaxx(w)};
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+   DetailLine_put(&l, g->bar[g->barLevels - 1], CLR_CHART_BAR);
+   DetailLine_put(&l, " RSS (left, bytes)  ", CLR_DEFAULT);
+   DetailLine_put(&l, g->trafficPoint, CLR_CHART_TRAFFIC);
+   snprintf(buf, sizeof(buf), " traffic: %s, %s/s (right)%s  ", Traffic_displayName(traffic),
+            Traffic_unit(traffic), trafficKnown ? "" : " none yet");
+   DetailLine_put(&l, buf, CLR_DEFAULT);
+   DetailLine_put(&l, g->idleShade, CLR_CHART_IDLE);
+   DetailLine_put(&l, " idle  ", CLR_DEFAULT);
+   DetailLine_put(&l, g->band, CLR_CHART_BAND);
+   DetailLine_put(&l, " RSS max", CLR_DEFAULT);
+}
+
+static ColorElement DetailView_cellColor(ChartCellKind k) {
+   switch (k) {
+   case CHART_BAR:
+      return CLR_CHART_BAR;
+   case CHART_BAND:
+      return CLR_CHART_BAND;
+   case CHART_IDLE:
+      return CLR_CHART_IDLE;
+   case CHART_TRAFFIC:
+      return CLR_CHART_TRAFFIC;
+   default:
+      return CLR_DEFAULT;
+   }
+}
+
+/* Rows that carry a scale label: the top, the middle and the bottom. */
+static bool DetailView_labelRow(int r, int height) {
+   return r == 0 || r == height - 1 || (height >= 5 && r == height / 2);
+}
+
+/* RSS as bars on the left scale, traffic as points on the right scale, on
+   one time axis that also marks spikes and the last verdict change. */
 static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
    int width = getmaxx(w);
    const Glyphs* g = ui->glyphs;
+   const TrafficSource* traffic = ui->machine->traffic;
    char buf[DETAIL_MAX_WIDTH + 1];
-   int chartWidth = width - DETAIL_AXIS_WIDTH;
-   /* Title, at least two chart rows, the axis line and its labels. */
-   if (bottom - y < 5 || chartWidth < 8)
+   int chartWidth = width - DETAIL_AXIS_WIDTH - DETAIL_RIGHT_WIDTH;
+   /* Title, legend, at least two chart rows, the axis line and its labels. */
+   if (bottom - y < 6 || chartWidth < 8)
       return y;
    if (chartWidth > DETAIL_MAX_WIDTH)
       chartWidth = DETAIL_MAX_WIDTH;
-   int chartHeight = bottom - y - 3;
+   int chartHeight = bottom - y - 4;
    if (chartHeight > DETAIL_MAX_HEIGHT)
       chartHeight = DETAIL_MAX_HEIGHT;
+   int right = DETAIL_AXIS_WIDTH + chartWidth; /* column of the right axis */
 
    static HistoryBucket cols[DETAIL_MAX_WIDTH];
+   static double rates[DETAIL_MAX_WIDTH];
+   static bool spikes[DETAIL_MAX_WIDTH];
    static const char* glyph[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
    static ChartCellKind kind[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
    int tier = Chart_resample(&p->rssHistory, ui->detailSpan, chartWidth, cols);
+   Chart_resampleRates(&p->trafficHistory, tier, ui->detailSpan, chartWidth, rates);
 
    char span[16], step[16];
    Format_span(span, sizeof(span), ui->detailSpan);
    Format_span(step, sizeof(step), p->rssHistory.tiers[tier].step);
-   snprintf(buf, sizeof(buf),
-            "RSS over the last %s (%s buckets; last value, %s up to max)  +/- zoom", span, step,
-            g->band);
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
-   Draw_text(w, y++, 0, width, buf, Colors_attr(CLR_TOP));
+   snprintf(buf, sizeof(buf), "RSS and traffic, last %s (%s buckets)  ", span, step);
+   DetailLine l = {w, y++, 0, width};
+   Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+   DetailLine_put(&l, buf, CLR_TOP);
+   DetailLine_put(&l, g->spikeMark, CLR_CHART_MARK);
+   DetailLine_put(&l, " spike  ", CLR_DEFAULT);
+   DetailLine_put(&l, g->verdictMark, CLR_CHART_MARK);
+   DetailLine_put(&l, " verdict changed  +/- zoom", CLR_DEFAULT);
+   double top = Chart_rateScale(rates, chartWidth);
+   DetailView_drawLegend(ui, w, y++, !isnan(top));
 
    uint64_t lo = 0, hi = 0;
    bool known = Chart_scale(cols, chartWidth, true, &lo, &hi);
-   if (known)
-      Chart_grid(cols, chartWidth, chartHeight, lo, hi, g, glyph, kind);
+   Chart_grid(cols, chartWidth, chartHeight, lo, hi, g, glyph, kind);
+   if (!isnan(top))
+      Chart_overlay(rates, chartWidth, chartHeight, top, traffic->klass->idlePerSecond, g, glyph,
+                    kind);
 
    for (int r = 0; r < chartHeight; r++) {
       int line = y + r;
+      bool labelled = DetailView_labelRow(r, chartHeight);
       Draw_fill(w, line, 0, -1, Colors_attr(CLR_DEFAULT));
-      /* Size labels at the top, middle and bottom rows. */
-      const char* axis = g->axisVertical;
       buf[0] = '\0';
-      if (known && (r == 0 || r == chartHeight - 1 || (chartHeight >= 5 && r == chartHeight / 2))) {
+      if (known && labelled) {
          double frac = chartHeight > 1 ? (double)(chartHeight - 1 - r) / (chartHeight - 1) : 1;
          /* A row's label is the value at its top edge. */
          double v = (double)lo + (double)(hi - lo) * (frac * (chartHeight - 1) + 1) / chartHeight;
          Format_size(buf, sizeof(buf), (uint64_t)llround(v));
-         axis = g->axisTick;
       }
       Draw_field(w, line, 0, DETAIL_AXIS_WIDTH - 1, buf, ALIGN_RIGHT, Colors_attr(CLR_AXIS));
-      Draw_text(w, line, DETAIL_AXIS_WIDTH - 1, 1, axis, Colors_attr(CLR_AXIS));
-      if (!known)
-         continue;
+      Draw_text(w, line, DETAIL_AXIS_WIDTH - 1, 1,
+                known && labelled ? g->axisTick : g->axisVertical, Colors_attr(CLR_AXIS));
       for (int c = 0; c < chartWidth; c++) {
          ChartCellKind k = kind[r * chartWidth + c];
-         if (k == CHART_EMPTY)
-            continue;
-         Draw_text(w, line, DETAIL_AXIS_WIDTH + c, 1, glyph[r * chartWidth + c],
-                   Colors_attr(k == CHART_BAR ? CLR_CHART_BAR : CLR_CHART_BAND));
+         if (k != CHART_EMPTY)
+            Draw_text(w, line, DETAIL_AXIS_WIDTH + c, 1, glyph[r * chartWidth + c],
+                      Colors_attr(DetailView_cellColor(k)));
+      }
+      /* The traffic scale: the value on the row the points of that rate land on. */
+      bool rateLabel = !isnan(top) && labelled;
+      Draw_text(w, line, right, 1, rateLabel ? g->axisTickRight : g->axisVertical,
+                Colors_attr(CLR_CHART_TRAFFIC));
+      if (rateLabel) {
+         Format_count(buf, sizeof(buf),
+                      chartHeight > 1 ? top * (chartHeight - 1 - r) / (chartHeight - 1) : top);
+         Draw_text(w, line, right + 1, DETAIL_RIGHT_WIDTH - 1, buf, Colors_attr(CLR_CHART_TRAFFIC));
       }
    }
    if (!known) {
@@ -229,22 +301,95 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
    }
    y += chartHeight;
 
-   /* Time axis: a line with tick marks, then the labels. */
+   /* Time axis: a line with tick marks, spikes and the verdict change, then the labels. */
    int ticks[CHART_MAX_TICKS];
    int tickCount = Chart_timeAxis(ui->detailSpan, chartWidth, buf, sizeof(buf), ticks);
+   Chart_spikes(cols, chartWidth, DETAIL_SPIKE_MIN_KIB, spikes);
+   const GrowthClassifier* gc = &p->growth;
+   int changed = gc->since > gc->firstTime
+                       ? Chart_timeColumn(ui->machine->now - gc->since, ui->detailSpan, chartWidth)
+                       : -1;
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    Draw_text(w, y, DETAIL_AXIS_WIDTH - 1, 1, g->axisCorner, Colors_attr(CLR_AXIS));
    for (int c = 0; c < chartWidth; c++) {
       const char* mark = g->axisHorizontal;
+      ColorElement e = CLR_AXIS;
       for (int t = 0; t < tickCount; t++)
          if (ticks[t] == c)
             mark = g->axisTimeTick;
-      Draw_text(w, y, DETAIL_AXIS_WIDTH + c, 1, mark, Colors_attr(CLR_AXIS));
+      if (spikes[c] || c == changed) {
+         mark = c == changed ? g->verdictMark : g->spikeMark;
+         e = CLR_CHART_MARK;
+      }
+      Draw_text(w, y, DETAIL_AXIS_WIDTH + c, 1, mark, Colors_attr(e));
    }
+   Draw_text(w, y, right, 1, g->axisCornerRight, Colors_attr(CLR_AXIS));
    y++;
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    Draw_text(w, y, DETAIL_AXIS_WIDTH, chartWidth, buf, Colors_attr(CLR_AXIS));
    return y + 1;
+}
+
+/* One "label value" pair of the evidence lines. */
+static void DetailView_estimate(DetailLine* l, const Ui* ui, const char* label, double value,
+                                double stderrKiB) {
+   char buf[48];
+   Format_estimate(buf, sizeof(buf), value, stderrKiB, ui->glyphs->plusMinus);
+   DetailLine_put(l, label, CLR_DEFAULT);
+   DetailLine_put(l, buf, isnan(value) ? CLR_UNKNOWN : CLR_TOP);
+}
+
+/* The verdict, what it rests on, the runbook's next step, the time to the limit. */
+static int DetailView_drawVerdict(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p,
+                                  int tree) {
+   const GrowthClassifier* gc = &p->growth;
+   const GrowthEvidence* e = &gc->evidence;
+   int width = getmaxx(w);
+   char buf[96];
+   if (y >= bottom)
+      return y;
+   DetailLine l = {w, y++, 0, width};
+   Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+   DetailLine_put(&l, "verdict ", CLR_DEFAULT);
+   Classifier_describe(gc, buf, (int)sizeof(buf));
+   DetailLine_put(&l, buf, Columns_verdictColor(gc->verdict));
+   Format_age(buf, sizeof(buf), ui->machine->now - gc->since);
+   DetailLine_put(&l, " for ", CLR_DEFAULT);
+   DetailLine_put(&l, buf, CLR_TOP);
+   snprintf(buf, sizeof(buf), "%.0f%%", isnan(e->confidence) ? 0 : 100 * e->confidence);
+   DetailLine_put(&l, "  confidence ", CLR_DEFAULT);
+   DetailLine_put(&l, isnan(e->confidence) ? "-" : buf, CLR_TOP);
+   ColumnContext ctx;
+   Dashboard_treeContext(ui, tree, &ctx);
+   double ttl = Columns_timeToLimit(p, &ctx);
+   DetailLine_put(&l, "  time to limit ", CLR_DEFAULT);
+   if (isnan(ttl)) {
+      DetailLine_put(&l, "none within 24h", CLR_UNKNOWN);
+   } else {
+      Format_ttl(buf, sizeof(buf), ttl);
+      DetailLine_put(&l, buf, ttl < 3600 ? CLR_WARNING : CLR_GROWING);
+   }
+
+   if (y < bottom) {
+      l = (DetailLine){w, y++, 0, width};
+      Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+      DetailView_estimate(&l, ui, "evidence: growth/min ", e->growthPerMin, e->growthStderr);
+      DetailView_estimate(&l, ui, "  not explained by traffic ", e->unexplainedPerMin,
+                          e->unexplainedStderr);
+      DetailView_estimate(&l, ui, "  idle ", e->idlePerMin, e->idleStderr);
+   }
+   if (y < bottom) {
+      l = (DetailLine){w, y++, 0, width};
+      Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+      snprintf(buf, sizeof(buf), "          per 1000 %s ", Traffic_unit(ui->machine->traffic));
+      DetailView_estimate(&l, ui, buf, e->perThousandUnits, e->perThousandStderr);
+      DetailLine_put(&l, "  collinearity ", CLR_DEFAULT);
+      snprintf(buf, sizeof(buf), "%.2f", e->collinearity);
+      DetailLine_put(&l, isnan(e->collinearity) ? "-" : buf, CLR_TOP);
+      DetailView_estimate(&l, ui, "  USS/min ", e->ussPerMin, NAN);
+   }
+   return DetailView_wrap(w, y, bottom, DETAIL_VERDICT_LINES - 3,
+                          "next: ", Runbook_workerStep(gc->verdict, gc->reason), CLR_DEFAULT);
 }
 
 static void DetailView_drawGone(const Ui* ui, WINDOW* w, int y, int bottom) {
@@ -271,7 +416,7 @@ static void DetailView_drawGone(const Ui* ui, WINDOW* w, int y, int bottom) {
 }
 
 static void DetailView_drawStatus(const Ui* ui, WINDOW* w, int y) {
-   const char* hints = "q/Esc back  +/- zoom  w window  j/k next/prev  F1 help";
+   const char* hints = "q/Esc back  +/- zoom  w window  T traffic  j/k next/prev  F1 help";
    int width = getmaxx(w);
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
    const char* note = ui->message[0] ? ui->message : ui->machine->notice;
@@ -286,14 +431,20 @@ static void DetailView_drawStatus(const Ui* ui, WINDOW* w, int y) {
 void DetailView_draw(Ui* ui, WINDOW* w) {
    int lines = getmaxy(w);
    int bottom = lines >= 2 ? lines - 1 : lines;
-   const Process* p = Ui_findProcess(ui, ui->detailPid, ui->detailStart, NULL);
+   int tree = -1;
+   const Process* p = Ui_findProcess(ui, ui->detailPid, ui->detailStart, &tree);
    if (!p) {
       DetailView_drawGone(ui, w, 0, bottom);
    } else {
       int y = DetailView_drawHeader(ui, w, 0, bottom, p);
       if (y < bottom)
          Draw_fill(w, y++, 0, -1, Colors_attr(CLR_DEFAULT));
-      DetailView_drawChart(ui, w, y, bottom, p);
+      /* The verdict keeps its lines below the chart; the chart gets the rest. */
+      int verdictLines = bottom - y < DETAIL_VERDICT_LINES ? bottom - y : DETAIL_VERDICT_LINES;
+      int chartBottom = bottom - verdictLines;
+      if (DetailView_drawChart(ui, w, y, chartBottom, p) > y)
+         y = chartBottom;
+      DetailView_drawVerdict(ui, w, y, bottom, p, tree);
    }
    if (lines >= 2)
       DetailView_drawStatus(ui, w, lines - 1);

@@ -1,8 +1,11 @@
 #ifndef HEADER_DetailView
 #define HEADER_DetailView
-/* One process in full: its figures, and its RSS history as a chart with a
-   size axis and a time axis. Drawn in sections top to bottom so later
-   overlays (traffic, verdicts, snapshots) can add their own. */
+/* One process in full: its figures; its RSS history as a chart with a size
+   axis, the traffic overlaid on a second scale, idle columns shaded and
+   spikes and the last verdict change marked on the time axis; then the
+   verdict with its evidence, the runbook's next step and the time to the
+   limit. Drawn in sections top to bottom so later ones (snapshots) can add
+   their own. */
 
 #include <curses.h>
 

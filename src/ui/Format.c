@@ -79,6 +79,65 @@ void Format_span(char* buf, size_t size, double seconds) {
       snprintf(buf, size, "%lluh%llum", s / 3600, (s % 3600) / 60);
 }
 
+void Format_ttl(char* buf, size_t size, double seconds) {
+   if (isnan(seconds) || seconds < 0) {
+      snprintf(buf, size, "-");
+      return;
+   }
+   /* Rounded down: the page comes no later than it says. */
+   unsigned long long m = (unsigned long long)(seconds / 60);
+   if (m < 1)
+      snprintf(buf, size, "<1m");
+   else if (m < 60)
+      snprintf(buf, size, "%llum", m);
+   else if (m < 600)
+      snprintf(buf, size, "%lluh%02llum", m / 60, m % 60);
+   else
+      snprintf(buf, size, "%lluh", m / 60);
+}
+
+void Format_estimate(char* buf, size_t size, double value, double stderrKiB, const char* pm) {
+   char v[16], e[16];
+   Format_growth(v, sizeof(v), value);
+   if (isnan(value) || isnan(stderrKiB)) {
+      snprintf(buf, size, "%s", v);
+      return;
+   }
+   Format_size(e, sizeof(e), (uint64_t)llround(fabs(stderrKiB)));
+   snprintf(buf, size, "%s %s%s", v, pm, e);
+}
+
+void Format_count(char* buf, size_t size, double value) {
+   static const char units[] = " kMGT";
+   if (isnan(value)) {
+      snprintf(buf, size, "-");
+      return;
+   }
+   if (value <= 0) {
+      snprintf(buf, size, "0");
+      return;
+   }
+   /* CPU seconds per second of an idle worker are thousandths. */
+   if (value < 0.001) {
+      snprintf(buf, size, "<.001");
+      return;
+   }
+   int unit = 0;
+   while (value >= 999.5 && unit < (int)sizeof(units) - 2) {
+      value /= 1000;
+      unit++;
+   }
+   char suffix[2] = {unit ? units[unit] : '\0', '\0'};
+   if (unit == 0 && value < 0.1)
+      snprintf(buf, size, "%.1g", value);
+   else if (unit == 0 && value < 9.95)
+      snprintf(buf, size, "%.2g", value);
+   else if (value < 9.95)
+      snprintf(buf, size, "%.1f%s", value, suffix);
+   else
+      snprintf(buf, size, "%.0f%s", value, suffix);
+}
+
 void Format_percent(char* buf, size_t size, double percent) {
    if (isnan(percent))
       snprintf(buf, size, "n/a");

@@ -18,6 +18,19 @@ void Format_age(char* buf, size_t size, double seconds);
 /* A window or time-axis label: 30s, 1m, 5m, 90s, 1h, 1h30m, 24h. */
 void Format_span(char* buf, size_t size, double seconds);
 
+/* A time to the limit in at most 5 columns: <1m, 45m, 3h12m, 14h; "-" when
+   NAN (not growing, or beyond a day). */
+void Format_ttl(char* buf, size_t size, double seconds);
+
+/* An estimate with its standard error, in KiB (per minute, per 1000 units):
+   "+1.2M +-40K" with pm ("±" or "+-") between; "-" when value is NAN, and no
+   error part when stderr is NAN. */
+void Format_estimate(char* buf, size_t size, double value, double stderrKiB, const char* pm);
+
+/* A count or rate in at most 5 columns: 0, <.001, 0.004, 0.25, 3.5, 42,
+   1.2k, 35k, 1.2M. */
+void Format_count(char* buf, size_t size, double value);
+
 /* 12.3 below 100, 134 above; "n/a" when NAN. */
 void Format_percent(char* buf, size_t size, double percent);
 

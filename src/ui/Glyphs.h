@@ -18,6 +18,13 @@ typedef struct Glyphs {
    const char* bar[GLYPHS_MAX_LEVELS];
    int barLevels;
    const char* band; /* between the last value and the bucket's max */
+   /* The traffic overlay: one point per column, and the shade of idle columns. */
+   const char* trafficPoint;
+   const char* idleShade;
+   /* On the time axis: a transient spike, and where the verdict changed. */
+   const char* spikeMark;
+   const char* verdictMark;
+   const char* plusMinus; /* before a standard error */
    /* Tree view, two columns each. */
    const char* treeBranch;
    const char* treeLast;
@@ -29,6 +36,8 @@ typedef struct Glyphs {
    const char* axisCorner; /* where the axes meet */
    const char* axisHorizontal;
    const char* axisTimeTick;
+   const char* axisTickRight;   /* a label on the right (traffic) axis */
+   const char* axisCornerRight; /* where the time axis meets the right axis */
    /* Sort direction marks beside a column title. */
    const char* sortAscending;
    const char* sortDescending;

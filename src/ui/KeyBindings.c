@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "traffic/Traffic.h"
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
 #include "ui/Format.h"
@@ -170,6 +171,30 @@ static Reaction Action_window(Ui* ui, int key) {
    return REACT_REDRAW;
 }
 
+/* The built-in sources, then the operator's own (log:, cmd:) if one was given. */
+static Reaction Action_traffic(Ui* ui, int key) {
+   (void)key;
+   Machine* m = ui->machine;
+   const char* specs[3] = {"tcp", "cpu", NULL};
+   int n = 2;
+   const char* own = ui->opts->traffic;
+   if (own && strcmp(own, specs[0]) != 0 && strcmp(own, specs[1]) != 0)
+      specs[n++] = own;
+   int at = n - 1;
+   for (int i = 0; i < n; i++) {
+      size_t len = strlen(m->traffic->klass->name);
+      if (strncmp(specs[i], m->traffic->klass->name, len) == 0 &&
+          (specs[i][len] == '\0' || specs[i][len] == ':'))
+         at = i;
+   }
+   char err[sizeof(ui->message)];
+   if (Machine_setTraffic(m, specs[(at + 1) % n], err, sizeof(err)))
+      snprintf(ui->message, sizeof(ui->message), "traffic: %s", Traffic_displayName(m->traffic));
+   else
+      snprintf(ui->message, sizeof(ui->message), "%s", err);
+   return REACT_REDRAW;
+}
+
 static Reaction Action_filter(Ui* ui, int key) {
    (void)key;
    ui->editingFilter = true;
@@ -241,6 +266,7 @@ const KeyBinding KeyBindings_dashboard[] = {
       {'t', "t", "tree view / flat view", Action_treeToggle},
       {'c', "c", "next column set (default, memory split, all, cheap)", Action_columns},
       {'w', "w", "growth window: 1m, 5m, 15m, 1h", Action_window},
+      {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
       {'/', "/", "filter by PID, name or command line (Enter apply, Esc clear)", Action_filter},
       {KEY_ESC, "Esc", "clear the filter", Action_clearFilter},
       {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
@@ -326,6 +352,7 @@ const KeyBinding KeyBindings_detail[] = {
       {'=', "=", "zoom in: a shorter chart span", Action_zoomIn},
       {'-', "-", "zoom out: 1m, 5m, 15m, 1h, 6h, 24h", Action_zoomOut},
       {'w', "w", "growth window (and chart span): 1m, 5m, 15m, 1h", Action_window},
+      {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
       {KEY_UP, "Up", "previous process", Action_detailPrev},
       {'k', "k", "previous process", Action_detailPrev},
       {KEY_DOWN, "Down", "next process", Action_detailNext},

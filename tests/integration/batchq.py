@@ -52,11 +52,12 @@ def _opt(check):
 
 
 TOP = {"time": _num, "tick": _int, "interval_s": _num, "host": dict, "notice": _str,
-       "trees": list}
+       "traffic_source": _str, "traffic_unit": _str, "trees": list}
+TRAFFIC = {"delta": _opt(_num), "total": _opt(_num), "idle": _bool}
 HOST = {"mem_total_kib": _int, "mem_available_kib": _int}
 TREE = {"root_pid": _int, "root_start_ticks": _int, "name": _str, "workers": _int,
         "total_rss_kib": _int, "total_pss_kib": _opt(_int), "cgroup": _opt(lambda v: isinstance(v, dict)),
-        "processes": list, "exited": list}
+        "traffic": dict, "processes": list, "exited": list}
 CGROUP = {"path": _str, "version": lambda v: v in (1, 2), "limited": _bool,
           "limit_bytes": _opt(_int), "current_bytes": _opt(_int), "headroom_bytes": _opt(_int),
           "oom_kills": _opt(_int)}
@@ -67,7 +68,8 @@ PROC = {"pid": _int, "ppid": _int, "start_ticks": _int, "start_time": _num,
         "rss_kib": _int, "rss_anon_kib": _int, "rss_file_kib": _int, "rss_shmem_kib": _int,
         "peak_rss_kib": _int, "pss_kib": _opt(_int), "uss_kib": _opt(_int), "swap_kib": _opt(_int),
         "smaps_error": _opt(_str), "growth_kib_per_min": _opt(_num), "growth_window_s": _num,
-        "cpu_pct": _opt(_num), "ctx_voluntary": _opt(_int), "ctx_involuntary": _opt(_int)}
+        "cpu_pct": _opt(_num), "ctx_voluntary": _opt(_int), "ctx_involuntary": _opt(_int),
+        "traffic": dict}
 EXITED = {"pid": _int, "start_ticks": _int, "generation": _int, "lifetime_s": _num,
           "peak_rss_kib": _int, "how": _str}
 
@@ -99,8 +101,13 @@ def schema_errors(tick_list=None):
                 continue
             if isinstance(tr.get("cgroup"), dict):
                 _check_obj(tr["cgroup"], CGROUP, tw + " cgroup", errs)
+            if isinstance(tr.get("traffic"), dict):
+                _check_obj(tr["traffic"], dict(TRAFFIC, split=_bool), tw + " traffic", errs)
             for p in tr.get("processes") or []:
-                _check_obj(p, PROC, "%s pid %s" % (tw, p.get("pid") if isinstance(p, dict) else "?"), errs)
+                pw = "%s pid %s" % (tw, p.get("pid") if isinstance(p, dict) else "?")
+                _check_obj(p, PROC, pw, errs)
+                if isinstance(p, dict) and isinstance(p.get("traffic"), dict):
+                    _check_obj(p["traffic"], TRAFFIC, pw + " traffic", errs)
             for e in tr.get("exited") or []:
                 _check_obj(e, EXITED, "%s exited %s" % (tw, e.get("pid") if isinstance(e, dict) else "?"), errs)
     return errs

@@ -255,6 +255,24 @@ load_bg() {
    track "$LOAD_PID"
 }
 
+# start_gunicorn WORKERS GUNICORN_ARGS...: Debian's gunicorn serving
+# wsgi_app.py on an ephemeral loopback port with WORKERS workers booted;
+# sets G (the master) and PORT.
+start_gunicorn() {
+   local workers=$1
+   shift
+   "$GUNICORN" -w "$workers" -b 127.0.0.1:0 --chdir "$TESTS_SRCDIR/integration" \
+      --worker-tmp-dir "$TEST_TMP" "$@" wsgi_app:app \
+      >"$TEST_TMP/gunicorn.out" 2>"$TEST_TMP/gunicorn.err" </dev/null &
+   G=$!
+   track "$G"
+   # Port 0: gunicorn binds an ephemeral port and logs which.
+   wait_for 20 grep -q 'Listening at: http://127.0.0.1:[0-9]' "$TEST_TMP/gunicorn.err" ||
+      bail "gunicorn did not start: $(tail -n 5 "$TEST_TMP/gunicorn.err")"
+   PORT=$(sed -n 's|.*Listening at: http://127.0.0.1:\([0-9]*\).*|\1|p' "$TEST_TMP/gunicorn.err" | head -n 1)
+   wait_for 20 has_children "$G" "$workers" || bail "gunicorn did not boot $workers workers"
+}
+
 # leaktop_bg OUT ARGS...: leaktop in the background, stdout to OUT and stderr
 # to OUT.err; sets LT_PID and LT_OUT.
 leaktop_bg() {
@@ -288,6 +306,16 @@ wait_exit() {
       sleep 0.1
    done
    wait "$pid"
+}
+
+# run NAME ARGS...: leaktop with a time bound; sets RC, OUT and ERR (files).
+run() {
+   local name=$1
+   shift
+   OUT=$TEST_TMP/$name.out
+   ERR=$TEST_TMP/$name.err
+   RC=0
+   timeout -k 5 30 "$LEAKTOP" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
 }
 
 # lines FILE: number of lines in FILE.

@@ -5,16 +5,6 @@
 
 plan 20
 
-# run NAME ARGS...: leaktop with a time bound; sets RC, OUT and ERR (files).
-run() {
-   local name=$1
-   shift
-   OUT=$TEST_TMP/$name.out
-   ERR=$TEST_TMP/$name.err
-   RC=0
-   timeout -k 5 30 "$LEAKTOP" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
-}
-
 # A PID that is not running: count down from pid_max.
 pid=$(($(cat /proc/sys/kernel/pid_max) - 1))
 while [ -e "/proc/$pid" ]; do pid=$((pid - 1)); done

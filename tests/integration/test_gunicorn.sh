@@ -8,17 +8,7 @@ GUNICORN=${GUNICORN:-/usr/bin/gunicorn}
 plan 12
 [ -x "$GUNICORN" ] || { skip_rest "$GUNICORN not installed (apt-get install gunicorn)"; done_testing; }
 
-# Port 0: gunicorn binds an ephemeral port and logs which.
-"$GUNICORN" -w 3 -b 127.0.0.1:0 --max-requests 8 --max-requests-jitter 0 \
-   --chdir "$TESTS_SRCDIR/integration" --worker-tmp-dir "$TEST_TMP" \
-   wsgi_app:app >"$TEST_TMP/gunicorn.out" 2>"$TEST_TMP/gunicorn.err" </dev/null &
-G=$!
-track "$G"
-# shellcheck disable=SC2317 # called through wait_for
-port_logged() { grep -q 'Listening at: http://127.0.0.1:[0-9]' "$TEST_TMP/gunicorn.err"; }
-wait_for 20 port_logged || bail "gunicorn did not start: $(tail -n 5 "$TEST_TMP/gunicorn.err")"
-PORT=$(sed -n 's|.*Listening at: http://127.0.0.1:\([0-9]*\).*|\1|p' "$TEST_TMP/gunicorn.err" | head -n 1)
-wait_for 20 has_children "$G" 3 || bail "gunicorn did not boot 3 workers"
+start_gunicorn 3 --max-requests 8 --max-requests-jitter 0
 # Warm each worker up (first request imports and allocates), below max-requests.
 load "$PORT" --rate 20 --count 9 || bail "warm-up load failed"
 sleep 1

@@ -47,11 +47,13 @@ jcheck "start_ticks match /proc/PID/stat" "$OUT1" \
 jcheck "PSS and USS present, USS <= PSS <= RSS, no smaps_error" "$OUT1" \
    'all(p["pss_kib"] is not None and p["uss_kib"] is not None and 0 < p["uss_kib"] <= p["pss_kib"] <= p["rss_kib"] and p["smaps_error"] is None for p in procs(last))' \
    '[(p["pid"], p["uss_kib"], p["pss_kib"], p["rss_kib"], p["smaps_error"]) for p in procs(last)]'
-# PSS moves whenever a sibling maps or drops a shared page, so a later read
-# of smaps_rollup only matches within a few percent.
-jcheck "PSS within 5% of smaps_rollup Pss, swap present" "$OUT1" \
-   'all(within(p["pss_kib"], smaps(p["pid"])["Pss"], 5) and p["swap_kib"] is not None for p in procs(last))' \
-   '[(p["pid"], p["pss_kib"], smaps(p["pid"])["Pss"]) for p in procs(last)]'
+# PSS moves whenever any process on the host maps or drops a page shared with
+# these (libpython, libc: other tests start Pythons in parallel), so a later
+# read cannot check it. Private memory is steadier: a worker's private pages
+# are its own heap; the master's also count file pages nobody else maps yet.
+jcheck "USS within 2% (workers) or 10% (master) of a later smaps_rollup, swap present" "$OUT1" \
+   'all(within(p["uss_kib"], smaps(p["pid"])["Private_Clean"] + smaps(p["pid"])["Private_Dirty"], 2 if p["role"] == "worker" else 10) and p["swap_kib"] is not None for p in procs(last))' \
+   '[(p["pid"], p["role"], p["uss_kib"], smaps(p["pid"])["Private_Clean"] + smaps(p["pid"])["Private_Dirty"]) for p in procs(last)]'
 jcheck "anon + file + shmem = RSS" "$OUT1" \
    'all(p["rss_anon_kib"] + p["rss_file_kib"] + p["rss_shmem_kib"] == p["rss_kib"] for p in procs(last))' \
    '[(p["pid"], p["rss_anon_kib"], p["rss_file_kib"], p["rss_shmem_kib"], p["rss_kib"]) for p in procs(last)]'

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "model/History.h"
+#include "model/SumHistory.h"
 #include "ui/Chart.h"
 #include "ui/Columns.h"
 #include "ui/Format.h"
@@ -296,6 +297,157 @@ static void test_time_axis(void** state) {
    (void)n;
 }
 
+static void test_format_ttl_count_estimate(void** state) {
+   (void)state;
+   char buf[32];
+   Format_ttl(buf, sizeof(buf), NAN);
+   assert_string_equal(buf, "-");
+   Format_ttl(buf, sizeof(buf), 30);
+   assert_string_equal(buf, "<1m");
+   Format_ttl(buf, sizeof(buf), 45 * 60 + 59);
+   assert_string_equal(buf, "45m");
+   Format_ttl(buf, sizeof(buf), 3 * 3600 + 12 * 60 + 30);
+   assert_string_equal(buf, "3h12m");
+   Format_ttl(buf, sizeof(buf), 14 * 3600 + 50 * 60);
+   assert_string_equal(buf, "14h");
+   /* Never wider than the TTL column. */
+   for (double s = 1; s < 86400; s = s * 1.7 + 1) {
+      Format_ttl(buf, sizeof(buf), s);
+      assert_true((int)strlen(buf) <= Columns_table[COL_TTL].width);
+   }
+
+   Format_count(buf, sizeof(buf), 0);
+   assert_string_equal(buf, "0");
+   Format_count(buf, sizeof(buf), 0.0004);
+   assert_string_equal(buf, "<.001");
+   Format_count(buf, sizeof(buf), 0.004);
+   assert_string_equal(buf, "0.004");
+   Format_count(buf, sizeof(buf), 0.25);
+   assert_string_equal(buf, "0.25");
+   Format_count(buf, sizeof(buf), 3.5);
+   assert_string_equal(buf, "3.5");
+   Format_count(buf, sizeof(buf), 42);
+   assert_string_equal(buf, "42");
+   Format_count(buf, sizeof(buf), 1234);
+   assert_string_equal(buf, "1.2k");
+   Format_count(buf, sizeof(buf), 35000);
+   assert_string_equal(buf, "35k");
+   Format_count(buf, sizeof(buf), NAN);
+   assert_string_equal(buf, "-");
+   /* The right axis has 6 columns after its glyph. */
+   for (double v = 0.0001; v < 1e13; v = v * 1.9 + 0.0001) {
+      Format_count(buf, sizeof(buf), v);
+      assert_true(strlen(buf) <= 5);
+   }
+
+   Format_estimate(buf, sizeof(buf), 1228.8, 40, "+-");
+   assert_string_equal(buf, "+1.2M +-40K");
+   Format_estimate(buf, sizeof(buf), -300, NAN, "+-");
+   assert_string_equal(buf, "-300K");
+   Format_estimate(buf, sizeof(buf), NAN, 3, "+-");
+   assert_string_equal(buf, "-");
+}
+
+/* Traffic recorded beside RSS lands in the same chart columns, as a rate. */
+static void test_traffic_rates_line_up(void** state) {
+   (void)state;
+   History* h = history_new();
+   SumHistory* s = malloc(sizeof(*s));
+   assert_non_null(s);
+   SumHistory_init(s, h);
+   assert_true(sizeof(*s) <= 8 * 1024);
+   /* 60 ticks: RSS rises; 5 units a tick for 30 s, then idle, with an
+      unreadable tick in the middle of the idle half. */
+   for (int i = 0; i < 60; i++) {
+      History_add(h, T0 + i, 1000 + (uint32_t)i);
+      SumHistory_add(s, T0 + i, i != 45, i < 30 ? 5 : 0);
+   }
+   assert_true(isnan(SumHistory_bucket(s, 0, 60)));
+   assert_true(isnan(SumHistory_bucket(s, 0, 14))); /* the unreadable tick */
+   assert_true(SumHistory_bucket(s, 0, 59) == 5);
+
+   HistoryBucket cols[6];
+   double rates[6];
+   int tier = Chart_resample(h, 60, 6, cols);
+   Chart_resampleRates(s, tier, 60, 6, rates);
+   for (int c = 0; c < 3; c++)
+      assert_true(fabs(rates[c] - 5) < 1e-6);
+   for (int c = 3; c < 6; c++)
+      assert_true(rates[c] == 0); /* the gap does not make a column unknown */
+   /* Before the first sample: unknown, never 0. */
+   Chart_resampleRates(s, tier, 120, 6, rates);
+   assert_true(isnan(rates[0]) && isnan(rates[2]));
+   assert_true(fabs(rates[3] - 5) < 1e-6);
+
+   /* Coarser tiers hold sums too: 10 s buckets of 50 units are 5/s. */
+   for (int i = 60; i < 1200; i++) {
+      History_add(h, T0 + i, 1000);
+      SumHistory_add(s, T0 + i, true, 5);
+   }
+   tier = Chart_resample(h, 3600, 6, cols);
+   assert_true(tier >= 1);
+   Chart_resampleRates(s, tier, 3600, 6, rates);
+   assert_true(fabs(rates[5] - 5) < 1e-6);
+   free(s);
+   free(h);
+}
+
+static void test_overlay_spikes_marks(void** state) {
+   (void)state;
+   enum { W = 6, H = 4 };
+   /* Rates, one unknown; the scale runs from 0 to the largest. */
+   const double rates[W] = {0, 2, 4, NAN, 1, 0};
+   double top = Chart_rateScale(rates, W);
+   assert_true(top == 4);
+   assert_int_equal(Chart_rateRow(4, top, H), 0);
+   assert_int_equal(Chart_rateRow(0, top, H), H - 1);
+   assert_int_equal(Chart_rateRow(NAN, top, H), -1);
+   const double zero[2] = {0, 0};
+   assert_true(Chart_rateScale(zero, 2) == 1);
+   const double none[2] = {NAN, NAN};
+   assert_true(isnan(Chart_rateScale(none, 2)));
+
+   const HistoryBucket u = {HISTORY_UNKNOWN, HISTORY_UNKNOWN, HISTORY_UNKNOWN};
+   HistoryBucket cols[W] = {{100, 100, 100}, {100, 100, 100}, {400, 400, 400}, u,
+                            {100, 100, 100}, {100, 100, 100}};
+   const char* glyph[W * H];
+   ChartCellKind kind[W * H];
+   Chart_grid(cols, W, H, 100, 400, &Glyphs_ascii, glyph, kind);
+   Chart_overlay(rates, W, H, top, 0, &Glyphs_ascii, glyph, kind);
+   /* Idle columns (rate 0) are shaded above their bar; the point lies on top. */
+   assert_int_equal(kind[0 * W + 0], CHART_IDLE);
+   assert_string_equal(glyph[0 * W + 0], ".");
+   assert_int_equal(kind[(H - 1) * W + 0], CHART_TRAFFIC);
+   assert_string_equal(glyph[(H - 1) * W + 0], "o");
+   assert_int_equal(kind[0 * W + 2], CHART_TRAFFIC); /* rate 4 at the top, over the bar */
+   assert_int_equal(kind[0 * W + 1], CHART_EMPTY);   /* busy: not shaded */
+   for (int r = 0; r < H; r++)
+      assert_int_equal(kind[r * W + 3], CHART_EMPTY); /* unknown: nothing drawn */
+
+   /* Spikes go up and come back; a step that stays and a ramp are none. */
+   bool marks[8];
+   HistoryBucket spiky[8] = {
+         {100, 100, 100},    {100, 5000, 100},   /* up and down within a bucket */
+         {100, 100, 100},    {5000, 5000, 5000}, /* one tick up ... */
+         {100, 100, 100},                        /* ... and back */
+         {100, 100, 100},    {100, 5000, 5000},  /* a step that stays */
+         {5000, 5000, 5000},
+   };
+   assert_int_equal(Chart_spikes(spiky, 8, 2048, marks), 2);
+   assert_true(marks[1] && marks[3]);
+   assert_false(marks[6] || marks[7] || marks[0]);
+   HistoryBucket ramp[4] = {{100, 3000, 3000}, {3000, 6000, 6000}, {6000, 9000, 9000}, u};
+   assert_int_equal(Chart_spikes(ramp, 4, 2048, marks), 0);
+
+   /* An event's column is the one Chart_resample puts its time in. */
+   assert_int_equal(Chart_timeColumn(0, 60, 60), 59);
+   assert_int_equal(Chart_timeColumn(0.5, 60, 60), 59);
+   assert_int_equal(Chart_timeColumn(59.5, 60, 60), 0);
+   assert_int_equal(Chart_timeColumn(60, 60, 60), -1);
+   assert_int_equal(Chart_timeColumn(-1, 60, 60), -1);
+   assert_int_equal(Chart_timeColumn(30, 60, 6), 2);
+}
+
 static void test_layout_and_cost_flags(void** state) {
    (void)state;
    ColumnLayout layout;
@@ -305,6 +457,8 @@ static void test_layout_and_cost_flags(void** state) {
    assert_true(Columns_visible(&layout, COL_PSS));
    assert_true(Columns_visible(&layout, COL_SPARK));
    assert_true(Columns_visible(&layout, COL_COMMAND));
+   assert_true(Columns_visible(&layout, COL_VERDICT)); /* the question on call */
+   assert_true(Columns_visible(&layout, COL_TTL));
    assert_false(Columns_visible(&layout, COL_CSW)); /* optional, hidden by default */
    assert_true(layout.flags & COLUMN_NEEDS_SMAPS);
    /* Table order, inside the screen, the command taking the rest. */
@@ -346,6 +500,13 @@ static void test_layout_and_cost_flags(void** state) {
          if (Columns_sets[s].emphasis & COLUMNS_BIT(id))
             assert_true(Columns_visible(&layout, (ColumnId)id));
    }
+   /* Every short verdict fits its column. */
+   for (int v = VERDICT_WARMING_UP; v <= VERDICT_INCONCLUSIVE; v++)
+      assert_true((int)strlen(Columns_shortVerdict((GrowthVerdict)v)) <=
+                  Columns_table[COL_VERDICT].width);
+   assert_string_equal(Columns_shortVerdict(VERDICT_GROWS_WITH_TRAFFIC), "grows/traffic");
+   assert_int_equal(Columns_verdictColor(VERDICT_GROWS_WITH_TIME), CLR_WARNING);
+   assert_int_equal(Columns_byName("verdict"), COL_VERDICT);
    assert_int_equal(Columns_byName("GROWTH"), COL_GROWTH);
    assert_int_equal(Columns_byName("rss"), COL_RSS);
    assert_int_equal(Columns_byName("nonsense"), -1);
@@ -361,7 +522,8 @@ static void test_glyph_tables(void** state) {
    const char* all[] = {a->band,           a->treeBranch,   a->treeLast,      a->treeVertical,
                         a->treeSpace,      a->axisVertical, a->axisTick,      a->axisCorner,
                         a->axisHorizontal, a->axisTimeTick, a->sortAscending, a->sortDescending,
-                        a->treeHeader};
+                        a->treeHeader,     a->trafficPoint, a->idleShade,     a->spikeMark,
+                        a->verdictMark,    a->plusMinus,    a->axisTickRight, a->axisCornerRight};
    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
       for (const char* c = all[i]; *c; c++)
          assert_true((unsigned char)*c < 128);
@@ -383,6 +545,9 @@ int main(void) {
          cmocka_unit_test(test_sparkline_of_history),
          cmocka_unit_test(test_grid),
          cmocka_unit_test(test_time_axis),
+         cmocka_unit_test(test_format_ttl_count_estimate),
+         cmocka_unit_test(test_traffic_rates_line_up),
+         cmocka_unit_test(test_overlay_spikes_marks),
          cmocka_unit_test(test_layout_and_cost_flags),
          cmocka_unit_test(test_glyph_tables),
    };

@@ -1,0 +1,48 @@
+#ifndef HEADER_Scenario
+#define HEADER_Scenario
+/* Synthetic worker series labelled by construction (research §4.3): memory
+   and traffic of one worker per tick for each growth pattern and trap, from
+   a deterministic seed. Shared by the classifier's unit tests and the
+   replay benchmark, so both judge the same series. */
+
+#include <stdbool.h>
+
+#include "classify/Classifier.h"
+
+typedef enum ScenarioKind {
+   SCENARIO_STABLE,
+   SCENARIO_LEAK_TIME,    /* grows while idle too */
+   SCENARIO_LEAK_TRAFFIC, /* retains a little per request */
+   SCENARIO_PLATEAU,      /* a cache fills with requests, then is full */
+   SCENARIO_SPIKES,       /* periodic large payloads that are freed */
+   SCENARIO_STEP,         /* one large payload: the high-water mark stays */
+   SCENARIO_CONSTANT,     /* per-request retention under constant traffic */
+   SCENARIO_DIURNAL,      /* per-request retention under a daily swing, never idle */
+   SCENARIO_LARGE_FLAT,   /* a large worker that does not grow (multiplication) */
+   SCENARIO_COUNT,
+} ScenarioKind;
+
+typedef struct Scenario {
+   ScenarioKind kind;
+   double tick;  /* seconds per sample */
+   double scale; /* multiplies every growth rate and size */
+   unsigned long long rng;
+   double t;
+   double floorKiB;  /* the worker's retained memory */
+   double cachedKiB; /* plateau: filled part of the cache */
+   double phaseLeft; /* seconds left in the current burst or idle phase */
+   bool busy;
+   double spikeLeft; /* seconds left of the current payload */
+} Scenario;
+
+void Scenario_init(Scenario* this, ScenarioKind kind, double tick, double scale,
+                   unsigned long long seed);
+/* The next tick's sample. */
+void Scenario_next(Scenario* this, ClassifierInput* out);
+
+const char* Scenario_name(ScenarioKind kind);
+/* The verdict a classifier should reach; whether it is a leak that alerts. */
+GrowthVerdict Scenario_expected(ScenarioKind kind, GrowthReason* reason);
+bool Scenario_leaks(ScenarioKind kind);
+
+#endif

@@ -1,0 +1,380 @@
+#include "config.h"
+
+#include "stacks/CPython.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stacks/CPythonLayout.h"
+#include "stacks/ElfSymbols.h"
+#include "stacks/LineTable.h"
+#include "util/XUtils.h"
+
+/* Bounds on what a damaged or changing target can make leaktop read. */
+#define MAX_INTERPRETERS 64
+#define MAX_THREADS      4096
+#define MAX_DEPTH        4096
+#define MAX_STRING       4096
+#define MAX_LINETABLE    65536
+#define CODE_CACHE_SLOTS 512
+
+typedef struct {
+   uint64_t addr; /* 0: empty */
+   char* qualname;
+   char* filename;
+   uint8_t* linetable;
+   size_t linetableLen;
+   int firstLine;
+} CodeInfo;
+
+struct CPython_ {
+   RemoteMemory* mem;
+   CPythonLayout layout;
+   uint64_t runtime;
+   uint64_t codeType; /* &PyCode_Type in the target, 0 if unknown */
+   size_t frameRead;  /* bytes of a _PyInterpreterFrame that hold the fields used */
+   char version[32];
+   CodeInfo codes[CODE_CACHE_SLOTS];
+};
+
+static uint64_t CPython_u64(const uint8_t* block, int64_t at) {
+   uint64_t v;
+   memcpy(&v, block + at, sizeof(v));
+   return v;
+}
+
+/* ---- locating the runtime ------------------------------------------------ */
+
+/* The file the interpreter lives in: a mapped libpython, else the
+   executable (a static python3.X). */
+static const char* CPython_home(pid_t pid, const ProcMaps* maps, char* exe, size_t exeSize) {
+   const char* lib = ProcMaps_libpython(maps);
+   if (lib)
+      return lib;
+   char link[64];
+   snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
+   ssize_t n = readlink(link, exe, exeSize - 1);
+   if (n <= 0)
+      return NULL;
+   exe[n] = '\0';
+   return exe;
+}
+
+/* Version from the Py_Version symbol (3.11+: PY_VERSION_HEX). */
+static bool CPython_readVersion(RemoteMemory* mem, const ElfSymbols* elf, uint64_t bias, int* minor,
+                                char* out, size_t outSize) {
+   uint64_t addr, size;
+   uint32_t hex;
+   if (!ElfSymbols_find(elf, "Py_Version", &addr, &size) ||
+       !RemoteMemory_read(mem, addr + bias, &hex, sizeof(hex)))
+      return false;
+   *minor = (int)((hex >> 16) & 0xff);
+   snprintf(out, outSize, "%u.%u.%u", hex >> 24, (hex >> 16) & 0xff, (hex >> 8) & 0xff);
+   return (hex >> 24) == 3;
+}
+
+static bool CPython_setLayout(CPython* py, const ElfSymbols* elf, uint64_t bias, char* err,
+                              size_t errSize) {
+   uint8_t table[DEBUG_OFFSETS_SIZE];
+   if (!RemoteMemory_read(py->mem, py->runtime, table, sizeof(table))) {
+      snprintf(err, errSize, "cannot read _PyRuntime at %#llx: %s", (unsigned long long)py->runtime,
+               strerror(errno));
+      return false;
+   }
+   int minor = 0;
+   if (memcmp(table, DEBUG_OFFSETS_COOKIE, 8) == 0) {
+      uint64_t hex = CPython_u64(table, 8);
+      snprintf(py->version, sizeof(py->version), "%u.%u.%u", (unsigned)(hex >> 24) & 0xff,
+               (unsigned)(hex >> 16) & 0xff, (unsigned)(hex >> 8) & 0xff);
+      return CPythonLayout_fromDebugOffsets(table, sizeof(table), &py->layout, err, errSize);
+   }
+   if (!CPython_readVersion(py->mem, elf, bias, &minor, py->version, sizeof(py->version))) {
+      snprintf(err, errSize,
+               "CPython older than 3.11 or of unknown version (no Py_Version); "
+               "supported: " CPYTHON_SUPPORTED);
+      return false;
+   }
+   const CPythonLayout* layout = CPythonLayout_forMinor(minor);
+   if (!layout) {
+      snprintf(err, errSize, "CPython %s is not supported (supported: %s)", py->version,
+               CPYTHON_SUPPORTED);
+      return false;
+   }
+   py->layout = *layout;
+   return true;
+}
+
+CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool* found, char* err,
+                        size_t errSize) {
+   *found = false;
+   char exe[PATH_MAX], file[PATH_MAX + 32];
+   const char* home = CPython_home(pid, maps, exe, sizeof(exe));
+   if (!home)
+      return NULL;
+   /* Through the target's root, so a process in a container is read from
+      its own file system. */
+   snprintf(file, sizeof(file), "/proc/%d/root%s", (int)pid, home);
+   ElfSymbols* elf = ElfSymbols_open(file);
+   if (!elf)
+      return NULL;
+   uint64_t addr, size;
+   if (!ElfSymbols_find(elf, "_PyRuntime", &addr, &size) &&
+       !ElfSymbols_section(elf, ".PyRuntime", &addr, &size)) {
+      ElfSymbols_close(elf);
+      return NULL;
+   }
+   *found = true;
+   uint64_t base = ProcMaps_fileBase(maps, home);
+   uint64_t bias = base - ElfSymbols_firstLoad(elf);
+   CPython* py = xCalloc(1, sizeof(CPython));
+   py->mem = mem;
+   py->runtime = addr + bias;
+   uint64_t codeType, codeTypeSize;
+   if (ElfSymbols_find(elf, "PyCode_Type", &codeType, &codeTypeSize))
+      py->codeType = codeType + bias;
+   bool ok = base != 0 && CPython_setLayout(py, elf, bias, err, errSize);
+   if (base == 0)
+      snprintf(err, errSize, "%s is not mapped at file offset 0", home);
+   ElfSymbols_close(elf);
+   if (!ok) {
+      CPython_free(py);
+      return NULL;
+   }
+   const CPythonLayout* l = &py->layout;
+   int64_t last = l->frCode;
+   int64_t fields[] = {l->frPrevious, l->frInstr, l->frOwner, l->frIsEntry};
+   for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+      last = fields[i] > last ? fields[i] : last;
+   py->frameRead = (size_t)last + sizeof(uint64_t);
+   return py;
+}
+
+static void CPython_clearCode(CodeInfo* code) {
+   free(code->qualname);
+   free(code->filename);
+   free(code->linetable);
+   memset(code, 0, sizeof(*code));
+}
+
+void CPython_free(CPython* py) {
+   if (!py)
+      return;
+   for (int i = 0; i < CODE_CACHE_SLOTS; i++)
+      CPython_clearCode(&py->codes[i]);
+   free(py);
+}
+
+const char* CPython_version(const CPython* py) {
+   return py->version;
+}
+
+/* ---- objects ----------------------------------------------------------- */
+
+static void CPython_putUtf8(char* out, size_t* at, uint32_t c) {
+   if (c < 0x80) {
+      out[(*at)++] = (char)c;
+   } else if (c < 0x800) {
+      out[(*at)++] = (char)(0xc0 | (c >> 6));
+      out[(*at)++] = (char)(0x80 | (c & 0x3f));
+   } else if (c < 0x10000) {
+      out[(*at)++] = (char)(0xe0 | (c >> 12));
+      out[(*at)++] = (char)(0x80 | ((c >> 6) & 0x3f));
+      out[(*at)++] = (char)(0x80 | (c & 0x3f));
+   } else {
+      out[(*at)++] = (char)(0xf0 | ((c >> 18) & 0x07));
+      out[(*at)++] = (char)(0x80 | ((c >> 12) & 0x3f));
+      out[(*at)++] = (char)(0x80 | ((c >> 6) & 0x3f));
+      out[(*at)++] = (char)(0x80 | (c & 0x3f));
+   }
+}
+
+/* A str object as UTF-8 (malloc'd), or NULL. Compact strings only: code
+   names and file names always are. state: interned:2, kind:3, compact:1,
+   ascii:1 (cpython/unicodeobject.h, 3.11-3.13). */
+static char* CPython_string(CPython* py, uint64_t obj) {
+   const CPythonLayout* l = &py->layout;
+   uint8_t head[128];
+   if (!obj || l->strCompactSize > (int64_t)sizeof(head) ||
+       !RemoteMemory_read(py->mem, obj, head, (size_t)l->strAsciiSize))
+      return NULL;
+   uint64_t length = CPython_u64(head, l->strLength);
+   uint32_t state;
+   memcpy(&state, head + l->strState, sizeof(state));
+   unsigned kind = (state >> 2) & 7, compact = (state >> 5) & 1, ascii = (state >> 6) & 1;
+   if (!compact || length > MAX_STRING || (kind != 1 && kind != 2 && kind != 4))
+      return NULL;
+   uint64_t data = obj + (uint64_t)(ascii ? l->strAsciiSize : l->strCompactSize);
+   uint8_t raw[MAX_STRING * 4];
+   if (!RemoteMemory_read(py->mem, data, raw, (size_t)length * kind))
+      return NULL;
+   char* out = xMalloc((size_t)length * 4 + 1);
+   size_t at = 0;
+   for (uint64_t i = 0; i < length; i++) {
+      uint32_t c = kind == 1   ? raw[i]
+                   : kind == 2 ? (uint32_t)(raw[2 * i] | raw[2 * i + 1] << 8)
+                               : (uint32_t)(raw[4 * i] | raw[4 * i + 1] << 8 |
+                                            raw[4 * i + 2] << 16 | (uint32_t)raw[4 * i + 3] << 24);
+      CPython_putUtf8(out, &at, c > 0x10ffff ? '?' : c);
+   }
+   out[at] = '\0';
+   return out;
+}
+
+static uint8_t* CPython_bytes(CPython* py, uint64_t obj, size_t* len) {
+   const CPythonLayout* l = &py->layout;
+   uint64_t size;
+   if (!obj || !RemoteMemory_readU64(py->mem, obj + (uint64_t)l->bytesSize, &size) ||
+       size > MAX_LINETABLE)
+      return NULL;
+   uint8_t* out = xMalloc(size ? size : 1);
+   if (!RemoteMemory_read(py->mem, obj + (uint64_t)l->bytesData, out, size)) {
+      free(out);
+      return NULL;
+   }
+   *len = size;
+   return out;
+}
+
+/* The code object's names and line table, cached by address. NULL when it
+   is not a code object or does not read back. */
+static const CodeInfo* CPython_code(CPython* py, uint64_t addr) {
+   CodeInfo* slot = &py->codes[(addr >> 4) % CODE_CACHE_SLOTS];
+   if (slot->addr == addr)
+      return slot;
+   const CPythonLayout* l = &py->layout;
+   uint8_t head[512];
+   if ((size_t)l->coCodeAdaptive > sizeof(head) ||
+       !RemoteMemory_read(py->mem, addr, head, (size_t)l->coCodeAdaptive))
+      return NULL;
+   if (py->codeType && CPython_u64(head, 8) != py->codeType) /* PyObject.ob_type */
+      return NULL;
+   CodeInfo code = {.addr = addr};
+   int32_t firstLine;
+   memcpy(&firstLine, head + l->coFirstlineno, sizeof(firstLine));
+   code.firstLine = firstLine;
+   code.qualname = CPython_string(py, CPython_u64(head, l->coQualname));
+   code.filename = CPython_string(py, CPython_u64(head, l->coFilename));
+   code.linetable = CPython_bytes(py, CPython_u64(head, l->coLinetable), &code.linetableLen);
+   if (!code.qualname || !code.filename) {
+      CPython_clearCode(&code);
+      return NULL;
+   }
+   CPython_clearCode(slot);
+   *slot = code;
+   return slot;
+}
+
+/* ---- threads and frames ------------------------------------------------ */
+
+static uint64_t CPython_gilHolder(CPython* py, uint64_t interp) {
+   const CPythonLayout* l = &py->layout;
+   uint64_t base = l->gilPlace == GIL_IN_RUNTIME ? py->runtime : interp;
+   if (l->gilPlace == GIL_VIA_INTERP_PTR &&
+       !RemoteMemory_readU64(py->mem, interp + (uint64_t)l->gilPointer, &base))
+      return 0;
+   int32_t locked = 0;
+   uint64_t holder = 0;
+   if (!base || !RemoteMemory_read(py->mem, base + (uint64_t)l->gilLocked, &locked, 4) || !locked ||
+       !RemoteMemory_readU64(py->mem, base + (uint64_t)l->gilHolder, &holder))
+      return 0;
+   return holder;
+}
+
+static uint64_t CPython_currentFrame(CPython* py, uint64_t tstate) {
+   const CPythonLayout* l = &py->layout;
+   uint64_t at = tstate, frame = 0;
+   if (l->tsCframe != LAYOUT_NONE &&
+       (!RemoteMemory_readU64(py->mem, tstate + (uint64_t)l->tsCframe, &at) || !at))
+      return 0;
+   if (!RemoteMemory_readU64(py->mem, at + (uint64_t)l->tsCurrentFrame, &frame))
+      return 0;
+   return frame;
+}
+
+static void CPython_frames(CPython* py, uint64_t frame, FrameList* out) {
+   const CPythonLayout* l = &py->layout;
+   for (int depth = 0; frame && depth < MAX_DEPTH; depth++) {
+      uint8_t f[256];
+      if (!RemoteMemory_read(py->mem, frame, f, py->frameRead))
+         return;
+      uint64_t codeAddr = CPython_u64(f, l->frCode);
+      int owner = f[l->frOwner];
+      if (l->ownerCstack != LAYOUT_NONE && owner == l->ownerCstack) {
+         /* A shim: the frames above it ran in one C-level eval call. */
+         if (out->count > 0)
+            out->frames[out->count - 1].entry = true;
+      } else if (codeAddr) {
+         const CodeInfo* code = CPython_code(py, codeAddr);
+         int64_t lasti = ((int64_t)CPython_u64(f, l->frInstr) -
+                          (int64_t)(codeAddr + (uint64_t)l->coCodeAdaptive)) /
+                         2;
+         StackFrame sf = {
+               .kind = FRAME_PYTHON,
+               .function = code ? code->qualname : "<unreadable>",
+               .file = code ? code->filename : "?",
+               .line = code ? LineTable_line(code->linetable, code->linetableLen, code->firstLine,
+                                             lasti > INT_MAX ? INT_MAX : (int)lasti)
+                            : -1,
+               .entry = l->frIsEntry != LAYOUT_NONE && f[l->frIsEntry],
+         };
+         FrameList_add(out, &sf);
+      }
+      uint64_t previous = CPython_u64(f, l->frPrevious);
+      if (previous == frame)
+         return;
+      frame = previous;
+   }
+}
+
+int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errSize) {
+   const CPythonLayout* l = &py->layout;
+   *threads = NULL;
+   int count = 0;
+   uint64_t interp = 0;
+   if (!RemoteMemory_readU64(py->mem, py->runtime + (uint64_t)l->rtInterpretersHead, &interp)) {
+      snprintf(err, errSize, "cannot read the interpreter list: %s", strerror(errno));
+      return -1;
+   }
+   for (int i = 0; interp && i < MAX_INTERPRETERS; i++) {
+      uint64_t holder = CPython_gilHolder(py, interp);
+      uint64_t tstate = 0;
+      if (!RemoteMemory_readU64(py->mem, interp + (uint64_t)l->interpThreadsHead, &tstate))
+         break;
+      for (int t = 0; tstate && t < MAX_THREADS; t++) {
+         uint64_t owner = 0, tid = 0, next = 0;
+         if (!RemoteMemory_readU64(py->mem, tstate + (uint64_t)l->tsInterp, &owner) ||
+             owner != interp ||
+             !RemoteMemory_readU64(py->mem, tstate + (uint64_t)l->tsNativeThreadId, &tid) ||
+             !RemoteMemory_readU64(py->mem, tstate + (uint64_t)l->tsNext, &next)) {
+            snprintf(err, errSize,
+                     "thread state %#llx does not belong to interpreter %#llx "
+                     "(the interpreter changed while being read, or a layout "
+                     "mismatch for CPython %s)",
+                     (unsigned long long)tstate, (unsigned long long)interp, py->version);
+            CPython_freeThreads(*threads, count);
+            *threads = NULL;
+            return -1;
+         }
+         *threads = xReallocArray(*threads, (size_t)count + 1, sizeof(PyThreadStack));
+         PyThreadStack* ts = &(*threads)[count++];
+         memset(ts, 0, sizeof(*ts));
+         ts->nativeTid = tid;
+         ts->gil = holder == tstate;
+         CPython_frames(py, CPython_currentFrame(py, tstate), &ts->frames);
+         tstate = next;
+      }
+      if (!RemoteMemory_readU64(py->mem, interp + (uint64_t)l->interpNext, &interp))
+         break;
+   }
+   return count;
+}
+
+void CPython_freeThreads(PyThreadStack* threads, int count) {
+   for (int i = 0; i < count; i++)
+      FrameList_clear(&threads[i].frames);
+   free(threads);
+}

@@ -1,0 +1,39 @@
+#ifndef HEADER_CPython
+#define HEADER_CPython
+/* The CPython interpreter inside another process, read through its memory
+   only (process_vm_readv): thread states and their Python frames. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "stacks/ProcMaps.h"
+#include "stacks/RemoteMemory.h"
+#include "stacks/StackMerge.h"
+
+typedef struct CPython_ CPython;
+
+typedef struct {
+   uint64_t nativeTid; /* kernel TID in the target's PID namespace */
+   bool gil;
+   FrameList frames; /* innermost first; .entry marks eval-call boundaries */
+} PyThreadStack;
+
+/* Finds the interpreter of pid in its executable or a mapped libpython.
+   NULL when there is none (*found false, a native process) or when it
+   cannot be used (*found true, the reason in err: an unsupported version,
+   an unreadable table). */
+CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool* found, char* err,
+                        size_t errSize);
+void CPython_free(CPython* py);
+/* "3.11.2" */
+const char* CPython_version(const CPython* py);
+
+/* Every thread state of every interpreter with its frames. Returns the
+   count (0 while the interpreter starts or exits), or -1 with err set when
+   the structures do not read back consistently. */
+int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errSize);
+void CPython_freeThreads(PyThreadStack* threads, int count);
+
+#endif

@@ -1,0 +1,39 @@
+#ifndef HEADER_ProcMaps
+#define HEADER_ProcMaps
+/* /proc/PID/maps: the parser is pure; ProcMaps_read does the I/O. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef struct {
+   uint64_t start;
+   uint64_t end;
+   uint64_t offset;
+   bool exec;
+   char* path; /* NULL for anonymous maps; "[stack]" and the like kept */
+} MapEntry;
+
+typedef struct {
+   MapEntry* entries;
+   int count;
+} ProcMaps;
+
+/* Parses the whole text of a maps file. Always succeeds; lines that do not
+   parse are skipped. */
+void ProcMaps_parse(ProcMaps* maps, const char* text);
+/* Reads /proc/PID/maps; false with errno set when it cannot be read. */
+bool ProcMaps_read(ProcMaps* maps, pid_t pid);
+void ProcMaps_done(ProcMaps* maps);
+
+/* The entry holding addr, or NULL. */
+const MapEntry* ProcMaps_find(const ProcMaps* maps, uint64_t addr);
+/* Where path's first page (file offset 0) is mapped, or 0: with the ELF's
+   first PT_LOAD address this gives the load bias. */
+uint64_t ProcMaps_fileBase(const ProcMaps* maps, const char* path);
+/* The first mapped file whose base name starts with "libpython3." and
+   contains ".so", or NULL: an interpreter in a shared library. */
+const char* ProcMaps_libpython(const ProcMaps* maps);
+
+#endif

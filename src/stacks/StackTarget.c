@@ -1,0 +1,187 @@
+#include "config.h"
+
+#include "stacks/StackTarget.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/Text.h"
+#include "util/XUtils.h"
+
+#define PF_KTHREAD         0x00200000 /* include/linux/sched.h */
+#define CAP_SYS_PTRACE_BIT 19
+
+static ssize_t StackTarget_read(const char* path, char* buf, size_t size) {
+   return XUtils_readFileAt(AT_FDCWD, path, buf, size);
+}
+
+/* The value after "Key:" in a status text, or NULL. */
+static const char* StackTarget_field(const char* status, const char* key) {
+   size_t len = strlen(key);
+   for (const char* line = status; line && *line;
+        line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+      if (strncmp(line, key, len) == 0 && line[len] == ':')
+         return line + len + 1;
+   }
+   return NULL;
+}
+
+static long StackTarget_number(const char* status, const char* key, long fallback) {
+   const char* v = StackTarget_field(status, key);
+   return v ? strtol(v, NULL, 10) : fallback;
+}
+
+bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t errSize) {
+   char path[64], status[4096], stat[1024];
+   dump->pid = pid;
+   snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+   if (StackTarget_read(path, status, sizeof(status)) <= 0) {
+      snprintf(err, errSize, "process %d does not exist", (int)pid);
+      return false;
+   }
+   const char* name = StackTarget_field(status, "Name");
+   if (name) {
+      name += strspn(name, " \t");
+      Text_sanitize(name, strcspn(name, "\n"), dump->command, sizeof(dump->command));
+   }
+   if (StackTarget_number(status, "Tgid", pid) != pid) {
+      snprintf(err, errSize, "%d is a thread of process %ld: give the process ID", (int)pid,
+               StackTarget_number(status, "Tgid", 0));
+      return false;
+   }
+   snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+   const char* close = StackTarget_read(path, stat, sizeof(stat)) > 0 ? strrchr(stat, ')') : NULL;
+   char state = '?';
+   unsigned long flags = 0;
+   if (close)
+      sscanf(close + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags);
+   if (state == 'Z' || state == 'X') {
+      snprintf(err, errSize,
+               "process %d is a zombie: it has exited and waits for its parent to "
+               "reap it; there is no stack to read",
+               (int)pid);
+      return false;
+   }
+   if (flags & PF_KTHREAD) {
+      snprintf(err, errSize, "process %d (%s) is a kernel thread: it has no user-space stack",
+               (int)pid, dump->command);
+      return false;
+   }
+   long tracer = StackTarget_number(status, "TracerPid", 0);
+   if (trace && tracer > 0) {
+      char comm[64] = "?", tracerPath[64];
+      snprintf(tracerPath, sizeof(tracerPath), "/proc/%ld/comm", tracer);
+      if (StackTarget_read(tracerPath, comm, sizeof(comm)) > 0)
+         comm[strcspn(comm, "\n")] = '\0';
+      snprintf(err, errSize,
+               "process %d is already traced by process %ld (%s), and a process "
+               "has only one tracer: detach that one, or use --python-only, "
+               "which does not trace",
+               (int)pid, tracer, comm);
+      return false;
+   }
+   return true;
+}
+
+static bool StackTarget_hasPtraceCap(void) {
+   char status[4096];
+   if (StackTarget_read("/proc/self/status", status, sizeof(status)) <= 0)
+      return false;
+   const char* v = StackTarget_field(status, "CapEff");
+   return v && (strtoull(v, NULL, 16) >> CAP_SYS_PTRACE_BIT) & 1;
+}
+
+void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
+   char path[64], status[4096];
+   snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+   if (error == ESRCH || StackTarget_read(path, status, sizeof(status)) <= 0) {
+      snprintf(err, errSize, "process %d exited", (int)pid);
+      return;
+   }
+   if (error != EPERM && error != EACCES) {
+      snprintf(err, errSize, "cannot read process %d: %s", (int)pid, strerror(error));
+      return;
+   }
+   long uid = StackTarget_number(status, "Uid", -1);
+   long me = (long)geteuid();
+   bool cap = StackTarget_hasPtraceCap();
+   char yama[16] = "";
+   StackTarget_read("/proc/sys/kernel/yama/ptrace_scope", yama, sizeof(yama));
+   struct stat st;
+   snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+   /* A non-dumpable process's /proc files belong to root. */
+   bool dumpable = stat(path, &st) != 0 || (long)st.st_uid == uid;
+   if (uid != me && !cap)
+      snprintf(err, errSize,
+               "not permitted to read process %d: it runs as uid %ld and leaktop as "
+               "uid %ld without CAP_SYS_PTRACE; run leaktop as root or as uid %ld",
+               (int)pid, uid, me, uid);
+   else if (!dumpable && !cap)
+      snprintf(err, errSize,
+               "not permitted to read process %d: it is not dumpable (it changed "
+               "user, as workers started by root do); run leaktop as root",
+               (int)pid);
+   else if (atoi(yama) > 0 && !cap)
+      snprintf(err, errSize,
+               "not permitted to read process %d: Yama ptrace_scope is %d, which "
+               "allows only descendants; run leaktop as root, or set "
+               "kernel.yama.ptrace_scope=0",
+               (int)pid, atoi(yama));
+   else
+      snprintf(err, errSize,
+               "not permitted to read process %d (%s); in a container, add the "
+               "SYS_PTRACE capability (docker --cap-add SYS_PTRACE)",
+               (int)pid, strerror(error));
+}
+
+/* The last (innermost namespace) value of "NSpid:". */
+static pid_t StackTarget_nsTid(const char* status, pid_t tid) {
+   const char* v = StackTarget_field(status, "NSpid");
+   if (!v)
+      return tid;
+   pid_t last = tid;
+   char* end;
+   for (long n = strtol(v, &end, 10); end != v; v = end, n = strtol(v, &end, 10))
+      last = (pid_t)n;
+   return last;
+}
+
+void StackTarget_threads(pid_t pid, StackDump* dump) {
+   char path[64];
+   snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+   DIR* dir = opendir(path);
+   if (!dir)
+      return;
+   struct dirent* entry;
+   while ((entry = readdir(dir)) != NULL) {
+      pid_t tid = (pid_t)atoi(entry->d_name);
+      if (tid <= 0)
+         continue;
+      dump->threads = xReallocArray(dump->threads, (size_t)dump->count + 1, sizeof(StackThread));
+      StackThread* t = &dump->threads[dump->count++];
+      memset(t, 0, sizeof(*t));
+      t->tid = tid;
+      t->nsTid = tid;
+      t->state = '?';
+      char file[128], text[4096];
+      snprintf(file, sizeof(file), "%s/%d/stat", path, (int)tid);
+      const char* close =
+            StackTarget_read(file, text, sizeof(text)) > 0 ? strrchr(text, ')') : NULL;
+      if (close)
+         sscanf(close + 1, " %c", &t->state);
+      snprintf(file, sizeof(file), "%s/%d/comm", path, (int)tid);
+      ssize_t n = StackTarget_read(file, text, sizeof(text));
+      if (n > 0)
+         Text_sanitize(text, strcspn(text, "\n"), t->name, sizeof(t->name));
+      snprintf(file, sizeof(file), "%s/%d/status", path, (int)tid);
+      if (StackTarget_read(file, text, sizeof(text)) > 0)
+         t->nsTid = StackTarget_nsTid(text, tid);
+   }
+   closedir(dir);
+}

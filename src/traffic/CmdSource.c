@@ -1,0 +1,182 @@
+#include "config.h"
+
+#include "traffic/Traffic.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "traffic/TrafficParse.h"
+#include "util/XUtils.h"
+
+/* A command the operator names prints request counters: "PID COUNT" lines
+   per worker, or one number for the whole tree. It runs once per tick
+   through /bin/sh -c, in its own process group, and is killed when it does
+   not finish in time, so a hung exporter cannot stall the screen. */
+
+#define CMD_TIMEOUT_SECONDS 0.5
+#define CMD_OUTPUT_MAX      65536
+
+extern char** environ;
+
+typedef struct CmdCounter {
+   pid_t pid; /* 0 for the tree's counter */
+   unsigned long long startTicks;
+   double value;
+   unsigned long tick; /* last tick it was read in */
+} CmdCounter;
+
+typedef struct CmdSource {
+   char* command;
+   CmdCounter* counters;
+   int count;
+   int capacity;
+   unsigned long tick;
+} CmdSource;
+
+/* Runs the command; its output (NUL-terminated) in out. False when it could
+   not run, timed out, or did not exit with status 0. */
+static bool CmdSource_run(const CmdSource* this, char* out, size_t size) {
+   int pipefd[2];
+   if (pipe2(pipefd, O_CLOEXEC) < 0)
+      return false;
+   posix_spawn_file_actions_t actions;
+   posix_spawn_file_actions_init(&actions);
+   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+   posix_spawn_file_actions_adddup2(&actions, pipefd[1], 1);
+   posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+   posix_spawnattr_t attr;
+   posix_spawnattr_init(&attr);
+   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+   posix_spawnattr_setpgroup(&attr, 0);
+   char* argv[] = {"sh", "-c", this->command, NULL};
+   pid_t pid;
+   int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, argv, environ);
+   posix_spawn_file_actions_destroy(&actions);
+   posix_spawnattr_destroy(&attr);
+   close(pipefd[1]);
+   if (rc != 0) {
+      close(pipefd[0]);
+      return false;
+   }
+   size_t used = 0;
+   double deadline = XUtils_monotonicNow() + CMD_TIMEOUT_SECONDS;
+   bool timedOut = false;
+   for (;;) {
+      double left = deadline - XUtils_monotonicNow();
+      struct pollfd pfd = {.fd = pipefd[0], .events = POLLIN};
+      int ready = left > 0 ? poll(&pfd, 1, (int)(left * 1000) + 1) : 0;
+      if (ready < 0 && errno == EINTR)
+         continue;
+      if (ready <= 0) {
+         timedOut = true;
+         break;
+      }
+      char scratch[4096];
+      bool room = used < size - 1;
+      ssize_t n =
+            read(pipefd[0], room ? out + used : scratch, room ? size - 1 - used : sizeof(scratch));
+      if (n < 0 && errno == EINTR)
+         continue;
+      if (n <= 0)
+         break;
+      if (room)
+         used += (size_t)n;
+   }
+   close(pipefd[0]);
+   out[used] = '\0';
+   if (timedOut)
+      kill(-pid, SIGKILL); /* the group this command leads, and only it */
+   int status;
+   while (waitpid(pid, &status, 0) < 0)
+      if (errno != EINTR)
+         return false;
+   return !timedOut && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+static CmdCounter* CmdSource_counter(CmdSource* this, pid_t pid, unsigned long long startTicks) {
+   for (int i = 0; i < this->count; i++)
+      if (this->counters[i].pid == pid && this->counters[i].startTicks == startTicks)
+         return &this->counters[i];
+   if (this->count == this->capacity) {
+      this->capacity = this->capacity ? this->capacity * 2 : 8;
+      this->counters = xReallocArray(this->counters, (size_t)this->capacity, sizeof(CmdCounter));
+   }
+   CmdCounter* c = &this->counters[this->count++];
+   *c = (CmdCounter){.pid = pid, .startTicks = startTicks, .value = -1};
+   return c;
+}
+
+/* The traffic since the last reading; false for the first reading. */
+static bool CmdSource_advance(CmdSource* this, CmdCounter* c, double value, double* delta) {
+   bool baseline = c->value >= 0;
+   *delta = baseline ? TrafficParse_counterDelta(c->value, value) : 0;
+   c->value = value;
+   c->tick = this->tick;
+   return baseline;
+}
+
+static void CmdSource_sample(TrafficSource* source, const TrafficInput* in) {
+   CmdSource* this = source->priv;
+   this->tick++;
+   char* out = xMalloc(CMD_OUTPUT_MAX);
+   if (CmdSource_run(this, out, CMD_OUTPUT_MAX)) {
+      const char* text = out;
+      char line[256];
+      while (TrafficParse_nextLine(&text, line, sizeof(line))) {
+         pid_t pid;
+         double count, delta;
+         int kind = TrafficParse_counterLine(line, &pid, &count);
+         if (kind == 1) {
+            if (CmdSource_advance(this, CmdSource_counter(this, 0, 0), count, &delta))
+               Traffic_creditTree(in, delta);
+         } else if (kind == 2) {
+            Process* p = Traffic_findProcess(in, pid);
+            if (p &&
+                CmdSource_advance(this, CmdSource_counter(this, pid, p->startTicks), count, &delta))
+               Traffic_credit(p, delta);
+         }
+      }
+      /* Counters not printed belong to ended processes, or start again. */
+      int kept = 0;
+      for (int i = 0; i < this->count; i++)
+         if (this->counters[i].tick == this->tick)
+            this->counters[kept++] = this->counters[i];
+      this->count = kept;
+   }
+   free(out);
+}
+
+static bool CmdSource_init(TrafficSource* source, const char* arg, char* err, size_t errSize) {
+   (void)err;
+   (void)errSize;
+   CmdSource* this = xCalloc(1, sizeof(CmdSource));
+   this->command = xStrdup(arg);
+   source->priv = this;
+   return true;
+}
+
+static void CmdSource_free(TrafficSource* source) {
+   CmdSource* this = source->priv;
+   free(this->command);
+   free(this->counters);
+   free(this);
+}
+
+const TrafficSourceClass CmdSource_class = {
+      .name = "cmd",
+      .argument = "COMMAND",
+      .display = "command counter",
+      .unit = "requests",
+      .idlePerSecond = 0,
+      .init = CmdSource_init,
+      .sample = CmdSource_sample,
+      .free = CmdSource_free,
+};

@@ -1,0 +1,46 @@
+#ifndef HEADER_TrafficParse
+#define HEADER_TrafficParse
+/* Parsers behind the traffic sources. Pure: text in, values out, so they
+   are tested on recorded inputs. */
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* TCP states of /proc/net/tcp (include/net/tcp_states.h). */
+#define TRAFFIC_TCP_ESTABLISHED 0x01
+#define TRAFFIC_TCP_LISTEN      0x0A
+
+/* One line of /proc/net/tcp or tcp6: the state and the socket inode. False
+   for the header line and malformed lines. */
+bool TrafficParse_tcpLine(const char* line, unsigned* state, unsigned long* inode);
+
+/* The inode of an fd link target "socket:[12345]"; false for other targets. */
+bool TrafficParse_socketInode(const char* link, unsigned long* inode);
+
+typedef enum TrafficLogLine {
+   TRAFFIC_LOG_SKIP, /* not counted: the regex does not match */
+   TRAFFIC_LOG_TREE, /* counted, with no PID: for the tree */
+   TRAFFIC_LOG_PID,  /* counted, served by *pid */
+} TrafficLogLine;
+
+/* Classifies one access-log line (no newline). With a regex, lines that
+   match count, and the first capture group, if any, is the PID. Without,
+   every line counts and the PID is the first "<digits>" field, the form of
+   gunicorn's %(p)s atom. */
+TrafficLogLine TrafficParse_logLine(const char* line, const regex_t* re, pid_t* pid);
+
+/* One line of a counter command's output: "PID COUNT" (returns 2) or a lone
+   "COUNT" for the whole tree (returns 1); 0 when malformed. */
+int TrafficParse_counterLine(const char* line, pid_t* pid, double* count);
+
+/* Traffic between two readings of a counter; a counter that went back was
+   reset (the service restarted), so all of the new value is new traffic. */
+double TrafficParse_counterDelta(double previous, double current);
+
+/* Splits the next line off *text (up to '\n' or the end) into line (at most
+   size-1 bytes kept, NUL-terminated); false at the end of text. */
+bool TrafficParse_nextLine(const char** text, char* line, size_t size);
+
+#endif

@@ -1,0 +1,193 @@
+/* CPython decoding that needs no process: the 3.11+ location table and the
+   3.13 _Py_DebugOffsets table. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "stacks/CPythonLayout.h"
+#include "stacks/LineTable.h"
+
+/* sample.__code__.co_linetable of this function, defined at line 1:
+   def sample(n):
+       total = 0
+       for i in range(n):
+           if i % 2:
+               total += i
+           else:
+               total -= (
+                   i
+                   * 2
+               )
+       return total
+   recorded from Debian's python3.11 3.11.2 and pyenv's 3.12.1, with the
+   line of every code unit from co_lines(). */
+static const char* const TABLE_311 =
+      "8000d80c0d8045dd0d12903189588c58f00007050ef00007050e8801d80b0c88718935f00006090ed80c11905189"
+      "4a88458845e00c11d81011d81213f103011114f103030d0e88458845f008000c11804c";
+static const char* const TABLE_312 =
+      "8000d80c0d8045dc0d1290318b58f20007050e8801d80b0c88718a35d80c119051894a8945e00c11d81011d8121"
+      "3f103011114f103030d0e8945f00907050ef010000c11804c";
+
+/* {first unit, end unit, line} from co_lines() on 3.11. */
+static const int LINES_311[][3] = {
+      {0, 1, 1},   {1, 2, 2},   {2, 3, 2},   {3, 9, 3},   {9, 10, 3},  {10, 12, 3},  {12, 17, 3},
+      {17, 18, 3}, {18, 19, 3}, {19, 20, 3}, {20, 21, 4}, {21, 22, 4}, {22, 24, 4},  {24, 25, 4},
+      {25, 26, 5}, {26, 27, 5}, {27, 29, 5}, {29, 30, 5}, {30, 31, 5}, {31, 32, 7},  {32, 33, 8},
+      {33, 34, 9}, {34, 36, 8}, {36, 38, 7}, {38, 39, 7}, {39, 40, 7}, {40, 41, 11}, {41, 42, 11},
+};
+
+static size_t unhex(const char* hex, uint8_t* out, size_t size) {
+   size_t n = 0;
+   for (; hex[0] && hex[1] && n < size; hex += 2) {
+      unsigned byte;
+      sscanf(hex, "%2x", &byte);
+      out[n++] = (uint8_t)byte;
+   }
+   return n;
+}
+
+static void test_linetable_311(void** state) {
+   (void)state;
+   uint8_t table[256];
+   size_t len = unhex(TABLE_311, table, sizeof(table));
+   for (size_t i = 0; i < sizeof(LINES_311) / sizeof(LINES_311[0]); i++)
+      for (int unit = LINES_311[i][0]; unit < LINES_311[i][1]; unit++)
+         assert_int_equal(LineTable_line(table, len, 1, unit), LINES_311[i][2]);
+   /* Past the end of the code, and a frame not started yet. */
+   assert_int_equal(LineTable_line(table, len, 1, 42), -1);
+   assert_int_equal(LineTable_line(table, len, 1, -1), 1);
+   /* The same table of a function defined at line 100 shifts every line. */
+   assert_int_equal(LineTable_line(table, len, 100, 33), 108);
+}
+
+static void test_linetable_312(void** state) {
+   (void)state;
+   uint8_t table[256];
+   size_t len = unhex(TABLE_312, table, sizeof(table));
+   /* Spot checks against 3.12.1's co_lines(): the loop body, the
+      multi-line expression (negative deltas) and the return. */
+   assert_int_equal(LineTable_line(table, len, 1, 0), 1);
+   assert_int_equal(LineTable_line(table, len, 1, 1), 2);
+   int seen[12] = {0};
+   for (int unit = 0; unit < 40; unit++) {
+      int line = LineTable_line(table, len, 1, unit);
+      assert_true(line >= 1 && line <= 11);
+      seen[line] = 1;
+   }
+   for (int line = 2; line <= 11; line++)
+      if (line != 6 && line != 10) /* "else:" and ")" have no code */
+         assert_true(seen[line]);
+}
+
+static void test_linetable_forms(void** state) {
+   (void)state;
+   /* Long form (code 14): line +300 (svarint 600 = 0x58 0x09), end line,
+      columns; then no-location (code 15); then no-columns (code 13) -2. */
+   const uint8_t table[] = {0xf0 | 1, 0x58 | 0x40, 0x09, 0x00, 0x05, 0x07, 0xf8, 0xe8, 0x05};
+   assert_int_equal(LineTable_line(table, sizeof(table), 10, 0), 310);
+   assert_int_equal(LineTable_line(table, sizeof(table), 10, 1), 310);
+   assert_int_equal(LineTable_line(table, sizeof(table), 10, 2), -1);
+   assert_int_equal(LineTable_line(table, sizeof(table), 10, 3), 308);
+   /* Truncated in the middle of a varint, and a table out of step. */
+   assert_int_equal(LineTable_line(table, 2, 10, 0), -1);
+   const uint8_t bad[] = {0x05, 0x80};
+   assert_int_equal(LineTable_line(bad, sizeof(bad), 10, 0), -1);
+   assert_int_equal(LineTable_line(NULL, 0, 10, 0), -1);
+}
+
+/* Part of pyenv 3.13.0's _Py_DebugOffsets (gdb: print/x
+   _PyRuntime.debug_offsets), at the table's byte positions. */
+static void put(uint8_t* table, size_t at, uint64_t value) {
+   memcpy(table + at, &value, sizeof(value));
+}
+
+static void fill313(uint8_t* table) {
+   static const uint64_t entries[][2] = {
+         {8, 0x30d00f0},                                             /* version 3.13.0 final */
+         {24, 0x452b8},  {32, 0x260},   {40, 0x278},                 /* runtime_state */
+         {48, 0x2f998},  {56, 0x1c68},  {64, 0x1c60},  {72, 0x1cb0}, /* interpreter_state */
+         {112, 0x10},    {120, 0x1e48}, {136, 0x1e58}, {144, 0x1e50},
+         {152, 0x130},   {160, 0x0},    {168, 0x8},    {176, 0x10}, /* thread_state */
+         {184, 0x48},    {192, 0x98},   {200, 0xa0},   {224, 0x50},
+         {232, 0x8},     {240, 0x0},    {248, 0x38}, /* interpreter_frame */
+         {256, 0x48},    {264, 0x46},   {272, 0xd0},   {280, 0x70},
+         {288, 0x78},    {296, 0x80}, /* code_object */
+         {304, 0x88},    {312, 0x44},   {344, 0xc8},   {512, 0x28},
+         {520, 0x10},    {528, 0x20},                               /* bytes_object */
+         {536, 0x40},    {544, 0x20},   {552, 0x10},   {560, 0x28}, /* unicode_object */
+   };
+   memset(table, 0, DEBUG_OFFSETS_SIZE);
+   memcpy(table, "xdebugpy", 8);
+   for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
+      put(table, (size_t)entries[i][0], entries[i][1]);
+}
+
+static void test_debug_offsets(void** state) {
+   (void)state;
+   uint8_t table[DEBUG_OFFSETS_SIZE];
+   CPythonLayout layout;
+   char err[256];
+   fill313(table);
+   assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_int_equal(layout.minor, 13);
+   assert_int_equal(layout.rtInterpretersHead, 0x278);
+   assert_int_equal(layout.interpThreadsHead, 0x1cb0);
+   assert_int_equal(layout.gilLocked, 0x1e58);
+   assert_int_equal(layout.gilHolder, 0x1e50);
+   assert_int_equal(layout.tsCframe, LAYOUT_NONE);
+   assert_int_equal(layout.tsCurrentFrame, 0x48);
+   assert_int_equal(layout.tsNativeThreadId, 0xa0);
+   assert_int_equal(layout.frInstr, 0x38);
+   assert_int_equal(layout.frOwner, 0x46);
+   assert_int_equal(layout.coCodeAdaptive, 0xc8);
+   assert_int_equal(layout.strAsciiSize, 40);
+   assert_int_equal(layout.strCompactSize, 56);
+   assert_int_equal(layout.gilPlace, GIL_IN_INTERP);
+
+   put(table, 8, 0x030e00f0); /* 3.14: a different table layout */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "3.14"));
+   assert_non_null(strstr(err, CPYTHON_SUPPORTED));
+
+   fill313(table);
+   put(table, 16, 1); /* free-threaded */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   fill313(table);
+   put(table, 72, 0x2f998); /* threads_head outside the interpreter state */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   fill313(table);
+   table[0] = 'X';
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+}
+
+static void test_builtin_layouts(void** state) {
+   (void)state;
+   assert_null(CPythonLayout_forMinor(10));
+   assert_null(CPythonLayout_forMinor(13));
+   const CPythonLayout* l311 = CPythonLayout_forMinor(11);
+   const CPythonLayout* l312 = CPythonLayout_forMinor(12);
+   assert_non_null(l311);
+   assert_non_null(l312);
+   /* The fields that tell the versions apart (research §3.1 and §4). */
+   assert_int_equal(l311->frIsEntry, 0x44);
+   assert_int_equal(l312->frIsEntry, LAYOUT_NONE);
+   assert_int_equal(l311->ownerCstack, LAYOUT_NONE);
+   assert_int_equal(l312->ownerCstack, 3);
+   assert_int_equal(l312->coCodeAdaptive, 0xc0);
+}
+
+int main(void) {
+   const struct CMUnitTest tests[] = {
+         cmocka_unit_test(test_linetable_311),   cmocka_unit_test(test_linetable_312),
+         cmocka_unit_test(test_linetable_forms), cmocka_unit_test(test_debug_offsets),
+         cmocka_unit_test(test_builtin_layouts),
+   };
+   return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,388 @@
+/* Traffic sources: the parsers on lines recorded from real hosts and a real
+   gunicorn access log, then the sources themselves on I/O the test owns
+   (temp files, a command, a loopback connection of its own). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "model/ProcessTree.h"
+#include "traffic/Traffic.h"
+#include "traffic/TrafficParse.h"
+#include "util/XUtils.h"
+
+static void test_tcp_lines(void** state) {
+   (void)state;
+   unsigned st;
+   unsigned long inode;
+   /* Recorded from /proc/net/tcp and tcp6 (Linux 6.x) with gunicorn on 127.0.0.1. */
+   assert_false(TrafficParse_tcpLine("  sl  local_address rem_address   st tx_queue rx_queue tr "
+                                     "tm->when retrnsmt   uid  timeout inode",
+                                     &st, &inode));
+   assert_true(TrafficParse_tcpLine("   0: 0100007F:A3C5 00000000:0000 0A 00000000:00000000 "
+                                    "00:00000000 00000000     0        0 5183317 1 "
+                                    "00000000d309deb9 100 0 0 10 0",
+                                    &st, &inode));
+   assert_int_equal(st, TRAFFIC_TCP_LISTEN);
+   assert_int_equal(inode, 5183317);
+   assert_true(TrafficParse_tcpLine("   3: 0100007F:A3C5 0100007F:D4F2 01 00000000:00000000 "
+                                    "00:00000000 00000000     0        0 5190042 1 "
+                                    "000000006245aac5 20 4 30 10 -1",
+                                    &st, &inode));
+   assert_int_equal(st, TRAFFIC_TCP_ESTABLISHED);
+   assert_int_equal(inode, 5190042);
+   /* TIME_WAIT: no socket owns it any more (inode 0). */
+   assert_true(TrafficParse_tcpLine("   1: 020200C0:9E52 507100CB:0050 06 00000000:00000000 "
+                                    "03:000008A1 00000000     0        0 0 3 000000006245aac5",
+                                    &st, &inode));
+   assert_int_equal(st, 0x06);
+   assert_int_equal(inode, 0);
+   assert_true(TrafficParse_tcpLine(
+         "   0: 00000000000000000000000001000000:1F90 "
+         "00000000000000000000000001000000:C350 01 00000000:00000000 02:0000A2D4 00000000  "
+         "1000        0 71234 2 0000000033f5e7c4 20 4 28 10 -1",
+         &st, &inode));
+   assert_int_equal(st, TRAFFIC_TCP_ESTABLISHED);
+   assert_int_equal(inode, 71234);
+   assert_false(TrafficParse_tcpLine("   0: 0100007F:A3C5 garbage", &st, &inode));
+}
+
+static void test_socket_links(void** state) {
+   (void)state;
+   unsigned long inode = 0;
+   assert_true(TrafficParse_socketInode("socket:[5190042]", &inode));
+   assert_int_equal(inode, 5190042);
+   assert_false(TrafficParse_socketInode("pipe:[272711]", &inode));
+   assert_false(TrafficParse_socketInode("socket:[5190042", &inode));
+   assert_false(TrafficParse_socketInode("socket:[]", &inode));
+   assert_false(TrafficParse_socketInode("/tmp/socket:[1]", &inode));
+}
+
+static void test_log_lines(void** state) {
+   (void)state;
+   pid_t pid = 0;
+   /* gunicorn --access-logformat '%(p)s %(r)s %(s)s', recorded. */
+   assert_int_equal(TrafficParse_logLine("<48213> GET /work?ms=20 HTTP/1.0 200", NULL, &pid),
+                    TRAFFIC_LOG_PID);
+   assert_int_equal(pid, 48213);
+   /* gunicorn's default format carries no PID: the line is the tree's. */
+   assert_int_equal(TrafficParse_logLine("127.0.0.1 - - [21/Nov/2025:13:25:01 +0000] \"GET / "
+                                         "HTTP/1.0\" 200 9 \"-\" \"Python-urllib/3.13\"",
+                                         NULL, &pid),
+                    TRAFFIC_LOG_TREE);
+   assert_int_equal(TrafficParse_logLine("<script> then <77>", NULL, &pid), TRAFFIC_LOG_PID);
+   assert_int_equal(pid, 77);
+   regex_t re;
+   assert_int_equal(regcomp(&re, "^pid=([0-9]+) .* (2[0-9][0-9])$", REG_EXTENDED), 0);
+   assert_int_equal(TrafficParse_logLine("pid=301 GET / 200", &re, &pid), TRAFFIC_LOG_PID);
+   assert_int_equal(pid, 301);
+   assert_int_equal(TrafficParse_logLine("pid=301 GET / 500", &re, &pid), TRAFFIC_LOG_SKIP);
+   regfree(&re);
+   /* A regex without a group selects lines only. */
+   assert_int_equal(regcomp(&re, " 200$", REG_EXTENDED), 0);
+   assert_int_equal(TrafficParse_logLine("<12> GET / 200", &re, &pid), TRAFFIC_LOG_TREE);
+   regfree(&re);
+}
+
+static void test_counters(void** state) {
+   (void)state;
+   pid_t pid = 0;
+   double count = 0;
+   assert_int_equal(TrafficParse_counterLine("4242 1500", &pid, &count), 2);
+   assert_int_equal(pid, 4242);
+   assert_true(count == 1500);
+   assert_int_equal(TrafficParse_counterLine("  4243\t17\n", &pid, &count), 2);
+   assert_int_equal(pid, 4243);
+   assert_int_equal(TrafficParse_counterLine("98765", &pid, &count), 1);
+   assert_true(count == 98765);
+   assert_int_equal(TrafficParse_counterLine("requests 12", &pid, &count), 0);
+   assert_int_equal(TrafficParse_counterLine("12 x", &pid, &count), 0);
+   assert_int_equal(TrafficParse_counterLine("-3", &pid, &count), 0);
+   assert_int_equal(TrafficParse_counterLine("1 2 3", &pid, &count), 0);
+   assert_true(TrafficParse_counterDelta(10, 15) == 5);
+   /* Went back: reset to 0 then counted 3. */
+   assert_true(TrafficParse_counterDelta(15, 3) == 3);
+   const char* text = "a\nbcdef\n\nlast";
+   char line[4];
+   assert_true(TrafficParse_nextLine(&text, line, sizeof(line)));
+   assert_string_equal(line, "a");
+   assert_true(TrafficParse_nextLine(&text, line, sizeof(line)));
+   assert_string_equal(line, "bcd");
+   assert_true(TrafficParse_nextLine(&text, line, sizeof(line)));
+   assert_string_equal(line, "");
+   assert_true(TrafficParse_nextLine(&text, line, sizeof(line)));
+   assert_string_equal(line, "las");
+   assert_false(TrafficParse_nextLine(&text, line, sizeof(line)));
+}
+
+/* ---- sources on a tree of fake processes: 100 (master), 101, 102 ------- */
+
+typedef struct Fixture {
+   ProcessTree* tree;
+   ProcSample samples[3];
+   TrafficInput in;
+   char dir[64];
+   char path[96];
+} Fixture;
+
+static Fixture* fixture_new(pid_t root) {
+   Fixture* f = calloc(1, sizeof(*f));
+   assert_non_null(f);
+   f->tree = ProcessTree_new(Process_new(root, 1, 1.0, 0));
+   ProcessTree_add(f->tree, Process_new(101, 2, 1.0, 0), true);
+   ProcessTree_add(f->tree, Process_new(102, 3, 1.0, 0), true);
+   ProcessTree_reorder(f->tree);
+   pid_t pids[3] = {root, 101, 102};
+   for (int i = 0; i < 3; i++)
+      f->samples[i] =
+            (ProcSample){.pid = pids[i], .startTicks = (unsigned long long)i + 1, .state = 'S'};
+   if (root > 102) { /* keep the samples sorted by PID */
+      ProcSample s = f->samples[0];
+      f->samples[0] = f->samples[1];
+      f->samples[1] = f->samples[2];
+      f->samples[2] = s;
+   }
+   f->in = (TrafficInput){&f->tree, 1, f->samples, 3, 1.0};
+   snprintf(f->dir, sizeof(f->dir), "/tmp/leaktop-traffic.XXXXXX");
+   assert_non_null(mkdtemp(f->dir));
+   snprintf(f->path, sizeof(f->path), "%s/access.log", f->dir);
+   return f;
+}
+
+static void fixture_delete(Fixture* f) {
+   ProcessTree_delete(f->tree);
+   char cmd[128];
+   snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+   assert_int_equal(system(cmd), 0);
+   free(f);
+}
+
+static void append(const char* path, const char* mode, const char* text) {
+   FILE* fp = fopen(path, mode);
+   assert_non_null(fp);
+   fputs(text, fp);
+   fclose(fp);
+}
+
+static Process* proc(const Fixture* f, pid_t pid) {
+   Process* p = ProcessTree_find(f->tree, pid);
+   assert_non_null(p);
+   return p;
+}
+
+static void assert_traffic(const Fixture* f, double root, double w1, double w2) {
+   assert_true(proc(f, 100)->trafficKnown);
+   assert_true(fabs(proc(f, 100)->trafficDelta - root) < 1e-9);
+   assert_true(fabs(proc(f, 101)->trafficDelta - w1) < 1e-9);
+   assert_true(fabs(proc(f, 102)->trafficDelta - w2) < 1e-9);
+}
+
+static void test_log_source(void** state) {
+   (void)state;
+   Fixture* f = fixture_new(100);
+   append(f->path, "w", "<101> GET / HTTP/1.0 200\n<101> old lines are not counted\n");
+   char spec[128], err[256];
+   snprintf(spec, sizeof(spec), "log:%s", f->path);
+   TrafficSource* t = Traffic_new(spec, err, sizeof(err));
+   assert_non_null(t);
+   assert_string_equal(Traffic_displayName(t), "access log");
+
+   Traffic_sample(t, &f->in);
+   assert_traffic(f, 0, 0, 0);
+   assert_true(proc(f, 101)->idle);
+
+   append(f->path, "a",
+          "<101> GET /a HTTP/1.0 200\n<101> GET /b HTTP/1.0 200\n"
+          "<102> GET /c HTTP/1.0 200\n<999> GET /other-service HTTP/1.0 200\n"
+          "<101> GET /d HTTP/1.0 20");
+   Traffic_sample(t, &f->in);
+   assert_traffic(f, 0, 2, 1);
+   assert_false(proc(f, 101)->idle);
+   assert_false(f->tree->trafficSplit);
+
+   /* The partial line completes; a line without a PID is shared by the workers. */
+   append(f->path, "a", "0\nGET /no-pid HTTP/1.0 200\n");
+   Traffic_sample(t, &f->in);
+   assert_traffic(f, 0, 1.5, 0.5);
+   assert_true(f->tree->trafficSplit);
+   assert_true(fabs(f->tree->trafficDelta - 2) < 1e-9);
+
+   /* Rotation by rename: the rest of the old file, then the new one. */
+   char old[128];
+   snprintf(old, sizeof(old), "%s.1", f->path);
+   append(f->path, "a", "<102> GET /last-of-old HTTP/1.0 200\n");
+   assert_int_equal(rename(f->path, old), 0);
+   append(f->path, "w", "<101> GET /first-of-new HTTP/1.0 200\n");
+   Traffic_sample(t, &f->in);
+   assert_traffic(f, 0, 1, 1);
+
+   /* Truncation in place (copytruncate): read again from the start. */
+   append(f->path, "a", "<101> GET /x HTTP/1.0 200\n<101> GET /y HTTP/1.0 200\n");
+   Traffic_sample(t, &f->in);
+   assert_traffic(f, 0, 2, 0);
+   append(f->path, "w", "<102> after\n");
+   Traffic_sample(t, &f->in);
+   assert_traffic(f, 0, 0, 1);
+
+   assert_true(fabs(proc(f, 101)->trafficTotal - 6.5) < 1e-9);
+   assert_true(fabs(proc(f, 102)->trafficTotal - 3.5) < 1e-9);
+   assert_true(fabs(f->tree->trafficTotal - 10) < 1e-9);
+   Traffic_delete(t);
+   fixture_delete(f);
+}
+
+static void test_cmd_source(void** state) {
+   (void)state;
+   Fixture* f = fixture_new(100);
+   char spec[256], err[256];
+   snprintf(spec, sizeof(spec), "cmd:cat '%s'", f->path);
+   TrafficSource* t = Traffic_new(spec, err, sizeof(err));
+   assert_non_null(t);
+   append(f->path, "w", "101 40\n102 7\nnot a counter\n12345 9\n");
+   Traffic_sample(t, &f->in);
+   assert_false(proc(f, 101)->trafficKnown); /* the first reading is the baseline */
+   append(f->path, "w", "101 45\n102 7\n");
+   Traffic_sample(t, &f->in);
+   assert_true(proc(f, 101)->trafficKnown && proc(f, 101)->trafficDelta == 5);
+   assert_true(proc(f, 102)->trafficKnown && proc(f, 102)->trafficDelta == 0);
+   assert_true(proc(f, 102)->idle);
+   assert_false(proc(f, 100)->trafficKnown);
+   /* 101 restarted its counter. */
+   append(f->path, "w", "101 3\n102 8\n");
+   Traffic_sample(t, &f->in);
+   assert_true(proc(f, 101)->trafficDelta == 3 && proc(f, 102)->trafficDelta == 1);
+   Traffic_delete(t);
+
+   /* One number: the tree's, shared by the two workers. */
+   t = Traffic_new(spec, err, sizeof(err));
+   assert_non_null(t);
+   append(f->path, "w", "1000\n");
+   Traffic_sample(t, &f->in);
+   append(f->path, "w", "1010\n");
+   Traffic_sample(t, &f->in);
+   assert_true(f->tree->trafficKnown && f->tree->trafficSplit);
+   assert_true(proc(f, 101)->trafficDelta == 5 && proc(f, 102)->trafficDelta == 5);
+   assert_false(proc(f, 100)->trafficKnown);
+   Traffic_delete(t);
+
+   /* A command that hangs is killed at the timeout; a failing one gives nothing. */
+   static const char* const bad[] = {"cmd:echo '101 1'; sleep 20", "cmd:echo '101 1'; exit 3"};
+   for (size_t i = 0; i < 2; i++) {
+      t = Traffic_new(bad[i], err, sizeof(err));
+      assert_non_null(t);
+      double start = XUtils_monotonicNow();
+      Traffic_sample(t, &f->in);
+      Traffic_sample(t, &f->in);
+      assert_true(XUtils_monotonicNow() - start < 3.0);
+      assert_false(proc(f, 101)->trafficKnown);
+      Traffic_delete(t);
+   }
+   fixture_delete(f);
+}
+
+static void test_cpu_source(void** state) {
+   (void)state;
+   Fixture* f = fixture_new(100);
+   char err[256];
+   TrafficSource* t = Traffic_new("cpu", err, sizeof(err));
+   assert_non_null(t);
+   Process* w = proc(f, 101);
+   w->cpuTicks = 1000;
+   w->cpuBaseline = true;
+   f->samples[1].cpuTicks = 1000 + (unsigned long long)ProcSampler_hertz() / 2;
+   f->samples[2].cpuTicks = 50; /* 102 has no baseline yet */
+   Traffic_sample(t, &f->in);
+   assert_true(w->trafficKnown && fabs(w->trafficDelta - 0.5) < 1e-9);
+   assert_false(w->idle);
+   assert_false(proc(f, 102)->trafficKnown);
+   assert_false(proc(f, 102)->idle);
+   Traffic_delete(t);
+   fixture_delete(f);
+}
+
+/* This test process is the tree's root: its own loopback connections. */
+static void test_tcp_source(void** state) {
+   (void)state;
+   Fixture* f = fixture_new(getpid());
+   f->samples[2].startTicks = 1;
+   Process* self = proc(f, getpid());
+   f->samples[2].pid = getpid();
+   /* Samples of 101 and 102 have no /proc entries to read: they must not matter. */
+   int listener = socket(AF_INET, SOCK_STREAM, 0);
+   assert_true(listener >= 0);
+   struct sockaddr_in addr = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+   socklen_t len = sizeof(addr);
+   assert_int_equal(bind(listener, (struct sockaddr*)&addr, sizeof(addr)), 0);
+   assert_int_equal(listen(listener, 8), 0);
+   assert_int_equal(getsockname(listener, (struct sockaddr*)&addr, &len), 0);
+
+   char err[256];
+   TrafficSource* t = Traffic_new("tcp", err, sizeof(err));
+   assert_non_null(t);
+   Traffic_sample(t, &f->in); /* the baseline */
+   assert_false(self->trafficKnown);
+   int client = socket(AF_INET, SOCK_STREAM, 0);
+   assert_int_equal(connect(client, (struct sockaddr*)&addr, sizeof(addr)), 0);
+   int served = accept(listener, NULL, NULL);
+   assert_true(served >= 0);
+   Traffic_sample(t, &f->in);
+   /* Both ends are this process's: two established sockets, both new. */
+   assert_true(self->trafficKnown);
+   assert_true(self->trafficDelta == 2);
+   Traffic_sample(t, &f->in);
+   assert_true(self->trafficDelta == 0 && self->idle);
+   close(client);
+   close(served);
+   close(listener);
+   Traffic_delete(t);
+   fixture_delete(f);
+}
+
+static void test_specs(void** state) {
+   (void)state;
+   char err[256];
+   static const char* const bad[] = {"bogus",
+                                     "log",
+                                     "log:",
+                                     "tcp:x",
+                                     "cpu:1",
+                                     "cmd",
+                                     "log:/nonexistent/access.log",
+                                     "log:/dev/null:(",
+                                     "logx:/tmp"};
+   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+      err[0] = '\0';
+      assert_null(Traffic_new(bad[i], err, sizeof(err)));
+      assert_true(err[0] != '\0');
+   }
+   TrafficSource* t = Traffic_new("cpu", err, sizeof(err));
+   assert_string_equal(Traffic_displayName(t), "cpu time");
+   Traffic_delete(t);
+   t = Traffic_new(NULL, err, sizeof(err));
+   assert_string_equal(Traffic_displayName(t), "cpu time (auto)");
+   assert_string_equal(Traffic_unit(t), "CPU s");
+   Traffic_delete(t);
+}
+
+int main(void) {
+   const struct CMUnitTest tests[] = {
+         cmocka_unit_test(test_tcp_lines),  cmocka_unit_test(test_socket_links),
+         cmocka_unit_test(test_log_lines),  cmocka_unit_test(test_counters),
+         cmocka_unit_test(test_log_source), cmocka_unit_test(test_cmd_source),
+         cmocka_unit_test(test_cpu_source), cmocka_unit_test(test_tcp_source),
+         cmocka_unit_test(test_specs),
+   };
+   return cmocka_run_group_tests(tests, NULL, NULL);
+}
