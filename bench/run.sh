@@ -6,6 +6,8 @@
 # Usage: bench/run.sh [BUILDDIR]   (default: the source tree)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/lib.sh
+. "$here/lib.sh"
 top_src=$(dirname "$here")
 build=${1:-$top_src}
 leaktop=$build/src/leaktop
@@ -72,17 +74,6 @@ fi
 
 echo
 echo "2. one-shot PSS/USS table (best of 10 runs, wall time)"
-wall_of() {
-   python3 - "$@" <<'PY'
-import subprocess, sys, time
-best = 1e9
-for _ in range(10):
-    t = time.perf_counter()
-    subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
-    best = min(best, time.perf_counter() - t)
-print(f"{best * 1000:.1f}")
-PY
-}
 lw=$(wall_of "$leaktop" --batch -n 1 -p "$master")
 sw=$(wall_of smem -P demo_service)
 echo "   leaktop --batch -n 1: ${lw} ms   smem -P demo_service: ${sw} ms   smem/leaktop = $(python3 -c "print(f'{$sw/$lw:.1f}x')")"

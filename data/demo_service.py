@@ -108,6 +108,20 @@ def watch_parent(parent):
             os._exit(0)
 
 
+def serve_connection(handler, conn, addr, server, timeout=5.0):
+    """One request on conn, then conn is closed."""
+    try:
+        conn.settimeout(timeout)
+        handler(conn, addr, server)
+    except (OSError, ValueError):
+        pass  # a client that went away mid-request
+    finally:
+        try:
+            conn.close()
+        except OSError:
+            pass
+
+
 def worker_main(listener, cfg, parent):
     # SIGTERM ends a worker at once, whatever it is blocked in; SIGINT (a ^C
     # to the whole process group) is the master's to handle.
@@ -128,16 +142,7 @@ def worker_main(listener, cfg, parent):
                 time.sleep(0.05)
                 continue
             raise
-        try:
-            conn.settimeout(5.0)
-            Handler(conn, addr, fake)
-        except (OSError, ValueError):
-            pass  # a client that went away mid-request
-        finally:
-            try:
-                conn.close()
-            except OSError:
-                pass
+        serve_connection(Handler, conn, addr, fake)
         cfg.served += 1
         if cfg.max_requests and cfg.served >= cfg.max_requests:
             return 0  # recycled, like gunicorn's max_requests

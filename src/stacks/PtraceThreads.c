@@ -13,17 +13,34 @@
 
 #include "util/XUtils.h"
 
-/* A thread that does not stop within this time (uninterruptible sleep in
-   the kernel) is left seized; it is detached when it stops, at the latest
-   when leaktop exits. */
+/* Longer than any ordinary stop (microseconds) and than a page fault on a
+   slow disk; a thread still in the kernel after this lingers. */
 #define STOP_TIMEOUT_MS 2000
 #define MAX_PASSES      64
+
+/* Threads seized by an earlier stop that had not stopped when it resumed
+   the others (see PtraceThreads_release). */
+static struct {
+   TracedThread* threads;
+   int count;
+} PtraceThreads_lingering;
+
+static bool PtraceThreads_isLingering(pid_t tid) {
+   for (int i = 0; i < PtraceThreads_lingering.count; i++)
+      if (PtraceThreads_lingering.threads[i].tid == tid)
+         return true;
+   return false;
+}
 
 static TracedThread* PtraceThreads_find(const PtraceThreads* pt, pid_t tid) {
    for (int i = 0; i < pt->count; i++)
       if (pt->threads[i].tid == tid)
          return &pt->threads[i];
    return NULL;
+}
+
+const TracedThread* PtraceThreads_get(const PtraceThreads* pt, pid_t tid) {
+   return PtraceThreads_find(pt, tid);
 }
 
 bool PtraceThreads_isStopped(const PtraceThreads* pt, pid_t tid) {
@@ -65,21 +82,38 @@ static void PtraceThreads_wait(TracedThread* t, int timeoutMs) {
    }
 }
 
-static void PtraceThreads_detach(TracedThread* t) {
+/* Detaches t if it is stopped; true when it is no longer ours (detached,
+   or gone). */
+static bool PtraceThreads_detach(TracedThread* t) {
+   if (t->seized && !t->stopped)
+      PtraceThreads_wait(t, 0);
    if (!t->seized)
-      return;
+      return true;
    if (!t->stopped)
-      PtraceThreads_wait(t, STOP_TIMEOUT_MS);
-   if (!t->stopped)
-      return; /* gone, or still in the kernel: the exit of leaktop detaches it */
+      return false; /* still in the kernel: PTRACE_DETACH needs a stopped tracee */
    if (ptrace(PTRACE_DETACH, t->tid, NULL, (void*)(long)t->signal) < 0 && errno == ESRCH)
       PtraceThreads_wait(t, 0); /* killed while stopped: reap it */
+   t->pauseMs = (XUtils_monotonicNow() - t->interruptedAt) * 1000.0;
    t->stopped = false;
    t->seized = false;
+   return true;
 }
 
-/* Seizes and interrupts the threads not seen yet; the number of new ones,
-   or -1 with errno when the process cannot be traced. */
+int PtraceThreads_release(void) {
+   int kept = 0;
+   for (int i = 0; i < PtraceThreads_lingering.count; i++) {
+      TracedThread* t = &PtraceThreads_lingering.threads[i];
+      if (!PtraceThreads_detach(t))
+         PtraceThreads_lingering.threads[kept++] = *t;
+   }
+   PtraceThreads_lingering.count = kept;
+   return kept;
+}
+
+/* Seizes and interrupts the threads not seen yet, then waits for all of
+   them together (one deadline, so N stuck threads cost 2 s, not 2N s).
+   Returns the number of new ones, or -1 with errno when the process cannot
+   be traced. */
 static int PtraceThreads_pass(PtraceThreads* pt, char* err, size_t errSize) {
    char path[64];
    snprintf(path, sizeof(path), "/proc/%d/task", (int)pt->pid);
@@ -88,16 +122,15 @@ static int PtraceThreads_pass(PtraceThreads* pt, char* err, size_t errSize) {
       snprintf(err, errSize, "cannot list the threads of %d: %s", (int)pt->pid, strerror(errno));
       return -1;
    }
-   int added = 0;
+   int first = pt->count;
    struct dirent* entry;
    while ((entry = readdir(dir)) != NULL) {
       pid_t tid = (pid_t)atoi(entry->d_name);
-      if (tid <= 0 || PtraceThreads_find(pt, tid))
+      if (tid <= 0 || PtraceThreads_find(pt, tid) || PtraceThreads_isLingering(tid))
          continue;
       pt->threads = xReallocArray(pt->threads, (size_t)pt->count + 1, sizeof(TracedThread));
       TracedThread* t = &pt->threads[pt->count++];
       *t = (TracedThread){.tid = tid};
-      added++;
       if (ptrace(PTRACE_SEIZE, tid, NULL, NULL) < 0) {
          if (errno == ESRCH)
             continue; /* exited meanwhile */
@@ -109,17 +142,24 @@ static int PtraceThreads_pass(PtraceThreads* pt, char* err, size_t errSize) {
          return -1;
       }
       t->seized = true;
-      if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) < 0 && errno == ESRCH) {
+      t->interruptedAt = XUtils_monotonicNow();
+      if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) < 0 && errno == ESRCH)
          PtraceThreads_wait(t, 0);
-         continue;
-      }
-      PtraceThreads_wait(t, STOP_TIMEOUT_MS);
    }
    closedir(dir);
-   return added;
+   double deadline = XUtils_monotonicNow() + STOP_TIMEOUT_MS / 1000.0;
+   for (int i = first; i < pt->count; i++) {
+      TracedThread* t = &pt->threads[i];
+      if (t->seized && !t->stopped) {
+         double left = deadline - XUtils_monotonicNow();
+         PtraceThreads_wait(t, left > 0 ? (int)(left * 1000.0) : 0);
+      }
+   }
+   return pt->count - first;
 }
 
 bool PtraceThreads_stop(PtraceThreads* pt, pid_t pid, char* err, size_t errSize) {
+   PtraceThreads_release();
    memset(pt, 0, sizeof(*pt));
    pt->pid = pid;
    sigset_t block;
@@ -135,6 +175,7 @@ bool PtraceThreads_stop(PtraceThreads* pt, pid_t pid, char* err, size_t errSize)
       if (added < 0) {
          int saved = errno;
          PtraceThreads_resume(pt);
+         PtraceThreads_done(pt);
          errno = saved;
          return false;
       }
@@ -143,12 +184,21 @@ bool PtraceThreads_stop(PtraceThreads* pt, pid_t pid, char* err, size_t errSize)
 }
 
 void PtraceThreads_resume(PtraceThreads* pt) {
-   for (int i = 0; i < pt->count; i++)
-      PtraceThreads_detach(&pt->threads[i]);
-   free(pt->threads);
-   pt->threads = NULL;
-   pt->count = 0;
+   for (int i = 0; i < pt->count; i++) {
+      if (PtraceThreads_detach(&pt->threads[i]))
+         continue;
+      PtraceThreads_lingering.threads =
+            xReallocArray(PtraceThreads_lingering.threads,
+                          (size_t)PtraceThreads_lingering.count + 1, sizeof(TracedThread));
+      PtraceThreads_lingering.threads[PtraceThreads_lingering.count++] = pt->threads[i];
+   }
    if (pt->masked)
       sigprocmask(SIG_SETMASK, &pt->savedMask, NULL);
    pt->masked = false;
+}
+
+void PtraceThreads_done(PtraceThreads* pt) {
+   free(pt->threads);
+   pt->threads = NULL;
+   pt->count = 0;
 }

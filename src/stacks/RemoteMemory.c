@@ -28,7 +28,7 @@ void RemoteMemory_setCached(RemoteMemory* mem, bool cached) {
          mem->pages[i].loaded = false;
 }
 
-static bool RemoteMemory_direct(RemoteMemory* mem, uint64_t addr, void* out, size_t len) {
+bool RemoteMemory_readDirect(RemoteMemory* mem, uint64_t addr, void* out, size_t len) {
    struct iovec local = {out, len};
    struct iovec remote = {(void*)(uintptr_t)addr, len};
    mem->reads++;
@@ -42,15 +42,15 @@ static bool RemoteMemory_direct(RemoteMemory* mem, uint64_t addr, void* out, siz
 
 bool RemoteMemory_read(RemoteMemory* mem, uint64_t addr, void* out, size_t len) {
    if (!mem->cached)
-      return RemoteMemory_direct(mem, addr, out, len);
+      return RemoteMemory_readDirect(mem, addr, out, len);
    uint8_t* dst = out;
    while (len > 0) {
       uint64_t page = addr & ~(uint64_t)(REMOTE_PAGE_SIZE - 1);
       size_t slot = (size_t)(page / REMOTE_PAGE_SIZE) % REMOTE_CACHE_PAGES;
       if (!mem->pages[slot].loaded || mem->pages[slot].page != page) {
-         if (!RemoteMemory_direct(mem, page, mem->pages[slot].bytes, REMOTE_PAGE_SIZE)) {
+         if (!RemoteMemory_readDirect(mem, page, mem->pages[slot].bytes, REMOTE_PAGE_SIZE)) {
             /* The page's end may be unmapped: read exactly what was asked. */
-            return RemoteMemory_direct(mem, addr, dst, len);
+            return RemoteMemory_readDirect(mem, addr, dst, len);
          }
          mem->pages[slot].page = page;
          mem->pages[slot].loaded = true;

@@ -32,6 +32,8 @@ void RemoteMemory_setCached(RemoteMemory* mem, bool cached);
 /* Copies len bytes at addr; false with errno set (EFAULT, EPERM, ESRCH) on
    a short or failed read. */
 bool RemoteMemory_read(RemoteMemory* mem, uint64_t addr, void* out, size_t len);
+/* The same, bypassing the cache (a large copy would evict it). */
+bool RemoteMemory_readDirect(RemoteMemory* mem, uint64_t addr, void* out, size_t len);
 bool RemoteMemory_readU64(RemoteMemory* mem, uint64_t addr, uint64_t* out);
 
 #endif

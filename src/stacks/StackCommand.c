@@ -7,48 +7,82 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "stacks/CPython.h"
 #include "stacks/CPythonLayout.h"
-#include "stacks/NativeUnwind.h"
-#include "stacks/ProcMaps.h"
 #include "stacks/PtraceThreads.h"
-#include "stacks/RemoteMemory.h"
 #include "stacks/StackOutput.h"
-#include "stacks/StackTarget.h"
-#include "stacks/Symbolizer.h"
+#include "stacks/StackProfile.h"
+#include "stacks/StackSession.h"
 #include "util/XUtils.h"
+
+#define DEFAULT_RATE_HZ 100.0
+#define MAX_RATE_HZ     1000.0
+#define TOP_STACKS      10
 
 typedef struct {
    pid_t pid;
    bool pythonOnly;
    bool json;
+   double duration; /* seconds; 0 for one dump */
+   double rate;     /* samples per second */
+   const char* folded;
 } StackOptions;
 
 static void StackCommand_usage(FILE* out) {
    fputs("Usage: leaktop stack PID [--python-only] [--json]\n"
+         "       leaktop stack PID --duration SECONDS [--rate HZ] [--folded FILE]\n"
+         "                     [--python-only]\n"
          "Print the stack of every thread of process PID: native frames (libunwind)\n"
          "merged with the CPython frames each interpreter loop runs (function, file,\n"
          "line), the thread's name and state, and which thread holds the GIL.\n"
+         "With --duration, sample the stacks instead and print the top stacks with\n"
+         "the share of samples each was seen in.\n"
          "\n"
-         "  --python-only   read only the interpreter's memory; never stops the target\n"
-         "  --json          one JSON object instead of text\n"
-         "  -h, --help      display this help and exit\n"
+         "  --python-only     read only the interpreter's memory; never stops the target\n"
+         "  --json            one JSON object instead of text (one dump)\n"
+         "  --duration SECS   sample for this long\n"
+         "  --rate HZ         samples per second (default 100)\n"
+         "  --folded FILE     also write the profile in the folded-stack format\n"
+         "                    (flamegraph.pl, speedscope); - for standard output\n"
+         "  -h, --help        display this help and exit\n"
          "\n"
-         "Without --python-only every thread is stopped with ptrace while its stack\n"
-         "is read (about a millisecond) and always resumed. CPython " CPYTHON_SUPPORTED
-         " are\nsupported; other processes get native frames only.\n",
+         "Without --python-only each sample stops every thread with ptrace only while\n"
+         "its registers and stack are copied (well under a millisecond), resumes it,\n"
+         "and unwinds afterwards. CPython " CPYTHON_SUPPORTED " are\n"
+         "supported; other processes get native frames only.\n",
          out);
+}
+
+static bool StackCommand_number(const char* text, double min, double max, double* out) {
+   char* end = NULL;
+   errno = 0;
+   double v = strtod(text, &end);
+   if (errno || end == text || *end || !(v >= min && v <= max))
+      return false;
+   *out = v;
+   return true;
+}
+
+static int StackCommand_usageError(const char* what) {
+   fprintf(stderr, "leaktop stack: %s\n", what);
+   fputs("Try 'leaktop stack --help' for more information.\n", stderr);
+   return 2;
 }
 
 static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
    static const struct option longOptions[] = {
          {"python-only", no_argument, NULL, 'P'},
          {"json", no_argument, NULL, 'j'},
+         {"duration", required_argument, NULL, 'd'},
+         {"rate", required_argument, NULL, 'r'},
+         {"folded", required_argument, NULL, 'f'},
          {"help", no_argument, NULL, 'h'},
          {NULL, 0, NULL, 0},
    };
    memset(opts, 0, sizeof(*opts));
+   opts->rate = DEFAULT_RATE_HZ;
+   bool rateGiven = false;
    optind = 1;
    int c;
    while ((c = getopt_long(argc, argv, "h", longOptions, NULL)) != -1) {
@@ -59,6 +93,18 @@ static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
       case 'j':
          opts->json = true;
          break;
+      case 'd':
+         if (!StackCommand_number(optarg, 0.001, 86400.0, &opts->duration))
+            return StackCommand_usageError("--duration takes seconds, more than 0");
+         break;
+      case 'r':
+         if (!StackCommand_number(optarg, 0.1, MAX_RATE_HZ, &opts->rate))
+            return StackCommand_usageError("--rate takes samples per second, 0.1 to 1000");
+         rateGiven = true;
+         break;
+      case 'f':
+         opts->folded = optarg;
+         break;
       case 'h':
          StackCommand_usage(stdout);
          return 0;
@@ -67,135 +113,112 @@ static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
          return 2;
       }
    }
+   if (opts->duration == 0 && (rateGiven || opts->folded))
+      return StackCommand_usageError("--rate and --folded need --duration");
+   if (opts->duration > 0 && opts->json)
+      return StackCommand_usageError("--json prints one dump: leave out --duration");
    char* end = NULL;
    long pid = optind == argc - 1 ? strtol(argv[optind], &end, 10) : 0;
-   if (!end || *end || pid <= 0 || pid > 0x3fffffff) {
-      fprintf(stderr, "leaktop stack: %s\n",
-              optind == argc ? "which process? give a PID" : "give exactly one PID (a number)");
-      fputs("Try 'leaktop stack --help' for more information.\n", stderr);
-      return 2;
-   }
+   if (!end || *end || pid <= 0 || pid > 0x3fffffff)
+      return StackCommand_usageError(optind == argc ? "which process? give a PID"
+                                                    : "give exactly one PID (a number)");
    opts->pid = (pid_t)pid;
    return -1;
 }
 
-static int StackCommand_byTid(const void* a, const void* b) {
-   const StackThread* x = a;
-   const StackThread* y = b;
-   return (x->tid > y->tid) - (x->tid < y->tid);
+static int StackCommand_dump(StackSession* session, const StackOptions* opts) {
+   StackDump dump = {0};
+   char err[512] = "";
+   if (!StackSession_sample(session, &dump, err, sizeof(err))) {
+      fprintf(stderr, "leaktop stack: %s\n", err);
+      StackDump_done(&dump);
+      return 1;
+   }
+   if (dump.warning[0])
+      fprintf(stderr, "leaktop stack: %s\n", dump.warning);
+   if (opts->json)
+      StackOutput_json(&dump, stdout);
+   else
+      StackOutput_text(&dump, stdout);
+   StackDump_done(&dump);
+   return 0;
 }
 
-/* Attaches each Python thread state's frames to its OS thread, merged with
-   the native frames already there. */
-static void StackCommand_attachPython(StackDump* dump, PyThreadStack* py, int count) {
-   for (int i = 0; i < count; i++) {
-      StackThread* t = NULL;
-      for (int k = 0; k < dump->count && !t; k++)
-         if ((uint64_t)dump->threads[k].nsTid == py[i].nativeTid)
-            t = &dump->threads[k];
-      if (!t)
-         continue; /* started after the thread list was read */
-      t->python = true;
-      t->gil = py[i].gil;
-      FrameList merged = {0};
-      StackMerge_merge(&t->frames, &py[i].frames, &merged);
-      FrameList_clear(&t->frames);
-      t->frames = merged;
+static void StackCommand_sleepUntil(double when) {
+   double left = when - XUtils_monotonicNow();
+   if (left <= 0)
+      return;
+   struct timespec ts = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
+   while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
    }
 }
 
-/* Stops the threads, unwinds each, reads the Python frames while the
-   target cannot change under us, and lets it go. */
-static bool StackCommand_native(StackDump* dump, const ProcMaps* maps, RemoteMemory* mem,
-                                CPython* py, PyThreadStack** pyThreads, int* pyCount, char* err,
-                                size_t errSize) {
-   NativeUnwind* unwind = NativeUnwind_new(mem);
-   if (!unwind) {
-      snprintf(err, errSize, "libunwind cannot create an address space");
-      return false;
+/* Samples for opts->duration at opts->rate into profile; false (err set)
+   when not a single sample could be taken. */
+static bool StackCommand_sampleLoop(StackSession* session, const StackOptions* opts,
+                                    StackProfile* profile, StackDump* last, char* err,
+                                    size_t errSize) {
+   double start = XUtils_monotonicNow(), period = 1.0 / opts->rate;
+   double next = start;
+   while (XUtils_monotonicNow() < start + opts->duration) {
+      if (!StackSession_sample(session, last, err, errSize))
+         break; /* the process exited: keep what was sampled */
+      StackProfile_add(profile, last);
+      next += period;
+      if (next < XUtils_monotonicNow())
+         next = XUtils_monotonicNow(); /* behind: no burst to catch up */
+      StackCommand_sleepUntil(next);
    }
-   Symbolizer* sym = Symbolizer_new(dump->pid, maps);
-   PtraceThreads pt;
-   /* Allocated before the stop: the pause is for reading only. */
-   RemoteMemory_setCached(mem, true);
+   PtraceThreads_release();
+   return profile->samples > 0;
+}
+
+static int StackCommand_profile(StackSession* session, const StackOptions* opts) {
+   StackProfile profile = {0};
+   StackDump last = {0};
+   char err[512] = "";
    double start = XUtils_monotonicNow();
-   if (!PtraceThreads_stop(&pt, dump->pid, err, errSize)) {
-      RemoteMemory_setCached(mem, false);
-      if (errno == EPERM || errno == ESRCH)
-         StackTarget_explain(dump->pid, errno, err, errSize);
-      Symbolizer_free(sym);
-      NativeUnwind_free(unwind);
-      return false;
-   }
-   char pyErr[256] = "";
-   if (py)
-      *pyCount = CPython_threads(py, pyThreads, pyErr, sizeof(pyErr));
-   for (int i = 0; i < dump->count; i++) {
-      StackThread* t = &dump->threads[i];
-      if (!PtraceThreads_isStopped(&pt, t->tid))
-         snprintf(t->note, sizeof(t->note), "not stopped: the thread exited or is in the kernel");
-      else
-         NativeUnwind_thread(unwind, t->tid, &t->frames, t->note, sizeof(t->note));
-   }
-   PtraceThreads_resume(&pt);
-   RemoteMemory_setCached(mem, false);
-   dump->native = true;
-   dump->pauseMs = (XUtils_monotonicNow() - start) * 1000.0;
-   /* Naming needs only leaktop's copies of the ELF files: after the resume. */
-   for (int i = 0; i < dump->count; i++)
-      Symbolizer_list(sym, &dump->threads[i].frames);
-   Symbolizer_free(sym);
-   NativeUnwind_free(unwind);
-   if (*pyCount < 0)
-      fprintf(stderr, "leaktop stack: Python frames missing: %s\n", pyErr);
-   return true;
-}
-
-static int StackCommand_dump(const StackOptions* opts, StackDump* dump, char* err, size_t errSize) {
-   if (!StackTarget_check(opts->pid, !opts->pythonOnly, dump, err, errSize))
-      return 1;
-   ProcMaps maps;
-   if (!ProcMaps_read(&maps, opts->pid)) {
-      StackTarget_explain(opts->pid, errno == ESRCH || errno == ENOENT ? ESRCH : errno, err,
-                          errSize);
+   if (!StackCommand_sampleLoop(session, opts, &profile, &last, err, sizeof(err))) {
+      fprintf(stderr, "leaktop stack: %s\n", err);
+      StackDump_done(&last);
       return 1;
    }
-   RemoteMemory mem;
-   RemoteMemory_init(&mem, opts->pid);
-   bool found = false;
-   CPython* py = CPython_attach(opts->pid, &maps, &mem, &found, err, errSize);
+   double took = XUtils_monotonicNow() - start;
+   StackProfile_sort(&profile);
    int status = 0;
-   if (found && !py) {
-      status = 1;
-   } else if (!py && opts->pythonOnly) {
-      snprintf(err, errSize,
-               "process %d (%s) is not a Python process (no _PyRuntime in its "
-               "executable or a libpython); leave out --python-only for its native "
-               "stacks",
-               (int)opts->pid, dump->command);
-      status = 1;
-   }
-   if (status == 0) {
-      if (py)
-         snprintf(dump->python, sizeof(dump->python), "%s", CPython_version(py));
-      StackTarget_threads(opts->pid, dump);
-      qsort(dump->threads, (size_t)dump->count, sizeof(StackThread), StackCommand_byTid);
-      PyThreadStack* pyThreads = NULL;
-      int pyCount = 0;
-      if (opts->pythonOnly) {
-         pyCount = CPython_threads(py, &pyThreads, err, errSize);
-         if (pyCount < 0)
-            status = 1;
-      } else if (!StackCommand_native(dump, &maps, &mem, py, &pyThreads, &pyCount, err, errSize)) {
+   if (opts->folded) {
+      bool toStdout = strcmp(opts->folded, "-") == 0;
+      FILE* f = toStdout ? stdout : fopen(opts->folded, "w");
+      if (!f) {
+         fprintf(stderr, "leaktop stack: cannot write %s: %s\n", opts->folded, strerror(errno));
          status = 1;
+      } else {
+         StackProfile_folded(&profile, f);
+         if (!toStdout && fclose(f) != 0) {
+            fprintf(stderr, "leaktop stack: cannot write %s: %s\n", opts->folded, strerror(errno));
+            status = 1;
+         }
       }
-      if (pyCount > 0)
-         StackCommand_attachPython(dump, pyThreads, pyCount);
-      CPython_freeThreads(pyThreads, pyCount > 0 ? pyCount : 0);
    }
-   CPython_free(py);
-   RemoteMemory_done(&mem);
-   ProcMaps_done(&maps);
+   if (!opts->folded || strcmp(opts->folded, "-") != 0) {
+      printf("Profile of process %d (%s)", (int)last.pid, last.command);
+      if (last.python[0])
+         printf(", CPython %s", last.python);
+      printf(": %ld samples in %.1f s (%.0f Hz asked), %s\n", profile.samples, took, opts->rate,
+             opts->pythonOnly ? "Python frames only, never stopped" : "native frames");
+      if (profile.samplePauseCount > 0) {
+         double sMed = StackProfile_quantile(profile.samplePauses, profile.samplePauseCount, 0.5);
+         double sP99 = StackProfile_quantile(profile.samplePauses, profile.samplePauseCount, 0.99);
+         double tMed = StackProfile_quantile(profile.threadPauses, profile.threadPauseCount, 0.5);
+         double tP99 = StackProfile_quantile(profile.threadPauses, profile.threadPauseCount, 0.99);
+         printf("Pause per thread per sample: median %.3f ms, p99 %.3f ms; "
+                "per sample: median %.3f ms, p99 %.3f ms\n",
+                tMed, tP99, sMed, sP99);
+      }
+      StackProfile_top(&profile, TOP_STACKS, stdout);
+   }
+   StackProfile_done(&profile);
+   StackDump_done(&last);
    return status;
 }
 
@@ -204,15 +227,14 @@ int StackCommand_run(int argc, char** argv) {
    int status = StackCommand_parse(argc, argv, &opts);
    if (status >= 0)
       return status;
-   StackDump dump = {0};
    char err[512] = "";
-   status = StackCommand_dump(&opts, &dump, err, sizeof(err));
-   if (status != 0)
+   StackSession* session = StackSession_open(opts.pid, opts.pythonOnly, err, sizeof(err));
+   if (!session) {
       fprintf(stderr, "leaktop stack: %s\n", err);
-   else if (opts.json)
-      StackOutput_json(&dump, stdout);
-   else
-      StackOutput_text(&dump, stdout);
-   StackDump_done(&dump);
+      return 1;
+   }
+   status = opts.duration > 0 ? StackCommand_profile(session, &opts)
+                              : StackCommand_dump(session, &opts);
+   StackSession_free(session);
    return status;
 }

@@ -108,6 +108,8 @@ void StackOutput_json(const StackDump* dump, FILE* out) {
          json_object_array_add(frames, StackOutput_frameJson(&t->frames.frames[f]));
       json_object_object_add(o, "frames", frames);
       json_object_object_add(o, "note", t->note[0] ? json_object_new_string(t->note) : NULL);
+      json_object_object_add(o, "pause_ms",
+                             dump->native ? json_object_new_double(t->pauseMs) : NULL);
       json_object_array_add(threads, o);
    }
    json_object_object_add(root, "threads", threads);

@@ -17,14 +17,16 @@ typedef struct {
    bool python; /* has a Python thread state */
    FrameList frames;
    char note[160]; /* why frames are missing, if they are */
+   double pauseMs; /* how long this thread was stopped; 0 if it was not */
 } StackThread;
 
 typedef struct {
    pid_t pid;
    char command[64];
-   char python[32]; /* CPython version, "" for a native process */
-   bool native;     /* native frames were unwound */
-   double pauseMs;  /* how long the threads were stopped */
+   char python[32];   /* CPython version, "" for a native process */
+   bool native;       /* native frames were unwound */
+   double pauseMs;    /* from the first stop to the last resume */
+   char warning[256]; /* a part that could not be read (Python frames), or "" */
    StackThread* threads;
    int count;
 } StackDump;

@@ -62,6 +62,9 @@ static int HelpView_build(HelpLine* out) {
    n = HelpView_title(out, n, "Detail view keys");
    n = HelpView_bindings(out, n, KeyBindings_detail, KeyBindings_detailCount);
    n = HelpView_title(out, n, "");
+   n = HelpView_title(out, n, "Stack view keys");
+   n = HelpView_bindings(out, n, KeyBindings_stack, KeyBindings_stackCount);
+   n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Columns (c cycles the sets; * costs an extra read while shown)");
    for (int id = 0; id < COL_COUNT && n < HELP_MAX_LINES; id++) {
       const Column* c = &Columns_table[id];

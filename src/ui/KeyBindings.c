@@ -11,6 +11,7 @@
 #include "ui/DetailView.h"
 #include "ui/Format.h"
 #include "ui/HelpView.h"
+#include "ui/StackView.h"
 
 #define KEY_ESC    27
 #define KEY_CTRL_L 12
@@ -73,6 +74,15 @@ static Reaction Action_detail(Ui* ui, int key) {
    if (!p)
       return REACT_NONE;
    DetailView_open(ui, p);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_stack(Ui* ui, int key) {
+   (void)key;
+   const Process* p = Dashboard_selection(ui);
+   if (!p)
+      return REACT_NONE;
+   StackView_open(ui, p->pid);
    return REACT_REDRAW;
 }
 
@@ -257,6 +267,7 @@ const KeyBinding KeyBindings_dashboard[] = {
       {'g', "g", "first process", Action_home},
       {KEY_END, "End", "last process", Action_end},
       {'G', "G", "last process", Action_end},
+      {'S', "S", "stacks of the selected process (native and Python frames)", Action_stack},
       {'\n', "Enter", "details and RSS chart of the selected process", Action_detail},
       {'\r', "Enter", "details and RSS chart of the selected process", Action_detail},
       {KEY_ENTER, "Enter", "details and RSS chart of the selected process", Action_detail},
@@ -368,6 +379,51 @@ const KeyBinding KeyBindings_detail[] = {
 const int KeyBindings_detailCount =
       (int)(sizeof(KeyBindings_detail) / sizeof(KeyBindings_detail[0]));
 
+/* ---- stack view ------------------------------------------------------------------ */
+
+static Reaction Action_stackBack(Ui* ui, int key) {
+   StackView_close(ui);
+   return Action_back(ui, key);
+}
+
+static Reaction Action_stackScroll(Ui* ui, int key) {
+   int page = KeyBindings_page(ui);
+   StackView_scroll(ui, key == KEY_UP || key == 'k'     ? -1
+                        : key == KEY_DOWN || key == 'j' ? 1
+                        : key == KEY_PPAGE              ? -page
+                        : key == KEY_HOME               ? -ui->stackLineCount
+                                                        : page);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_stackAgain(Ui* ui, int key) {
+   (void)key;
+   StackView_open(ui, ui->stackPid);
+   return REACT_REDRAW;
+}
+
+const KeyBinding KeyBindings_stack[] = {
+      {'q', "q", "back to the dashboard", Action_stackBack},
+      {KEY_ESC, "Esc", "back to the dashboard", Action_stackBack},
+      {KEY_LEFT, "Left", "back to the dashboard", Action_stackBack},
+      {KEY_UP, "Up", "scroll", Action_stackScroll},
+      {'k', "k", "scroll", Action_stackScroll},
+      {KEY_DOWN, "Down", "scroll", Action_stackScroll},
+      {'j', "j", "scroll", Action_stackScroll},
+      {KEY_PPAGE, "PgUp", "scroll", Action_stackScroll},
+      {KEY_NPAGE, "PgDn", "scroll", Action_stackScroll},
+      {' ', "Space", "scroll", Action_stackScroll},
+      {KEY_HOME, "Home", "scroll", Action_stackScroll},
+      {'r', "r", "dump the stacks again", Action_stackAgain},
+      {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
+      {KEY_F(1), "F1", "this help", Action_help},
+      {'h', "h", "this help", Action_help},
+      {'?', "?", "this help", Action_help},
+      {KEY_F(10), "F10", "quit leaktop", Action_quit},
+      {KEY_RESIZE, NULL, NULL, Action_resize},
+};
+const int KeyBindings_stackCount = (int)(sizeof(KeyBindings_stack) / sizeof(KeyBindings_stack[0]));
+
 /* ---- dispatch -------------------------------------------------------------------- */
 
 static Reaction KeyBindings_editFilter(Ui* ui, int key) {
@@ -446,6 +502,9 @@ Reaction KeyBindings_dispatch(Ui* ui, int key) {
    if (ui->view == VIEW_DETAIL) {
       table = KeyBindings_detail;
       count = KeyBindings_detailCount;
+   } else if (ui->view == VIEW_STACK) {
+      table = KeyBindings_stack;
+      count = KeyBindings_stackCount;
    }
    for (int i = 0; i < count; i++) {
       if (table[i].key == key) {

@@ -25,6 +25,8 @@ extern const KeyBinding KeyBindings_dashboard[];
 extern const int KeyBindings_dashboardCount;
 extern const KeyBinding KeyBindings_detail[];
 extern const int KeyBindings_detailCount;
+extern const KeyBinding KeyBindings_stack[];
+extern const int KeyBindings_stackCount;
 
 /* Handles one key of getch() in the current view (or the filter editor). */
 Reaction KeyBindings_dispatch(Ui* ui, int key);

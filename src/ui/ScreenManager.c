@@ -14,6 +14,8 @@
 #include "ui/Columns.h"
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
+#include "ui/StackView.h"
+#include "stacks/PtraceThreads.h"
 #include "ui/Glyphs.h"
 #include "ui/HelpView.h"
 #include "ui/KeyBindings.h"
@@ -107,6 +109,10 @@ static void ScreenManager_draw(Ui* ui, bool full) {
       Dashboard_layout(ui, getmaxx(stdscr));
       DetailView_draw(ui, stdscr);
       break;
+   case VIEW_STACK:
+      Dashboard_layout(ui, getmaxx(stdscr));
+      StackView_draw(ui, stdscr);
+      break;
    case VIEW_HELP:
       HelpView_draw(ui, stdscr);
       break;
@@ -173,6 +179,8 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
       if (now >= next) {
          ScreenManager_applyCost(&ui);
          Machine_scan(machine);
+         /* A thread a stack dump could not stop stays seized until here. */
+         PtraceThreads_release();
          scans++;
          /* Row pointers die with the scan: rebuild whatever view is shown. */
          Dashboard_buildRows(&ui);
@@ -206,6 +214,7 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
    delscreen(ScreenManager_screen);
    ScreenManager_screen = NULL;
    ScreenManager_restoreSignals(&saved);
+   StackView_close(&ui);
    Dashboard_done(&ui);
    return 0;
 }

@@ -15,6 +15,7 @@
 typedef enum UiView {
    VIEW_DASHBOARD,
    VIEW_DETAIL,
+   VIEW_STACK,
    VIEW_HELP,
 } UiView;
 
@@ -75,6 +76,12 @@ typedef struct Ui {
    pid_t detailPid;
    unsigned long long detailStart;
    double detailSpan; /* seconds shown by the chart */
+
+   /* Stack view: the dump's text, one string per line */
+   pid_t stackPid;
+   char** stackLines;
+   int stackLineCount;
+   int stackScroll;
 
    /* Help view */
    int helpScroll;

@@ -146,6 +146,49 @@ def series(pid, key):
     return [p[key] for t in ticks for p in procs(t) if p["pid"] == pid]
 
 
+# ---- verdicts over the run -------------------------------------------------
+
+GROWS = ("grows with time", "grows with traffic")
+
+
+def verdict_of(obj):
+    """A process's or tree's verdict as one string: "label" or "label: reason"."""
+    v = obj["verdict"]
+    return "%s: %s" % (v["label"], v["reason"]) if v.get("reason") else v["label"]
+
+
+def verdicts(pid):
+    """(seconds since the first tick, verdict) for every tick pid is in."""
+    return [(t["time"] - ticks[0]["time"], verdict_of(p)) for t in ticks for p in procs(t)
+            if p["pid"] == pid]
+
+
+def tree_verdicts(root_pid):
+    return [(t["time"] - ticks[0]["time"], verdict_of(tree(t, root_pid))) for t in ticks
+            if tree(t, root_pid)]
+
+
+def settled_at(history, want):
+    """Seconds from the first tick to the verdict want, held from then to the
+    end of the run; None when the run does not end on it."""
+    if not history or history[-1][1] != want:
+        return None
+    i = len(history) - 1
+    while i > 0 and history[i - 1][1] == want:
+        i -= 1
+    return history[i][0]
+
+
+def changes(history):
+    """The verdict changes only, for diagnostics: [(seconds, verdict), ...]."""
+    return [(round(s), v) for i, (s, v) in enumerate(history) if i == 0 or history[i - 1][1] != v]
+
+
+def ever_grows(pid):
+    """The growth verdicts pid got at any tick."""
+    return sorted({v for _, v in verdicts(pid) if v in GROWS})
+
+
 # ---- the truth, read from /proc right now -----------------------------------
 
 def status_kib(pid, field="VmRSS"):

@@ -256,13 +256,14 @@ load_bg() {
 }
 
 # start_gunicorn WORKERS GUNICORN_ARGS...: Debian's gunicorn serving
-# wsgi_app.py on an ephemeral loopback port with WORKERS workers booted;
-# sets G (the master) and PORT.
+# $GUNICORN_APP (default wsgi_app:app, from tests/integration/) on an
+# ephemeral loopback port with WORKERS workers booted; sets G (the master)
+# and PORT.
 start_gunicorn() {
    local workers=$1
    shift
    "$GUNICORN" -w "$workers" -b 127.0.0.1:0 --chdir "$TESTS_SRCDIR/integration" \
-      --worker-tmp-dir "$TEST_TMP" "$@" wsgi_app:app \
+      --worker-tmp-dir "$TEST_TMP" "$@" "${GUNICORN_APP:-wsgi_app:app}" \
       >"$TEST_TMP/gunicorn.out" 2>"$TEST_TMP/gunicorn.err" </dev/null &
    G=$!
    track "$G"

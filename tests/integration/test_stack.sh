@@ -5,7 +5,7 @@
 # leaktop is killed while it holds the threads.
 . "$(dirname "$0")/lib.sh"
 
-plan 38
+plan 50
 
 # is RC EXPECTED DESCRIPTION: the last run's exit status, with its stderr.
 is_rc() {
@@ -184,6 +184,43 @@ else
    done_testing
 fi
 
+# ---- a thread the kernel holds: never left stopped ------------------------------
+# A vfork parent sleeps killable, where PTRACE_INTERRUPT cannot stop it,
+# until the child exits (3 s, longer than the 2 s stop timeout). A profile
+# must release it as soon as it stops, not when leaktop exits.
+cat >"$TEST_TMP/vfork.c" <<'C'
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+int main(void) {
+   puts("ready");
+   fflush(stdout);
+   if (vfork() == 0) {
+      struct timespec t = {3, 0};
+      nanosleep(&t, NULL);
+      _exit(0);
+   }
+   puts("back");
+   fflush(stdout);
+   for (;;)
+      pause();
+}
+C
+gcc -O0 -o "$TEST_TMP/vfork" "$TEST_TMP/vfork.c"
+"$TEST_TMP/vfork" >"$TEST_TMP/vfork.out" &
+V_PID=$!
+track "$V_PID"
+wait_for 5 grep -q ready "$TEST_TMP/vfork.out"
+"$LEAKTOP" stack "$V_PID" --duration 7 --rate 20 >"$TEST_TMP/vprof.out" 2>&1 &
+V_LT=$!
+track "$V_LT"
+check "a thread stuck in the kernel is released once it stops, while leaktop still samples" \
+   bash -c "for i in \$(seq 50); do grep -q back '$TEST_TMP/vfork.out' && break; sleep 0.1; done
+            grep -q back '$TEST_TMP/vfork.out' && kill -0 $V_LT"
+wait "$V_LT"
+check "the profile of the vfork parent has its frames (vfork, then pause)" grep -q pause "$TEST_TMP/vprof.out"
+kill "$V_PID"
+
 # ---- refusals ---------------------------------------------------------------------
 pid=$(($(cat /proc/sys/kernel/pid_max) - 1))
 while [ -e "/proc/$pid" ]; do pid=$((pid - 1)); done
@@ -209,6 +246,78 @@ else
    ok 0 "# SKIP needs root and setpriv"
    ok 0 "# SKIP needs root and setpriv"
 fi
+
+# ---- a sampled profile ---------------------------------------------------------------
+# One thread spends 3/4 of its time in share_a and 1/4 in share_b, in
+# random-length turns: a fixed 40 ms cycle would alias with a 50 Hz sampler
+# and put every sample in the same function.
+PROF=$TEST_TMP/shares.py
+cat >"$PROF" <<'PY'
+import random, threading, time
+
+def busy(seconds):
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+def share_a():
+    busy(random.uniform(0.02, 0.04))
+
+def share_b():
+    busy(random.uniform(0.02, 0.04) / 3)
+
+def work():
+    while True:
+        share_a()
+        share_b()
+
+threading.Thread(target=work, name="worker", daemon=True).start()
+print("ready", flush=True)
+time.sleep(1000)
+PY
+"$SYS_PY" "$PROF" >"$TEST_TMP/shares.out" 2>&1 &
+S_PID=$!
+track "$S_PID"
+wait_for 15 grep -q ready "$TEST_TMP/shares.out"
+# share F FOLDED: the percentage of worker samples in function F.
+share() {
+   awk -v f="$1 (" '/share_[ab] \(/ {n = $NF; all += n; if (index($0, f)) hit += n}
+      END {if (all) printf "%d\n", 100 * hit / all; else print -1}' "$2"
+}
+folded_ok() {
+   awk 'NF < 2 || $NF !~ /^[0-9]+$/ {bad = 1} END {exit bad || NR == 0}' "$1" &&
+      grep -q ';' "$1"
+}
+for mode in native python-only; do
+   flag=
+   [ "$mode" = python-only ] && flag=--python-only
+   run "prof-$mode" stack "$S_PID" $flag --duration 3 --rate 50 --folded "$TEST_TMP/$mode.folded"
+   is_rc 0 "profile ($mode): 3 s at 50 Hz"
+   check "profile ($mode): the folded file is 'frame;frame;... count' per line" folded_ok "$TEST_TMP/$mode.folded"
+   a=$(share share_a "$TEST_TMP/$mode.folded")
+   check "profile ($mode): share_a has about 3/4 of the worker's samples (got $a%)" \
+      test "$a" -ge 60 -a "$a" -le 90
+done
+check "profile: the top stacks list share_a with a percentage" \
+   bash -c "grep -Eq '^#[0-9]+ +[0-9.]+%' '$OUT' && grep -q '^  share_a (' '$OUT'"
+check "profile (native): the pause per thread is reported" grep -q "Pause per thread per sample: median" "$TEST_TMP/prof-native.out"
+
+# SIGKILL in the middle of a profile, 10 times.
+bad=0
+for i in $(seq 10); do
+   "$LEAKTOP" stack "$S_PID" --duration 10 --rate 200 >/dev/null 2>&1 &
+   lt=$!
+   sleep "0.$((RANDOM % 5 + 2))"
+   kill -KILL "$lt" 2>/dev/null
+   wait "$lt" 2>/dev/null
+   if ! wait_for 2 not_stopped "$S_PID" ||
+      ! grep -q '^TracerPid:[[:space:]]*0$' /proc/"$S_PID"/status; then
+      bad=$((bad + 1))
+   fi
+done
+ok "$bad" "SIGKILL mid-profile, 10 times: the target never stays stopped or traced"
+check "the profiled target still runs" alive "$S_PID"
+kill "$S_PID"
 
 # ---- faults: leaktop killed while it holds the threads --------------------------
 # exec'd PID: PID runs leaktop itself, no longer the forked shell (a signal
