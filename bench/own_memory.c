@@ -10,6 +10,7 @@
 
 #include "model/Machine.h"
 #include "output/Batch.h"
+#include "traffic/Traffic.h"
 #include "util/XUtils.h"
 
 static long Bench_statusKiB(const char* key) {
@@ -31,6 +32,8 @@ int main(int argc, char** argv) {
    machine.opts = &opts;
    machine.now = 90000;
    machine.wallNow = XUtils_wallNow();
+   char err[256];
+   machine.traffic = Traffic_new("cpu", err, sizeof(err));
 
    Process* root = Process_new(100000, 1, opts.delay, 0);
    ProcessTree* tree = ProcessTree_new(root);
@@ -64,6 +67,7 @@ int main(int argc, char** argv) {
    printf("  RSS before filling: %ld KiB, after: %ld KiB (%.1f MiB), peak %ld KiB (%.1f MiB)\n",
           before, after, after / 1024.0, peak, peak / 1024.0);
    ProcessTree_delete(tree);
+   Traffic_delete(machine.traffic);
    CommandLine_done(&opts);
    return 0;
 }

@@ -11,10 +11,11 @@
 #define HISTORY_TIERS   4
 #define HISTORY_UNKNOWN UINT32_MAX
 
-/* Rows per tier: 10 min at the tick, 1 h at 10 s, 6 h at 1 min, 24 h at 5 min. */
-#define HISTORY_ROWS_T0    600
+/* Rows per tier: 5 min at the tick, 1 h at 10 s, 4 h at 1 min, 24 h at 5 min;
+   sized so 1000 processes with full tiers stay under 32 MiB (bench/own_memory). */
+#define HISTORY_ROWS_T0    300
 #define HISTORY_ROWS_T1    360
-#define HISTORY_ROWS_T2    360
+#define HISTORY_ROWS_T2    240
 #define HISTORY_ROWS_T3    288
 #define HISTORY_ROWS_TOTAL (HISTORY_ROWS_T0 + HISTORY_ROWS_T1 + HISTORY_ROWS_T2 + HISTORY_ROWS_T3)
 

@@ -25,8 +25,10 @@ static void Batch_onSignal(int sig) {
    Batch_stopRequested = 1;
 }
 
+/* Keys are string literals: json-c need not copy them (less memory per
+   cached process object, and no strdup per field per tick). */
 static void Batch_add(json_object* obj, const char* key, json_object* value) {
-   json_object_object_add(obj, key, value);
+   json_object_object_add_ex(obj, key, value, JSON_C_OBJECT_KEY_IS_CONSTANT);
 }
 
 static json_object* Batch_u64(uint64_t v) {
