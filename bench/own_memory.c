@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
       p->rssKiB = 50000;
       for (int t = 0; t < seconds; t++)
          History_add(&p->rssHistory, (double)t, (uint32_t)(50000 + t / 60));
+      for (int t = 0; t < SMAPS_HISTORY_ROWS; t++)
+         SmapsHistory_add(&p->smapsHistory, seconds - 10.0 * (SMAPS_HISTORY_ROWS - t), 40000,
+                          45000);
    }
    machine.trees = &tree;
    machine.treeCount = 1;

@@ -567,6 +567,7 @@ static void Machine_readSmaps(Machine* this) {
             p->pssKiB = out[i].pssKiB;
             p->ussKiB = out[i].ussKiB;
             p->swapKiB = out[i].swapKiB;
+            SmapsHistory_add(&p->smapsHistory, this->now, p->ussKiB, p->pssKiB);
          }
       }
       free(out);

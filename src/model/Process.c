@@ -22,6 +22,7 @@ Process* Process_new(pid_t pid, unsigned long long startTicks, double tickSecond
    this->firstSeen = now;
    History_init(&this->rssHistory, tickSeconds);
    SumHistory_init(&this->trafficHistory, &this->rssHistory);
+   SmapsHistory_init(&this->smapsHistory, now);
    Classifier_init(&this->growth);
    return this;
 }

@@ -10,6 +10,7 @@
 
 #include "classify/Classifier.h"
 #include "model/History.h"
+#include "model/SmapsHistory.h"
 #include "model/SumHistory.h"
 
 typedef enum ProcessRole {
@@ -62,6 +63,7 @@ typedef struct Process {
    bool seen;        /* found in the current tick */
    History rssHistory;
    SumHistory trafficHistory; /* trafficDelta per tick, on rssHistory's tiers */
+   SmapsHistory smapsHistory; /* the known USS and PSS readings, on their cadence */
    GrowthClassifier growth;   /* live verdict (classify/Classifier.h), fed every tick */
 } Process;
 

@@ -57,6 +57,12 @@ typedef struct BatchCached {
    unsigned long long startTicks;
    unsigned long tick; /* last tick it was written in */
    json_object* obj;
+   /* What the verdict object was last written from: the evidence only
+      changes when the classifier closes a bucket (every 2 s). */
+   int verdictBuckets;
+   int verdictLabel;
+   double verdictSince;
+   const void* verdictTraffic;
 } BatchCached;
 
 static BatchCached* Batch_cache;
@@ -64,8 +70,9 @@ static int Batch_cacheCount;
 static int Batch_cacheCapacity;
 static int Batch_cacheHint;
 
-/* The cached object of p, created with its constant fields on first use. */
-static json_object* Batch_cachedObject(const Process* p, unsigned long tick) {
+/* The cache entry of p, its object created with the constant fields on
+   first use. */
+static BatchCached* Batch_cachedEntry(const Process* p, unsigned long tick) {
    /* Processes come in the same order every tick: look where the last one was found first. */
    for (int k = 0; k < Batch_cacheCount; k++) {
       int i = (Batch_cacheHint + k) % Batch_cacheCount;
@@ -73,7 +80,7 @@ static json_object* Batch_cachedObject(const Process* p, unsigned long tick) {
       if (c->pid == p->pid && c->startTicks == p->startTicks) {
          c->tick = tick;
          Batch_cacheHint = i + 1;
-         return c->obj;
+         return c;
       }
    }
    if (Batch_cacheCount == Batch_cacheCapacity) {
@@ -84,8 +91,13 @@ static json_object* Batch_cachedObject(const Process* p, unsigned long tick) {
    Batch_add(o, "pid", json_object_new_int(p->pid));
    Batch_add(o, "start_ticks", Batch_u64(p->startTicks));
    Batch_add(o, "start_time", Batch_finite(p->startEpoch, 2));
-   Batch_cache[Batch_cacheCount++] = (BatchCached){p->pid, p->startTicks, tick, o};
-   return o;
+   /* Read once when the process was found, and never again. */
+   Batch_add(o, "name", json_object_new_string(p->name));
+   Batch_add(o, "cmdline", json_object_new_string(p->cmdline));
+   BatchCached* c = &Batch_cache[Batch_cacheCount++];
+   *c = (BatchCached){
+         .pid = p->pid, .startTicks = p->startTicks, .tick = tick, .obj = o, .verdictBuckets = -1};
+   return c;
 }
 
 /* Drops the objects of processes that were not written in this tick. */
@@ -142,11 +154,10 @@ static void Batch_verdict(json_object* obj, const Machine* machine, const Growth
 
 static json_object* Batch_process(const Machine* machine, const Process* p, double headroomKiB) {
    const Options* opts = machine->opts;
-   json_object* o = json_object_get(Batch_cachedObject(p, machine->tick));
+   BatchCached* c = Batch_cachedEntry(p, machine->tick);
+   json_object* o = json_object_get(c->obj);
    Batch_add(o, "ppid", json_object_new_int(p->ppid));
    Batch_add(o, "role", json_object_new_string(Process_roleName(p->role)));
-   Batch_add(o, "name", json_object_new_string(p->name));
-   Batch_add(o, "cmdline", json_object_new_string(p->cmdline));
    Batch_add(o, "generation", json_object_new_int((int)p->generation));
    Batch_add(o, "depth", json_object_new_int(p->depth));
    char state[2] = {p->state, '\0'};
@@ -183,7 +194,16 @@ static json_object* Batch_process(const Machine* machine, const Process* p, doub
       verdict = json_object_new_object();
       Batch_add(o, "verdict", verdict);
    }
-   Batch_verdict(verdict, machine, &p->growth);
+   const GrowthClassifier* g = &p->growth;
+   int label = (int)g->verdict * 16 + (int)g->reason;
+   if (c->verdictBuckets != g->buckets || c->verdictLabel != label || c->verdictSince != g->since ||
+       c->verdictTraffic != machine->traffic) {
+      Batch_verdict(verdict, machine, g);
+      c->verdictBuckets = g->buckets;
+      c->verdictLabel = label;
+      c->verdictSince = g->since;
+      c->verdictTraffic = machine->traffic;
+   }
    Batch_add(
          o, "time_to_limit_s",
          Batch_finite(TimeToLimit_seconds(Classifier_projectedGrowth(&p->growth), headroomKiB), 0));

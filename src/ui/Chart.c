@@ -253,6 +253,46 @@ void Chart_overlay(const double* rates, int width, int height, double top, doubl
    }
 }
 
+void Chart_resampleReadings(const SmapsHistory* s, double now, double spanSeconds, int n,
+                            uint32_t* uss, uint32_t* pss) {
+   for (int c = 0; c < n; c++)
+      uss[c] = pss[c] = HISTORY_UNKNOWN;
+   SmapsReading r;
+   /* Oldest first, so the newest reading of a column wins. */
+   for (int age = s->count - 1; age >= 0; age--) {
+      if (!SmapsHistory_reading(s, age, &r))
+         continue;
+      int c = Chart_timeColumn(now - r.time, spanSeconds, n);
+      if (c < 0)
+         continue;
+      uss[c] = r.ussKiB;
+      pss[c] = r.pssKiB;
+   }
+}
+
+void Chart_widenScale(const uint32_t* values, int n, uint64_t* lo, uint64_t* hi) {
+   for (int c = 0; c < n; c++) {
+      if (values[c] == HISTORY_UNKNOWN)
+         continue;
+      if (values[c] < *lo)
+         *lo = values[c];
+      if (values[c] > *hi)
+         *hi = values[c];
+   }
+}
+
+void Chart_points(const uint32_t* values, int width, int height, uint64_t lo, uint64_t hi,
+                  const char* point, ChartCellKind k, const char** glyph, ChartCellKind* kind) {
+   for (int c = 0; c < width; c++) {
+      if (values[c] == HISTORY_UNKNOWN)
+         continue;
+      /* The cell a bar of this value would end in. */
+      int row = height - Chart_units(values[c], lo, hi, height, 1);
+      glyph[row * width + c] = point;
+      kind[row * width + c] = k;
+   }
+}
+
 int Chart_spikes(const HistoryBucket* cols, int n, uint64_t minKiB, bool* marks) {
    int count = 0;
    for (int c = 0; c < n; c++) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "model/History.h"
+#include "model/SmapsHistory.h"
 #include "model/SumHistory.h"
 #include "ui/Glyphs.h"
 
@@ -28,6 +29,8 @@ typedef enum ChartCellKind {
    CHART_BAND,    /* from the last value up to the column's max */
    CHART_IDLE,    /* an empty cell of an idle column */
    CHART_TRAFFIC, /* the traffic overlay's point */
+   CHART_USS,     /* a USS reading's point */
+   CHART_PSS,     /* a PSS reading's point */
 } ChartCellKind;
 
 /* Fills a width x height grid (row 0 at the top, row-major) with glyphs from
@@ -51,6 +54,20 @@ int Chart_rateRow(double rate, double top, int height);
    cells of the columns at or below idleRate, and one point per known column. */
 void Chart_overlay(const double* rates, int width, int height, double top, double idleRate,
                    const Glyphs* g, const char** glyph, ChartCellKind* kind);
+
+/* USS and PSS readings over n columns spanning the spanSeconds before now,
+   in the columns Chart_timeColumn gives their times (the newest reading of a
+   column wins); HISTORY_UNKNOWN in a column without a reading. */
+void Chart_resampleReadings(const SmapsHistory* s, double now, double spanSeconds, int n,
+                            uint32_t* uss, uint32_t* pss);
+
+/* Widens a scale from Chart_scale so that the known values fit in it too. */
+void Chart_widenScale(const uint32_t* values, int n, uint64_t* lo, uint64_t* hi);
+
+/* Lays a point glyph of the given kind on the row of each known value, on
+   the lo..hi scale of a grid from Chart_grid. */
+void Chart_points(const uint32_t* values, int width, int height, uint64_t lo, uint64_t hi,
+                  const char* point, ChartCellKind k, const char** glyph, ChartCellKind* kind);
 
 /* Marks the columns where RSS rose at least minKiB above the value before it
    and came back down by as much: transient spikes. Returns how many. */

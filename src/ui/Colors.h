@@ -27,6 +27,8 @@ typedef enum ColorElement {
    CLR_CHART_TRAFFIC, /* the traffic overlay and its scale */
    CLR_CHART_IDLE,    /* idle columns' shade */
    CLR_CHART_MARK,    /* spike and verdict-change marks */
+   CLR_CHART_USS,     /* USS readings' points */
+   CLR_CHART_PSS,     /* PSS readings' points */
    CLR_FILTER,
    CLR_COUNT
 } ColorElement;

@@ -177,7 +177,7 @@ static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, con
    return y;
 }
 
-/* What each glyph of the chart stands for, both series named with their units. */
+/* What each glyph of the chart stands for, every series named with its scale. */
 static void DetailView_drawLegend(const Ui* ui, WINDOW* w, int y, bool trafficKnown) {
    const Glyphs* g = ui->glyphs;
    const TrafficSource* traffic = ui->machine->traffic;
@@ -185,7 +185,11 @@ static void DetailView_drawLegend(const Ui* ui, WINDOW* w, int y, bool trafficKn
    DetailLine l = {w, y, 0, getmaxx(w)};
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    DetailLine_put(&l, g->bar[g->barLevels - 1], CLR_CHART_BAR);
-   DetailLine_put(&l, " RSS (left, bytes)  ", CLR_DEFAULT);
+   DetailLine_put(&l, " RSS ", CLR_DEFAULT);
+   DetailLine_put(&l, g->ussPoint, CLR_CHART_USS);
+   DetailLine_put(&l, " USS ", CLR_DEFAULT);
+   DetailLine_put(&l, g->pssPoint, CLR_CHART_PSS);
+   DetailLine_put(&l, " PSS (left, bytes)  ", CLR_DEFAULT);
    DetailLine_put(&l, g->trafficPoint, CLR_CHART_TRAFFIC);
    snprintf(buf, sizeof(buf), " traffic: %s, %s/s (right)%s  ", Traffic_displayName(traffic),
             Traffic_unit(traffic), trafficKnown ? "" : " none yet");
@@ -206,6 +210,10 @@ static ColorElement DetailView_cellColor(ChartCellKind k) {
       return CLR_CHART_IDLE;
    case CHART_TRAFFIC:
       return CLR_CHART_TRAFFIC;
+   case CHART_USS:
+      return CLR_CHART_USS;
+   case CHART_PSS:
+      return CLR_CHART_PSS;
    default:
       return CLR_DEFAULT;
    }
@@ -216,8 +224,9 @@ static bool DetailView_labelRow(int r, int height) {
    return r == 0 || r == height - 1 || (height >= 5 && r == height / 2);
 }
 
-/* RSS as bars on the left scale, traffic as points on the right scale, on
-   one time axis that also marks spikes and the last verdict change. */
+/* RSS as bars and the USS and PSS readings as points on the left scale,
+   traffic as points on the right scale, on one time axis that also marks
+   spikes and the last verdict change. */
 static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
    int width = getmaxx(w);
    const Glyphs* g = ui->glyphs;
@@ -236,11 +245,13 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
 
    static HistoryBucket cols[DETAIL_MAX_WIDTH];
    static double rates[DETAIL_MAX_WIDTH];
+   static uint32_t uss[DETAIL_MAX_WIDTH], pss[DETAIL_MAX_WIDTH];
    static bool spikes[DETAIL_MAX_WIDTH];
    static const char* glyph[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
    static ChartCellKind kind[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
    int tier = Chart_resample(&p->rssHistory, ui->detailSpan, chartWidth, cols);
    Chart_resampleRates(&p->trafficHistory, tier, ui->detailSpan, chartWidth, rates);
+   Chart_resampleReadings(&p->smapsHistory, ui->machine->now, ui->detailSpan, chartWidth, uss, pss);
 
    char span[16], step[16];
    Format_span(span, sizeof(span), ui->detailSpan);
@@ -258,10 +269,18 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
 
    uint64_t lo = 0, hi = 0;
    bool known = Chart_scale(cols, chartWidth, true, &lo, &hi);
+   /* USS lies below RSS, often well below the RSS range: the scale takes it in. */
+   if (known) {
+      Chart_widenScale(uss, chartWidth, &lo, &hi);
+      Chart_widenScale(pss, chartWidth, &lo, &hi);
+   }
    Chart_grid(cols, chartWidth, chartHeight, lo, hi, g, glyph, kind);
    if (!isnan(top))
       Chart_overlay(rates, chartWidth, chartHeight, top, traffic->klass->idlePerSecond, g, glyph,
                     kind);
+   /* USS last: where it meets PSS (no shared pages) USS is the tighter bound. */
+   Chart_points(pss, chartWidth, chartHeight, lo, hi, g->pssPoint, CHART_PSS, glyph, kind);
+   Chart_points(uss, chartWidth, chartHeight, lo, hi, g->ussPoint, CHART_USS, glyph, kind);
 
    for (int r = 0; r < chartHeight; r++) {
       int line = y + r;

@@ -21,6 +21,9 @@ typedef struct Glyphs {
    /* The traffic overlay: one point per column, and the shade of idle columns. */
    const char* trafficPoint;
    const char* idleShade;
+   /* USS and PSS readings, points on the RSS scale. */
+   const char* ussPoint;
+   const char* pssPoint;
    /* On the time axis: a transient spike, and where the verdict changed. */
    const char* spikeMark;
    const char* verdictMark;

@@ -1,16 +1,17 @@
 #!/bin/bash
 # The overlay view, driven through tmux: leaktop --demo at 100x30 with a
-# 0.5 s tick; the leaking demo worker is picked out by its RSS, filtered to
-# and opened; its detail view must show the RSS chart with the traffic
-# overlay on a second scale, the legend naming both series, the verdict, its
-# evidence and the runbook's next step. T switches the traffic source, -
-# zooms out; quitting leaves no demo process. Emits TAP.
+# 0.5 s tick and smaps read every 2 s; the leaking demo worker is picked out
+# by its RSS, filtered to and opened; its detail view must show the RSS chart
+# with the traffic overlay on a second scale, USS points on the RSS scale,
+# the legend naming every series, the verdict, its evidence and the
+# runbook's next step. T switches the traffic source, - zooms out; quitting
+# leaves no demo process. Emits TAP.
 #
 # Environment (set by make check): LEAKTOP, LEAKTOP_DATADIR, TESTS_SRCDIR.
 
 set -u
 
-PLAN=11
+PLAN=12
 # shellcheck source=tests/integration/tui_lib.sh
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -35,7 +36,7 @@ leaky_stands_out() {
    [ $((first - second)) -gt 2048 ]
 }
 
-TUI_SIZE=100x30 TUI_ARGS="-d 0.5" start LANG=C.UTF-8 LC_ALL=C.UTF-8
+TUI_SIZE=100x30 TUI_ARGS="-d 0.5 --smaps-interval 2" start LANG=C.UTF-8 LC_ALL=C.UTF-8
 if [ -n "$LEAKTOP_PID" ] && wait_for 30 table_ready && screen_has " VERDICT +TTL "; then
    ok "the table shows the demo master and 4 workers, with VERDICT and TTL columns"
 else
@@ -55,8 +56,12 @@ check "Enter opens the detail view of the leaking worker (PID $LEAKY)" \
 check "the chart has its size axis, the traffic axis and the time axis" \
    wait_for 10 eval 'screen_has "┤.*├" && screen_has "└.*┬.*┘" && screen_has "now *$"'
 check "traffic points are drawn over the RSS bars" wait_for 10 screen_has "[█▁▂▃▄▅▆▇·].*•|•.*[█▁▂▃▄▅▆▇]"
-check "the legend names both series and their scales" \
-   eval 'screen_has "RSS \(left, bytes\)" && screen_has "traffic: cpu time \(auto\), CPU s/s \(right\)"'
+check "the legend names every series and their scales" \
+   eval 'screen_has "RSS × USS ○ PSS \(left, bytes\)" &&
+         screen_has "traffic: cpu time \(auto\), CPU s/s \(right\)"'
+# smaps is read while the detail view is open: a few readings 2 s apart are
+# USS points between the two axes of a chart row (the legend has no axis).
+check "USS readings are drawn as points on the chart" wait_for 20 screen_has "[┤│].*×.*[├│]"
 check "the verdict line names a verdict and the time to the limit" \
    screen_has "^verdict (warming up|stable|plateau|grows with time|grows with traffic|spikes|inconclusive).*time to limit"
 check "the evidence and the runbook's next step are shown" \

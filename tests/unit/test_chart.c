@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "model/History.h"
+#include "model/SmapsHistory.h"
 #include "model/SumHistory.h"
 #include "ui/Chart.h"
 #include "ui/Columns.h"
@@ -512,6 +513,54 @@ static void test_layout_and_cost_flags(void** state) {
    assert_int_equal(Columns_byName("nonsense"), -1);
 }
 
+static void test_smaps_readings_as_points(void** state) {
+   (void)state;
+   enum { W = 6, H = 4 };
+   static SmapsHistory ring;
+   SmapsHistory_init(&ring, T0);
+   /* Over the last 60 s, 10 s a column: readings 15 s and 5 s ago, two in
+      the column 35..40 s ago (the newer wins), one before the span. */
+   SmapsHistory_add(&ring, T0 + 30, 999, 999);
+   SmapsHistory_add(&ring, T0 + 51, 150, 180);
+   SmapsHistory_add(&ring, T0 + 54, 160, 190);
+   SmapsHistory_add(&ring, T0 + 75, 200, 300);
+   SmapsHistory_add(&ring, T0 + 85, 400, 400);
+   uint32_t uss[W], pss[W];
+   Chart_resampleReadings(&ring, T0 + 90, 60, W, uss, pss);
+   const uint32_t wantUss[W] = {HISTORY_UNKNOWN, HISTORY_UNKNOWN, 160, HISTORY_UNKNOWN, 200, 400};
+   const uint32_t wantPss[W] = {HISTORY_UNKNOWN, HISTORY_UNKNOWN, 190, HISTORY_UNKNOWN, 300, 400};
+   for (int c = 0; c < W; c++) {
+      assert_int_equal(uss[c], wantUss[c]);
+      assert_int_equal(pss[c], wantPss[c]);
+   }
+
+   /* The RSS scale takes the readings in; unknown columns do not count. */
+   uint64_t lo = 300, hi = 350;
+   Chart_widenScale(uss, W, &lo, &hi);
+   assert_int_equal(lo, 160);
+   assert_int_equal(hi, 400);
+
+   const HistoryBucket u = {HISTORY_UNKNOWN, HISTORY_UNKNOWN, HISTORY_UNKNOWN};
+   HistoryBucket cols[W] = {u, u, {400, 400, 400}, {400, 400, 400}, {400, 400, 400}, u};
+   const char* glyph[W * H];
+   ChartCellKind kind[W * H];
+   Chart_grid(cols, W, H, 100, 400, &Glyphs_ascii, glyph, kind);
+   Chart_points(pss, W, H, 100, 400, Glyphs_ascii.pssPoint, CHART_PSS, glyph, kind);
+   Chart_points(uss, W, H, 100, 400, Glyphs_ascii.ussPoint, CHART_USS, glyph, kind);
+   /* Over the RSS bars: 400 at the top, 300 two thirds up, 200 a third up
+      (the bottom row). */
+   assert_int_equal(kind[0 * W + 5], CHART_USS);
+   assert_string_equal(glyph[0 * W + 5], "x");
+   assert_int_equal(kind[(H - 1) * W + 4], CHART_USS);
+   assert_int_equal(kind[1 * W + 4], CHART_PSS);
+   assert_string_equal(glyph[1 * W + 4], "*");
+   /* Gaps stay empty: no reading, no point. */
+   for (int r = 0; r < H; r++) {
+      assert_int_equal(kind[r * W + 0], CHART_EMPTY);
+      assert_true(kind[r * W + 3] == CHART_BAR || kind[r * W + 3] == CHART_BAND);
+   }
+}
+
 static void test_glyph_tables(void** state) {
    (void)state;
    assert_true(Glyphs_isUtf8Codeset("UTF-8"));
@@ -523,7 +572,8 @@ static void test_glyph_tables(void** state) {
                         a->treeSpace,      a->axisVertical, a->axisTick,      a->axisCorner,
                         a->axisHorizontal, a->axisTimeTick, a->sortAscending, a->sortDescending,
                         a->treeHeader,     a->trafficPoint, a->idleShade,     a->spikeMark,
-                        a->verdictMark,    a->plusMinus,    a->axisTickRight, a->axisCornerRight};
+                        a->verdictMark,    a->plusMinus,    a->axisTickRight, a->axisCornerRight,
+                        a->ussPoint,       a->pssPoint};
    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
       for (const char* c = all[i]; *c; c++)
          assert_true((unsigned char)*c < 128);
@@ -549,6 +599,7 @@ int main(void) {
          cmocka_unit_test(test_traffic_rates_line_up),
          cmocka_unit_test(test_overlay_spikes_marks),
          cmocka_unit_test(test_layout_and_cost_flags),
+         cmocka_unit_test(test_smaps_readings_as_points),
          cmocka_unit_test(test_glyph_tables),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);

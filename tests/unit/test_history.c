@@ -1,4 +1,5 @@
-/* History: consolidation into tiers, wrap-around, gaps, bounded memory. */
+/* History: consolidation into tiers, wrap-around, gaps, bounded memory; the
+   ring of USS and PSS readings. */
 #include "config.h"
 
 #include <math.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include "model/History.h"
+#include "model/SmapsHistory.h"
 
 static History history;
 
@@ -175,6 +177,43 @@ static void test_slower_tick_sets_tier0_step(void** state) {
    assert_true(history.tiers[1].step == 30.0);
 }
 
+static void test_smaps_ring_keeps_newest_readings(void** state) {
+   (void)state;
+   static SmapsHistory ring;
+   SmapsHistory_init(&ring, 500.0);
+   SmapsReading r;
+   assert_false(SmapsHistory_reading(&ring, 0, &r));
+   /* Readings every 10 s, one more round than the ring holds. */
+   int total = SMAPS_HISTORY_ROWS + 7;
+   for (int i = 0; i < total; i++)
+      SmapsHistory_add(&ring, 500.25 + 10.0 * i, 1000 + (uint64_t)i, 2000 + (uint64_t)i);
+   assert_int_equal(ring.count, SMAPS_HISTORY_ROWS);
+   assert_true(SmapsHistory_reading(&ring, 0, &r));
+   assert_int_equal(r.ussKiB, 1000 + total - 1);
+   assert_int_equal(r.pssKiB, 2000 + total - 1);
+   /* Times come back to a tenth of a second. */
+   assert_true(fabs(r.time - (500.25 + 10.0 * (total - 1))) <= 0.05 + 1e-9);
+   assert_true(SmapsHistory_reading(&ring, SMAPS_HISTORY_ROWS - 1, &r));
+   assert_int_equal(r.ussKiB, 1000 + total - SMAPS_HISTORY_ROWS);
+   assert_false(SmapsHistory_reading(&ring, SMAPS_HISTORY_ROWS, &r));
+   assert_false(SmapsHistory_reading(&ring, -1, &r));
+   /* The budget of bench/own_memory: well under 2 KiB a process. */
+   assert_true(sizeof(ring) <= 1280);
+}
+
+static void test_smaps_ring_never_stores_the_gap_marker(void** state) {
+   (void)state;
+   static SmapsHistory ring;
+   SmapsHistory_init(&ring, 100.0);
+   /* 5 TiB saturates below HISTORY_UNKNOWN; a time before the origin is clamped. */
+   SmapsHistory_add(&ring, 90.0, (uint64_t)5 << 30, HISTORY_UNKNOWN);
+   SmapsReading r;
+   assert_true(SmapsHistory_reading(&ring, 0, &r));
+   assert_int_equal(r.ussKiB, HISTORY_UNKNOWN - 1);
+   assert_int_equal(r.pssKiB, HISTORY_UNKNOWN - 1);
+   assert_true(r.time == 100.0);
+}
+
 int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_consolidates_min_max_last),
@@ -188,6 +227,8 @@ int main(void) {
          cmocka_unit_test(test_slope_uses_coarser_tier_for_long_windows),
          cmocka_unit_test(test_young_history_keeps_the_finest_tier),
          cmocka_unit_test(test_slower_tick_sets_tier0_step),
+         cmocka_unit_test(test_smaps_ring_keeps_newest_readings),
+         cmocka_unit_test(test_smaps_ring_never_stores_the_gap_marker),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
