@@ -14,6 +14,7 @@
 #include "classify/TimeToLimit.h"
 #include "sample/HostMemory.h"
 #include "sample/ProcFiles.h"
+#include "sample/ProcParse.h"
 #include "sample/ProcSampler.h"
 #include "traffic/Traffic.h"
 #include "util/XUtils.h"
@@ -22,8 +23,6 @@
 #define MACHINE_LONE_PYTHON_MIN_KIB (64 * 1024)
 /* How often the host is searched for new trees (no-target and pattern modes). */
 #define MACHINE_DISCOVERY_SECONDS 5.0
-/* stat's flags: PF_KTHREAD (include/linux/sched.h). */
-#define MACHINE_PF_KTHREAD 0x00200000u
 
 typedef struct PythonCacheEntry {
    pid_t pid;
@@ -207,7 +206,7 @@ static void Machine_discover(Machine* this) {
    int freshCount = 0;
    for (int i = 0; i < n; i++) {
       const ProcSample* s = &listed[i];
-      if (s->state == 'Z' || s->pid == getpid() || (s->flags & MACHINE_PF_KTHREAD))
+      if (s->state == 'Z' || s->pid == getpid() || (s->flags & PROC_PF_KTHREAD))
          continue;
       if (this->opts->mode == TARGET_PATTERNS) {
          candidate[i] =
@@ -254,7 +253,7 @@ static bool Machine_explainPid(pid_t pid, const ProcSample* s, char* err, size_t
          snprintf(err, errSize, "no process with PID %d", (int)pid);
       return false;
    }
-   if (s->flags & MACHINE_PF_KTHREAD) {
+   if (s->flags & PROC_PF_KTHREAD) {
       snprintf(err, errSize, "PID %d is a kernel thread: it has no user memory to watch", (int)pid);
       return false;
    }

@@ -14,6 +14,9 @@ bool ProcParse_keyedValue(const char* text, const char* key, uint64_t* value);
 /* A file holding one decimal number (memory.current). */
 bool ProcParse_number(const char* text, uint64_t* value);
 
+/* stat's flags bit for kernel threads: PF_KTHREAD (include/linux/sched.h). */
+#define PROC_PF_KTHREAD 0x00200000u
+
 /* The fields of /proc/PID/stat leaktop uses. */
 typedef struct ProcStat {
    char state;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "sample/ProcFiles.h"
 #include "util/XUtils.h"
 
 /* Longer than any ordinary stop (microseconds) and than a page fault on a
@@ -115,9 +116,7 @@ int PtraceThreads_release(void) {
    Returns the number of new ones, or -1 with errno when the process cannot
    be traced. */
 static int PtraceThreads_pass(PtraceThreads* pt, char* err, size_t errSize) {
-   char path[64];
-   snprintf(path, sizeof(path), "/proc/%d/task", (int)pt->pid);
-   DIR* dir = opendir(path);
+   DIR* dir = ProcFiles_openDir(pt->pid, "task");
    if (!dir) {
       snprintf(err, errSize, "cannot list the threads of %d: %s", (int)pt->pid, strerror(errno));
       return -1;

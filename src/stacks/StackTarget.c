@@ -11,10 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sample/ProcFiles.h"
+#include "sample/ProcParse.h"
 #include "util/Text.h"
 #include "util/XUtils.h"
 
-#define PF_KTHREAD         0x00200000 /* include/linux/sched.h */
 #define CAP_SYS_PTRACE_BIT 19
 
 static ssize_t StackTarget_read(const char* path, char* buf, size_t size) {
@@ -33,8 +34,8 @@ static const char* StackTarget_field(const char* status, const char* key) {
 }
 
 static long StackTarget_number(const char* status, const char* key, long fallback) {
-   const char* v = StackTarget_field(status, key);
-   return v ? strtol(v, NULL, 10) : fallback;
+   uint64_t v;
+   return ProcParse_keyedValue(status, key, &v) ? (long)v : fallback;
 }
 
 bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t errSize) {
@@ -56,11 +57,11 @@ bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t
       return false;
    }
    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-   const char* close = StackTarget_read(path, stat, sizeof(stat)) > 0 ? strrchr(stat, ')') : NULL;
-   char state = '?';
-   unsigned long flags = 0;
-   if (close)
-      sscanf(close + 1, " %c %*d %*d %*d %*d %*d %lu", &state, &flags);
+   ProcStat st = {.state = '?'};
+   if (StackTarget_read(path, stat, sizeof(stat)) <= 0 || !ProcParse_stat(stat, &st))
+      st.state = '?';
+   char state = st.state;
+   unsigned long flags = st.flags;
    if (state == 'Z' || state == 'X') {
       snprintf(err, errSize,
                "process %d is a zombie: it has exited and waits for its parent to "
@@ -68,7 +69,7 @@ bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t
                (int)pid);
       return false;
    }
-   if (flags & PF_KTHREAD) {
+   if (flags & PROC_PF_KTHREAD) {
       snprintf(err, errSize, "process %d (%s) is a kernel thread: it has no user-space stack",
                (int)pid, dump->command);
       return false;
@@ -155,7 +156,7 @@ static pid_t StackTarget_nsTid(const char* status, pid_t tid) {
 void StackTarget_threads(pid_t pid, StackDump* dump) {
    char path[64];
    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-   DIR* dir = opendir(path);
+   DIR* dir = ProcFiles_openDir(pid, "task");
    if (!dir)
       return;
    struct dirent* entry;
@@ -171,10 +172,9 @@ void StackTarget_threads(pid_t pid, StackDump* dump) {
       t->state = '?';
       char file[128], text[4096];
       snprintf(file, sizeof(file), "%s/%d/stat", path, (int)tid);
-      const char* close =
-            StackTarget_read(file, text, sizeof(text)) > 0 ? strrchr(text, ')') : NULL;
-      if (close)
-         sscanf(close + 1, " %c", &t->state);
+      ProcStat st;
+      if (StackTarget_read(file, text, sizeof(text)) > 0 && ProcParse_stat(text, &st))
+         t->state = st.state;
       snprintf(file, sizeof(file), "%s/%d/comm", path, (int)tid);
       ssize_t n = StackTarget_read(file, text, sizeof(text));
       if (n > 0)
