@@ -21,6 +21,7 @@
 #define MAX_STRING       4096
 #define MAX_LINETABLE    65536
 #define CODE_CACHE_SLOTS 512
+#define MAX_TSTATE_READ  512
 
 typedef struct {
    uint64_t addr; /* 0: empty */
@@ -35,8 +36,10 @@ struct CPython_ {
    RemoteMemory* mem;
    CPythonLayout layout;
    uint64_t runtime;
-   uint64_t codeType; /* &PyCode_Type in the target, 0 if unknown */
-   size_t frameRead;  /* bytes of a _PyInterpreterFrame that hold the fields used */
+   uint64_t codeType;  /* &PyCode_Type in the target, 0 if unknown */
+   size_t frameRead;   /* bytes of a _PyInterpreterFrame that hold the fields used */
+   size_t tstateRead;  /* the same for a PyThreadState */
+   int64_t pthreadTid; /* the TID's offset in glibc's struct pthread, or LAYOUT_NONE */
    char version[32];
    CodeInfo codes[CODE_CACHE_SLOTS];
 };
@@ -108,6 +111,30 @@ static bool CPython_setLayout(CPython* py, const ElfSymbols* elf, uint64_t bias,
    return true;
 }
 
+/* Where glibc keeps a thread's kernel TID in its struct pthread (what
+   pthread_self() points to), from the descriptor libc publishes for
+   libthread_db: _thread_db_pthread_tid = {bit size, count, offset} (glibc
+   nptl_db/structs.def and db_info.c; 32, 1, 0x2d0 in Debian 12's 2.36).
+   LAYOUT_NONE without a glibc that has it (musl, a static build). */
+static int64_t CPython_pthreadTidOffset(pid_t pid, const ProcMaps* maps, RemoteMemory* mem) {
+   const char* libc = ProcMaps_library(maps, "libc.so");
+   if (!libc)
+      return LAYOUT_NONE;
+   char file[PATH_MAX + 32];
+   ProcMaps_targetPath(pid, libc, file, sizeof(file));
+   ElfSymbols* elf = ElfSymbols_open(file);
+   if (!elf)
+      return LAYOUT_NONE;
+   uint64_t addr, size;
+   uint32_t desc[3];
+   bool ok =
+         ElfSymbols_find(elf, "_thread_db_pthread_tid", &addr, &size) &&
+         RemoteMemory_read(mem, addr + ProcMaps_fileBase(maps, libc) - ElfSymbols_firstLoad(elf),
+                           desc, sizeof(desc));
+   ElfSymbols_close(elf);
+   return ok && desc[0] == 32 && desc[1] == 1 && desc[2] < 4096 ? (int64_t)desc[2] : LAYOUT_NONE;
+}
+
 CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool* found, char* err,
                         size_t errSize) {
    *found = false;
@@ -115,9 +142,7 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
    const char* home = CPython_home(pid, maps, exe, sizeof(exe));
    if (!home)
       return NULL;
-   /* Through the target's root, so a process in a container is read from
-      its own file system. */
-   snprintf(file, sizeof(file), "/proc/%d/root%s", (int)pid, home);
+   ProcMaps_targetPath(pid, home, file, sizeof(file));
    ElfSymbols* elf = ElfSymbols_open(file);
    if (!elf)
       return NULL;
@@ -150,6 +175,18 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
       last = fields[i] > last ? fields[i] : last;
    py->frameRead = (size_t)last + sizeof(uint64_t);
+   int64_t tsFields[] = {l->tsNext,     l->tsInterp,       l->tsNativeThreadId,
+                         l->tsThreadId, l->tsCurrentFrame, l->tsCframe};
+   last = 0;
+   for (size_t i = 0; i < sizeof(tsFields) / sizeof(tsFields[0]); i++)
+      last = tsFields[i] > last ? tsFields[i] : last;
+   py->tstateRead = (size_t)last + sizeof(uint64_t);
+   if (py->tstateRead > MAX_TSTATE_READ) {
+      snprintf(err, errSize, "CPython %s's thread state offsets are out of range", py->version);
+      CPython_free(py);
+      return NULL;
+   }
+   py->pthreadTid = CPython_pthreadTidOffset(pid, maps, mem);
    return py;
 }
 
@@ -284,15 +321,23 @@ static uint64_t CPython_gilHolder(CPython* py, uint64_t interp) {
    return holder;
 }
 
-static uint64_t CPython_currentFrame(CPython* py, uint64_t tstate) {
+/* ts: the thread state's first tstateRead bytes. */
+static uint64_t CPython_currentFrame(CPython* py, const uint8_t* ts) {
    const CPythonLayout* l = &py->layout;
-   uint64_t at = tstate, frame = 0;
-   if (l->tsCframe != LAYOUT_NONE &&
-       (!RemoteMemory_readU64(py->mem, tstate + (uint64_t)l->tsCframe, &at) || !at))
-      return 0;
-   if (!RemoteMemory_readU64(py->mem, at + (uint64_t)l->tsCurrentFrame, &frame))
+   if (l->tsCframe == LAYOUT_NONE)
+      return CPython_u64(ts, l->tsCurrentFrame);
+   uint64_t cframe = CPython_u64(ts, l->tsCframe), frame = 0;
+   if (!cframe || !RemoteMemory_readU64(py->mem, cframe + (uint64_t)l->tsCurrentFrame, &frame))
       return 0;
    return frame;
+}
+
+uint64_t CPython_pthreadTid(CPython* py, const PyThreadStack* thread) {
+   int32_t tid = 0;
+   if (py->pthreadTid == LAYOUT_NONE || !thread->pthread ||
+       !RemoteMemory_read(py->mem, thread->pthread + (uint64_t)py->pthreadTid, &tid, sizeof(tid)))
+      return 0;
+   return tid > 0 ? (uint64_t)tid : 0;
 }
 
 static void CPython_frames(CPython* py, uint64_t frame, FrameList* out) {
@@ -345,11 +390,9 @@ int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errS
       if (!RemoteMemory_readU64(py->mem, interp + (uint64_t)l->interpThreadsHead, &tstate))
          break;
       for (int t = 0; tstate && t < MAX_THREADS; t++) {
-         uint64_t owner = 0, tid = 0, next = 0;
-         if (!RemoteMemory_readU64(py->mem, tstate + (uint64_t)l->tsInterp, &owner) ||
-             owner != interp ||
-             !RemoteMemory_readU64(py->mem, tstate + (uint64_t)l->tsNativeThreadId, &tid) ||
-             !RemoteMemory_readU64(py->mem, tstate + (uint64_t)l->tsNext, &next)) {
+         uint8_t state[MAX_TSTATE_READ];
+         if (!RemoteMemory_read(py->mem, tstate, state, py->tstateRead) ||
+             CPython_u64(state, l->tsInterp) != interp) {
             snprintf(err, errSize,
                      "thread state %#llx does not belong to interpreter %#llx "
                      "(the interpreter changed while being read, or a layout "
@@ -360,12 +403,13 @@ int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errS
             return -1;
          }
          *threads = xReallocArray(*threads, (size_t)count + 1, sizeof(PyThreadStack));
-         PyThreadStack* ts = &(*threads)[count++];
-         memset(ts, 0, sizeof(*ts));
-         ts->nativeTid = tid;
-         ts->gil = holder == tstate;
-         CPython_frames(py, CPython_currentFrame(py, tstate), &ts->frames);
-         tstate = next;
+         PyThreadStack* out = &(*threads)[count++];
+         memset(out, 0, sizeof(*out));
+         out->nativeTid = CPython_u64(state, l->tsNativeThreadId);
+         out->pthread = CPython_u64(state, l->tsThreadId);
+         out->gil = holder == tstate;
+         CPython_frames(py, CPython_currentFrame(py, state), &out->frames);
+         tstate = CPython_u64(state, l->tsNext);
       }
       if (!RemoteMemory_readU64(py->mem, interp + (uint64_t)l->interpNext, &interp))
          break;

@@ -16,6 +16,7 @@ typedef struct CPython_ CPython;
 
 typedef struct {
    uint64_t nativeTid; /* kernel TID in the target's PID namespace */
+   uint64_t pthread;   /* pthread_self() of the thread that made the state */
    bool gil;
    FrameList frames; /* innermost first; .entry marks eval-call boundaries */
 } PyThreadStack;
@@ -35,5 +36,13 @@ const char* CPython_version(const CPython* py);
    the structures do not read back consistently. */
 int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errSize);
 void CPython_freeThreads(PyThreadStack* threads, int count);
+
+/* The kernel TID that glibc keeps in the thread's struct pthread, or 0
+   (unknown, or not glibc). It stays right where nativeTid goes stale: an
+   embedder that forks without calling PyOS_AfterFork_Child (uwsgi's
+   default) leaves the parent's TID in native_thread_id (CPython
+   gh-100649), while the child's thread still has the parent's struct
+   pthread, whose TID the kernel rewrote at the fork (CLONE_CHILD_SETTID). */
+uint64_t CPython_pthreadTid(CPython* py, const PyThreadStack* thread);
 
 #endif

@@ -20,6 +20,7 @@ static const CPythonLayout CPythonLayout_311 = {
       .gilHolder = 0x170,         /* _PyRuntimeState.ceval.gil.last_holder */
       .tsNext = 0x08,             /* PyThreadState.next */
       .tsInterp = 0x10,           /* PyThreadState.interp */
+      .tsThreadId = 0x98,         /* PyThreadState.thread_id */
       .tsNativeThreadId = 0xa0,   /* PyThreadState.native_thread_id */
       .tsCframe = 0x38,           /* PyThreadState.cframe */
       .tsCurrentFrame = 0x08,     /* _PyCFrame.current_frame */
@@ -57,6 +58,7 @@ static const CPythonLayout CPythonLayout_312 = {
       .gilHolder = 0x08,        /* struct _gil_runtime_state.last_holder */
       .tsNext = 0x08,           /* PyThreadState.next */
       .tsInterp = 0x10,         /* PyThreadState.interp */
+      .tsThreadId = 0x88,       /* PyThreadState.thread_id */
       .tsNativeThreadId = 0x90, /* PyThreadState.native_thread_id */
       .tsCframe = 0x38,         /* PyThreadState.cframe */
       .tsCurrentFrame = 0x0,    /* _PyCFrame.current_frame */
@@ -108,6 +110,7 @@ enum {
    DO_TS_NEXT = 168,
    DO_TS_INTERP = 176,
    DO_TS_CURRENT_FRAME = 184,
+   DO_TS_THREAD_ID = 192,
    DO_TS_NATIVE_THREAD_ID = 200,
    DO_FRAME_SIZE = 224,
    DO_FRAME_PREVIOUS = 232,
@@ -182,6 +185,7 @@ bool CPythonLayout_fromDebugOffsets(const uint8_t* table, size_t len, CPythonLay
          {DO_TS_SIZE, DO_TS_NEXT, &layout->tsNext},
          {DO_TS_SIZE, DO_TS_INTERP, &layout->tsInterp},
          {DO_TS_SIZE, DO_TS_CURRENT_FRAME, &layout->tsCurrentFrame},
+         {DO_TS_SIZE, DO_TS_THREAD_ID, &layout->tsThreadId},
          {DO_TS_SIZE, DO_TS_NATIVE_THREAD_ID, &layout->tsNativeThreadId},
          {DO_FRAME_SIZE, DO_FRAME_PREVIOUS, &layout->frPrevious},
          {DO_FRAME_SIZE, DO_FRAME_EXECUTABLE, &layout->frCode},

@@ -32,6 +32,7 @@ typedef struct {
    /* PyThreadState */
    int64_t tsNext;
    int64_t tsInterp;
+   int64_t tsThreadId; /* pthread_self() of the thread that made it */
    int64_t tsNativeThreadId;
    int64_t tsCframe;       /* LAYOUT_NONE: current_frame is in the tstate */
    int64_t tsCurrentFrame; /* in the _PyCFrame, or in the tstate */

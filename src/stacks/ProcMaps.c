@@ -121,14 +121,23 @@ uint64_t ProcMaps_fileBase(const ProcMaps* maps, const char* path) {
    return 0;
 }
 
-const char* ProcMaps_libpython(const ProcMaps* maps) {
+void ProcMaps_targetPath(pid_t pid, const char* path, char* out, size_t outSize) {
+   snprintf(out, outSize, "/proc/%d/root%s", (int)pid, path);
+}
+
+const char* ProcMaps_library(const ProcMaps* maps, const char* prefix) {
+   size_t len = strlen(prefix);
    for (int i = 0; i < maps->count; i++) {
       const char* path = maps->entries[i].path;
       if (!path || path[0] != '/')
          continue;
       const char* base = strrchr(path, '/') + 1;
-      if (strncmp(base, "libpython3.", 11) == 0 && strstr(base, ".so"))
+      if (strncmp(base, prefix, len) == 0 && strstr(base, ".so"))
          return path;
    }
    return NULL;
+}
+
+const char* ProcMaps_libpython(const ProcMaps* maps) {
+   return ProcMaps_library(maps, "libpython3.");
 }

@@ -32,8 +32,15 @@ const MapEntry* ProcMaps_find(const ProcMaps* maps, uint64_t addr);
 /* Where path's first page (file offset 0) is mapped, or 0: with the ELF's
    first PT_LOAD address this gives the load bias. */
 uint64_t ProcMaps_fileBase(const ProcMaps* maps, const char* path);
-/* The first mapped file whose base name starts with "libpython3." and
-   contains ".so", or NULL: an interpreter in a shared library. */
+/* The name under which leaktop opens a file that pid maps at path: through
+   the target's root (/proc/PID/root), so a process in a container (its own
+   mount namespace) is read from its own file system. */
+void ProcMaps_targetPath(pid_t pid, const char* path, char* out, size_t outSize);
+/* The first mapped file whose base name starts with prefix and contains
+   ".so", or NULL: ProcMaps_library(maps, "libc.so"). */
+const char* ProcMaps_library(const ProcMaps* maps, const char* prefix);
+/* ProcMaps_library(maps, "libpython3."): an interpreter in a shared
+   library. */
 const char* ProcMaps_libpython(const ProcMaps* maps);
 
 #endif

@@ -60,8 +60,11 @@ void StackOutput_text(const StackDump* dump, FILE* out) {
    fputc('\n', out);
    for (int i = 0; i < dump->count; i++) {
       const StackThread* t = &dump->threads[i];
-      fprintf(out, "\nThread %d (%s) %s%s\n", (int)t->tid, t->name, StackOutput_stateName(t->state),
+      fprintf(out, "\nThread %d (%s) %s%s", (int)t->tid, t->name, StackOutput_stateName(t->state),
               t->gil ? " [GIL]" : "");
+      if (t->nsTid != t->tid)
+         fprintf(out, ", TID %d in its PID namespace", (int)t->nsTid);
+      fputc('\n', out);
       for (int f = 0; f < t->frames.count; f++)
          StackOutput_frameText(&t->frames.frames[f], out);
       if (t->note[0])
@@ -99,6 +102,7 @@ void StackOutput_json(const StackDump* dump, FILE* out) {
       const StackThread* t = &dump->threads[i];
       json_object* o = json_object_new_object();
       json_object_object_add(o, "tid", json_object_new_int(t->tid));
+      json_object_object_add(o, "ns_tid", json_object_new_int(t->nsTid));
       json_object_object_add(o, "name", json_object_new_string(t->name));
       json_object_object_add(o, "state", json_object_new_string(StackOutput_stateName(t->state)));
       json_object_object_add(o, "gil", json_object_new_boolean(t->gil));

@@ -88,16 +88,26 @@ static int StackSession_byTid(const void* a, const void* b) {
    return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
+static StackThread* StackSession_thread(StackDump* dump, uint64_t nsTid) {
+   for (int k = 0; k < dump->count; k++)
+      if ((uint64_t)dump->threads[k].nsTid == nsTid)
+         return &dump->threads[k];
+   return NULL;
+}
+
 /* Attaches each Python thread state's frames to its OS thread, merged with
    the native frames already there. */
-static void StackSession_attachPython(StackDump* dump, PyThreadStack* py, int count) {
+static void StackSession_attachPython(StackSession* s, StackDump* dump, PyThreadStack* py,
+                                      int count) {
    for (int i = 0; i < count; i++) {
-      StackThread* t = NULL;
-      for (int k = 0; k < dump->count && !t; k++)
-         if ((uint64_t)dump->threads[k].nsTid == py[i].nativeTid)
-            t = &dump->threads[k];
-      if (!t)
-         continue; /* started after the thread list was read */
+      StackThread* t = StackSession_thread(dump, py[i].nativeTid);
+      if (!t) /* a stale native_thread_id, see CPython_pthreadTid */
+         t = StackSession_thread(dump, CPython_pthreadTid(s->py, &py[i]));
+      /* Not found: started after the thread list was read, or left over
+         from a thread of the parent. A thread with Python frames keeps
+         them over another, idle state of its own (a subinterpreter's). */
+      if (!t || (t->python && py[i].frames.count == 0))
+         continue;
       t->python = true;
       t->gil = py[i].gil;
       FrameList merged = {0};
@@ -180,7 +190,7 @@ bool StackSession_sample(StackSession* s, StackDump* dump, char* err, size_t err
          snprintf(dump->warning, sizeof(dump->warning), "Python frames missing: %s", pyErr);
    }
    if (pyCount > 0)
-      StackSession_attachPython(dump, pyThreads, pyCount);
+      StackSession_attachPython(s, dump, pyThreads, pyCount);
    CPython_freeThreads(pyThreads, pyCount > 0 ? pyCount : 0);
    return ok;
 }

@@ -7,33 +7,6 @@
 
 plan 50
 
-# is RC EXPECTED DESCRIPTION: the last run's exit status, with its stderr.
-is_rc() {
-   ok "$([ "$RC" -eq "$1" ] && echo 0 || echo 1)" "$2 (exit $RC)"
-   [ "$RC" -eq "$1" ] || diag "$(cat "$ERR")"
-}
-
-# thread_block FILE PATTERN: the frames of the thread whose frames match
-# PATTERN (text output: blocks start with "Thread ").
-thread_block() {
-   awk -v pat="$2" '/^Thread /{if (hit) exit; block=""; hit=0}
-      {block = block $0 "\n"; if ($0 ~ pat) hit=1}
-      END{if (hit) printf "%s", block}' "$1"
-}
-
-# above FILE FIRST SECOND: FIRST appears on an earlier line than SECOND.
-above() {
-   local a b
-   a=$(grep -n -m1 -e "$2" "$1" | cut -d: -f1)
-   b=$(grep -n -m1 -e "$3" "$1" | cut -d: -f1)
-   [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
-}
-
-# not_stopped PID: no thread of PID is in a stop (t or T).
-not_stopped() {
-   ! grep -q '^State:[[:space:]]*[tT]' /proc/"$1"/task/*/status 2>/dev/null
-}
-
 # ---- the Python target ------------------------------------------------------
 SCRIPT=$TEST_TMP/target.py
 cat >"$SCRIPT" <<'PY'
@@ -73,7 +46,7 @@ start_python() {
    "$1" "$SCRIPT" "${2:-0}" >"$TEST_TMP/target.out" 2>&1 </dev/null &
    PY_PID=$!
    track "$PY_PID"
-   wait_for 15 grep -q ready "$TEST_TMP/target.out" &&
+   wait_for 15 grep -qs ready "$TEST_TMP/target.out" &&
       wait_for 15 python_ready "$PY_PID"
 }
 python_ready() {

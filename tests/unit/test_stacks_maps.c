@@ -51,6 +51,11 @@ static void test_maps_static_python(void** state) {
    ProcMaps_parse(&maps, MAPS_DEBIAN);
    assert_int_equal(maps.count, 7);
    assert_null(ProcMaps_libpython(&maps));
+   assert_string_equal(ProcMaps_library(&maps, "libc.so"), "/usr/lib/x86_64-linux-gnu/libc.so.6");
+   assert_null(ProcMaps_library(&maps, "libm.so"));
+   char file[64];
+   ProcMaps_targetPath(42, "/usr/lib/x86_64-linux-gnu/libc.so.6", file, sizeof(file));
+   assert_string_equal(file, "/proc/42/root/usr/lib/x86_64-linux-gnu/libc.so.6");
    assert_int_equal(ProcMaps_fileBase(&maps, "/usr/bin/python3.11"), 0x400000);
    const MapEntry* e = ProcMaps_find(&maps, 0x52b0f0); /* _PyEval_EvalFrameDefault */
    assert_non_null(e);

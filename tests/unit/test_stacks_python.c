@@ -144,6 +144,7 @@ static void test_debug_offsets(void** state) {
    assert_int_equal(layout.tsCframe, LAYOUT_NONE);
    assert_int_equal(layout.tsCurrentFrame, 0x48);
    assert_int_equal(layout.tsNativeThreadId, 0xa0);
+   assert_int_equal(layout.tsThreadId, 0x98);
    assert_int_equal(layout.frInstr, 0x38);
    assert_int_equal(layout.frOwner, 0x46);
    assert_int_equal(layout.coCodeAdaptive, 0xc8);
@@ -181,6 +182,9 @@ static void test_builtin_layouts(void** state) {
    assert_int_equal(l311->ownerCstack, LAYOUT_NONE);
    assert_int_equal(l312->ownerCstack, 3);
    assert_int_equal(l312->coCodeAdaptive, 0xc0);
+   /* thread_id sits just before native_thread_id in both (gdb ptype/o). */
+   assert_int_equal(l311->tsThreadId, 0x98);
+   assert_int_equal(l312->tsThreadId, 0x88);
 }
 
 int main(void) {
