@@ -121,7 +121,7 @@ static int64_t CPython_pthreadTidOffset(pid_t pid, const ProcMaps* maps, RemoteM
    if (!libc)
       return LAYOUT_NONE;
    char file[PATH_MAX + 32];
-   ProcMaps_targetPath(pid, libc, file, sizeof(file));
+   ProcMaps_targetPath(maps, pid, libc, file, sizeof(file));
    ElfSymbols* elf = ElfSymbols_open(file);
    if (!elf)
       return LAYOUT_NONE;
@@ -142,7 +142,7 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
    const char* home = CPython_home(pid, maps, exe, sizeof(exe));
    if (!home)
       return NULL;
-   ProcMaps_targetPath(pid, home, file, sizeof(file));
+   ProcMaps_targetPath(maps, pid, home, file, sizeof(file));
    ElfSymbols* elf = ElfSymbols_open(file);
    if (!elf)
       return NULL;

@@ -14,11 +14,42 @@
 #include "util/XUtils.h"
 
 #define MAX_NATIVE_DEPTH 512
+#define MAX_PHDRS        64
+
+/* DWARF exception-header pointer encodings (LSB Core, "Exception Frames"). */
+enum {
+   DW_EH_PE_absptr = 0x00,
+   DW_EH_PE_udata2 = 0x02,
+   DW_EH_PE_udata4 = 0x03,
+   DW_EH_PE_udata8 = 0x04,
+   DW_EH_PE_sdata2 = 0x0a,
+   DW_EH_PE_sdata4 = 0x0b,
+   DW_EH_PE_sdata8 = 0x0c,
+   DW_EH_PE_datarel = 0x30,
+   DW_EH_PE_omit = 0xff,
+};
+
+/* libunwind's binary search of an .eh_frame_hdr table in the target, what
+   libunwind-ptrace's own find_proc_info ends in. Exported for it, declared
+   in no public header (perf's libunwind unwinder declares it this way). */
+extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as, unw_word_t ip,
+                                              unw_dyn_info_t* di, unw_proc_info_t* pi,
+                                              int needUnwindInfo, void* arg);
+
+/* One mapped ELF object (or a mapping that is none) and its unwind table. */
+typedef struct {
+   uint64_t lo, hi; /* the addresses it covers */
+   bool table;      /* di holds its .eh_frame_hdr search table */
+   unw_dyn_info_t di;
+} UnwindModule;
 
 struct NativeUnwind_ {
    unw_addr_space_t space;
-   void* upt; /* libunwind-ptrace's context: its pid locates maps and ELF files */
+   void* upt; /* libunwind-ptrace's context, for code mapped after maps was read */
    RemoteMemory* mem;
+   const ProcMaps* maps;
+   UnwindModule* modules;
+   int moduleCount;
 };
 
 /* libunwind hands accessors the _UPT context, never ours (its own
@@ -26,7 +57,7 @@ struct NativeUnwind_ {
    found here. leaktop unwinds one snapshot at a time. */
 static struct {
    const NativeSnapshot* snap;
-   RemoteMemory* mem;
+   NativeUnwind* unwind;
 } NativeUnwind_current;
 
 bool NativeSnapshot_take(NativeSnapshot* snap, pid_t tid, const ProcMaps* maps, RemoteMemory* mem,
@@ -99,8 +130,9 @@ static int NativeUnwind_accessMem(unw_addr_space_t space, unw_word_t addr, unw_w
       memcpy(value, snap->stack + (addr - snap->stackAddr), sizeof(*value));
       return 0;
    }
-   return RemoteMemory_read(NativeUnwind_current.mem, addr, value, sizeof(*value)) ? 0
-                                                                                   : -UNW_EINVAL;
+   return RemoteMemory_read(NativeUnwind_current.unwind->mem, addr, value, sizeof(*value))
+                ? 0
+                : -UNW_EINVAL;
 }
 
 static int NativeUnwind_accessReg(unw_addr_space_t space, unw_regnum_t reg, unw_word_t* value,
@@ -128,8 +160,126 @@ static int NativeUnwind_resume(unw_addr_space_t space, unw_cursor_t* cursor, voi
    return -UNW_EINVAL; /* unw_resume would change the target's registers */
 }
 
-NativeUnwind* NativeUnwind_new(RemoteMemory* mem) {
+/* Bytes of an encoded .eh_frame_hdr value, or 0 for an encoding that
+   header never uses (LEB128, or relative to something other than itself). */
+static size_t NativeUnwind_encodedSize(uint8_t encoding) {
+   switch (encoding & 0x0f) {
+   case DW_EH_PE_absptr:
+   case DW_EH_PE_udata8:
+   case DW_EH_PE_sdata8:
+      return 8;
+   case DW_EH_PE_udata4:
+   case DW_EH_PE_sdata4:
+      return 4;
+   case DW_EH_PE_udata2:
+   case DW_EH_PE_sdata2:
+      return 2;
+   default:
+      return 0;
+   }
+}
+
+/* Reads, from the target's memory, the ELF object whose file offset 0 is
+   mapped at base: the addresses its PT_LOAD segments cover and, from its
+   PT_GNU_EH_FRAME segment, the binary-search table of its FDEs. Headers and
+   table are mapped in the target, so no file is opened: this works the
+   same for the vDSO, for files replaced on disk and for a target whose
+   files leaktop cannot reach (another mount namespace, a chroot). */
+static bool NativeUnwind_readModule(RemoteMemory* mem, uint64_t base, UnwindModule* m) {
+   Elf64_Ehdr eh;
+   Elf64_Phdr ph[MAX_PHDRS];
+   if (!RemoteMemory_read(mem, base, &eh, sizeof(eh)) || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 ||
+       eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+       eh.e_phnum == 0 || eh.e_phnum > MAX_PHDRS ||
+       !RemoteMemory_read(mem, base + eh.e_phoff, ph, eh.e_phnum * sizeof(Elf64_Phdr)))
+      return false;
+   uint64_t lo = UINT64_MAX, hi = 0, hdr = 0;
+   for (int i = 0; i < eh.e_phnum; i++) {
+      if (ph[i].p_type == PT_LOAD) {
+         lo = ph[i].p_vaddr < lo ? ph[i].p_vaddr : lo;
+         hi = ph[i].p_vaddr + ph[i].p_memsz > hi ? ph[i].p_vaddr + ph[i].p_memsz : hi;
+      } else if (ph[i].p_type == PT_GNU_EH_FRAME) {
+         hdr = ph[i].p_vaddr;
+      }
+   }
+   if (lo >= hi)
+      return false;
+   /* The mapping at file offset 0 starts at the first PT_LOAD's page. */
+   uint64_t bias = base - (lo & ~(uint64_t)(REMOTE_PAGE_SIZE - 1));
+   m->lo = lo + bias;
+   m->hi = hi + bias;
+   m->table = false;
+   if (!hdr)
+      return true;
+   hdr += bias;
+   /* version, eh_frame_ptr_enc, fde_count_enc, table_enc, then the encoded
+      eh_frame_ptr and fde_count, then the table (LSB Core, .eh_frame_hdr). */
+   uint8_t head[4 + 8 + 8];
+   if (!RemoteMemory_read(mem, hdr, head, 4) || head[0] != 1 || head[2] == DW_EH_PE_omit ||
+       (head[2] & 0xf0) != 0 || head[3] != (DW_EH_PE_datarel | DW_EH_PE_sdata4))
+      return true;
+   size_t ptrSize = head[1] == DW_EH_PE_omit ? 0 : NativeUnwind_encodedSize(head[1]);
+   size_t countSize = NativeUnwind_encodedSize(head[2]);
+   if ((head[1] != DW_EH_PE_omit && ptrSize == 0) || countSize == 0 ||
+       !RemoteMemory_read(mem, hdr + 4, head + 4, ptrSize + countSize))
+      return true;
+   uint64_t count = 0;
+   memcpy(&count, head + 4 + ptrSize, countSize); /* little-endian */
+   memset(&m->di, 0, sizeof(m->di));
+   m->di.start_ip = m->lo;
+   m->di.end_ip = m->hi;
+   m->di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+   /* Table entries are (initial location, FDE) pairs of int32 relative to
+      the header; table_len counts words. x86_64 and aarch64 FDEs use no
+      data-relative pointers, so gp stays 0. */
+   m->di.u.rti.segbase = hdr;
+   m->di.u.rti.table_data = hdr + 4 + ptrSize + countSize;
+   m->di.u.rti.table_len = count * 8 / sizeof(unw_word_t);
+   m->table = true;
+   return true;
+}
+
+/* The module covering ip, read on first use and kept for the session; NULL
+   when ip lies outside every mapping known to the session. */
+static const UnwindModule* NativeUnwind_module(NativeUnwind* unwind, uint64_t ip) {
+   for (int i = 0; i < unwind->moduleCount; i++)
+      if (ip >= unwind->modules[i].lo && ip < unwind->modules[i].hi)
+         return &unwind->modules[i];
+   const MapEntry* map = ProcMaps_find(unwind->maps, ip);
+   if (!map)
+      return NULL;
+   UnwindModule m = {.lo = map->start, .hi = map->end};
+   const char* path = map->path;
+   uint64_t base = path && (path[0] == '/' || strcmp(path, "[vdso]") == 0)
+                         ? ProcMaps_fileBase(unwind->maps, path)
+                         : 0;
+   UnwindModule read;
+   if (base && NativeUnwind_readModule(unwind->mem, base, &read) && ip >= read.lo && ip < read.hi)
+      m = read;
+   unwind->modules =
+         xReallocArray(unwind->modules, (size_t)unwind->moduleCount + 1, sizeof(UnwindModule));
+   unwind->modules[unwind->moduleCount] = m;
+   return &unwind->modules[unwind->moduleCount++];
+}
+
+/* Replaces libunwind-ptrace's, which reads /proc/PID/maps again and maps
+   the ELF file again whenever the address leaves the last object it
+   looked at (most frames of a Python stack), and opens files by their
+   path under /proc/PID/root. */
+static int NativeUnwind_findProcInfo(unw_addr_space_t space, unw_word_t ip, unw_proc_info_t* pi,
+                                     int needUnwindInfo, void* arg) {
+   const UnwindModule* m = NativeUnwind_module(NativeUnwind_current.unwind, ip);
+   if (!m) /* mapped since the session read the maps */
+      return _UPT_find_proc_info(space, ip, pi, needUnwindInfo, arg);
+   if (!m->table)
+      return -UNW_ENOINFO;
+   return UNW_OBJ(dwarf_search_unwind_table)(space, ip, (unw_dyn_info_t*)&m->di, pi, needUnwindInfo,
+                                             arg);
+}
+
+NativeUnwind* NativeUnwind_new(RemoteMemory* mem, const ProcMaps* maps) {
    unw_accessors_t accessors = _UPT_accessors;
+   accessors.find_proc_info = NativeUnwind_findProcInfo;
    accessors.access_mem = NativeUnwind_accessMem;
    accessors.access_reg = NativeUnwind_accessReg;
    accessors.access_fpreg = NativeUnwind_accessFpreg;
@@ -150,6 +300,7 @@ NativeUnwind* NativeUnwind_new(RemoteMemory* mem) {
    unwind->space = space;
    unwind->upt = upt;
    unwind->mem = mem;
+   unwind->maps = maps;
    return unwind;
 }
 
@@ -158,6 +309,7 @@ void NativeUnwind_free(NativeUnwind* unwind) {
       return;
    _UPT_destroy(unwind->upt);
    unw_destroy_addr_space(unwind->space);
+   free(unwind->modules);
    free(unwind);
 }
 
@@ -168,7 +320,7 @@ bool NativeUnwind_walk(NativeUnwind* unwind, const NativeSnapshot* snap, FrameLi
       return false;
    }
    NativeUnwind_current.snap = snap;
-   NativeUnwind_current.mem = unwind->mem;
+   NativeUnwind_current.unwind = unwind;
    unw_cursor_t cursor;
    int rc = unw_init_remote(&cursor, unwind->space, unwind->upt);
    int depth = 0;

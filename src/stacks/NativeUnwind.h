@@ -4,7 +4,9 @@
    again: while a thread is stopped only its registers and the used part of
    its stack are copied (a snapshot); the walk then reads the stack from the
    snapshot and everything else (unwind tables in read-only file mappings)
-   through RemoteMemory's page cache (research/tui_procps.md §3.2-3.3). */
+   through RemoteMemory's page cache (research/tui_procps.md §3.2-3.3).
+   Each mapped object's .eh_frame_hdr table is found once per session from
+   its ELF headers in the target's memory, never from its file. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,9 +38,10 @@ void NativeSnapshot_done(NativeSnapshot* snap);
 
 typedef struct NativeUnwind_ NativeUnwind;
 
-/* One per target process (mem->pid); its libunwind caches stay warm from
-   one walk to the next. */
-NativeUnwind* NativeUnwind_new(RemoteMemory* mem);
+/* One per target process (mem->pid); its libunwind caches, and the unwind
+   tables it finds through maps (kept by the caller for as long), stay warm
+   from one walk to the next. */
+NativeUnwind* NativeUnwind_new(RemoteMemory* mem, const ProcMaps* maps);
 void NativeUnwind_free(NativeUnwind* unwind);
 
 /* Appends the frames of a snapshot, innermost first, as bare addresses

@@ -121,8 +121,19 @@ uint64_t ProcMaps_fileBase(const ProcMaps* maps, const char* path) {
    return 0;
 }
 
-void ProcMaps_targetPath(pid_t pid, const char* path, char* out, size_t outSize) {
+void ProcMaps_targetPath(const ProcMaps* maps, pid_t pid, const char* path, char* out,
+                         size_t outSize) {
    snprintf(out, outSize, "/proc/%d/root%s", (int)pid, path);
+   if (access(out, F_OK) == 0)
+      return;
+   for (int i = 0; i < maps->count; i++) {
+      const MapEntry* e = &maps->entries[i];
+      if (e->offset == 0 && e->path && strcmp(e->path, path) == 0) {
+         snprintf(out, outSize, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)pid, e->start,
+                  e->end);
+         return;
+      }
+   }
 }
 
 const char* ProcMaps_library(const ProcMaps* maps, const char* prefix) {

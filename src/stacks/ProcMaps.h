@@ -34,8 +34,11 @@ const MapEntry* ProcMaps_find(const ProcMaps* maps, uint64_t addr);
 uint64_t ProcMaps_fileBase(const ProcMaps* maps, const char* path);
 /* The name under which leaktop opens a file that pid maps at path: through
    the target's root (/proc/PID/root), so a process in a container (its own
-   mount namespace) is read from its own file system. */
-void ProcMaps_targetPath(pid_t pid, const char* path, char* out, size_t outSize);
+   mount namespace) is read from its own file system; when nothing is there
+   (a chroot, whose maps show paths as leaktop's root sees them), the
+   mapping itself under /proc/PID/map_files (root only). */
+void ProcMaps_targetPath(const ProcMaps* maps, pid_t pid, const char* path, char* out,
+                         size_t outSize);
 /* The first mapped file whose base name starts with prefix and contains
    ".so", or NULL: ProcMaps_library(maps, "libc.so"). */
 const char* ProcMaps_library(const ProcMaps* maps, const char* prefix);

@@ -60,7 +60,7 @@ StackSession* StackSession_open(pid_t pid, bool pythonOnly, char* err, size_t er
    if (s->py)
       snprintf(s->python, sizeof(s->python), "%s", CPython_version(s->py));
    if (!pythonOnly) {
-      s->unwind = NativeUnwind_new(&s->mem);
+      s->unwind = NativeUnwind_new(&s->mem, &s->maps);
       if (!s->unwind) {
          snprintf(err, errSize, "libunwind cannot create an address space");
          StackSession_free(s);

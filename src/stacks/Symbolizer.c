@@ -44,7 +44,7 @@ static const Module* Symbolizer_module(Symbolizer* sym, const char* path) {
       if (strcmp(sym->modules[i].path, path) == 0)
          return &sym->modules[i];
    char file[PATH_MAX + 32];
-   ProcMaps_targetPath(sym->pid, path, file, sizeof(file));
+   ProcMaps_targetPath(sym->maps, sym->pid, path, file, sizeof(file));
    Module m = {.path = path, .elf = path[0] == '/' ? ElfSymbols_open(file) : NULL};
    if (m.elf)
       m.bias = ProcMaps_fileBase(sym->maps, path) - ElfSymbols_firstLoad(m.elf);

@@ -5,7 +5,7 @@
 # leaktop is killed while it holds the threads.
 . "$(dirname "$0")/lib.sh"
 
-plan 50
+plan 51
 
 # ---- the Python target ------------------------------------------------------
 SCRIPT=$TEST_TMP/target.py
@@ -274,6 +274,14 @@ done
 check "profile: the top stacks list share_a with a percentage" \
    bash -c "grep -Eq '^#[0-9]+ +[0-9.]+%' '$OUT' && grep -q '^  share_a (' '$OUT'"
 check "profile (native): the pause per thread is reported" grep -q "Pause per thread per sample: median" "$TEST_TMP/prof-native.out"
+# time.perf_counter runs in the vDSO, which has no file: its unwind table is
+# read from the target's memory, and the stack goes on through libc.
+in_vdso_complete() {
+   grep -q '\[vdso\]' "$1" &&
+      ! grep '\[vdso\]' "$1" | grep -Evq '^(libc\.so\.6\+0x[0-9a-f]+|clone3? \(libc\.so\.6\));'
+}
+check "profile (native): stacks caught in the vDSO unwind to the thread's start in libc" \
+   in_vdso_complete "$TEST_TMP/native.folded"
 
 # SIGKILL in the middle of a profile, 10 times.
 bad=0

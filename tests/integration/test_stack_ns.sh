@@ -7,10 +7,12 @@
 #     threads;
 #   - a Python in its own mount namespace too, run from a directory that is
 #     empty on the host (the interpreter is bind-mounted there only inside),
-#     so its files are reached only through /proc/PID/root.
+#     so its files are reached only through /proc/PID/root;
+#   - a Python in a chroot, whose maps show paths as the host sees them, so
+#     /proc/PID/root does not lead to its files: /proc/PID/map_files does.
 . "$(dirname "$0")/lib.sh"
 
-plan 13
+plan 17
 if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null ||
    ! unshare --pid --fork --mount-proc true 2>/dev/null; then
    skip_rest "needs root and unshare (util-linux) with PID namespaces"
@@ -114,5 +116,35 @@ check "CPython found through /proc/PID/root, with the Python frames" \
             grep -q '^  worker_wait ($SCRIPT:$(line WORKER))' '$OUT'"
 check "native frames named from the interpreter read through /proc/PID/root" \
    grep -Eq '^  Py_BytesMain\+0x[0-9a-f]+ \(python3\.11\)$' "$OUT"
+
+# ---- a chroot ---------------------------------------------------------------------
+CHROOT=$TEST_TMP/chroot
+mkdir -p "$CHROOT/usr"
+cp "$SCRIPT" "$CHROOT/ns_target.py"
+# /usr bind-mounted, and /lib, /lib64, /bin as the host has them (links
+# into /usr on a merged-/usr system, or bind mounts).
+binds="mount --bind /usr '$CHROOT/usr'"
+for d in lib lib64 bin; do
+   if [ -L "/$d" ]; then
+      ln -s "$(readlink "/$d")" "$CHROOT/$d"
+   elif [ -d "/$d" ]; then
+      mkdir "$CHROOT/$d"
+      binds="$binds && mount --bind /$d '$CHROOT/$d'"
+   fi
+done
+start_ns chroot --mount --propagation private -- \
+   sh -c "$binds && exec chroot '$CHROOT' /usr/bin/python3.11 /ns_target.py"
+check "the chroot's maps name the interpreter by its host path, absent under /proc/PID/root" \
+   bash -c "grep -q ' $CHROOT/usr/bin/python3.11\$' /proc/$NS_PID/maps &&
+            [ ! -e '/proc/$NS_PID/root$CHROOT/usr/bin/python3.11' ]"
+run chroot stack "$NS_PID"
+is_rc 0 "stack of a Python in a chroot"
+check "CPython found through /proc/PID/map_files, with the Python frames at their lines" \
+   bash -c "grep -Eq '^Process $NS_PID \(python3.11\), CPython 3\.11' '$OUT' &&
+            grep -q '^  worker_wait (/ns_target.py:$(line WORKER))' '$OUT' &&
+            grep -q '^  <module> (/ns_target.py:$(line MAIN))' '$OUT'"
+check "native frames unwound and named (libc under the Python frames, Py_BytesMain)" \
+   bash -c "grep -Eq '^  clock_nanosleep\+0x[0-9a-f]+ \(libc.so.6\)$' '$OUT' &&
+            grep -Eq '^  Py_BytesMain\+0x[0-9a-f]+ \(python3\.11\)$' '$OUT'"
 
 done_testing

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -54,8 +55,16 @@ static void test_maps_static_python(void** state) {
    assert_string_equal(ProcMaps_library(&maps, "libc.so"), "/usr/lib/x86_64-linux-gnu/libc.so.6");
    assert_null(ProcMaps_library(&maps, "libm.so"));
    char file[64];
-   ProcMaps_targetPath(42, "/usr/lib/x86_64-linux-gnu/libc.so.6", file, sizeof(file));
-   assert_string_equal(file, "/proc/42/root/usr/lib/x86_64-linux-gnu/libc.so.6");
+   char expected[64];
+   ProcMaps_targetPath(&maps, getpid(), "/", file, sizeof(file));
+   snprintf(expected, sizeof(expected), "/proc/%d/root/", (int)getpid());
+   assert_string_equal(file, expected);
+   /* Nothing under the target's root (no such PID here): the mapping at
+      file offset 0 itself; a path not mapped keeps the root's name. */
+   ProcMaps_targetPath(&maps, 99999999, "/usr/bin/python3.11", file, sizeof(file));
+   assert_string_equal(file, "/proc/99999999/map_files/400000-41f000");
+   ProcMaps_targetPath(&maps, 99999999, "/nonexistent", file, sizeof(file));
+   assert_string_equal(file, "/proc/99999999/root/nonexistent");
    assert_int_equal(ProcMaps_fileBase(&maps, "/usr/bin/python3.11"), 0x400000);
    const MapEntry* e = ProcMaps_find(&maps, 0x52b0f0); /* _PyEval_EvalFrameDefault */
    assert_non_null(e);
