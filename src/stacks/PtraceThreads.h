@@ -27,6 +27,7 @@ typedef struct {
    int count;
    sigset_t savedMask;
    bool masked;
+   int savedSlack; /* leaktop's timer slack to restore (ns), 0 if unchanged */
 } PtraceThreads;
 
 /* Stops all threads of pid, re-listing /proc/PID/task until no new thread
