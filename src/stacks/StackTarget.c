@@ -154,7 +154,12 @@ static pid_t StackTarget_nsTid(const char* status, pid_t tid) {
 }
 
 void StackTarget_threads(pid_t pid, StackDump* dump) {
-   char path[64];
+   char path[64], text[4096];
+   /* Threads share their process's PID namespace: only a process in
+      another one needs each thread's status read for its NSpid. */
+   snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+   bool nested =
+         StackTarget_read(path, text, sizeof(text)) > 0 && StackTarget_nsTid(text, pid) != pid;
    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
    DIR* dir = ProcFiles_openDir(pid, "task");
    if (!dir)
@@ -170,18 +175,23 @@ void StackTarget_threads(pid_t pid, StackDump* dump) {
       t->tid = tid;
       t->nsTid = tid;
       t->state = '?';
-      char file[128], text[4096];
+      char file[128];
       snprintf(file, sizeof(file), "%s/%d/stat", path, (int)tid);
       ProcStat st;
-      if (StackTarget_read(file, text, sizeof(text)) > 0 && ProcParse_stat(text, &st))
+      if (StackTarget_read(file, text, sizeof(text)) > 0 && ProcParse_stat(text, &st)) {
          t->state = st.state;
-      snprintf(file, sizeof(file), "%s/%d/comm", path, (int)tid);
-      ssize_t n = StackTarget_read(file, text, sizeof(text));
-      if (n > 0)
-         Text_sanitize(text, strcspn(text, "\n"), t->name, sizeof(t->name));
-      snprintf(file, sizeof(file), "%s/%d/status", path, (int)tid);
-      if (StackTarget_read(file, text, sizeof(text)) > 0)
-         t->nsTid = StackTarget_nsTid(text, tid);
+         /* The name is stat's comm field, between the first '(' and the
+            last ')' (it may hold both). */
+         const char* open = strchr(text, '(');
+         const char* close = strrchr(text, ')');
+         if (open && close > open)
+            Text_sanitize(open + 1, (size_t)(close - open - 1), t->name, sizeof(t->name));
+      }
+      if (nested) {
+         snprintf(file, sizeof(file), "%s/%d/status", path, (int)tid);
+         if (StackTarget_read(file, text, sizeof(text)) > 0)
+            t->nsTid = StackTarget_nsTid(text, tid);
+      }
    }
    closedir(dir);
 }
