@@ -35,6 +35,8 @@ struct CPython_ {
    RemoteMemory* mem;
    CPythonLayout layout;
    uint64_t runtime;
+   ElfSymbols* elf; /* the interpreter's file, for CPython_symbol */
+   uint64_t bias;
    uint64_t codeType; /* &PyCode_Type in the target, 0 if unknown */
    size_t frameRead;  /* bytes of a _PyInterpreterFrame that hold the fields used */
    char version[32];
@@ -139,7 +141,8 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
    bool ok = base != 0 && CPython_setLayout(py, elf, bias, err, errSize);
    if (base == 0)
       snprintf(err, errSize, "%s is not mapped at file offset 0", home);
-   ElfSymbols_close(elf);
+   py->elf = elf;
+   py->bias = bias;
    if (!ok) {
       CPython_free(py);
       return NULL;
@@ -165,11 +168,33 @@ void CPython_free(CPython* py) {
       return;
    for (int i = 0; i < CODE_CACHE_SLOTS; i++)
       CPython_clearCode(&py->codes[i]);
+   if (py->elf)
+      ElfSymbols_close(py->elf);
    free(py);
 }
 
 const char* CPython_version(const CPython* py) {
    return py->version;
+}
+
+int CPython_minor(const CPython* py) {
+   return py->layout.minor;
+}
+
+uint64_t CPython_runtime(const CPython* py) {
+   return py->runtime;
+}
+
+const CPythonLayout* CPython_layout(const CPython* py) {
+   return &py->layout;
+}
+
+bool CPython_symbol(const CPython* py, const char* name, uint64_t* addr) {
+   uint64_t at, size;
+   if (!ElfSymbols_find(py->elf, name, &at, &size))
+      return false;
+   *addr = at + py->bias;
+   return true;
 }
 
 /* ---- objects ----------------------------------------------------------- */

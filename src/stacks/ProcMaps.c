@@ -26,6 +26,7 @@ static bool ProcMaps_parseLine(const char* line, size_t len, MapEntry* entry) {
        pathAt == 0)
       return false;
    entry->exec = perms[2] == 'x';
+   entry->write = perms[1] == 'w';
    const char* path = text + pathAt;
    entry->path = *path ? xStrdup(path) : NULL;
    return true;

@@ -12,6 +12,7 @@ typedef struct {
    uint64_t end;
    uint64_t offset;
    bool exec;
+   bool write;
    char* path; /* NULL for anonymous maps; "[stack]" and the like kept */
 } MapEntry;
 
