@@ -21,15 +21,6 @@
    last slot (3.13: 7232). */
 #define QUEUE_READ_MAX 8192
 
-void PendingCall_testPause(const char* stage) {
-   const char* want = getenv("LEAKTOP_TEST_PAUSE");
-   if (!want || strcmp(want, stage) != 0)
-      return;
-   fprintf(stderr, "leaktop: test pause at %s\n", stage);
-   for (;;)
-      pause();
-}
-
 static bool PendingCall_readWord(RemoteMemory* mem, uint64_t addr, void* out, size_t len) {
    return RemoteMemory_readDirect(mem, addr, out, len);
 }
@@ -105,39 +96,30 @@ static pid_t PendingCall_stepper(const PtraceThreads* pt) {
    return fallback;
 }
 
-static double PendingCall_longestPause(const PtraceThreads* pt) {
-   double longest = 0;
-   for (int i = 0; i < pt->count; i++)
-      if (pt->threads[i].pauseMs > longest)
-         longest = pt->threads[i].pauseMs;
-   return longest;
-}
-
-static PendingOutcome PendingCall_whileStopped(pid_t pid, CPython* py, const PendingLayout* l,
-                                               const ProcMaps* maps, RemoteMemory* mem,
-                                               const PtraceThreads* pt, uint64_t func,
-                                               const char* text, size_t len, PendingReport* report,
-                                               int* deferredSignal, pid_t* stepper, char* err,
-                                               size_t errSize) {
-   struct user_regs_struct leader;
-   if (!PtraceThreads_isStopped(pt, pid) || ptrace(PTRACE_GETREGS, pid, NULL, &leader) < 0) {
+static InjectOutcome PendingCall_whileStopped(pid_t pid, CPython* py, const PendingLayout* l,
+                                              const ProcMaps* maps, RemoteMemory* mem,
+                                              const PtraceThreads* pt, uint64_t func,
+                                              const char* text, size_t len, InjectReport* report,
+                                              int* deferredSignal, pid_t* stepper, char* err,
+                                              size_t errSize) {
+   uint64_t leaderFsBase;
+   if (!InjectReport_mainThread(report, pt, &leaderFsBase)) {
       snprintf(err, errSize, "the main thread of %d could not be stopped", (int)pid);
-      return PENDING_REFUSED;
+      return INJECT_REFUSED;
    }
-   report->mainSyscall = (long long)leader.orig_rax >= 0 ? (long)leader.orig_rax : -1;
    PendingState st;
    uint64_t queueAddr = 0, breakerAddr = 0;
    if (!PendingCall_readState(l, CPython_runtime(py), mem, &st, &queueAddr, &breakerAddr)) {
       snprintf(err, errSize, "cannot read the interpreter state of %d: %s", (int)pid,
                strerror(errno));
-      return PENDING_REFUSED;
+      return INJECT_REFUSED;
    }
-   if (!PendingLayout_check(l, &st, leader.fs_base, err, errSize))
-      return PENDING_REFUSED;
-   PendingCall_testPause("checked");
+   if (!PendingLayout_check(l, &st, leaderFsBase, err, errSize))
+      return INJECT_REFUSED;
+   Inject_testPause("checked");
    uint64_t region = InjectRegion_find(maps, mem);
    if (region && PendingLayout_queued(l, &st, region, region + INJECT_REGION_BYTES))
-      return PENDING_BUSY;
+      return INJECT_BUSY;
    if (!region) {
       *stepper = PendingCall_stepper(pt);
       region = *stepper
@@ -146,65 +128,63 @@ static PendingOutcome PendingCall_whileStopped(pid_t pid, CPython* py, const Pen
       if (!region) {
          if (!*stepper)
             snprintf(err, errSize, "no thread of %d could make the mmap", (int)pid);
-         return PENDING_REFUSED;
+         return INJECT_REFUSED;
       }
       report->regionCreated = true;
    }
    report->region = region;
-   PendingCall_testPause("mapped");
+   Inject_testPause("mapped");
    uint64_t arg = InjectRegion_put(pid, region, mem, text, len, err, errSize);
    if (!arg)
-      return PENDING_REFUSED;
-   PendingCall_testPause("written");
+      return INJECT_REFUSED;
+   Inject_testPause("written");
    PendingWrite writes[PENDING_MAX_WRITES];
    int n = PendingLayout_plan(l, &st, queueAddr, breakerAddr, func, arg, writes);
    for (int i = 0; i < n; i++) {
       if (!RemoteWrite_bytes(pid, writes[i].addr, writes[i].bytes, writes[i].len)) {
          snprintf(err, errSize, "cannot write the queue of %d: %s", (int)pid, strerror(errno));
-         return PENDING_REFUSED;
+         return INJECT_REFUSED;
       }
       if (i == 0)
-         PendingCall_testPause("slot");
+         Inject_testPause("slot");
    }
-   PendingCall_testPause("queued");
-   return PENDING_QUEUED;
+   Inject_testPause("queued");
+   return INJECT_QUEUED;
 }
 
-PendingOutcome PendingCall_inject(pid_t pid, CPython* py, const ProcMaps* maps, RemoteMemory* mem,
-                                  const char* text, size_t len, PendingReport* report, char* err,
-                                  size_t errSize) {
-   memset(report, 0, sizeof(*report));
-   report->mainSyscall = -1;
+InjectOutcome PendingCall_inject(pid_t pid, CPython* py, const ProcMaps* maps, RemoteMemory* mem,
+                                 const char* text, size_t len, InjectReport* report, char* err,
+                                 size_t errSize) {
+   InjectReport_init(report);
    const PendingLayout* l = PendingLayout_forMinor(CPython_minor(py));
    if (!l) {
       snprintf(err, errSize, "CPython %s has no pending-call route (3.11 to 3.13 only)",
                CPython_version(py));
-      return PENDING_REFUSED;
+      return INJECT_REFUSED;
    }
    /* 3.13's debug offsets vary with the build; a table that disagrees
       with them on the runtime's start is not the build ours was taken from. */
    if (CPython_layout(py)->rtInterpretersHead != l->rtInterpretersHead) {
       snprintf(err, errSize, "CPython %s is a build whose runtime layout leaktop does not know",
                CPython_version(py));
-      return PENDING_REFUSED;
+      return INJECT_REFUSED;
    }
    uint64_t func;
    if (!CPython_symbol(py, "PyRun_SimpleString", &func)) {
       snprintf(err, errSize, "the interpreter exports no PyRun_SimpleString");
-      return PENDING_REFUSED;
+      return INJECT_REFUSED;
    }
    PtraceThreads pt;
    if (!PtraceThreads_stop(&pt, pid, err, errSize))
-      return PENDING_REFUSED;
-   PendingCall_testPause("stopped");
+      return INJECT_REFUSED;
+   Inject_testPause("stopped");
    int deferredSignal = 0;
    pid_t stepper = 0;
-   PendingOutcome outcome =
+   InjectOutcome outcome =
          PendingCall_whileStopped(pid, py, l, maps, mem, &pt, func, text, len, report,
                                   &deferredSignal, &stepper, err, errSize);
    PtraceThreads_resume(&pt);
-   report->pauseMs = PendingCall_longestPause(&pt);
-   report->threads = pt.count;
+   InjectReport_pauses(report, &pt);
    PtraceThreads_done(&pt);
    /* A signal held back during the mmap step goes to the thread it was
       meant for, now that it runs. */

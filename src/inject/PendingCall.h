@@ -14,32 +14,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "inject/Inject.h"
 #include "stacks/CPython.h"
 #include "stacks/ProcMaps.h"
 #include "stacks/RemoteMemory.h"
 
-typedef enum {
-   PENDING_QUEUED,  /* appended; the main thread will run it */
-   PENDING_BUSY,    /* an earlier request of ours is still queued: wait for it */
-   PENDING_REFUSED, /* not safe or not possible now; err says why */
-} PendingOutcome;
-
-typedef struct {
-   double pauseMs;     /* longest time any thread was stopped */
-   int threads;        /* threads stopped */
-   bool regionCreated; /* this request made the mmap */
-   uint64_t region;
-   long mainSyscall; /* what the main thread was in: a syscall number, or -1 */
-} PendingReport;
-
 /* Appends a call running text (a bootstrap) in pid, whose interpreter py
    was found in maps and reads through mem. */
-PendingOutcome PendingCall_inject(pid_t pid, CPython* py, const ProcMaps* maps, RemoteMemory* mem,
-                                  const char* text, size_t len, PendingReport* report, char* err,
-                                  size_t errSize);
-
-/* The test hook: when $LEAKTOP_TEST_PAUSE names stage, says so on stderr
-   and waits there for ever (the test then kills leaktop with SIGKILL). */
-void PendingCall_testPause(const char* stage);
+InjectOutcome PendingCall_inject(pid_t pid, CPython* py, const ProcMaps* maps, RemoteMemory* mem,
+                                 const char* text, size_t len, InjectReport* report, char* err,
+                                 size_t errSize);
 
 #endif

@@ -75,4 +75,13 @@ bool ProcParse_isPythonPath(const char* path);
 /* Does any mapping of a /proc/PID/maps text come from a Python interpreter? */
 bool ProcParse_mapsHavePython(const char* text);
 
+/* The text after "Key:" and its blanks in a status text, or NULL. */
+const char* ProcParse_keyedText(const char* text, const char* key);
+/* "State:"'s letter ('S', 'T', ...), '?' when absent. */
+char ProcParse_statusState(const char* text);
+/* The effective user ID (second field of "Uid:"), (uid_t)-1 when absent. */
+uid_t ProcParse_effectiveUid(const char* text);
+/* A hexadecimal signal mask line ("SigCgt", "SigBlk"): bit N-1 is signal N. */
+uint64_t ProcParse_signalMask(const char* text, const char* key);
+
 #endif
