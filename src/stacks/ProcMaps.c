@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sample/ProcParse.h"
 #include "util/XUtils.h"
 
 static bool ProcMaps_parseLine(const char* line, size_t len, MapEntry* entry) {
@@ -129,6 +130,16 @@ const char* ProcMaps_libpython(const ProcMaps* maps) {
          continue;
       const char* base = strrchr(path, '/') + 1;
       if (strncmp(base, "libpython3.", 11) == 0 && strstr(base, ".so"))
+         return path;
+   }
+   return NULL;
+}
+
+const char* ProcMaps_pythonExecutable(const ProcMaps* maps) {
+   for (int i = 0; i < maps->count; i++) {
+      const char* path = maps->entries[i].path;
+      if (path && path[0] == '/' && strncmp(strrchr(path, '/') + 1, "lib", 3) != 0 &&
+          ProcParse_isPythonPath(path))
          return path;
    }
    return NULL;

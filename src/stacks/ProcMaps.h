@@ -36,5 +36,9 @@ uint64_t ProcMaps_fileBase(const ProcMaps* maps, const char* path);
 /* The first mapped file whose base name starts with "libpython3." and
    contains ".so", or NULL: an interpreter in a shared library. */
 const char* ProcMaps_libpython(const ProcMaps* maps);
+/* The first mapped file named like a Python executable (python3.13), or
+   NULL: the interpreter when a dynamic loader runs it, where
+   /proc/PID/exe is ld.so. */
+const char* ProcMaps_pythonExecutable(const ProcMaps* maps);
 
 #endif
