@@ -321,9 +321,9 @@ static json_object* Snapshot_tokenize(const char* text, size_t len, char* err, s
       snprintf(err, errSize, "out of memory");
       return NULL;
    }
+   /* Strict mode also refuses anything but white space after the value. */
    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
    json_object* root = json_tokener_parse_ex(tok, text, (int)len);
-   /* Strict mode also refuses anything but white space after the value. */
    enum json_tokener_error e = json_tokener_get_error(tok);
    size_t end = json_tokener_get_parse_end(tok);
    if (e == json_tokener_continue)
@@ -445,17 +445,25 @@ static json_object* Snapshot_tracebacksJson(const Snapshot* s) {
    return list;
 }
 
+json_object* Snapshot_jsonReal(double v, int decimals) {
+   if (!isfinite(v))
+      return NULL;
+   char text[64];
+   snprintf(text, sizeof(text), "%.*f", decimals, v);
+   return json_object_new_double_s(v, text);
+}
+
 json_object* Snapshot_toJson(const Snapshot* s) {
    json_object* o = json_object_new_object();
    json_object_object_add(o, "leaktop_snapshot", json_object_new_int(1));
    json_object_object_add(o, "seq", json_object_new_int64(s->seq));
    json_object_object_add(o, "pid", json_object_new_int(s->pid));
    if (!isnan(s->time))
-      json_object_object_add(o, "time", json_object_new_double(s->time));
+      json_object_object_add(o, "time", Snapshot_jsonReal(s->time, 6));
    if (s->python[0])
       json_object_object_add(o, "python", json_object_new_string(s->python));
    if (!isnan(s->elapsedMs))
-      json_object_object_add(o, "elapsed_ms", json_object_new_double(s->elapsedMs));
+      json_object_object_add(o, "elapsed_ms", Snapshot_jsonReal(s->elapsedMs, 3));
    json_object_object_add(o, "truncated", json_object_new_boolean(s->truncated));
    Snapshot_addCount(o, "rss_kib", s->rssKiB);
    Snapshot_addCount(o, "allocated_blocks", s->allocatedBlocks);
@@ -500,7 +508,8 @@ json_object* Snapshot_toJson(const Snapshot* s) {
 
 char* Snapshot_serialize(const Snapshot* s) {
    json_object* o = Snapshot_toJson(s);
-   char* text = xStrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+   char* text = xStrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
    json_object_put(o);
    return text;
 }

@@ -107,4 +107,8 @@ struct json_object* Snapshot_toJson(const Snapshot* s);
 /* The same as text, allocated. */
 char* Snapshot_serialize(const Snapshot* s);
 
+/* A JSON number written with this many decimals (json-c writes 17
+   significant digits); NULL (JSON null) when v is not finite. */
+struct json_object* Snapshot_jsonReal(double v, int decimals);
+
 #endif

@@ -12,7 +12,7 @@
 
 #define OUTPUT_WIDTH 80
 
-/* text cut to at most width bytes, never inside a UTF-8 character; a cut
+/* Text cut to at most width bytes, never inside a UTF-8 character; a cut
    path keeps its tail (the file name), a cut name its head. */
 static void SnapshotOutput_fit(char* out, size_t width, const char* text, bool keepTail) {
    size_t len = strlen(text);
@@ -59,7 +59,7 @@ static double SnapshotOutput_mib(int64_t bytes) {
    return (double)bytes / (1024.0 * 1024.0);
 }
 
-/* ", allocated blocks +0.3%, gc objects +0.1%" from what is known. */
+/* "allocated blocks +0.3%, gc objects +0.1%", from what is known. */
 static size_t SnapshotOutput_heapCounts(const SnapshotDiff* d, char* buf, size_t size) {
    size_t used = 0;
    buf[0] = '\0';
@@ -294,6 +294,28 @@ static void SnapshotOutput_diffTables(const SnapshotDiff* d, FILE* out) {
       fputs("\n(<=N: not in the earlier top list, so at most its smallest entry)\n", out);
 }
 
+/* The figures behind the verdict: "RSS 12.3M -> 62.5M, allocated blocks
+   26954 -> 107019, gc objects 8834 -> 28715". */
+static void SnapshotOutput_figures(const SnapshotDiff* d, FILE* out) {
+   const SnapshotGrowth* g = &d->growth;
+   char line[256] = "", before[24], after[24];
+   size_t used = 0;
+   if (d->rssKnown) {
+      Format_size(before, sizeof(before), (uint64_t)g->rssBeforeKiB);
+      Format_size(after, sizeof(after), (uint64_t)g->rssAfterKiB);
+      used += (size_t)snprintf(line, sizeof(line), "RSS %s -> %s", before, after);
+   }
+   if (g->blocksBefore >= 0 && g->blocksAfter >= 0 && used < sizeof(line))
+      used += (size_t)snprintf(line + used, sizeof(line) - used, "%sallocated blocks %lld -> %lld",
+                               used ? ", " : "", (long long)g->blocksBefore,
+                               (long long)g->blocksAfter);
+   if (g->objectsBefore >= 0 && g->objectsAfter >= 0 && used < sizeof(line))
+      snprintf(line + used, sizeof(line) - used, "%sgc objects %lld -> %lld", used ? ", " : "",
+               (long long)g->objectsBefore, (long long)g->objectsAfter);
+   if (line[0])
+      SnapshotOutput_wrap(out, 2, 4, line);
+}
+
 void SnapshotOutput_text(const Snapshot* s, const SnapshotDiff* diff, FILE* out) {
    SnapshotOutput_header(s, out);
    SnapshotOutput_tracemalloc(s, out);
@@ -311,6 +333,7 @@ void SnapshotOutput_text(const Snapshot* s, const SnapshotDiff* diff, FILE* out)
    char verdict[320];
    SnapshotOutput_verdict(diff, verdict, sizeof(verdict));
    fprintf(out, "\nCompared with snapshot %ld, taken %s earlier\n", diff->beforeSeq, span);
+   SnapshotOutput_figures(diff, out);
    SnapshotOutput_wrap(out, 2, 4, verdict);
    /* Counts cannot weigh objects: a few large ones hide below 1%. */
    if (diff->verdict == SNAPSHOT_VERDICT_NATIVE && !diff->growth.tracedKnown)
@@ -320,10 +343,6 @@ void SnapshotOutput_text(const Snapshot* s, const SnapshotDiff* diff, FILE* out)
 
 static json_object* SnapshotOutput_count(bool known, int64_t v) {
    return known ? json_object_new_int64(v) : NULL;
-}
-
-static json_object* SnapshotOutput_real(double v) {
-   return isfinite(v) ? json_object_new_double(v) : NULL;
 }
 
 static json_object* SnapshotOutput_diffJson(const SnapshotDiff* d) {
@@ -337,7 +356,7 @@ static json_object* SnapshotOutput_diffJson(const SnapshotDiff* d) {
    const SnapshotGrowth* g = &d->growth;
    char verdict[320];
    SnapshotOutput_verdict(d, verdict, sizeof(verdict));
-   json_object_object_add(o, "interval_s", SnapshotOutput_real(d->interval));
+   json_object_object_add(o, "interval_s", Snapshot_jsonReal(d->interval, 3));
    json_object_object_add(o, "verdict",
                           json_object_new_string(SnapshotDiff_verdictName(d->verdict)));
    json_object_object_add(o, "verdict_text", json_object_new_string(verdict));
@@ -349,11 +368,11 @@ static json_object* SnapshotOutput_diffJson(const SnapshotDiff* d) {
    json_object_object_add(o, "allocated_blocks_delta",
                           SnapshotOutput_count(g->blocksBefore >= 0 && g->blocksAfter >= 0,
                                                g->blocksAfter - g->blocksBefore));
-   json_object_object_add(o, "allocated_blocks_percent", SnapshotOutput_real(d->blocksPercent));
+   json_object_object_add(o, "allocated_blocks_percent", Snapshot_jsonReal(d->blocksPercent, 3));
    json_object_object_add(o, "gc_objects_delta",
                           SnapshotOutput_count(g->objectsBefore >= 0 && g->objectsAfter >= 0,
                                                g->objectsAfter - g->objectsBefore));
-   json_object_object_add(o, "gc_objects_percent", SnapshotOutput_real(d->objectsPercent));
+   json_object_object_add(o, "gc_objects_percent", Snapshot_jsonReal(d->objectsPercent, 3));
    json_object_object_add(o, "trim_released_kib",
                           SnapshotOutput_count(g->trimReleasedKiB >= 0, g->trimReleasedKiB));
    json_object* types = NULL;
@@ -399,6 +418,8 @@ void SnapshotOutput_json(const Snapshot* s, const SnapshotDiff* diff, FILE* out)
    json_object* root = json_object_new_object();
    json_object_object_add(root, "snapshot", Snapshot_toJson(s));
    json_object_object_add(root, "diff", diff ? SnapshotOutput_diffJson(diff) : NULL);
-   fprintf(out, "%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+   fprintf(out, "%s\n",
+           json_object_to_json_string_ext(root,
+                                          JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
    json_object_put(root);
 }

@@ -177,6 +177,10 @@ static bool SnapshotStore_writeAll(int fd, const char* text, size_t len) {
 }
 
 bool SnapshotStore_save(SnapshotStore* store, const Snapshot* s, char* err, size_t errSize) {
+   if (s->hostPid <= 0) {
+      snprintf(err, errSize, "cannot save a snapshot without its worker generation");
+      return false;
+   }
    StoreEntry* entries;
    int count = SnapshotStore_list(store, &entries);
    const StoreEntry* newest = SnapshotStore_newest(entries, count, s->hostPid, s->startTicks);
@@ -245,7 +249,8 @@ static int SnapshotStore_byAge(const void* pa, const void* pb) {
 int SnapshotStore_prune(SnapshotStore* store, double now, double bootTime) {
    StoreEntry* entries;
    int count = SnapshotStore_list(store, &entries);
-   qsort(entries, (size_t)count, sizeof(*entries), SnapshotStore_byAge);
+   if (count > 1)
+      qsort(entries, (size_t)count, sizeof(*entries), SnapshotStore_byAge);
    int removed = 0;
    for (int i = 0; i < count; i++) {
       const StoreEntry* e = &entries[i];

@@ -592,8 +592,10 @@ static void test_output_text(void** state) {
    assert_non_null(strstr(text, "\nTop types by count\n     COUNT  TYPE\n     20100  "
                                 "__main__.Session\n"));
    assert_non_null(strstr(text, "     39.9M     20100  /tmp/leakapp/app.py:16\n"));
-   assert_non_null(strstr(text, "python growth: RSS +50.2 MiB, Python heap +42.1 MiB "
-                                "(allocated blocks +297.0%)"));
+   assert_non_null(strstr(text,
+                          "earlier\n  RSS 12.3M -> 62.5M, allocated blocks 26954 -> 107019, gc "
+                          "objects 8834 -> 28715\n  python growth: RSS +50.2 MiB, Python "
+                          "heap +42.1 MiB (allocated blocks +297.0%)\n"));
    assert_non_null(strstr(text, "\nTypes that grew most\n"));
    assert_non_null(strstr(text, "\n       100     20100    +20000  __main__.Session\n"));
    /* app.py:22 was not in the earlier top list; below 1 KiB in bytes. */
@@ -930,6 +932,10 @@ static void test_store_round_trip(void** state) {
    a.startTicks = b.startTicks = 987654;
    assert_false(SnapshotStore_latest(&store, 4321, 987654, &got));
    char err[256];
+   a.hostPid = 0;
+   assert_false(SnapshotStore_save(&store, &a, err, sizeof(err)));
+   assert_non_null(strstr(err, "generation"));
+   a.hostPid = 4321;
    assert_true(SnapshotStore_save(&store, &a, err, sizeof(err)));
    assert_true(SnapshotStore_save(&store, &b, err, sizeof(err)));
    assert_true(SnapshotStore_latest(&store, 4321, 987654, &got));
