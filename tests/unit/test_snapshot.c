@@ -854,7 +854,8 @@ static void test_result_proc_root(void** state) {
    (void)state;
    char dir[64], file[128];
    snprintf(dir, sizeof(dir), "/tmp/leaktop-%u", (unsigned)geteuid());
-   if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+   bool created = mkdir(dir, 0700) == 0;
+   if (!created && errno != EEXIST)
       fail_msg("cannot create %s", dir);
    struct stat st;
    if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
@@ -874,6 +875,8 @@ static void test_result_proc_root(void** state) {
    writeFile(file, "{}", 0600);
    assert_int_equal(ResultFile_removeStale(getpid(), geteuid(), nsPid), 1);
    assert_false(exists(file));
+   if (created)
+      rmdir(dir);
 }
 
 /* ---- the store -------------------------------------------------------- */
