@@ -42,9 +42,9 @@ static size_t Bootstrap_quote(char* out, const char* text) {
    "except BaseException:\n    pass\n"
 
 char* Bootstrap_build(const char* source, const char* requestLiteral, size_t* len) {
-   size_t callSize = strlen(requestLiteral) + 16;
+   size_t callSize = strlen(requestLiteral) + 40;
    char* call = xMalloc(callSize);
-   snprintf(call, callSize, "\nrun(%s)\n", requestLiteral);
+   snprintf(call, callSize, "\nrun(%s)\nglobals().clear()\n", requestLiteral);
    size_t size = strlen(BOOTSTRAP_HEAD) + Bootstrap_quote(NULL, source) +
                  Bootstrap_quote(NULL, call) + strlen(BOOTSTRAP_TAIL) + 1;
    char* text = xMalloc(size);

@@ -8,8 +8,10 @@
 
 #include <stddef.h>
 
-/* A newly allocated bootstrap running `source` then run(requestLiteral);
-   requestLiteral is a Python expression (a dict literal). */
+/* A newly allocated bootstrap running `source` then run(requestLiteral),
+   then emptying its namespace (functions and their globals form cycles
+   that would otherwise wait for the garbage collector); requestLiteral is
+   a Python expression (a dict literal). */
 char* Bootstrap_build(const char* source, const char* requestLiteral, size_t* len);
 
 #endif

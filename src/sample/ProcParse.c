@@ -67,6 +67,29 @@ uint64_t ProcParse_signalMask(const char* text, const char* key) {
    return p ? strtoull(p, NULL, 16) : 0;
 }
 
+pid_t ProcParse_nsPid(const char* text, pid_t fallback) {
+   const char* cursor = text;
+   const char* line;
+   size_t len;
+   while ((line = ProcParse_nextLine(&cursor, &len)) != NULL) {
+      if (len < 6 || strncmp(line, "NSpid:", 6) != 0)
+         continue;
+      pid_t last = fallback;
+      const char* p = line + 6;
+      const char* endOfLine = line + len;
+      while (p < endOfLine) {
+         char* end;
+         long v = strtol(p, &end, 10);
+         if (end == p || end > endOfLine)
+            break;
+         last = (pid_t)v;
+         p = end;
+      }
+      return last > 0 ? last : fallback;
+   }
+   return fallback;
+}
+
 bool ProcParse_number(const char* text, uint64_t* value) {
    while (*text == ' ')
       text++;

@@ -40,6 +40,11 @@ typedef struct ProcStatus {
 /* Parses /proc/PID/status in one pass over its lines. */
 void ProcParse_status(const char* text, ProcStatus* out);
 
+/* The last value of status's "NSpid:" line: the ID the process (or thread)
+   has in its own, innermost PID namespace. fallback when there is none
+   (kernels before 4.1). */
+pid_t ProcParse_nsPid(const char* text, pid_t fallback);
+
 /* The exit_code field (52) of /proc/PID/stat, a wait(2) status; the comm
    field may contain spaces and parentheses, so fields count from the last ')'. */
 bool ProcParse_statExitCode(const char* text, int* waitStatus);

@@ -141,18 +141,6 @@ void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
                (int)pid, strerror(error));
 }
 
-/* The last (innermost namespace) value of "NSpid:". */
-static pid_t StackTarget_nsTid(const char* status, pid_t tid) {
-   const char* v = StackTarget_field(status, "NSpid");
-   if (!v)
-      return tid;
-   pid_t last = tid;
-   char* end;
-   for (long n = strtol(v, &end, 10); end != v; v = end, n = strtol(v, &end, 10))
-      last = (pid_t)n;
-   return last;
-}
-
 void StackTarget_threads(pid_t pid, StackDump* dump) {
    char path[64];
    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
@@ -181,7 +169,7 @@ void StackTarget_threads(pid_t pid, StackDump* dump) {
          Text_sanitize(text, strcspn(text, "\n"), t->name, sizeof(t->name));
       snprintf(file, sizeof(file), "%s/%d/status", path, (int)tid);
       if (StackTarget_read(file, text, sizeof(text)) > 0)
-         t->nsTid = StackTarget_nsTid(text, tid);
+         t->nsTid = ProcParse_nsPid(text, tid);
    }
    closedir(dir);
 }

@@ -77,6 +77,18 @@ jcheck() {
    return 0
 }
 
+# rcheck DESCRIPTION FILE EXPR: passes if the Python expression EXPR is true
+# over r, the one JSON value in FILE (a snapshot result); on failure shows
+# the start of FILE.
+rcheck() {
+   local desc=$1 file=$2 expr=$3 rc=0
+   "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$file" "$expr" 2>/dev/null || rc=$?
+   ok "$rc" "$desc"
+   [ "$rc" -eq 0 ] || diag "$expr is false over $file: $(head -c 1500 "$file" 2>&1)"
+}
+
 # jq_ FILE EXPR: prints the value of EXPR over FILE.
 jq_() {
    "$PY" "$BATCHQ" "$1" "$2"
