@@ -101,7 +101,13 @@ static bool StackTarget_hasPtraceCap(void) {
 void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
    char path[64], status[4096];
    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-   if (error == ESRCH || StackTarget_read(path, status, sizeof(status)) <= 0) {
+   const char* state = NULL;
+   if (error != ESRCH && StackTarget_read(path, status, sizeof(status)) > 0) {
+      state = StackTarget_field(status, "State");
+      state = state ? state + strspn(state, " \t") : "";
+   }
+   /* Attaching to a process that is exiting fails with EPERM too. */
+   if (!state || *state == 'Z' || *state == 'X') {
       snprintf(err, errSize, "process %d exited", (int)pid);
       return;
    }

@@ -513,9 +513,8 @@ static void Dashboard_drawProcess(const Ui* ui, WINDOW* w, int y, const UiRow* r
 
 static void Dashboard_drawStatus(const Ui* ui, WINDOW* w, int y) {
    const char* hints = "F1 help  / filter  s sort  t tree  c columns  T traffic  q quit";
-   int width = getmaxx(w);
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
    if (ui->editingFilter) {
+      Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
       int x = Dashboard_put(w, y, 0, "Filter: ", CLR_STATUS);
       x = Dashboard_put(w, y, x, ui->filter, CLR_FILTER);
       x = Dashboard_put(w, y, x, "_", CLR_FILTER);
@@ -523,16 +522,7 @@ static void Dashboard_drawStatus(const Ui* ui, WINDOW* w, int y) {
       return;
    }
    const char* note = ui->message[0] ? ui->message : ui->machine->notice;
-   int x = 0;
-   if (note[0]) {
-      x = Dashboard_put(w, y, 0, note, CLR_STATUS);
-      x += 2;
-   }
-   int hintCols = Draw_width(hints);
-   if (x + hintCols <= width)
-      Dashboard_put(w, y, width - hintCols, hints, CLR_STATUS);
-   else if (x < width)
-      Dashboard_put(w, y, x, hints, CLR_STATUS);
+   Draw_status(w, y, note, hints, Colors_attr(CLR_STATUS));
 }
 
 void Dashboard_draw(Ui* ui, WINDOW* w) {

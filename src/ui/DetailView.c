@@ -436,15 +436,8 @@ static void DetailView_drawGone(const Ui* ui, WINDOW* w, int y, int bottom) {
 
 static void DetailView_drawStatus(const Ui* ui, WINDOW* w, int y) {
    const char* hints = "q/Esc back  +/- zoom  w window  T traffic  j/k next/prev  F1 help";
-   int width = getmaxx(w);
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
    const char* note = ui->message[0] ? ui->message : ui->machine->notice;
-   int x = note[0] ? Draw_text(w, y, 0, width, note, Colors_attr(CLR_STATUS)) + 2 : 0;
-   int hintCols = Draw_width(hints);
-   if (x + hintCols <= width)
-      Draw_text(w, y, width - hintCols, hintCols, hints, Colors_attr(CLR_STATUS));
-   else if (x < width)
-      Draw_text(w, y, x, width - x, hints, Colors_attr(CLR_STATUS));
+   Draw_status(w, y, note, hints, Colors_attr(CLR_STATUS));
 }
 
 void DetailView_draw(Ui* ui, WINDOW* w) {

@@ -33,6 +33,8 @@ const Glyphs Glyphs_utf8 = {
       .sortAscending = "▲",
       .sortDescending = "▼",
       .treeHeader = "▸",
+      .foldOpen = "▾",
+      .foldClosed = "▸",
 };
 
 const Glyphs Glyphs_ascii = {
@@ -63,6 +65,8 @@ const Glyphs Glyphs_ascii = {
       .sortAscending = "^",
       .sortDescending = "v",
       .treeHeader = ">",
+      .foldOpen = "-",
+      .foldClosed = "+",
 };
 
 bool Glyphs_isUtf8Codeset(const char* codeset) {

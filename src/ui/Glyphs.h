@@ -45,6 +45,9 @@ typedef struct Glyphs {
    const char* sortAscending;
    const char* sortDescending;
    const char* treeHeader; /* in front of a tree's header line */
+   /* A call-tree node in the profile view: open, closed (one column each). */
+   const char* foldOpen;
+   const char* foldClosed;
 } Glyphs;
 
 extern const Glyphs Glyphs_utf8;

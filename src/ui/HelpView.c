@@ -15,7 +15,7 @@ typedef struct HelpLine {
    ColorElement look;
 } HelpLine;
 
-#define HELP_MAX_LINES 128
+#define HELP_MAX_LINES 192
 
 /* One line per distinct help text of a table, its keys joined by '/'. */
 static int HelpView_bindings(HelpLine* out, int at, const KeyBinding* table, int count) {
@@ -64,6 +64,9 @@ static int HelpView_build(HelpLine* out) {
    n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Stack view keys");
    n = HelpView_bindings(out, n, KeyBindings_stack, KeyBindings_stackCount);
+   n = HelpView_title(out, n, "");
+   n = HelpView_title(out, n, "Profile view keys");
+   n = HelpView_bindings(out, n, KeyBindings_profile, KeyBindings_profileCount);
    n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Columns (c cycles the sets; * costs an extra read while shown)");
    for (int id = 0; id < COL_COUNT && n < HELP_MAX_LINES; id++) {

@@ -14,6 +14,7 @@
 #include "ui/Columns.h"
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
+#include "ui/ProfileView.h"
 #include "ui/StackView.h"
 #include "stacks/PtraceThreads.h"
 #include "ui/Glyphs.h"
@@ -113,6 +114,10 @@ static void ScreenManager_draw(Ui* ui, bool full) {
       Dashboard_layout(ui, getmaxx(stdscr));
       StackView_draw(ui, stdscr);
       break;
+   case VIEW_PROFILE:
+      Dashboard_layout(ui, getmaxx(stdscr));
+      ProfileView_draw(ui, stdscr);
+      break;
    case VIEW_HELP:
       HelpView_draw(ui, stdscr);
       break;
@@ -189,13 +194,19 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
             next = now + delay;
          dirty = true;
       }
+      /* A profile takes one sample per pass, so keys and refreshes go on. */
+      if (ProfileView_step(&ui))
+         dirty = true;
       if (dirty) {
          ScreenManager_draw(&ui, full);
          dirty = full = false;
       }
       if (opts->iterations > 0 && scans >= opts->iterations)
          break;
-      double waitMs = ceil((next - XUtils_monotonicNow()) * 1000);
+      double wake = next, sample = ProfileView_nextSample(&ui);
+      if (sample >= 0 && sample < wake)
+         wake = sample;
+      double waitMs = ceil((wake - XUtils_monotonicNow()) * 1000);
       timeout(waitMs < 0 ? 0 : waitMs > SCREEN_MAX_WAIT_MS ? SCREEN_MAX_WAIT_MS : (int)waitMs);
       int key = getch();
       if (key == ERR)
@@ -214,6 +225,7 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
    delscreen(ScreenManager_screen);
    ScreenManager_screen = NULL;
    ScreenManager_restoreSignals(&saved);
+   ProfileView_close(&ui);
    StackView_close(&ui);
    Dashboard_done(&ui);
    return 0;

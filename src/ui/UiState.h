@@ -16,6 +16,7 @@ typedef enum UiView {
    VIEW_DASHBOARD,
    VIEW_DETAIL,
    VIEW_STACK,
+   VIEW_PROFILE,
    VIEW_HELP,
 } UiView;
 
@@ -82,6 +83,10 @@ typedef struct Ui {
    char** stackLines;
    int stackLineCount;
    int stackScroll;
+
+   /* Profile view: a sampling run and its tree (ui/ProfileView.c) */
+   struct ProfileRun* profile;
+   UiView profileReturn; /* the view it was opened from */
 
    /* Help view */
    int helpScroll;
