@@ -170,14 +170,16 @@ def _collect_traces(result, req, deadline, tm):
     own_file = _collect_traces.__code__.co_filename
     if own_file == "<string>":
         own_file = None
-    # leaktop's own code is not the worker's heap: this file, and the frame
-    # that compiled and called it (an injected bootstrap or the agent).
-    ignored = {own_file}
+    # leaktop's own code is not the worker's heap: this file, and the line
+    # that compiled and called it (an injected bootstrap's exec, whose file
+    # is "<string>" like the application's own generated code, so only that
+    # line is left out).
+    caller = None
     frame = sys._getframe()
     while frame is not None and frame.f_code.co_filename == own_file:
         frame = frame.f_back
     if frame is not None:
-        ignored.add(frame.f_code.co_filename)
+        caller = (frame.f_code.co_filename, frame.f_lineno)
     del frame
     frames = req["frames"]
     lines = {}
@@ -192,7 +194,7 @@ def _collect_traces(result, req, deadline, tm):
             for trace in traces[start : start + CHUNK]:
                 tb = trace[2]
                 where = tb[0] if tb else ("<unknown>", 0)
-                if where[0] in ignored:
+                if where[0] == own_file or where == caller:
                     continue
                 _tally(lines, where, trace[1])
                 if frames:
