@@ -2,8 +2,8 @@
 # leaktop's cooperative agent (python/leaktop_agent.py) asked by leaktop's
 # own client (src/inject/AgentClient.c, through tests/integration/
 # agent_request): in Debian's gunicorn, whose workers install it from
-# post_worker_init; who may ask; a squatted socket name; fork; a target in
-# another network namespace.
+# post_worker_init; who may ask; a squatted socket name; fork; timeouts and
+# size limits; a target in a container's PID and network namespaces.
 . "$(dirname "$0")/lib.sh"
 
 GUNICORN=${GUNICORN:-/usr/bin/gunicorn}
@@ -146,15 +146,20 @@ rcheck "an agent running as nobody answers a client of the same uid" "$REPLY_FIL
 request "$NOBODY" '{"seq": 2}' --reuid=1 --regid=1 --clear-groups
 refused "... and refuses one of another non-root uid" "closed the connection without answering"
 
-# ---- another network namespace ----------------------------------------------------
-if unshare -n true 2>/dev/null; then
-   start_py netns unshare -n "$SYS_PY" "$TARGET" serve
-   NETNS=$PY_PID
-   request "$NETNS" '{"seq": 1}'
-   rcheck "a target in its own network namespace is reached (the client enters it)" \
-      "$REPLY_FILE" "r['pid'] == $NETNS"
+# ---- a container: its own PID and network namespaces ---------------------------
+# The agent names its socket with its PID inside (1); the client finds that
+# in NSpid, enters the network namespace, and sees the host PID as the peer.
+if unshare -p -f -n true 2>/dev/null; then
+   unshare -p -f -n "$SYS_PY" "$TARGET" serve >"$TEST_TMP/ns.out" 2>"$TEST_TMP/ns.err" </dev/null &
+   track $!
+   wait_for 20 grep -qs '^READY 1$' "$TEST_TMP/ns.out" || bail "no target in namespaces: $(cat "$TEST_TMP/ns.err")"
+   NS_HOST=$(cat /proc/$!/task/*/children | awk '{print $1}')
+   request "$NS_HOST" '{"seq": 1}'
+   rcheck "a target with its own PID and network namespaces is reached (PID $NS_HOST, 1 inside)" \
+      "$REPLY_FILE" "r['pid'] == 1 and ['__main__.Retained', 3000] in r['types']"
+   diag "$(cat "$REPLY_FILE.err")"
 else
-   ok 0 "# SKIP unshare -n is not permitted here"
+   ok 0 "# SKIP unshare -p -n is not permitted here"
 fi
 
 done_testing
