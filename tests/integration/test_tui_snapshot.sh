@@ -179,4 +179,12 @@ TUI_SIZE=80x24 TUI_TARGET="-p $OBJ" start XDG_STATE_HOME="$STATE"
 wait_for 20 screen_has "^ *$OBJ +single " >/dev/null
 tm send-keys -t "$SESSION" q
 check "q quits leaktop with status 0" exited_cleanly
+
+# A periodic request still queued when leaktop quit is answered into the
+# targets' result directory: remove what the targets left there.
+for pid in "$OBJ" "$NAT" "$BAT"; do
+   kill -KILL "$pid" 2>/dev/null
+   wait "$pid" 2>/dev/null
+   rm -f /tmp/leaktop-"$(id -u)"/snapshot-"$pid"-*.json
+done
 finish
