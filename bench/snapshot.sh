@@ -50,6 +50,7 @@ done
 . "$TESTS_SRCDIR/integration/lib.sh"
 # Snapshots the runs take are stored here, not in the user's state.
 export XDG_STATE_HOME=$TEST_TMP/state
+mkdir -p "$XDG_STATE_HOME"
 
 # Default --timeout (30 s): an idle sync worker's select() waits 15 s.
 start_gunicorn 1

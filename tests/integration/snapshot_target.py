@@ -3,6 +3,10 @@
    snapshot_target.py objects   SIGUSR1 keeps 20000 more LeakedWidget
    snapshot_target.py native    SIGUSR1 mallocs 32 MiB through ctypes,
                                 touches every page and never frees it
+   snapshot_target.py churn     SIGUSR1 allocates 40 MiB in 4 KiB buffers,
+                                keeps one made after them (so the heap's
+                                top stays in use) and frees the rest: the
+                                pages stay resident until malloc_trim
 
 It prints "READY PID" once the handlers are in place and "GREW N" after
 each step (N steps so far). The main thread sleeps in short steps, so an
@@ -45,9 +49,15 @@ def grow_native():
     libc.memset(block, 1, NATIVE_STEP)
 
 
+def grow_churn():
+    churned = [bytearray(4096) for _ in range(10240)]
+    held.append(bytearray(4096))
+    del churned
+
+
 def on_signal(signum, frame):
     global steps
-    grow = grow_native if sys.argv[1] == "native" else grow_objects
+    grow = {"native": grow_native, "churn": grow_churn}.get(sys.argv[1], grow_objects)
     grow()
     steps += 1
     print("GREW %d" % steps, flush=True)

@@ -5,7 +5,8 @@
 # grew; M starts tracemalloc and the next diff names the allocating line;
 # a worker leaking native memory (ctypes malloc, memset, no free) snapshot
 # every 3 s (--snapshot-every) gets "+native" in its VERDICT and "native
-# growth" in its detail view; an idle gunicorn worker blocked in select()
+# growth" in its detail view; one whose freed memory stays with the
+# allocator gets "+alloc" from R (malloc_trim); an idle gunicorn worker blocked in select()
 # shows what the request waits for, W wakes it, Esc cancels; --batch
 # --snapshot-every reports native growth in its JSON. No target is ever
 # left stopped or traced. Emits TAP.
@@ -14,7 +15,7 @@
 
 set -u
 
-PLAN=19
+PLAN=21
 # shellcheck source=tests/integration/tui_lib.sh
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -24,6 +25,7 @@ ALLOC_LINE=$(grep -n '# ALLOC_LINE' "$TARGET" | cut -d: -f1)
 SYS_PY=/usr/bin/python3
 GUNICORN=${GUNICORN:-/usr/bin/gunicorn}
 STATE=$WORK/state # leaktop's snapshot store, not the user's
+mkdir -p "$STATE"
 export PYTHONDONTWRITEBYTECODE=1
 
 if [ ! -x "$SYS_PY" ]; then
@@ -115,6 +117,24 @@ check "the detail view: verdict ... + native growth, the runbook's step for it" 
 check "the native worker is not left stopped or traced" not_stopped "$NAT"
 quit_leaktop
 
+# ---- memory the allocator keeps: R ------------------------------------------
+start_target churn
+CHU=$T_PID
+CHU_OUT=$T_OUT
+TUI_SIZE=120x45 TUI_TARGET="-p $CHU" start XDG_STATE_HOME="$STATE"
+wait_for 20 screen_has "^ *$CHU +single " >/dev/null
+tm send-keys -t "$SESSION" i
+wait_for 10 screen_has "snapshot of $CHU via pending call in" >/dev/null
+grow "$CHU" "$CHU_OUT"
+tm send-keys -t "$SESSION" R
+check "40 MiB freed but kept by malloc, then R: its VERDICT gains +alloc" \
+   wait_for 10 screen_has "^ *$CHU +single .*[a-z/]+\+alloc "
+tm send-keys -t "$SESSION" Enter
+check "the snapshot pane: retention in the allocator, what malloc_trim returned" \
+   wait_for 10 eval 'screen_has "^retention in the allocator \(malloc_trim returned [0-9.]+ MiB\), not a leak" &&
+      screen_has "^  malloc_trim returned [0-9.]+ MiB"'
+quit_leaktop
+
 # ---- an idle gunicorn worker: what blocks it, W, Esc ------------------------
 if [ -x "$GUNICORN" ]; then
    # --timeout 120: the idle sync worker's select() waits 60 s.
@@ -182,7 +202,7 @@ check "q quits leaktop with status 0" exited_cleanly
 
 # A periodic request still queued when leaktop quit is answered into the
 # targets' result directory: remove what the targets left there.
-for pid in "$OBJ" "$NAT" "$BAT"; do
+for pid in "$OBJ" "$NAT" "$CHU" "$BAT"; do
    kill -KILL "$pid" 2>/dev/null
    wait "$pid" 2>/dev/null
    rm -f /tmp/leaktop-"$(id -u)"/snapshot-"$pid"-*.json
