@@ -282,9 +282,7 @@ int SnapshotCommand_run(int argc, char** argv) {
    int status = SnapshotCommand_parse(argc, argv, &opts);
    if (status >= 0)
       return status;
-   /* A request number no earlier run of leaktop used: results are named
-      by it in a directory shared by every run. */
-   unsigned seq = (unsigned)((unsigned long long)(XUtils_wallNow() * 1000.0) & 0x3fffffff);
+   unsigned seq = SnapshotRequest_freshSeq();
    for (long taken = 0;; taken++) {
       status = SnapshotCommand_once(&opts, seq + (unsigned)taken);
       /* Tracing starts once; later snapshots of the series only read it. */

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "util/XUtils.h"
+
 void SnapshotRequest_init(SnapshotRequest* req, unsigned seq) {
    *req = (SnapshotRequest){
          .seq = seq,
@@ -11,6 +13,10 @@ void SnapshotRequest_init(SnapshotRequest* req, unsigned seq) {
          .deadlineMs = 2000,
          .maxBytes = 1024 * 1024,
    };
+}
+
+unsigned SnapshotRequest_freshSeq(void) {
+   return (unsigned)((unsigned long long)(XUtils_wallNow() * 1000.0) & 0x3fffffff);
 }
 
 /* One format for both: Python's and JSON's literals differ only in their

@@ -20,6 +20,10 @@ typedef struct {
 /* Defaults: top 25, lines only, 2 s, 1 MiB. */
 void SnapshotRequest_init(SnapshotRequest* req, unsigned seq);
 
+/* A request number no earlier run of leaktop used (milliseconds of the
+   wall clock): results are named by it in a directory every run shares. */
+unsigned SnapshotRequest_freshSeq(void);
+
 /* The request as a Python dict literal (for injected text). */
 void SnapshotRequest_python(const SnapshotRequest* req, char* out, size_t size);
 /* The request as one JSON line (for the agent). */

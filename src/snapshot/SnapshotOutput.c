@@ -316,13 +316,14 @@ static void SnapshotOutput_figures(const SnapshotDiff* d, FILE* out) {
       SnapshotOutput_wrap(out, 2, 4, line);
 }
 
-void SnapshotOutput_text(const Snapshot* s, const SnapshotDiff* diff, FILE* out) {
+void SnapshotOutput_snapshotText(const Snapshot* s, FILE* out) {
    SnapshotOutput_header(s, out);
    SnapshotOutput_tracemalloc(s, out);
    SnapshotOutput_trim(s, out);
    SnapshotOutput_lists(s, out);
-   if (!diff)
-      return;
+}
+
+void SnapshotOutput_diffText(const SnapshotDiff* diff, FILE* out) {
    if (!diff->comparable) {
       fprintf(out, "\nNo diff with snapshot %ld: %s\n", diff->beforeSeq, diff->why);
       return;
@@ -339,6 +340,12 @@ void SnapshotOutput_text(const Snapshot* s, const SnapshotDiff* diff, FILE* out)
    if (diff->verdict == SNAPSHOT_VERDICT_NATIVE && !diff->growth.tracedKnown)
       fputs("  (tracemalloc was off: --start-tracemalloc and two more snapshots confirm)\n", out);
    SnapshotOutput_diffTables(diff, out);
+}
+
+void SnapshotOutput_text(const Snapshot* s, const SnapshotDiff* diff, FILE* out) {
+   SnapshotOutput_snapshotText(s, out);
+   if (diff)
+      SnapshotOutput_diffText(diff, out);
 }
 
 static json_object* SnapshotOutput_count(bool known, int64_t v) {

@@ -14,6 +14,12 @@
    (allocated blocks +0.3%)". "" when the diff is not comparable. */
 void SnapshotOutput_verdict(const SnapshotDiff* diff, char* buf, size_t size);
 
+/* The snapshot alone: figures, tracemalloc, top types, lines, tracebacks. */
+void SnapshotOutput_snapshotText(const Snapshot* s, FILE* out);
+
+/* The diff alone: what it was compared with, the verdict, what grew. */
+void SnapshotOutput_diffText(const SnapshotDiff* diff, FILE* out);
+
 /* The snapshot, then the diff when there is one (diff may be NULL). */
 void SnapshotOutput_text(const Snapshot* s, const SnapshotDiff* diff, FILE* out);
 

@@ -65,6 +65,19 @@ void Dashboard_layout(Ui* ui, int cols) {
    for (pid_t v = maxPid; v >= 10; v /= 10)
       digits++;
    widths[COL_PID] = digits < 5 ? 5 : digits > 7 ? 7 : digits;
+   /* The VERDICT column widens for what snapshots add ("+native"). */
+   for (int t = 0; t < m->treeCount; t++) {
+      for (int i = 0; i < m->trees[t]->count; i++) {
+         const Process* p = m->trees[t]->procs[i];
+         if (!p->snapshots)
+            continue;
+         char cell[64];
+         Columns_workerVerdict(p, cell, sizeof(cell));
+         int w = (int)strlen(cell);
+         if (w > widths[COL_VERDICT])
+            widths[COL_VERDICT] = w;
+      }
+   }
    Columns_layout(&Columns_sets[ui->columnSet], cols, widths, &ui->layout);
 }
 
@@ -521,7 +534,7 @@ static void Dashboard_drawStatus(const Ui* ui, WINDOW* w, int y) {
       Dashboard_put(w, y, x, "  Enter apply  Esc clear", CLR_STATUS);
       return;
    }
-   const char* note = ui->message[0] ? ui->message : ui->machine->notice;
+   const char* note = Ui_note(ui);
    Draw_status(w, y, note, hints, Colors_attr(CLR_STATUS));
 }
 

@@ -92,8 +92,15 @@ static int HelpView_build(HelpLine* out) {
    n = HelpView_title(out, n, "  n/a  could not be read; the status line says why");
    n = HelpView_title(out, n, "  ...  not read yet (smaps_rollup runs on a slower cadence)");
    n = HelpView_title(out, n, "  -    growth: too little history in the window yet");
-   /* Titles are the bold lines; the three above are plain text. */
-   out[n - 1].look = out[n - 2].look = out[n - 3].look = CLR_DEFAULT;
+   n = HelpView_title(out, n,
+                      "  +native  VERDICT: between its last two snapshots RSS grew, the Python "
+                      "heap did not");
+   n = HelpView_title(out, n,
+                      "  +alloc   VERDICT: malloc_trim gave that growth back: allocator "
+                      "retention, not a leak");
+   /* Titles are the bold lines; the five above are plain text. */
+   for (int i = 1; i <= 5; i++)
+      out[n - i].look = CLR_DEFAULT;
    return n;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inject/SnapshotRunner.h"
 #include "traffic/Traffic.h"
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
@@ -16,6 +17,13 @@
 
 #define KEY_ESC    27
 #define KEY_CTRL_L 12
+
+/* The snapshot keys say the same in both views; each fits the help
+   screen's 80 columns. */
+#define SNAPSHOT_HELP    "heap snapshot of the worker and its diff (Esc cancels a wait)"
+#define TRACEMALLOC_HELP "tracemalloc on/off in the worker: diffs then show lines"
+#define TRIM_HELP        "snapshot with malloc_trim(0): what the allocator gives back"
+#define WAKE_HELP        "wake the worker a snapshot waits for (gunicorn: SIGWINCH)"
 
 static const double KeyBindings_windows[] = {60, 300, 900, 3600};
 
@@ -29,6 +37,57 @@ double KeyBindings_nextWindow(double current) {
 
 static int KeyBindings_page(const Ui* ui) {
    return ui->bodyHeight > 1 ? ui->bodyHeight - 1 : 1;
+}
+
+/* ---- snapshots (dashboard and detail view) ------------------------------------ */
+
+static Reaction KeyBindings_snapshot(Ui* ui, SnapshotKind kind) {
+   Process* p = Ui_current(ui);
+   if (!p)
+      return REACT_NONE;
+   char msg[sizeof(ui->message)];
+   if (SnapshotRunner_start(ui->snapshots, p, kind, msg, sizeof(msg))) {
+      /* The status line shows the request's progress from the first poll, now. */
+      ui->message[0] = '\0';
+      ui->snapshotPolled = 0;
+   } else {
+      snprintf(ui->message, sizeof(ui->message), "%s", msg);
+   }
+   return REACT_REDRAW;
+}
+
+static Reaction Action_snapshot(Ui* ui, int key) {
+   (void)key;
+   return KeyBindings_snapshot(ui, SNAPSHOT_KIND_PLAIN);
+}
+
+static Reaction Action_tracemalloc(Ui* ui, int key) {
+   (void)key;
+   const Process* p = Ui_current(ui);
+   if (!p)
+      return REACT_NONE;
+   return KeyBindings_snapshot(ui, ProcessSnapshots_tracing(p->snapshots)
+                                         ? SNAPSHOT_KIND_STOP_TRACING
+                                         : SNAPSHOT_KIND_START_TRACING);
+}
+
+static Reaction Action_trim(Ui* ui, int key) {
+   (void)key;
+   return KeyBindings_snapshot(ui, SNAPSHOT_KIND_TRIM);
+}
+
+static Reaction Action_wake(Ui* ui, int key) {
+   (void)key;
+   SnapshotRunner_wake(ui->snapshots, ui->message, sizeof(ui->message));
+   return REACT_REDRAW;
+}
+
+/* Esc first abandons a snapshot that waits; true when it did. */
+static bool KeyBindings_cancelSnapshot(Ui* ui) {
+   if (!SnapshotRunner_busy(ui->snapshots, NULL, NULL))
+      return false;
+   SnapshotRunner_cancel(ui->snapshots, ui->message, sizeof(ui->message));
+   return true;
 }
 
 /* ---- dashboard actions --------------------------------------------------- */
@@ -223,6 +282,8 @@ static Reaction Action_filter(Ui* ui, int key) {
 
 static Reaction Action_clearFilter(Ui* ui, int key) {
    (void)key;
+   if (KeyBindings_cancelSnapshot(ui))
+      return REACT_REDRAW;
    ui->filter[0] = '\0';
    ui->message[0] = '\0';
    return REACT_REDRAW;
@@ -290,13 +351,18 @@ const KeyBinding KeyBindings_dashboard[] = {
       {'w', "w", "growth window: 1m, 5m, 15m, 1h", Action_window},
       {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
       {'/', "/", "filter by PID, name or command line (Enter apply, Esc clear)", Action_filter},
-      {KEY_ESC, "Esc", "clear the filter", Action_clearFilter},
+      {KEY_ESC, "Esc", "cancel a snapshot that waits, else clear the filter", Action_clearFilter},
       {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
       {KEY_F(1), "F1", "this help", Action_help},
       {'h', "h", "this help", Action_help},
       {'?', "?", "this help", Action_help},
       {KEY_F(10), "F10", "quit", Action_quit},
       {'q', "q", "quit", Action_quit},
+      /* After quit: the help screen's first page ends there at 24 lines. */
+      {'i', "i", SNAPSHOT_HELP, Action_snapshot},
+      {'M', "M", TRACEMALLOC_HELP, Action_tracemalloc},
+      {'R', "R", TRIM_HELP, Action_trim},
+      {'W', "W", WAKE_HELP, Action_wake},
       {KEY_MOUSE, "click", "select a row; on a title, sort by it; wheel scrolls", Action_mouse},
       {KEY_RESIZE, NULL, NULL, Action_resize},
 };
@@ -307,6 +373,8 @@ const int KeyBindings_dashboardCount =
 
 static Reaction Action_back(Ui* ui, int key) {
    (void)key;
+   if (key == KEY_ESC && ui->view == VIEW_DETAIL && KeyBindings_cancelSnapshot(ui))
+      return REACT_REDRAW;
    ui->view = VIEW_DASHBOARD;
    ui->message[0] = '\0';
    return REACT_REDRAW;
@@ -351,6 +419,23 @@ static Reaction Action_detailNext(Ui* ui, int key) {
    return KeyBindings_detailStep(ui, 1);
 }
 
+static Reaction Action_pane(Ui* ui, int key) {
+   (void)key;
+   ui->detailSnapshot = !ui->detailSnapshot;
+   ui->snapshotScroll = 0;
+   return REACT_REDRAW;
+}
+
+static Reaction Action_paneScroll(Ui* ui, int key) {
+   if (!ui->detailSnapshot)
+      return REACT_NONE;
+   int page = ui->snapshotRows > 3 ? ui->snapshotRows - 2 : 1;
+   ui->snapshotScroll += key == KEY_PPAGE ? -page : key == KEY_HOME ? -ui->snapshotScroll : page;
+   if (ui->snapshotScroll < 0)
+      ui->snapshotScroll = 0;
+   return REACT_REDRAW;
+}
+
 static Reaction Action_detailMouse(Ui* ui, int key) {
    (void)key;
    MEVENT ev;
@@ -367,7 +452,7 @@ static Reaction Action_detailMouse(Ui* ui, int key) {
 
 const KeyBinding KeyBindings_detail[] = {
       {'q', "q", "back to the dashboard", Action_back},
-      {KEY_ESC, "Esc", "back to the dashboard", Action_back},
+      {KEY_ESC, "Esc", "cancel a snapshot that waits, else back to the dashboard", Action_back},
       {KEY_LEFT, "Left", "back to the dashboard", Action_back},
       {KEY_BACKSPACE, "Bksp", "back to the dashboard", Action_back},
       {'+', "+", "zoom in: a shorter chart span", Action_zoomIn},
@@ -379,6 +464,15 @@ const KeyBinding KeyBindings_detail[] = {
       {'k', "k", "previous process", Action_detailPrev},
       {KEY_DOWN, "Down", "next process", Action_detailNext},
       {'j', "j", "next process", Action_detailNext},
+      {'i', "i", SNAPSHOT_HELP, Action_snapshot},
+      {'M', "M", TRACEMALLOC_HELP, Action_tracemalloc},
+      {'R', "R", TRIM_HELP, Action_trim},
+      {'W', "W", WAKE_HELP, Action_wake},
+      {'\t', "Tab", "snapshot pane / chart", Action_pane},
+      {KEY_PPAGE, "PgUp", "scroll the snapshot pane", Action_paneScroll},
+      {KEY_NPAGE, "PgDn", "scroll the snapshot pane", Action_paneScroll},
+      {' ', "Space", "scroll the snapshot pane", Action_paneScroll},
+      {KEY_HOME, "Home", "scroll the snapshot pane", Action_paneScroll},
       {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
       {KEY_F(1), "F1", "this help", Action_help},
       {'h', "h", "this help", Action_help},

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/SnapshotRunner.h"
 #include "ui/Colors.h"
 #include "ui/Columns.h"
 #include "ui/Dashboard.h"
@@ -87,7 +88,45 @@ static void ScreenManager_initUi(Ui* ui, Machine* machine, const Options* opts) 
                   opts->sortColumn);
       }
    }
+   ui->snapshots = SnapshotRunner_new(opts->snapshotEvery);
    Dashboard_init(ui);
+}
+
+/* Periodic requests for the current process, and the answer of the one
+   under way; true when the screen changed. */
+static bool ScreenManager_snapshots(Ui* ui) {
+   double now = XUtils_monotonicNow();
+   Process* current = Ui_current(ui);
+   char msg[sizeof(ui->message)];
+   bool changed = false;
+   if (SnapshotRunner_follow(ui->snapshots, current, now, msg, sizeof(msg))) {
+      ui->snapshotPolled = 0;
+      changed = true;
+   }
+   if (!SnapshotRunner_busy(ui->snapshots, NULL, NULL) ||
+       (now - ui->snapshotPolled) * 1000 < SnapshotRunner_pollMs(ui->snapshots))
+      return changed;
+   ui->snapshotPolled = now;
+   pid_t pid;
+   unsigned long long start;
+   SnapshotRunner_busy(ui->snapshots, &pid, &start);
+   switch (SnapshotRunner_poll(ui->snapshots, ui->machine, msg, sizeof(msg))) {
+   case SNAPSHOT_RUNNER_DONE:
+      /* The detail view of that worker turns to its snapshot. */
+      if (ui->view == VIEW_DETAIL && ui->detailPid == pid && ui->detailStart == start) {
+         ui->detailSnapshot = true;
+         ui->snapshotScroll = 0;
+      }
+      /* fall through */
+   case SNAPSHOT_RUNNER_FAILED:
+      snprintf(ui->message, sizeof(ui->message), "%s", msg);
+      return true;
+   case SNAPSHOT_RUNNER_WAITING:
+      return true;
+   case SNAPSHOT_RUNNER_IDLE:
+      break;
+   }
+   return changed;
 }
 
 static void ScreenManager_applyCost(Ui* ui) {
@@ -166,6 +205,7 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
    ScreenManager_catchSignals(&saved);
    if (!ScreenManager_startCurses(opts)) {
       ScreenManager_restoreSignals(&saved);
+      SnapshotRunner_free(ui.snapshots);
       Dashboard_done(&ui);
       fprintf(stderr, "leaktop: cannot use the terminal (TERM=%s)\n",
               getenv("TERM") ? getenv("TERM") : "");
@@ -195,7 +235,8 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
          dirty = true;
       }
       /* A profile takes one sample per pass, so keys and refreshes go on. */
-      if (ProfileView_step(&ui))
+      bool sampled = ProfileView_step(&ui);
+      if (ScreenManager_snapshots(&ui) || sampled)
          dirty = true;
       if (dirty) {
          ScreenManager_draw(&ui, full);
@@ -207,7 +248,10 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
       if (sample >= 0 && sample < wake)
          wake = sample;
       double waitMs = ceil((wake - XUtils_monotonicNow()) * 1000);
-      timeout(waitMs < 0 ? 0 : waitMs > SCREEN_MAX_WAIT_MS ? SCREEN_MAX_WAIT_MS : (int)waitMs);
+      int longest = SnapshotRunner_busy(ui.snapshots, NULL, NULL)
+                          ? SnapshotRunner_pollMs(ui.snapshots)
+                          : SCREEN_MAX_WAIT_MS;
+      timeout(waitMs < 0 ? 0 : waitMs > longest ? longest : (int)waitMs);
       int key = getch();
       if (key == ERR)
          continue;
@@ -227,6 +271,7 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
    ScreenManager_restoreSignals(&saved);
    ProfileView_close(&ui);
    StackView_close(&ui);
+   SnapshotRunner_free(ui.snapshots);
    Dashboard_done(&ui);
    return 0;
 }

@@ -98,9 +98,9 @@ all_gone() {
    return 0
 }
 
-# Starts leaktop --demo (or the targets in $TUI_TARGET, e.g. "-p PID") at
-# $TUI_SIZE (80x24 unless set) with extra environment "$@" (VAR=value ...)
-# and leaktop options $TUI_ARGS.
+# Starts leaktop at $TUI_SIZE (80x24 unless set) on $TUI_TARGET (--demo unless
+# set, e.g. "-p PID") with extra environment "$@" (VAR=value ...) and leaktop
+# options $TUI_ARGS.
 # The wrapper records leaktop's exit status and whether the terminal modes
 # came back as they were.
 start() {
