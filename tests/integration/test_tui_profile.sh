@@ -147,7 +147,7 @@ check "the worker still runs" worker_runs
 # ---- help -------------------------------------------------------------------------
 tm send-keys -t "$SESSION" F1
 check "the help lists P" wait_for 5 screen_has "^  P +profile the selected process"
-tm send-keys -t "$SESSION" NPage NPage NPage
+tm send-keys -t "$SESSION" NPage NPage NPage NPage NPage
 check "the help lists the profile view's keys" \
    wait_for 5 eval 'screen_has "^  Enter +open or close the call-tree node" && screen_has "^  w +write the profile"'
 tm send-keys -t "$SESSION" Escape
