@@ -16,6 +16,7 @@ static void CommandLine_usage(FILE* out) {
          "   or: leaktop -p PID[,PID...] [OPTION]...\n"
          "   or: leaktop --demo [OPTION]...\n"
          "   or: leaktop stack PID [--python-only] [--json]\n"
+         "   or: leaktop snapshot PID [OPTION]...\n"
          "Watch the memory of Python service process trees (a gunicorn, uwsgi or celery\n"
          "master and its workers) and see live which worker grows.\n"
          "\n"
@@ -25,7 +26,9 @@ static void CommandLine_usage(FILE* out) {
          "command line matches.\n"
          "\n"
          "leaktop stack PID prints every thread's stack, native frames merged with\n"
-         "Python frames (see leaktop stack --help).\n"
+         "Python frames (see leaktop stack --help). leaktop snapshot PID has a CPython\n"
+         "worker report its own heap and compares it with its previous snapshot (see\n"
+         "leaktop snapshot --help).\n"
          "\n"
          "  -p, --pid=PID[,PID...]    watch the subtree of each PID\n"
          "      --demo                start the bundled demo service (a pre-fork server\n"
@@ -47,6 +50,10 @@ static void CommandLine_usage(FILE* out) {
          "                            cmd:COMMAND (prints PID COUNT lines or a\n"
          "                            number), tcp (new TCP connections) or cpu;\n"
          "                            default: cpu\n"
+         "      --snapshot-every=DURATION\n"
+         "                            heap snapshots (key i) of the selected worker\n"
+         "                            every DURATION (at least 2 s); with --batch, of\n"
+         "                            every worker in turn; default: only on request\n"
          "      --no-color            no colours (also when NO_COLOR is set)\n"
          "      --no-mouse            do not capture the mouse\n"
          "  -h, --help                display this help and exit\n"
@@ -115,7 +122,17 @@ static int CommandLine_usageError(void) {
    return 2;
 }
 
-enum { OPT_DEMO = 256, OPT_SMAPS_INTERVAL, OPT_NO_COLOR, OPT_NO_MOUSE, OPT_TRAFFIC };
+enum {
+   OPT_DEMO = 256,
+   OPT_SMAPS_INTERVAL,
+   OPT_NO_COLOR,
+   OPT_NO_MOUSE,
+   OPT_TRAFFIC,
+   OPT_SNAPSHOT_EVERY
+};
+
+/* Periodic snapshots closer than this would keep a worker busy answering. */
+#define SNAPSHOT_EVERY_MIN 2.0
 
 int CommandLine_parse(int argc, char** argv, Options* opts) {
    static const struct option longOptions[] = {
@@ -129,6 +146,7 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
          {"sort", required_argument, NULL, 's'},
          {"flat", no_argument, NULL, 't'},
          {"traffic", required_argument, NULL, OPT_TRAFFIC},
+         {"snapshot-every", required_argument, NULL, OPT_SNAPSHOT_EVERY},
          {"no-color", no_argument, NULL, OPT_NO_COLOR},
          {"no-colour", no_argument, NULL, OPT_NO_COLOR},
          {"no-mouse", no_argument, NULL, OPT_NO_MOUSE},
@@ -202,6 +220,14 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
          break;
       case OPT_TRAFFIC:
          opts->traffic = optarg;
+         break;
+      case OPT_SNAPSHOT_EVERY:
+         if (!CommandLine_parseDuration(optarg, &opts->snapshotEvery) ||
+             opts->snapshotEvery < SNAPSHOT_EVERY_MIN) {
+            fprintf(stderr, "leaktop: invalid snapshot interval '%s' (e.g. 30, 5m; at least 2 s)\n",
+                    optarg);
+            return CommandLine_usageError();
+         }
          break;
       case 'h':
          CommandLine_usage(stdout);

@@ -28,6 +28,7 @@ typedef struct Options {
    bool noMouse;
    const char* sortColumn; /* column name, NULL for the default */
    const char* traffic;    /* --traffic SOURCE, NULL to choose automatically */
+   double snapshotEvery;   /* --snapshot-every: seconds between periodic snapshots, 0 none */
 } Options;
 
 /* Parses argv. Returns -1 to go on, or an exit status to leave with (after

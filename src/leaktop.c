@@ -7,6 +7,7 @@
 
 #include "CommandLine.h"
 #include "demo/Demo.h"
+#include "inject/SnapshotCommand.h"
 #include "model/Machine.h"
 #include "output/Batch.h"
 #include "stacks/StackCommand.h"
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
    setlocale(LC_ALL, "");
    if (argc > 1 && strcmp(argv[1], "stack") == 0)
       return StackCommand_run(argc - 1, argv + 1);
+   if (argc > 1 && strcmp(argv[1], "snapshot") == 0)
+      return SnapshotCommand_run(argc - 1, argv + 1);
    Options opts;
    int status = CommandLine_parse(argc, argv, &opts);
    if (status >= 0)

@@ -55,6 +55,26 @@ const char* Runbook_workerStep(GrowthVerdict verdict, GrowthReason reason) {
    return verdict == VERDICT_INCONCLUSIVE ? Runbook_inconclusive[reason] : Runbook_worker[verdict];
 }
 
+/* Only the diffs that say where the memory went have advice of their own. */
+static const char* const Runbook_snapshot[] = {
+      [SNAPSHOT_VERDICT_UNKNOWN] = NULL,
+      [SNAPSHOT_VERDICT_STEADY] = NULL,
+      [SNAPSHOT_VERDICT_PYTHON] =
+            "the Python heap grows: the snapshot's types and lines that grew name what is "
+            "kept (start tracemalloc for lines)",
+      [SNAPSHOT_VERDICT_NATIVE] =
+            "a C extension or the allocator: a snapshot with malloc_trim tells retention from "
+            "a leak; memray --native or heaptrack finds the code",
+      [SNAPSHOT_VERDICT_ALLOCATOR] =
+            "not a leak: the allocator keeps freed memory; MALLOC_ARENA_MAX=2, a lower "
+            "M_TRIM_THRESHOLD or jemalloc keep RSS down",
+};
+
+const char* Runbook_step(GrowthVerdict verdict, GrowthReason reason, SnapshotVerdict snapshot) {
+   const char* step = Runbook_snapshot[snapshot];
+   return step ? step : Runbook_workerStep(verdict, reason);
+}
+
 const char* Runbook_treeStep(TreeVerdictLabel label) {
    return Runbook_tree[label];
 }

@@ -4,8 +4,12 @@
 
 #include "classify/Classifier.h"
 #include "classify/TreeVerdict.h"
+#include "snapshot/SnapshotDiff.h"
 
 const char* Runbook_workerStep(GrowthVerdict verdict, GrowthReason reason);
+/* The step once the worker's latest snapshot diff says where its memory
+   goes: that diff's advice when it has one, else the classifier's. */
+const char* Runbook_step(GrowthVerdict verdict, GrowthReason reason, SnapshotVerdict snapshot);
 const char* Runbook_treeStep(TreeVerdictLabel label);
 
 #endif

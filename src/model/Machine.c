@@ -661,6 +661,19 @@ int Machine_processCount(const Machine* this) {
    return n;
 }
 
+Process* Machine_findProcess(const Machine* this, pid_t pid, unsigned long long start, int* tree) {
+   for (int t = 0; t < this->treeCount; t++) {
+      Process* p = ProcessTree_find(this->trees[t], pid);
+      /* The start time tells a reused PID from the process asked for. */
+      if (p && p->startTicks == start) {
+         if (tree)
+            *tree = t;
+         return p;
+      }
+   }
+   return NULL;
+}
+
 bool Machine_setTraffic(Machine* this, const char* spec, char* err, size_t errSize) {
    TrafficSource* source = Traffic_new(spec, err, errSize);
    if (!source)

@@ -60,6 +60,10 @@ bool Machine_allTargetsGone(const Machine* this);
 
 int Machine_processCount(const Machine* this);
 
+/* The process with identity (pid, start) in any tree, or NULL; *tree (when
+   not NULL) gets its tree's index. */
+Process* Machine_findProcess(const Machine* this, pid_t pid, unsigned long long start, int* tree);
+
 /* Replaces the traffic source with spec (as --traffic takes it, NULL for
    the automatic choice) and forgets the traffic recorded with the old one.
    False, with a message in err and the old source kept, when spec is invalid. */

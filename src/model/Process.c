@@ -31,12 +31,19 @@ void Process_delete(Process* this) {
    if (!this)
       return;
    free(this->cmdline);
+   ProcessSnapshots_free(this->snapshots);
    free(this);
 }
 
 void Process_setCmdline(Process* this, const char* cmdline) {
    free(this->cmdline);
    this->cmdline = xStrdup(cmdline);
+}
+
+ProcessSnapshots* Process_snapshots(Process* this) {
+   if (!this->snapshots)
+      this->snapshots = ProcessSnapshots_new();
+   return this->snapshots;
 }
 
 double Process_growthPerMinute(const Process* this, double windowSeconds) {

@@ -10,6 +10,7 @@
 
 #include "classify/Classifier.h"
 #include "model/History.h"
+#include "model/ProcessSnapshots.h"
 #include "model/SmapsHistory.h"
 #include "model/SumHistory.h"
 
@@ -62,15 +63,19 @@ typedef struct Process {
    double firstSeen; /* monotonic time leaktop first saw it */
    bool seen;        /* found in the current tick */
    History rssHistory;
-   SumHistory trafficHistory; /* trafficDelta per tick, on rssHistory's tiers */
-   SmapsHistory smapsHistory; /* the known USS and PSS readings, on their cadence */
-   GrowthClassifier growth;   /* live verdict (classify/Classifier.h), fed every tick */
+   SumHistory trafficHistory;   /* trafficDelta per tick, on rssHistory's tiers */
+   SmapsHistory smapsHistory;   /* the known USS and PSS readings, on their cadence */
+   GrowthClassifier growth;     /* live verdict (classify/Classifier.h), fed every tick */
+   ProcessSnapshots* snapshots; /* heap snapshots taken of it; NULL until the first request */
 } Process;
 
 Process* Process_new(pid_t pid, unsigned long long startTicks, double tickSeconds, double now);
 void Process_delete(Process* this);
 
 void Process_setCmdline(Process* this, const char* cmdline);
+
+/* Its snapshot record, created on first use. */
+ProcessSnapshots* Process_snapshots(Process* this);
 
 /* Growth of RSS in KiB per minute over the last windowSeconds; NAN while
    there is too little history to say. */

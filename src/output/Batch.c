@@ -14,6 +14,9 @@
 
 #include "classify/Runbook.h"
 #include "classify/TimeToLimit.h"
+#include "classify/WorkerVerdict.h"
+#include "inject/SnapshotRunner.h"
+#include "snapshot/SnapshotOutput.h"
 #include "sample/ProcFiles.h"
 #include "traffic/Traffic.h"
 #include "util/XUtils.h"
@@ -63,6 +66,7 @@ typedef struct BatchCached {
    int verdictLabel;
    double verdictSince;
    const void* verdictTraffic;
+   int verdictSnapshots; /* snapshots taken when it was written */
 } BatchCached;
 
 static BatchCached* Batch_cache;
@@ -130,11 +134,21 @@ static json_object* Batch_traffic(json_object* obj, bool known, double delta, do
 }
 
 /* Fills obj (reused across ticks) with a process's verdict and its evidence. */
-static void Batch_verdict(json_object* obj, const Machine* machine, const GrowthClassifier* g) {
+static void Batch_verdict(json_object* obj, const Machine* machine, const Process* p) {
+   const GrowthClassifier* g = &p->growth;
    const GrowthEvidence* e = &g->evidence;
    const char* reason = Classifier_reasonText(g->reason);
+   SnapshotVerdict heap = ProcessSnapshots_verdict(p->snapshots);
+   char label[64], full[96];
+   Classifier_describe(g, label, (int)sizeof(label));
+   WorkerVerdict_compose(label, heap, false, full, sizeof(full));
    Batch_add(obj, "label", json_object_new_string(Classifier_label(g->verdict)));
    Batch_add(obj, "reason", reason ? json_object_new_string(reason) : NULL);
+   Batch_add(obj, "snapshot",
+             heap == SNAPSHOT_VERDICT_UNKNOWN
+                   ? NULL
+                   : json_object_new_string(SnapshotDiff_verdictName(heap)));
+   Batch_add(obj, "summary", json_object_new_string(full));
    Batch_add(obj, "confidence", Batch_finite(e->confidence, 3));
    Batch_add(obj, "growth_kib_per_min", Batch_finite(e->growthPerMin, 1));
    Batch_add(obj, "growth_stderr", Batch_finite(e->growthStderr, 1));
@@ -147,9 +161,70 @@ static void Batch_verdict(json_object* obj, const Machine* machine, const Growth
    Batch_add(obj, "idle_growth_stderr", Batch_finite(e->idleStderr, 1));
    Batch_add(obj, "collinearity", Batch_finite(e->collinearity, 3));
    Batch_add(obj, "uss_growth_kib_per_min", Batch_finite(e->ussPerMin, 1));
-   Batch_add(obj, "next_step", json_object_new_string(Runbook_workerStep(g->verdict, g->reason)));
+   Batch_add(obj, "next_step", json_object_new_string(Runbook_step(g->verdict, g->reason, heap)));
    /* Monotonic to wall clock: the change was this long before now. */
    Batch_add(obj, "since", Batch_finite(machine->wallNow - (machine->now - g->since), 0));
+}
+
+/* Up to this many types and lines that grew, per snapshot diff. */
+#define BATCH_SNAPSHOT_TOP 5
+
+static json_object* Batch_snapshotDiff(const SnapshotDiff* d) {
+   json_object* o = json_object_new_object();
+   char text[320];
+   SnapshotOutput_verdict(d, text, sizeof(text));
+   Batch_add(o, "verdict", json_object_new_string(SnapshotDiff_verdictName(d->verdict)));
+   Batch_add(o, "verdict_text", json_object_new_string(text));
+   Batch_add(o, "interval_s", Batch_finite(d->interval, 1));
+   Batch_add(o, "rss_delta_kib", d->rssKnown ? json_object_new_int64(d->rssDeltaKiB) : NULL);
+   Batch_add(o, "traced_delta_bytes",
+             d->growth.tracedKnown ? json_object_new_int64(d->growth.tracedDeltaBytes) : NULL);
+   Batch_add(o, "allocated_blocks_percent", Batch_finite(d->blocksPercent, 2));
+   json_object* types = json_object_new_array();
+   for (int i = 0; i < d->typeCount && i < BATCH_SNAPSHOT_TOP; i++) {
+      json_object* t = json_object_new_object();
+      Batch_add(t, "name", json_object_new_string(d->types[i].name));
+      Batch_add(t, "after", json_object_new_int64(d->types[i].after));
+      Batch_add(t, "delta", json_object_new_int64(d->types[i].delta));
+      json_object_array_add(types, t);
+   }
+   Batch_add(o, "types", types);
+   json_object* lines = json_object_new_array();
+   for (int i = 0; i < d->lineCount && i < BATCH_SNAPSHOT_TOP; i++) {
+      json_object* l = json_object_new_object();
+      Batch_add(l, "file", json_object_new_string(d->lines[i].file));
+      Batch_add(l, "line", json_object_new_int(d->lines[i].line));
+      Batch_add(l, "size_delta", json_object_new_int64(d->lines[i].sizeDelta));
+      json_object_array_add(lines, l);
+   }
+   Batch_add(o, "lines", lines);
+   return o;
+}
+
+/* The latest heap snapshot of a process and its diff; null before the first request. */
+static json_object* Batch_snapshot(const Machine* machine, const ProcessSnapshots* r) {
+   if (!r)
+      return NULL;
+   json_object* o = json_object_new_object();
+   Batch_add(o, "taken", json_object_new_int(r->taken));
+   Batch_add(o, "error", r->error[0] ? json_object_new_string(r->error) : NULL);
+   if (!r->haveLatest)
+      return o;
+   const Snapshot* s = &r->latest;
+   Batch_add(o, "seq", json_object_new_int64(s->seq));
+   Batch_add(o, "time", Batch_finite(s->time, 3));
+   Batch_add(o, "age_s", Batch_finite(machine->now - r->takenAt, 1));
+   Batch_add(o, "route", json_object_new_string(r->route));
+   Batch_add(o, "answer_ms", Batch_finite(r->answerMs, 1));
+   Batch_add(o, "paused_threads", json_object_new_int(r->pausedThreads));
+   Batch_add(o, "pause_ms", r->pausedThreads > 0 ? Batch_finite(r->pauseMs, 3) : NULL);
+   Batch_add(o, "rss_kib", s->rssKiB >= 0 ? json_object_new_int64(s->rssKiB) : NULL);
+   Batch_add(o, "allocated_blocks",
+             s->allocatedBlocks >= 0 ? json_object_new_int64(s->allocatedBlocks) : NULL);
+   Batch_add(o, "gc_objects", s->gcObjects >= 0 ? json_object_new_int64(s->gcObjects) : NULL);
+   Batch_add(o, "tracing", json_object_new_boolean(s->tracemallocKnown && s->tracing));
+   Batch_add(o, "diff", r->haveDiff && r->diff.comparable ? Batch_snapshotDiff(&r->diff) : NULL);
+   return o;
 }
 
 static json_object* Batch_process(const Machine* machine, const Process* p, double headroomKiB) {
@@ -196,14 +271,17 @@ static json_object* Batch_process(const Machine* machine, const Process* p, doub
    }
    const GrowthClassifier* g = &p->growth;
    int label = (int)g->verdict * 16 + (int)g->reason;
+   int taken = p->snapshots ? p->snapshots->taken : 0;
    if (c->verdictBuckets != g->buckets || c->verdictLabel != label || c->verdictSince != g->since ||
-       c->verdictTraffic != machine->traffic) {
-      Batch_verdict(verdict, machine, g);
+       c->verdictTraffic != machine->traffic || c->verdictSnapshots != taken) {
+      Batch_verdict(verdict, machine, p);
       c->verdictBuckets = g->buckets;
       c->verdictLabel = label;
       c->verdictSince = g->since;
       c->verdictTraffic = machine->traffic;
+      c->verdictSnapshots = taken;
    }
+   Batch_add(o, "snapshot", Batch_snapshot(machine, p->snapshots));
    Batch_add(
          o, "time_to_limit_s",
          Batch_finite(TimeToLimit_seconds(Classifier_projectedGrowth(&p->growth), headroomKiB), 0));
@@ -306,13 +384,31 @@ void Batch_writeTick(const Machine* machine, FILE* out) {
    json_object_put(o);
 }
 
-static void Batch_sleepUntil(double deadline) {
+/* Starts the next periodic snapshot that is due and looks for the answer
+   of the one under way; what happened goes to stderr, the data into the
+   next sample's objects. */
+static void Batch_snapshots(SnapshotRunner* runner, const Machine* machine) {
+   char msg[512];
+   SnapshotRunner_schedule(runner, machine, XUtils_monotonicNow(), msg, sizeof(msg));
+   SnapshotRunnerState state = SnapshotRunner_poll(runner, machine, msg, sizeof(msg));
+   if (state == SNAPSHOT_RUNNER_DONE || state == SNAPSHOT_RUNNER_FAILED)
+      fprintf(stderr, "leaktop: %s\n", msg);
+}
+
+static void Batch_sleepUntil(double deadline, SnapshotRunner* runner, const Machine* machine) {
    while (!Batch_stopRequested) {
       double left = deadline - XUtils_monotonicNow();
       if (left <= 0)
          return;
+      bool polling = runner && SnapshotRunner_busy(runner, NULL, NULL);
+      if (polling) {
+         Batch_snapshots(runner, machine);
+         double poll = SnapshotRunner_pollMs(runner) / 1000.0;
+         if (left > poll)
+            left = poll;
+      }
       struct timespec ts = {(time_t)left, (long)((left - (double)(time_t)left) * 1e9)};
-      if (nanosleep(&ts, NULL) == 0)
+      if (nanosleep(&ts, NULL) == 0 && !polling)
          return;
    }
 }
@@ -328,16 +424,20 @@ int Batch_run(Machine* machine, const Options* opts, FILE* out) {
    signal(SIGPIPE, SIG_IGN);
 
    machine->wantSmaps = true;
+   SnapshotRunner* snapshots =
+         opts->snapshotEvery > 0 ? SnapshotRunner_new(opts->snapshotEvery) : NULL;
    int status = 0;
    double next = XUtils_monotonicNow();
    for (long i = 0; !Batch_stopRequested && (opts->iterations == 0 || i < opts->iterations); i++) {
       if (i > 0) {
          next += opts->delay;
-         Batch_sleepUntil(next);
+         Batch_sleepUntil(next, snapshots, machine);
          if (Batch_stopRequested)
             break;
       }
       Machine_scan(machine);
+      if (snapshots)
+         Batch_snapshots(snapshots, machine);
       Batch_writeTick(machine, out);
       if (ferror(out)) {
          status = errno == EPIPE ? 0 : 1;
@@ -348,6 +448,7 @@ int Batch_run(Machine* machine, const Options* opts, FILE* out) {
          break;
       }
    }
+   SnapshotRunner_free(snapshots);
    Batch_dropCache();
    return status;
 }

@@ -22,7 +22,7 @@ static const char* ProcParse_nextLine(const char** cursor, size_t* len) {
    return line;
 }
 
-bool ProcParse_keyedValue(const char* text, const char* key, uint64_t* value) {
+const char* ProcParse_keyedText(const char* text, const char* key) {
    size_t keyLen = strlen(key);
    for (const char* line = text; line && *line;
         line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
@@ -35,14 +35,59 @@ bool ProcParse_keyedValue(const char* text, const char* key, uint64_t* value) {
          continue;
       while (*p == ' ' || *p == '\t')
          p++;
-      if (!isdigit((unsigned char)*p))
-         return false;
-      char* end;
-      unsigned long long v = strtoull(p, &end, 10);
-      *value = v;
-      return true;
+      return p;
    }
-   return false;
+   return NULL;
+}
+
+bool ProcParse_keyedValue(const char* text, const char* key, uint64_t* value) {
+   const char* p = ProcParse_keyedText(text, key);
+   if (!p || !isdigit((unsigned char)*p))
+      return false;
+   *value = strtoull(p, NULL, 10);
+   return true;
+}
+
+char ProcParse_statusState(const char* text) {
+   const char* p = ProcParse_keyedText(text, "State");
+   return p && *p ? *p : '?';
+}
+
+uid_t ProcParse_effectiveUid(const char* text) {
+   const char* p = ProcParse_keyedText(text, "Uid");
+   if (!p)
+      return (uid_t)-1;
+   char* end;
+   strtoul(p, &end, 10); /* real, then effective */
+   return end == p ? (uid_t)-1 : (uid_t)strtoul(end, NULL, 10);
+}
+
+uint64_t ProcParse_signalMask(const char* text, const char* key) {
+   const char* p = ProcParse_keyedText(text, key);
+   return p ? strtoull(p, NULL, 16) : 0;
+}
+
+pid_t ProcParse_nsPid(const char* text, pid_t fallback) {
+   const char* cursor = text;
+   const char* line;
+   size_t len;
+   while ((line = ProcParse_nextLine(&cursor, &len)) != NULL) {
+      if (len < 6 || strncmp(line, "NSpid:", 6) != 0)
+         continue;
+      pid_t last = fallback;
+      const char* p = line + 6;
+      const char* endOfLine = line + len;
+      while (p < endOfLine) {
+         char* end;
+         long v = strtol(p, &end, 10);
+         if (end == p || end > endOfLine)
+            break;
+         last = (pid_t)v;
+         p = end;
+      }
+      return last > 0 ? last : fallback;
+   }
+   return fallback;
 }
 
 bool ProcParse_number(const char* text, uint64_t* value) {

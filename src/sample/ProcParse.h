@@ -40,6 +40,11 @@ typedef struct ProcStatus {
 /* Parses /proc/PID/status in one pass over its lines. */
 void ProcParse_status(const char* text, ProcStatus* out);
 
+/* The last value of status's "NSpid:" line: the ID the process (or thread)
+   has in its own, innermost PID namespace. fallback when there is none
+   (kernels before 4.1). */
+pid_t ProcParse_nsPid(const char* text, pid_t fallback);
+
 /* The exit_code field (52) of /proc/PID/stat, a wait(2) status; the comm
    field may contain spaces and parentheses, so fields count from the last ')'. */
 bool ProcParse_statExitCode(const char* text, int* waitStatus);
@@ -74,5 +79,14 @@ bool ProcParse_isPythonPath(const char* path);
 
 /* Does any mapping of a /proc/PID/maps text come from a Python interpreter? */
 bool ProcParse_mapsHavePython(const char* text);
+
+/* The text after "Key:" and its blanks in a status text, or NULL. */
+const char* ProcParse_keyedText(const char* text, const char* key);
+/* "State:"'s letter ('S', 'T', ...), '?' when absent. */
+char ProcParse_statusState(const char* text);
+/* The effective user ID (second field of "Uid:"), (uid_t)-1 when absent. */
+uid_t ProcParse_effectiveUid(const char* text);
+/* A hexadecimal signal mask line ("SigCgt", "SigBlk"): bit N-1 is signal N. */
+uint64_t ProcParse_signalMask(const char* text, const char* key);
 
 #endif

@@ -36,6 +36,8 @@ struct CPython_ {
    RemoteMemory* mem;
    CPythonLayout layout;
    uint64_t runtime;
+   ElfSymbols* elf; /* the interpreter's file, for CPython_symbol */
+   uint64_t bias;
    uint64_t codeType;  /* &PyCode_Type in the target, 0 if unknown */
    size_t frameRead;   /* bytes of a _PyInterpreterFrame that hold the fields used */
    size_t tstateRead;  /* the same for a PyThreadState */
@@ -52,19 +54,28 @@ static uint64_t CPython_u64(const uint8_t* block, int64_t at) {
 
 /* ---- locating the runtime ------------------------------------------------ */
 
-/* The file the interpreter lives in: a mapped libpython, else the
-   executable (a static python3.X). */
-static const char* CPython_home(pid_t pid, const ProcMaps* maps, char* exe, size_t exeSize) {
+/* The files the interpreter may live in, most specific first: a mapped
+   libpython (a PIE launcher maps a python3.X without one too), a mapped
+   python executable (also when a dynamic loader runs it), the executable
+   (a static interpreter under another name). Returns how many. */
+static int CPython_homes(pid_t pid, const ProcMaps* maps, const char* homes[3], char* exe,
+                         size_t exeSize) {
+   int n = 0;
    const char* lib = ProcMaps_libpython(maps);
+   const char* python = ProcMaps_pythonExecutable(maps);
    if (lib)
-      return lib;
+      homes[n++] = lib;
+   if (python)
+      homes[n++] = python;
    char link[64];
    snprintf(link, sizeof(link), "/proc/%d/exe", (int)pid);
-   ssize_t n = readlink(link, exe, exeSize - 1);
-   if (n <= 0)
-      return NULL;
-   exe[n] = '\0';
-   return exe;
+   ssize_t len = readlink(link, exe, exeSize - 1);
+   if (len > 0) {
+      exe[len] = '\0';
+      if (!python || strcmp(exe, python) != 0)
+         homes[n++] = exe;
+   }
+   return n;
 }
 
 /* Version from the Py_Version symbol (3.11+: PY_VERSION_HEX). */
@@ -139,19 +150,22 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
                         size_t errSize) {
    *found = false;
    char exe[PATH_MAX], file[PATH_MAX + 32];
-   const char* home = CPython_home(pid, maps, exe, sizeof(exe));
+   const char* homes[3];
+   int count = CPython_homes(pid, maps, homes, exe, sizeof(exe));
+   const char* home = NULL;
+   ElfSymbols* elf = NULL;
+   uint64_t addr, size;
+   for (int i = 0; i < count && !home; i++) {
+      ProcMaps_targetPath(maps, pid, homes[i], file, sizeof(file));
+      elf = ElfSymbols_open(file);
+      if (elf && (ElfSymbols_find(elf, "_PyRuntime", &addr, &size) ||
+                  ElfSymbols_section(elf, ".PyRuntime", &addr, &size)))
+         home = homes[i];
+      else if (elf)
+         ElfSymbols_close(elf);
+   }
    if (!home)
       return NULL;
-   ProcMaps_targetPath(maps, pid, home, file, sizeof(file));
-   ElfSymbols* elf = ElfSymbols_open(file);
-   if (!elf)
-      return NULL;
-   uint64_t addr, size;
-   if (!ElfSymbols_find(elf, "_PyRuntime", &addr, &size) &&
-       !ElfSymbols_section(elf, ".PyRuntime", &addr, &size)) {
-      ElfSymbols_close(elf);
-      return NULL;
-   }
    *found = true;
    uint64_t base = ProcMaps_fileBase(maps, home);
    uint64_t bias = base - ElfSymbols_firstLoad(elf);
@@ -164,7 +178,8 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
    bool ok = base != 0 && CPython_setLayout(py, elf, bias, err, errSize);
    if (base == 0)
       snprintf(err, errSize, "%s is not mapped at file offset 0", home);
-   ElfSymbols_close(elf);
+   py->elf = elf;
+   py->bias = bias;
    if (!ok) {
       CPython_free(py);
       return NULL;
@@ -202,11 +217,47 @@ void CPython_free(CPython* py) {
       return;
    for (int i = 0; i < CODE_CACHE_SLOTS; i++)
       CPython_clearCode(&py->codes[i]);
+   if (py->elf)
+      ElfSymbols_close(py->elf);
    free(py);
 }
 
 const char* CPython_version(const CPython* py) {
    return py->version;
+}
+
+int CPython_minor(const CPython* py) {
+   return py->layout.minor;
+}
+
+const CPythonLayout* CPython_layout(const CPython* py) {
+   return &py->layout;
+}
+
+bool CPython_symbol(const CPython* py, const char* name, uint64_t* addr) {
+   uint64_t at, size;
+   if (!ElfSymbols_find(py->elf, name, &at, &size))
+      return false;
+   *addr = at + py->bias;
+   return true;
+}
+
+uint64_t CPython_runtime(const CPython* py) {
+   return py->runtime;
+}
+
+uint64_t CPython_mainInterpreter(const CPython* py) {
+   /* New interpreters are pushed at the head: the main one, created
+      first, is the last of the list. */
+   uint64_t interp = 0, next = 0;
+   if (!RemoteMemory_readU64(py->mem, py->runtime + (uint64_t)py->layout.rtInterpretersHead, &next))
+      return 0;
+   for (int i = 0; next && i < MAX_INTERPRETERS; i++) {
+      interp = next;
+      if (!RemoteMemory_readU64(py->mem, interp + (uint64_t)py->layout.interpNext, &next))
+         return 0;
+   }
+   return next ? 0 : interp;
 }
 
 /* ---- objects ----------------------------------------------------------- */
@@ -231,7 +282,8 @@ static void CPython_putUtf8(char* out, size_t* at, uint32_t c) {
 
 /* A str object as UTF-8 (malloc'd), or NULL. Compact strings only: code
    names and file names always are. state: interned:2, kind:3, compact:1,
-   ascii:1 (cpython/unicodeobject.h, 3.11-3.13). */
+   ascii:1 (cpython/unicodeobject.h, 3.11-3.14; the free-threaded
+   build, refused, keeps interned apart). */
 static char* CPython_string(CPython* py, uint64_t obj) {
    const CPythonLayout* l = &py->layout;
    uint8_t head[128];
@@ -346,12 +398,15 @@ static void CPython_frames(CPython* py, uint64_t frame, FrameList* out) {
       uint8_t f[256];
       if (!RemoteMemory_read(py->mem, frame, f, py->frameRead))
          return;
-      uint64_t codeAddr = CPython_u64(f, l->frCode);
+      uint64_t codeAddr = CPython_u64(f, l->frCode) & l->frCodeMask;
       int owner = f[l->frOwner];
-      if (l->ownerCstack != LAYOUT_NONE && owner == l->ownerCstack) {
-         /* A shim: the frames above it ran in one C-level eval call. */
-         if (out->count > 0)
+      if (l->ownerShim != LAYOUT_NONE && owner >= l->ownerShim) {
+         /* A shim: the frames above it ran in one C-level eval call,
+            whose C stack holds it. */
+         if (out->count > 0) {
             out->frames[out->count - 1].entry = true;
+            out->frames[out->count - 1].shim = frame;
+         }
       } else if (codeAddr) {
          const CodeInfo* code = CPython_code(py, codeAddr);
          int64_t lasti = ((int64_t)CPython_u64(f, l->frInstr) -

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "stacks/CPythonLayout.h"
 #include "stacks/ProcMaps.h"
 #include "stacks/RemoteMemory.h"
 #include "stacks/StackMerge.h"
@@ -30,6 +31,18 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
 void CPython_free(CPython* py);
 /* "3.11.2" */
 const char* CPython_version(const CPython* py);
+/* 11 for CPython 3.11. */
+int CPython_minor(const CPython* py);
+const CPythonLayout* CPython_layout(const CPython* py);
+/* The address of _PyRuntime in the target. */
+uint64_t CPython_runtime(const CPython* py);
+/* The address of the main interpreter's PyInterpreterState (the last of
+   the runtime's list), or 0 when the list does not read back. */
+uint64_t CPython_mainInterpreter(const CPython* py);
+/* A symbol of the interpreter's file (executable or libpython), relocated
+   to the target's address; false if absent. Resolving only there keeps
+   another library's copy of a name (a gdal PyGILState_Ensure) out. */
+bool CPython_symbol(const CPython* py, const char* name, uint64_t* addr);
 
 /* Every thread state of every interpreter with its frames. Returns the
    count (0 while the interpreter starts or exits), or -1 with err set when

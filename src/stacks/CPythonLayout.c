@@ -5,6 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Neither table has PEP 768 fields nor a tagged f_code. */
+#define CPYTHON_LAYOUT_PRE_314                                                                     \
+   .interpThreadsMain = LAYOUT_NONE, .frCodeMask = ~(uint64_t)0, .tsEvalBreaker = LAYOUT_NONE,     \
+   .tsRemoteDebuggerSupport = LAYOUT_NONE, .interpRemoteDebuggingEnabled = LAYOUT_NONE,            \
+   .rdsPendingCall = LAYOUT_NONE, .rdsScriptPath = LAYOUT_NONE, .rdsScriptPathSize = LAYOUT_NONE
+
 /* CPython 3.11, x86_64. Checked with offsetof() against Debian's
    libpython3.11-dev 3.11.2 internal headers, against py-spy, pystack and
    austin, and by walking live /usr/bin/python3.11 and pyenv 3.11.7
@@ -16,31 +22,32 @@ static const CPythonLayout CPythonLayout_311 = {
       .interpThreadsHead = 0x10,  /* PyInterpreterState.threads.head */
       .gilPlace = GIL_IN_RUNTIME,
       .gilPointer = LAYOUT_NONE,
-      .gilLocked = 0x178,         /* _PyRuntimeState.ceval.gil.locked */
-      .gilHolder = 0x170,         /* _PyRuntimeState.ceval.gil.last_holder */
-      .tsNext = 0x08,             /* PyThreadState.next */
-      .tsInterp = 0x10,           /* PyThreadState.interp */
-      .tsThreadId = 0x98,         /* PyThreadState.thread_id */
-      .tsNativeThreadId = 0xa0,   /* PyThreadState.native_thread_id */
-      .tsCframe = 0x38,           /* PyThreadState.cframe */
-      .tsCurrentFrame = 0x08,     /* _PyCFrame.current_frame */
-      .frCode = 0x20,             /* _PyInterpreterFrame.f_code */
-      .frPrevious = 0x30,         /* _PyInterpreterFrame.previous */
-      .frInstr = 0x38,            /* _PyInterpreterFrame.prev_instr */
-      .frIsEntry = 0x44,          /* _PyInterpreterFrame.is_entry */
-      .frOwner = 0x45,            /* _PyInterpreterFrame.owner */
-      .ownerCstack = LAYOUT_NONE, /* 3.11 has no shim frames */
-      .coFilename = 0x70,         /* PyCodeObject.co_filename */
-      .coQualname = 0x80,         /* PyCodeObject.co_qualname */
-      .coLinetable = 0x88,        /* PyCodeObject.co_linetable */
-      .coFirstlineno = 0x48,      /* PyCodeObject.co_firstlineno */
-      .coCodeAdaptive = 0xb8,     /* PyCodeObject.co_code_adaptive */
-      .bytesSize = 0x10,          /* PyVarObject.ob_size */
-      .bytesData = 0x20,          /* PyBytesObject.ob_sval */
-      .strLength = 0x10,          /* PyASCIIObject.length */
-      .strState = 0x20,           /* PyASCIIObject.state */
-      .strAsciiSize = 48,         /* sizeof(PyASCIIObject), with wstr */
-      .strCompactSize = 72,       /* sizeof(PyCompactUnicodeObject) */
+      .gilLocked = 0x178,       /* _PyRuntimeState.ceval.gil.locked */
+      .gilHolder = 0x170,       /* _PyRuntimeState.ceval.gil.last_holder */
+      .tsNext = 0x08,           /* PyThreadState.next */
+      .tsInterp = 0x10,         /* PyThreadState.interp */
+      .tsThreadId = 0x98,       /* PyThreadState.thread_id */
+      .tsNativeThreadId = 0xa0, /* PyThreadState.native_thread_id */
+      .tsCframe = 0x38,         /* PyThreadState.cframe */
+      .tsCurrentFrame = 0x08,   /* _PyCFrame.current_frame */
+      .frCode = 0x20,           /* _PyInterpreterFrame.f_code */
+      .frPrevious = 0x30,       /* _PyInterpreterFrame.previous */
+      .frInstr = 0x38,          /* _PyInterpreterFrame.prev_instr */
+      .frIsEntry = 0x44,        /* _PyInterpreterFrame.is_entry */
+      .frOwner = 0x45,          /* _PyInterpreterFrame.owner */
+      .ownerShim = LAYOUT_NONE, /* 3.11 has no shim frames */
+      .coFilename = 0x70,       /* PyCodeObject.co_filename */
+      .coQualname = 0x80,       /* PyCodeObject.co_qualname */
+      .coLinetable = 0x88,      /* PyCodeObject.co_linetable */
+      .coFirstlineno = 0x48,    /* PyCodeObject.co_firstlineno */
+      .coCodeAdaptive = 0xb8,   /* PyCodeObject.co_code_adaptive */
+      .bytesSize = 0x10,        /* PyVarObject.ob_size */
+      .bytesData = 0x20,        /* PyBytesObject.ob_sval */
+      .strLength = 0x10,        /* PyASCIIObject.length */
+      .strState = 0x20,         /* PyASCIIObject.state */
+      .strAsciiSize = 48,       /* sizeof(PyASCIIObject), with wstr */
+      .strCompactSize = 72,     /* sizeof(PyCompactUnicodeObject) */
+      CPYTHON_LAYOUT_PRE_314,
 };
 
 /* CPython 3.12, x86_64. Read with gdb ptype/o from the DWARF of pyenv's
@@ -67,7 +74,7 @@ static const CPythonLayout CPythonLayout_312 = {
       .frInstr = 0x38,          /* _PyInterpreterFrame.prev_instr */
       .frIsEntry = LAYOUT_NONE, /* is_entry became shim frames */
       .frOwner = 0x46,          /* _PyInterpreterFrame.owner */
-      .ownerCstack = 3,         /* FRAME_OWNED_BY_CSTACK */
+      .ownerShim = 3,           /* FRAME_OWNED_BY_CSTACK, the last owner value */
       .coFilename = 0x70,       /* PyCodeObject.co_filename */
       .coQualname = 0x80,       /* PyCodeObject.co_qualname */
       .coLinetable = 0x88,      /* PyCodeObject.co_linetable */
@@ -79,6 +86,7 @@ static const CPythonLayout CPythonLayout_312 = {
       .strState = 0x20,         /* PyASCIIObject.state */
       .strAsciiSize = 40,       /* sizeof(PyASCIIObject): wstr is gone */
       .strCompactSize = 56,     /* sizeof(PyCompactUnicodeObject) */
+      CPYTHON_LAYOUT_PRE_314,
 };
 
 const CPythonLayout* CPythonLayout_forMinor(int minor) {
@@ -92,44 +100,108 @@ const CPythonLayout* CPythonLayout_forMinor(int minor) {
    }
 }
 
-/* Byte positions of the entries leaktop uses inside 3.13's
-   _Py_DebugOffsets (Include/internal/pycore_debug_offsets.h, every entry a
-   uint64_t; positions read with gdb ptype/o from pyenv 3.13.0's DWARF and
-   matching research/python_stacks.md §5). */
-enum {
-   DO_VERSION = 8,
-   DO_FREE_THREADED = 16,
-   DO_RT_SIZE = 24,
-   DO_RT_INTERPRETERS_HEAD = 40,
-   DO_INTERP_SIZE = 48,
-   DO_INTERP_NEXT = 64,
-   DO_INTERP_THREADS_HEAD = 72,
-   DO_INTERP_GIL_LOCKED = 136,
-   DO_INTERP_GIL_HOLDER = 144,
-   DO_TS_SIZE = 152,
-   DO_TS_NEXT = 168,
-   DO_TS_INTERP = 176,
-   DO_TS_CURRENT_FRAME = 184,
-   DO_TS_THREAD_ID = 192,
-   DO_TS_NATIVE_THREAD_ID = 200,
-   DO_FRAME_SIZE = 224,
-   DO_FRAME_PREVIOUS = 232,
-   DO_FRAME_EXECUTABLE = 240,
-   DO_FRAME_INSTR_PTR = 248,
-   DO_FRAME_OWNER = 264,
-   DO_CODE_SIZE = 272,
-   DO_CODE_FILENAME = 280,
-   DO_CODE_QUALNAME = 296,
-   DO_CODE_LINETABLE = 304,
-   DO_CODE_FIRSTLINENO = 312,
-   DO_CODE_ADAPTIVE = 344,
-   DO_BYTES_SIZE = 512,
-   DO_BYTES_OB_SIZE = 520,
-   DO_BYTES_OB_SVAL = 528,
-   DO_UNICODE_SIZE = 536,
-   DO_UNICODE_STATE = 544,
-   DO_UNICODE_LENGTH = 552,
-   DO_UNICODE_ASCII_SIZE = 560,
+/* Byte positions of the entries leaktop uses inside _Py_DebugOffsets
+   (Include/internal/pycore_debug_offsets.h, every entry a uint64_t); 0
+   (the cookie's position) where a version has no such entry. */
+typedef struct {
+   int minor;
+   size_t tableSize;
+   size_t rtSize, rtInterpretersHead;
+   size_t interpSize, interpNext, interpThreadsHead, interpThreadsMain, gilLocked, gilHolder;
+   size_t tsSize, tsNext, tsInterp, tsCurrentFrame, tsThreadId, tsNativeThreadId;
+   size_t frameSize, framePrevious, frameExecutable, frameInstrPtr, frameOwner;
+   size_t codeSize, codeFilename, codeQualname, codeLinetable, codeFirstlineno, codeAdaptive;
+   size_t bytesSize, bytesObSize, bytesObSval;
+   size_t unicodeSize, unicodeState, unicodeLength, unicodeAsciiSize;
+   /* debugger_support (3.14) */
+   size_t evalBreaker, remoteDebuggerSupport, remoteDebuggingEnabled;
+   size_t pendingCall, scriptPath, scriptPathSize;
+} DebugOffsetsMap;
+
+/* 3.13: positions read with gdb ptype/o from pyenv 3.13.0's DWARF, matching
+   research/python_stacks.md §5; sizeof 584. */
+static const DebugOffsetsMap DebugOffsets_313 = {
+      .minor = 13,
+      .tableSize = 584,
+      .rtSize = 24,
+      .rtInterpretersHead = 40,
+      .interpSize = 48,
+      .interpNext = 64,
+      .interpThreadsHead = 72,
+      .gilLocked = 136, /* interpreter_state.gil_runtime_state_locked */
+      .gilHolder = 144, /* interpreter_state.gil_runtime_state_holder */
+      .tsSize = 152,
+      .tsNext = 168,
+      .tsInterp = 176,
+      .tsCurrentFrame = 184,
+      .tsThreadId = 192,
+      .tsNativeThreadId = 200,
+      .frameSize = 224,
+      .framePrevious = 232,
+      .frameExecutable = 240,
+      .frameInstrPtr = 248,
+      .frameOwner = 264,
+      .codeSize = 272,
+      .codeFilename = 280,
+      .codeQualname = 296,
+      .codeLinetable = 304,
+      .codeFirstlineno = 312,
+      .codeAdaptive = 344,
+      .bytesSize = 512,
+      .bytesObSize = 520,
+      .bytesObSval = 528,
+      .unicodeSize = 536,
+      .unicodeState = 544,
+      .unicodeLength = 552,
+      .unicodeAsciiSize = 560,
+};
+
+/* 3.14: positions counted in v3.14's struct (Debian's libpython3.14-dev
+   3.14.10 header). New against 3.13: interpreter_state threads_main,
+   code_object_generation and tlbc_generation; interpreter_frame
+   stackpointer and tlbc_index; code_object co_tlbc; set_object,
+   gen_object, llist_node and debugger_support; sizeof 760. */
+static const DebugOffsetsMap DebugOffsets_314 = {
+      .minor = 14,
+      .tableSize = DEBUG_OFFSETS_SIZE,
+      .rtSize = 24,
+      .rtInterpretersHead = 40,
+      .interpSize = 48,
+      .interpNext = 64,
+      .interpThreadsHead = 72,
+      .interpThreadsMain = 80,
+      .gilLocked = 144, /* interpreter_state.gil_runtime_state_locked */
+      .gilHolder = 152, /* interpreter_state.gil_runtime_state_holder */
+      .tsSize = 176,
+      .tsNext = 192,
+      .tsInterp = 200,
+      .tsCurrentFrame = 208,
+      .tsThreadId = 216,
+      .tsNativeThreadId = 224,
+      .frameSize = 248,
+      .framePrevious = 256,
+      .frameExecutable = 264,
+      .frameInstrPtr = 272,
+      .frameOwner = 288,
+      .codeSize = 312,
+      .codeFilename = 320,
+      .codeQualname = 336,
+      .codeLinetable = 344,
+      .codeFirstlineno = 352,
+      .codeAdaptive = 384,
+      .bytesSize = 592,
+      .bytesObSize = 600,
+      .bytesObSval = 608,
+      .unicodeSize = 616,
+      .unicodeState = 624,
+      .unicodeLength = 632,
+      .unicodeAsciiSize = 640,
+      .evalBreaker = 712,            /* debugger_support.eval_breaker */
+      .remoteDebuggerSupport = 720,  /* debugger_support.remote_debugger_support */
+      .remoteDebuggingEnabled = 728, /* debugger_support.remote_debugging_enabled */
+      .pendingCall = 736,            /* debugger_support.debugger_pending_call */
+      .scriptPath = 744,             /* debugger_support.debugger_script_path */
+      .scriptPathSize = 752,         /* debugger_support.debugger_script_path_size */
 };
 
 static uint64_t CPythonLayout_u64(const uint8_t* table, size_t at) {
@@ -149,21 +221,56 @@ static bool CPythonLayout_field(const uint8_t* table, size_t sizeAt, size_t at, 
    return true;
 }
 
+/* The PEP 768 entries. The remote debugger support block lies inside the
+   thread state, so its two fields, the path included, must too. */
+static bool CPythonLayout_remoteDebug(const uint8_t* table, const DebugOffsetsMap* map,
+                                      CPythonLayout* layout) {
+   if (!CPythonLayout_field(table, map->tsSize, map->evalBreaker, &layout->tsEvalBreaker) ||
+       !CPythonLayout_field(table, map->tsSize, map->remoteDebuggerSupport,
+                            &layout->tsRemoteDebuggerSupport) ||
+       !CPythonLayout_field(table, map->interpSize, map->remoteDebuggingEnabled,
+                            &layout->interpRemoteDebuggingEnabled))
+      return false;
+   uint64_t tsSize = CPythonLayout_u64(table, map->tsSize);
+   uint64_t rds = (uint64_t)layout->tsRemoteDebuggerSupport;
+   uint64_t pending = CPythonLayout_u64(table, map->pendingCall);
+   uint64_t path = CPythonLayout_u64(table, map->scriptPath);
+   uint64_t pathSize = CPythonLayout_u64(table, map->scriptPathSize);
+   if (pathSize < 2 || pathSize > 4096 || pending > tsSize || path > tsSize ||
+       rds + pending + sizeof(int32_t) > tsSize || rds + path + pathSize > tsSize)
+      return false;
+   layout->rdsPendingCall = (int64_t)pending;
+   layout->rdsScriptPath = (int64_t)path;
+   layout->rdsScriptPathSize = (int64_t)pathSize;
+   return true;
+}
+
 bool CPythonLayout_fromDebugOffsets(const uint8_t* table, size_t len, CPythonLayout* layout,
                                     char* err, size_t errSize) {
-   if (len < DEBUG_OFFSETS_SIZE || memcmp(table, DEBUG_OFFSETS_COOKIE, 8) != 0) {
+   if (len < DebugOffsets_313.tableSize || memcmp(table, DEBUG_OFFSETS_COOKIE, 8) != 0) {
       snprintf(err, errSize, "no _Py_DebugOffsets table at _PyRuntime");
       return false;
    }
-   uint64_t version = CPythonLayout_u64(table, DO_VERSION);
+   uint64_t version = CPythonLayout_u64(table, 8);
    int major = (int)((version >> 24) & 0xff), minor = (int)((version >> 16) & 0xff);
-   if (major != 3 || minor != 13) {
+   const DebugOffsetsMap* map = major != 3    ? NULL
+                                : minor == 13 ? &DebugOffsets_313
+                                : minor == 14 ? &DebugOffsets_314
+                                              : NULL;
+   if (!map) {
       snprintf(err, errSize, "CPython %d.%d is not supported (supported: %s)", major, minor,
                CPYTHON_SUPPORTED);
       return false;
    }
-   if (CPythonLayout_u64(table, DO_FREE_THREADED)) {
-      snprintf(err, errSize, "free-threaded CPython 3.%d (3.%dt) is not supported", minor, minor);
+   if (len < map->tableSize) {
+      snprintf(err, errSize, "CPython 3.%d's _Py_DebugOffsets table is cut short", minor);
+      return false;
+   }
+   if (CPythonLayout_u64(table, 16)) {
+      snprintf(err, errSize,
+               "free-threaded CPython 3.%d (python3.%dt) is not supported; supported: the "
+               "default builds of %s",
+               minor, minor, CPYTHON_SUPPORTED);
       return false;
    }
    memset(layout, 0, sizeof(*layout));
@@ -172,32 +279,40 @@ bool CPythonLayout_fromDebugOffsets(const uint8_t* table, size_t len, CPythonLay
    layout->gilPointer = LAYOUT_NONE;
    layout->tsCframe = LAYOUT_NONE;
    layout->frIsEntry = LAYOUT_NONE;
-   layout->ownerCstack = 3; /* 3.13 FRAME_OWNED_BY_CSTACK (pycore_frame.h) */
+   /* f_executable: a PyObject* in 3.13, a _PyStackRef in 3.14 whose low
+      bit is a tag (Py_TAG_BITS = 1 in the default build,
+      Include/internal/pycore_stackref.h). */
+   layout->frCodeMask = minor == 13 ? ~(uint64_t)0 : ~(uint64_t)1;
+   /* 3.13: FRAME_OWNED_BY_CSTACK = 3 marks shims. 3.14: the eval loop's
+      entry frame is FRAME_OWNED_BY_INTERPRETER = 3, and CSTACK became 4;
+      both are "incomplete" (owner >= FRAME_OWNED_BY_INTERPRETER,
+      _PyFrame_IsIncomplete in pycore_interpframe.h). */
+   layout->ownerShim = 3;
    const struct {
       size_t sizeAt, at;
       int64_t* out;
    } fields[] = {
-         {DO_RT_SIZE, DO_RT_INTERPRETERS_HEAD, &layout->rtInterpretersHead},
-         {DO_INTERP_SIZE, DO_INTERP_NEXT, &layout->interpNext},
-         {DO_INTERP_SIZE, DO_INTERP_THREADS_HEAD, &layout->interpThreadsHead},
-         {DO_INTERP_SIZE, DO_INTERP_GIL_LOCKED, &layout->gilLocked},
-         {DO_INTERP_SIZE, DO_INTERP_GIL_HOLDER, &layout->gilHolder},
-         {DO_TS_SIZE, DO_TS_NEXT, &layout->tsNext},
-         {DO_TS_SIZE, DO_TS_INTERP, &layout->tsInterp},
-         {DO_TS_SIZE, DO_TS_CURRENT_FRAME, &layout->tsCurrentFrame},
-         {DO_TS_SIZE, DO_TS_THREAD_ID, &layout->tsThreadId},
-         {DO_TS_SIZE, DO_TS_NATIVE_THREAD_ID, &layout->tsNativeThreadId},
-         {DO_FRAME_SIZE, DO_FRAME_PREVIOUS, &layout->frPrevious},
-         {DO_FRAME_SIZE, DO_FRAME_EXECUTABLE, &layout->frCode},
-         {DO_FRAME_SIZE, DO_FRAME_INSTR_PTR, &layout->frInstr},
-         {DO_FRAME_SIZE, DO_FRAME_OWNER, &layout->frOwner},
-         {DO_CODE_SIZE, DO_CODE_FILENAME, &layout->coFilename},
-         {DO_CODE_SIZE, DO_CODE_QUALNAME, &layout->coQualname},
-         {DO_CODE_SIZE, DO_CODE_LINETABLE, &layout->coLinetable},
-         {DO_CODE_SIZE, DO_CODE_FIRSTLINENO, &layout->coFirstlineno},
-         {DO_BYTES_SIZE, DO_BYTES_OB_SIZE, &layout->bytesSize},
-         {DO_UNICODE_SIZE, DO_UNICODE_STATE, &layout->strState},
-         {DO_UNICODE_SIZE, DO_UNICODE_LENGTH, &layout->strLength},
+         {map->rtSize, map->rtInterpretersHead, &layout->rtInterpretersHead},
+         {map->interpSize, map->interpNext, &layout->interpNext},
+         {map->interpSize, map->interpThreadsHead, &layout->interpThreadsHead},
+         {map->interpSize, map->gilLocked, &layout->gilLocked},
+         {map->interpSize, map->gilHolder, &layout->gilHolder},
+         {map->tsSize, map->tsNext, &layout->tsNext},
+         {map->tsSize, map->tsInterp, &layout->tsInterp},
+         {map->tsSize, map->tsCurrentFrame, &layout->tsCurrentFrame},
+         {map->tsSize, map->tsThreadId, &layout->tsThreadId},
+         {map->tsSize, map->tsNativeThreadId, &layout->tsNativeThreadId},
+         {map->frameSize, map->framePrevious, &layout->frPrevious},
+         {map->frameSize, map->frameExecutable, &layout->frCode},
+         {map->frameSize, map->frameInstrPtr, &layout->frInstr},
+         {map->frameSize, map->frameOwner, &layout->frOwner},
+         {map->codeSize, map->codeFilename, &layout->coFilename},
+         {map->codeSize, map->codeQualname, &layout->coQualname},
+         {map->codeSize, map->codeLinetable, &layout->coLinetable},
+         {map->codeSize, map->codeFirstlineno, &layout->coFirstlineno},
+         {map->bytesSize, map->bytesObSize, &layout->bytesSize},
+         {map->unicodeSize, map->unicodeState, &layout->strState},
+         {map->unicodeSize, map->unicodeLength, &layout->strLength},
    };
    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
       if (!CPythonLayout_field(table, fields[i].sizeAt, fields[i].at, fields[i].out)) {
@@ -206,10 +321,22 @@ bool CPythonLayout_fromDebugOffsets(const uint8_t* table, size_t len, CPythonLay
          return false;
       }
    }
+   layout->interpThreadsMain = LAYOUT_NONE;
+   layout->tsEvalBreaker = layout->tsRemoteDebuggerSupport = LAYOUT_NONE;
+   layout->interpRemoteDebuggingEnabled = LAYOUT_NONE;
+   layout->rdsPendingCall = layout->rdsScriptPath = layout->rdsScriptPathSize = LAYOUT_NONE;
+   if (map->interpThreadsMain &&
+       (!CPythonLayout_field(table, map->interpSize, map->interpThreadsMain,
+                             &layout->interpThreadsMain) ||
+        !CPythonLayout_remoteDebug(table, map, layout))) {
+      snprintf(err, errSize,
+               "CPython 3.%d's _Py_DebugOffsets remote debugging entries are out of range", minor);
+      return false;
+   }
    /* These are positions at or past the end of their structure. */
-   layout->coCodeAdaptive = (int64_t)CPythonLayout_u64(table, DO_CODE_ADAPTIVE);
-   layout->bytesData = (int64_t)CPythonLayout_u64(table, DO_BYTES_OB_SVAL);
-   layout->strAsciiSize = (int64_t)CPythonLayout_u64(table, DO_UNICODE_ASCII_SIZE);
+   layout->coCodeAdaptive = (int64_t)CPythonLayout_u64(table, map->codeAdaptive);
+   layout->bytesData = (int64_t)CPythonLayout_u64(table, map->bytesObSval);
+   layout->strAsciiSize = (int64_t)CPythonLayout_u64(table, map->unicodeAsciiSize);
    /* PyCompactUnicodeObject adds utf8_length and utf8 to PyASCIIObject. */
    layout->strCompactSize = layout->strAsciiSize + 16;
    if (layout->coCodeAdaptive <= 0 || layout->coCodeAdaptive > 4096 || layout->bytesData > 4096 ||

@@ -325,10 +325,12 @@ bool NativeUnwind_walk(NativeUnwind* unwind, const NativeSnapshot* snap, FrameLi
    int rc = unw_init_remote(&cursor, unwind->space, unwind->upt);
    int depth = 0;
    while (rc >= 0 && depth < MAX_NATIVE_DEPTH) {
-      unw_word_t ip;
+      unw_word_t ip, sp;
       if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
          break;
-      StackFrame frame = {.kind = FRAME_NATIVE, .pc = ip, .offset = ip, .line = -1};
+      if (unw_get_reg(&cursor, UNW_REG_SP, &sp) < 0)
+         sp = 0;
+      StackFrame frame = {.kind = FRAME_NATIVE, .pc = ip, .offset = ip, .sp = sp, .line = -1};
       FrameList_add(out, &frame);
       depth++;
       if (unw_step(&cursor) <= 0)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sample/ProcParse.h"
 #include "util/XUtils.h"
 
 static bool ProcMaps_parseLine(const char* line, size_t len, MapEntry* entry) {
@@ -26,6 +27,7 @@ static bool ProcMaps_parseLine(const char* line, size_t len, MapEntry* entry) {
        pathAt == 0)
       return false;
    entry->exec = perms[2] == 'x';
+   entry->write = perms[1] == 'w';
    const char* path = text + pathAt;
    entry->path = *path ? xStrdup(path) : NULL;
    return true;
@@ -151,4 +153,14 @@ const char* ProcMaps_library(const ProcMaps* maps, const char* prefix) {
 
 const char* ProcMaps_libpython(const ProcMaps* maps) {
    return ProcMaps_library(maps, "libpython3.");
+}
+
+const char* ProcMaps_pythonExecutable(const ProcMaps* maps) {
+   for (int i = 0; i < maps->count; i++) {
+      const char* path = maps->entries[i].path;
+      if (path && path[0] == '/' && strncmp(strrchr(path, '/') + 1, "lib", 3) != 0 &&
+          ProcParse_isPythonPath(path))
+         return path;
+   }
+   return NULL;
 }

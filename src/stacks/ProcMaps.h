@@ -12,6 +12,7 @@ typedef struct {
    uint64_t end;
    uint64_t offset;
    bool exec;
+   bool write;
    char* path; /* NULL for anonymous maps; "[stack]" and the like kept */
 } MapEntry;
 
@@ -45,5 +46,9 @@ const char* ProcMaps_library(const ProcMaps* maps, const char* prefix);
 /* ProcMaps_library(maps, "libpython3."): an interpreter in a shared
    library. */
 const char* ProcMaps_libpython(const ProcMaps* maps);
+/* The first mapped file named like a Python executable (python3.13), or
+   NULL: the interpreter when a dynamic loader runs it, where
+   /proc/PID/exe is ld.so. */
+const char* ProcMaps_pythonExecutable(const ProcMaps* maps);
 
 #endif

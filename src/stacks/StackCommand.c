@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "stacks/CPythonLayout.h"
+#include "stacks/ProfileTree.h"
 #include "stacks/PtraceThreads.h"
 #include "stacks/StackOutput.h"
 #include "stacks/StackProfile.h"
@@ -184,7 +185,9 @@ static int StackCommand_profile(StackSession* session, const StackOptions* opts)
       return 1;
    }
    double took = XUtils_monotonicNow() - start;
-   StackProfile_sort(&profile);
+   /* Every thread's stack counts, idle ones too: what the top stacks say. */
+   ProfileTree tree;
+   ProfileTree_build(&tree, &profile, false, true);
    int status = 0;
    if (opts->folded) {
       bool toStdout = strcmp(opts->folded, "-") == 0;
@@ -193,7 +196,7 @@ static int StackCommand_profile(StackSession* session, const StackOptions* opts)
          fprintf(stderr, "leaktop stack: cannot write %s: %s\n", opts->folded, strerror(errno));
          status = 1;
       } else {
-         StackProfile_folded(&profile, f);
+         ProfileTree_folded(&tree, f);
          if (!toStdout && fclose(f) != 0) {
             fprintf(stderr, "leaktop stack: cannot write %s: %s\n", opts->folded, strerror(errno));
             status = 1;
@@ -215,8 +218,9 @@ static int StackCommand_profile(StackSession* session, const StackOptions* opts)
                 "per sample: median %.3f ms, p99 %.3f ms\n",
                 tMed, tP99, sMed, sP99);
       }
-      StackProfile_top(&profile, TOP_STACKS, stdout);
+      ProfileTree_top(&tree, TOP_STACKS, stdout);
    }
+   ProfileTree_done(&tree);
    StackProfile_done(&profile);
    StackDump_done(&last);
    return status;

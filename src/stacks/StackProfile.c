@@ -2,18 +2,32 @@
 
 #include "stacks/StackProfile.h"
 
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/XUtils.h"
 
 void StackProfile_done(StackProfile* p) {
-   for (int i = 0; i < p->count; i++)
+   for (int i = 0; i < p->count; i++) {
+      free(p->stacks[i].thread);
       free(p->stacks[i].key);
+   }
    free(p->stacks);
+   free(p->index);
    free(p->threadPauses);
    free(p->samplePauses);
    memset(p, 0, sizeof(*p));
+}
+
+static void StackProfile_clean(char* name) {
+   for (unsigned char* c = (unsigned char*)name; *c; c++) {
+      if (*c == ';')
+         *c = ':';
+      else if (*c < 0x20 || *c == 0x7f)
+         *c = '?';
+   }
 }
 
 void StackProfile_frameName(const StackFrame* f, char* buf, size_t size) {
@@ -27,10 +41,7 @@ void StackProfile_frameName(const StackFrame* f, char* buf, size_t size) {
       snprintf(buf, size, "%s+%#llx", f->file, (unsigned long long)f->offset);
    else
       snprintf(buf, size, "%#llx", (unsigned long long)f->pc);
-   /* ';' separates frames and a newline ends the line in the folded format. */
-   for (char* c = buf; *c; c++)
-      if (*c == ';' || *c == '\n')
-         *c = ':';
+   StackProfile_clean(buf);
 }
 
 static char* StackProfile_key(const FrameList* frames) {
@@ -55,6 +66,44 @@ static void StackProfile_push(double** values, long* count, double v) {
    (*values)[(*count)++] = v;
 }
 
+/* FNV-1a over the thread, the key and the idle flag. */
+static uint64_t StackProfile_hash(const char* thread, const char* key, bool idle) {
+   uint64_t h = 14695981039346656037ULL;
+   for (const char* s = thread; *s; s++)
+      h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+   h = (h ^ 0xff) * 1099511628211ULL;
+   for (const char* s = key; *s; s++)
+      h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+   return (h ^ (idle ? 1u : 2u)) * 1099511628211ULL;
+}
+
+/* The slot of (thread, key, idle): where it is, or the empty one it goes to. */
+static int StackProfile_slot(const StackProfile* p, const char* thread, const char* key,
+                             bool idle) {
+   int mask = p->indexSize - 1;
+   int at = (int)(StackProfile_hash(thread, key, idle) & (uint64_t)mask);
+   while (p->index[at]) {
+      const ProfileStack* s = &p->stacks[p->index[at] - 1];
+      if (s->idle == idle && strcmp(s->key, key) == 0 && strcmp(s->thread, thread) == 0)
+         break;
+      at = (at + 1) & mask;
+   }
+   return at;
+}
+
+/* Keeps the index at most half full. */
+static void StackProfile_grow(StackProfile* p) {
+   if (2 * (p->count + 1) <= p->indexSize)
+      return;
+   free(p->index);
+   p->indexSize = p->indexSize ? p->indexSize * 2 : 64;
+   p->index = xCalloc((size_t)p->indexSize, sizeof(int));
+   for (int i = 0; i < p->count; i++) {
+      const ProfileStack* s = &p->stacks[i];
+      p->index[StackProfile_slot(p, s->thread, s->key, s->idle)] = i + 1;
+   }
+}
+
 void StackProfile_add(StackProfile* p, const StackDump* dump) {
    p->samples++;
    if (dump->native)
@@ -65,31 +114,24 @@ void StackProfile_add(StackProfile* p, const StackDump* dump) {
          StackProfile_push(&p->threadPauses, &p->threadPauseCount, t->pauseMs);
       if (t->frames.count == 0)
          continue;
+      char thread[96];
+      snprintf(thread, sizeof(thread), "thread %d (%s)", (int)t->tid, t->name);
+      StackProfile_clean(thread);
+      /* An unknown state ('?') is not taken for idle: it would hide the stack. */
+      bool idle = t->state != 'R' && t->state != '?';
       char* key = StackProfile_key(&t->frames);
-      int k = 0;
-      while (k < p->count && strcmp(p->stacks[k].key, key) != 0)
-         k++;
-      if (k < p->count) {
+      StackProfile_grow(p);
+      int slot = StackProfile_slot(p, thread, key, idle);
+      if (p->index[slot]) {
          free(key);
       } else {
          p->stacks = xReallocArray(p->stacks, (size_t)p->count + 1, sizeof(ProfileStack));
-         p->stacks[p->count++] = (ProfileStack){.key = key};
+         p->stacks[p->count] = (ProfileStack){.thread = xStrdup(thread), .idle = idle, .key = key};
+         p->index[slot] = ++p->count;
       }
-      p->stacks[k].count++;
+      p->stacks[p->index[slot] - 1].count++;
       p->total++;
    }
-}
-
-static int StackProfile_byCount(const void* a, const void* b) {
-   const ProfileStack* x = a;
-   const ProfileStack* y = b;
-   if (x->count != y->count)
-      return x->count < y->count ? 1 : -1;
-   return strcmp(x->key, y->key);
-}
-
-void StackProfile_sort(StackProfile* p) {
-   qsort(p->stacks, (size_t)p->count, sizeof(ProfileStack), StackProfile_byCount);
 }
 
 static int StackProfile_byValue(const void* a, const void* b) {
@@ -103,26 +145,4 @@ double StackProfile_quantile(double* values, long count, double q) {
    qsort(values, (size_t)count, sizeof(double), StackProfile_byValue);
    long i = (long)(q * (double)(count - 1) + 0.5);
    return values[i];
-}
-
-void StackProfile_folded(const StackProfile* p, FILE* out) {
-   for (int i = 0; i < p->count; i++)
-      fprintf(out, "%s %ld\n", p->stacks[i].key, p->stacks[i].count);
-}
-
-void StackProfile_top(const StackProfile* p, int n, FILE* out) {
-   for (int i = 0; i < p->count && i < n; i++) {
-      const ProfileStack* s = &p->stacks[i];
-      fprintf(out, "\n#%d  %.1f%%  (%ld of %ld thread stacks)\n", i + 1,
-              100.0 * (double)s->count / (double)p->total, s->count, p->total);
-      /* The key is root first; the list reads innermost first, like a dump. */
-      const char* end = s->key + strlen(s->key);
-      while (end > s->key) {
-         const char* start = end;
-         while (start > s->key && start[-1] != ';')
-            start--;
-         fprintf(out, "  %.*s\n", (int)(end - start), start);
-         end = start > s->key ? start - 1 : start;
-      }
-   }
 }

@@ -101,7 +101,13 @@ static bool StackTarget_hasPtraceCap(void) {
 void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
    char path[64], status[4096];
    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-   if (error == ESRCH || StackTarget_read(path, status, sizeof(status)) <= 0) {
+   const char* state = NULL;
+   if (error != ESRCH && StackTarget_read(path, status, sizeof(status)) > 0) {
+      state = StackTarget_field(status, "State");
+      state = state ? state + strspn(state, " \t") : "";
+   }
+   /* Attaching to a process that is exiting fails with EPERM too. */
+   if (!state || *state == 'Z' || *state == 'X') {
       snprintf(err, errSize, "process %d exited", (int)pid);
       return;
    }
@@ -141,25 +147,13 @@ void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
                (int)pid, strerror(error));
 }
 
-/* The last (innermost namespace) value of "NSpid:". */
-static pid_t StackTarget_nsTid(const char* status, pid_t tid) {
-   const char* v = StackTarget_field(status, "NSpid");
-   if (!v)
-      return tid;
-   pid_t last = tid;
-   char* end;
-   for (long n = strtol(v, &end, 10); end != v; v = end, n = strtol(v, &end, 10))
-      last = (pid_t)n;
-   return last;
-}
-
 void StackTarget_threads(pid_t pid, StackDump* dump) {
    char path[64], text[4096];
    /* Threads share their process's PID namespace: only a process in
       another one needs each thread's status read for its NSpid. */
    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
    bool nested =
-         StackTarget_read(path, text, sizeof(text)) > 0 && StackTarget_nsTid(text, pid) != pid;
+         StackTarget_read(path, text, sizeof(text)) > 0 && ProcParse_nsPid(text, pid) != pid;
    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
    DIR* dir = ProcFiles_openDir(pid, "task");
    if (!dir)
@@ -190,7 +184,7 @@ void StackTarget_threads(pid_t pid, StackDump* dump) {
       if (nested) {
          snprintf(file, sizeof(file), "%s/%d/status", path, (int)tid);
          if (StackTarget_read(file, text, sizeof(text)) > 0)
-            t->nsTid = StackTarget_nsTid(text, tid);
+            t->nsTid = ProcParse_nsPid(text, tid);
       }
    }
    closedir(dir);

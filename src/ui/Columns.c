@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "classify/TimeToLimit.h"
+#include "classify/WorkerVerdict.h"
 #include "ui/Format.h"
 #include "ui/Sparkline.h"
 
@@ -185,11 +186,20 @@ ColorElement Columns_verdictColor(GrowthVerdict verdict) {
    }
 }
 
+ColorElement Columns_workerVerdictColor(GrowthVerdict verdict, SnapshotVerdict heap) {
+   return WorkerVerdict_suffix(heap, true) ? CLR_WARNING : Columns_verdictColor(verdict);
+}
+
+void Columns_workerVerdict(const Process* p, char* buf, size_t size) {
+   WorkerVerdict_compose(Columns_shortVerdict(p->growth.verdict),
+                         ProcessSnapshots_verdict(p->snapshots), true, buf, size);
+}
+
 static ColorElement Columns_fmtVerdict(const Process* p, const ColumnContext* ctx, char* buf,
                                        size_t size) {
    (void)ctx;
-   snprintf(buf, size, "%s", Columns_shortVerdict(p->growth.verdict));
-   return Columns_verdictColor(p->growth.verdict);
+   Columns_workerVerdict(p, buf, size);
+   return Columns_workerVerdictColor(p->growth.verdict, ProcessSnapshots_verdict(p->snapshots));
 }
 
 double Columns_timeToLimit(const Process* p, const ColumnContext* ctx) {

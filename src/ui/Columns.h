@@ -113,6 +113,12 @@ int Columns_compare(ColumnId id, bool descending, const Process* a, const Proces
 const char* Columns_shortVerdict(GrowthVerdict verdict);
 ColorElement Columns_verdictColor(GrowthVerdict verdict);
 
+/* The VERDICT cell of p: the short verdict and what its latest snapshot
+   diff adds ("grows/time+native"); and how a verdict with that addition
+   looks. */
+void Columns_workerVerdict(const Process* p, char* buf, size_t size);
+ColorElement Columns_workerVerdictColor(GrowthVerdict verdict, SnapshotVerdict heap);
+
 /* Seconds until p reaches the limit at its current growth, NAN when not
    growing, unknown, or beyond a day. */
 double Columns_timeToLimit(const Process* p, const ColumnContext* ctx);

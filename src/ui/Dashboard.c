@@ -65,6 +65,19 @@ void Dashboard_layout(Ui* ui, int cols) {
    for (pid_t v = maxPid; v >= 10; v /= 10)
       digits++;
    widths[COL_PID] = digits < 5 ? 5 : digits > 7 ? 7 : digits;
+   /* The VERDICT column widens for what snapshots add ("+native"). */
+   for (int t = 0; t < m->treeCount; t++) {
+      for (int i = 0; i < m->trees[t]->count; i++) {
+         const Process* p = m->trees[t]->procs[i];
+         if (!p->snapshots)
+            continue;
+         char cell[64];
+         Columns_workerVerdict(p, cell, sizeof(cell));
+         int w = (int)strlen(cell);
+         if (w > widths[COL_VERDICT])
+            widths[COL_VERDICT] = w;
+      }
+   }
    Columns_layout(&Columns_sets[ui->columnSet], cols, widths, &ui->layout);
 }
 
@@ -513,26 +526,16 @@ static void Dashboard_drawProcess(const Ui* ui, WINDOW* w, int y, const UiRow* r
 
 static void Dashboard_drawStatus(const Ui* ui, WINDOW* w, int y) {
    const char* hints = "F1 help  / filter  s sort  t tree  c columns  T traffic  q quit";
-   int width = getmaxx(w);
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
    if (ui->editingFilter) {
+      Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
       int x = Dashboard_put(w, y, 0, "Filter: ", CLR_STATUS);
       x = Dashboard_put(w, y, x, ui->filter, CLR_FILTER);
       x = Dashboard_put(w, y, x, "_", CLR_FILTER);
       Dashboard_put(w, y, x, "  Enter apply  Esc clear", CLR_STATUS);
       return;
    }
-   const char* note = ui->message[0] ? ui->message : ui->machine->notice;
-   int x = 0;
-   if (note[0]) {
-      x = Dashboard_put(w, y, 0, note, CLR_STATUS);
-      x += 2;
-   }
-   int hintCols = Draw_width(hints);
-   if (x + hintCols <= width)
-      Dashboard_put(w, y, width - hintCols, hints, CLR_STATUS);
-   else if (x < width)
-      Dashboard_put(w, y, x, hints, CLR_STATUS);
+   const char* note = Ui_note(ui);
+   Draw_status(w, y, note, hints, Colors_attr(CLR_STATUS));
 }
 
 void Dashboard_draw(Ui* ui, WINDOW* w) {

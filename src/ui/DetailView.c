@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "classify/Runbook.h"
+#include "classify/WorkerVerdict.h"
 #include "model/ProcessTree.h"
 #include "traffic/Traffic.h"
 #include "ui/Chart.h"
@@ -14,6 +15,7 @@
 #include "ui/Dashboard.h"
 #include "ui/Draw.h"
 #include "ui/Format.h"
+#include "ui/SnapshotPane.h"
 
 #define DETAIL_MAX_WIDTH     512
 #define DETAIL_MAX_HEIGHT    128
@@ -43,6 +45,9 @@ void DetailView_open(Ui* ui, const Process* p) {
    ui->detailPid = p->pid;
    ui->detailStart = p->startTicks;
    ui->detailSpan = ui->window;
+   /* A worker with a snapshot opens on it; Tab shows the chart. */
+   ui->detailSnapshot = p->snapshots && p->snapshots->haveLatest;
+   ui->snapshotScroll = 0;
 }
 
 /* A line builder: pieces of text with their own looks, left to right. */
@@ -263,7 +268,12 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
    DetailLine_put(&l, g->spikeMark, CLR_CHART_MARK);
    DetailLine_put(&l, " spike  ", CLR_DEFAULT);
    DetailLine_put(&l, g->verdictMark, CLR_CHART_MARK);
-   DetailLine_put(&l, " verdict changed  +/- zoom", CLR_DEFAULT);
+   DetailLine_put(&l, " verdict changed  ", CLR_DEFAULT);
+   if (p->snapshots && p->snapshots->markCount > 0) {
+      DetailLine_put(&l, g->snapshotMark, CLR_CHART_MARK);
+      DetailLine_put(&l, " snapshot  Tab shows it  ", CLR_DEFAULT);
+   }
+   DetailLine_put(&l, "+/- zoom", CLR_DEFAULT);
    double top = Chart_rateScale(rates, chartWidth);
    DetailView_drawLegend(ui, w, y++, !isnan(top));
 
@@ -328,6 +338,15 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
    int changed = gc->since > gc->firstTime
                        ? Chart_timeColumn(ui->machine->now - gc->since, ui->detailSpan, chartWidth)
                        : -1;
+   /* Snapshot marks share the row; a spike or the verdict change wins a column. */
+   static bool snapped[DETAIL_MAX_WIDTH];
+   memset(snapped, 0, sizeof(bool) * (size_t)chartWidth);
+   for (int i = 0; p->snapshots && i < p->snapshots->markCount; i++) {
+      int c =
+            Chart_timeColumn(ui->machine->now - p->snapshots->marks[i], ui->detailSpan, chartWidth);
+      if (c >= 0 && c < chartWidth)
+         snapped[c] = true;
+   }
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    Draw_text(w, y, DETAIL_AXIS_WIDTH - 1, 1, g->axisCorner, Colors_attr(CLR_AXIS));
    for (int c = 0; c < chartWidth; c++) {
@@ -336,8 +355,8 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
       for (int t = 0; t < tickCount; t++)
          if (ticks[t] == c)
             mark = g->axisTimeTick;
-      if (spikes[c] || c == changed) {
-         mark = c == changed ? g->verdictMark : g->spikeMark;
+      if (spikes[c] || c == changed || snapped[c]) {
+         mark = c == changed ? g->verdictMark : spikes[c] ? g->spikeMark : g->snapshotMark;
          e = CLR_CHART_MARK;
       }
       Draw_text(w, y, DETAIL_AXIS_WIDTH + c, 1, mark, Colors_attr(e));
@@ -370,8 +389,11 @@ static int DetailView_drawVerdict(const Ui* ui, WINDOW* w, int y, int bottom, co
    DetailLine l = {w, y++, 0, width};
    Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
    DetailLine_put(&l, "verdict ", CLR_DEFAULT);
-   Classifier_describe(gc, buf, (int)sizeof(buf));
-   DetailLine_put(&l, buf, Columns_verdictColor(gc->verdict));
+   char label[64];
+   Classifier_describe(gc, label, (int)sizeof(label));
+   SnapshotVerdict heap = ProcessSnapshots_verdict(p->snapshots);
+   WorkerVerdict_compose(label, heap, false, buf, sizeof(buf));
+   DetailLine_put(&l, buf, Columns_workerVerdictColor(gc->verdict, heap));
    Format_age(buf, sizeof(buf), ui->machine->now - gc->since);
    DetailLine_put(&l, " for ", CLR_DEFAULT);
    DetailLine_put(&l, buf, CLR_TOP);
@@ -408,7 +430,7 @@ static int DetailView_drawVerdict(const Ui* ui, WINDOW* w, int y, int bottom, co
       DetailView_estimate(&l, ui, "  USS/min ", e->ussPerMin, NAN);
    }
    return DetailView_wrap(w, y, bottom, DETAIL_VERDICT_LINES - 3,
-                          "next: ", Runbook_workerStep(gc->verdict, gc->reason), CLR_DEFAULT);
+                          "next: ", Runbook_step(gc->verdict, gc->reason, heap), CLR_DEFAULT);
 }
 
 static void DetailView_drawGone(const Ui* ui, WINDOW* w, int y, int bottom) {
@@ -435,16 +457,8 @@ static void DetailView_drawGone(const Ui* ui, WINDOW* w, int y, int bottom) {
 }
 
 static void DetailView_drawStatus(const Ui* ui, WINDOW* w, int y) {
-   const char* hints = "q/Esc back  +/- zoom  w window  T traffic  j/k next/prev  F1 help";
-   int width = getmaxx(w);
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
-   const char* note = ui->message[0] ? ui->message : ui->machine->notice;
-   int x = note[0] ? Draw_text(w, y, 0, width, note, Colors_attr(CLR_STATUS)) + 2 : 0;
-   int hintCols = Draw_width(hints);
-   if (x + hintCols <= width)
-      Draw_text(w, y, width - hintCols, hintCols, hints, Colors_attr(CLR_STATUS));
-   else if (x < width)
-      Draw_text(w, y, x, width - x, hints, Colors_attr(CLR_STATUS));
+   const char* hints = "q back  i snapshot  Tab pane  +/- zoom  w window  T traffic  F1 help";
+   Draw_status(w, y, Ui_note(ui), hints, Colors_attr(CLR_STATUS));
 }
 
 void DetailView_draw(Ui* ui, WINDOW* w) {
@@ -461,7 +475,9 @@ void DetailView_draw(Ui* ui, WINDOW* w) {
       /* The verdict keeps its lines below the chart; the chart gets the rest. */
       int verdictLines = bottom - y < DETAIL_VERDICT_LINES ? bottom - y : DETAIL_VERDICT_LINES;
       int chartBottom = bottom - verdictLines;
-      if (DetailView_drawChart(ui, w, y, chartBottom, p) > y)
+      if (ui->detailSnapshot)
+         y = SnapshotPane_draw(ui, w, y, chartBottom, p);
+      else if (DetailView_drawChart(ui, w, y, chartBottom, p) > y)
          y = chartBottom;
       DetailView_drawVerdict(ui, w, y, bottom, p, tree);
    }

@@ -115,3 +115,14 @@ int Draw_field(WINDOW* w, int y, int x, int width, const char* s, DrawAlign alig
    }
    return width;
 }
+
+void Draw_status(WINDOW* w, int y, const char* note, const char* hints, int attr) {
+   int width = getmaxx(w);
+   Draw_fill(w, y, 0, -1, attr);
+   int x = note && note[0] ? Draw_text(w, y, 0, width, note, attr) + 2 : 0;
+   int hintCols = Draw_width(hints);
+   if (x + hintCols <= width)
+      Draw_text(w, y, width - hintCols, hintCols, hints, attr);
+   else if (x < width)
+      Draw_text(w, y, x, width - x, hints, attr);
+}

@@ -21,6 +21,10 @@ int Draw_field(WINDOW* w, int y, int x, int width, const char* s, DrawAlign alig
 /* Blanks from x for cols columns (to the right edge when cols < 0). */
 void Draw_fill(WINDOW* w, int y, int x, int cols, int attr);
 
+/* A status line at y: the note on the left (if any), the key hints
+   right-aligned when both fit, else after the note. */
+void Draw_status(WINDOW* w, int y, const char* note, const char* hints, int attr);
+
 /* Terminal columns s occupies, with the same rules as Draw_text. */
 int Draw_width(const char* s);
 

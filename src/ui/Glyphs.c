@@ -18,6 +18,7 @@ const Glyphs Glyphs_utf8 = {
       .pssPoint = "○",
       .spikeMark = "▲",
       .verdictMark = "◆",
+      .snapshotMark = "●",
       .plusMinus = "±",
       .treeBranch = "├─",
       .treeLast = "└─",
@@ -33,6 +34,8 @@ const Glyphs Glyphs_utf8 = {
       .sortAscending = "▲",
       .sortDescending = "▼",
       .treeHeader = "▸",
+      .foldOpen = "▾",
+      .foldClosed = "▸",
 };
 
 const Glyphs Glyphs_ascii = {
@@ -48,6 +51,7 @@ const Glyphs Glyphs_ascii = {
       .pssPoint = "*",
       .spikeMark = "^",
       .verdictMark = "V",
+      .snapshotMark = "*",
       .plusMinus = "+-",
       .treeBranch = "|-",
       .treeLast = "`-",
@@ -63,6 +67,8 @@ const Glyphs Glyphs_ascii = {
       .sortAscending = "^",
       .sortDescending = "v",
       .treeHeader = ">",
+      .foldOpen = "-",
+      .foldClosed = "+",
 };
 
 bool Glyphs_isUtf8Codeset(const char* codeset) {

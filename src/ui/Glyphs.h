@@ -24,9 +24,10 @@ typedef struct Glyphs {
    /* USS and PSS readings, points on the RSS scale. */
    const char* ussPoint;
    const char* pssPoint;
-   /* On the time axis: a transient spike, and where the verdict changed. */
+   /* On the time axis: a transient spike, where the verdict changed, a heap snapshot. */
    const char* spikeMark;
    const char* verdictMark;
+   const char* snapshotMark;
    const char* plusMinus; /* before a standard error */
    /* Tree view, two columns each. */
    const char* treeBranch;
@@ -45,6 +46,9 @@ typedef struct Glyphs {
    const char* sortAscending;
    const char* sortDescending;
    const char* treeHeader; /* in front of a tree's header line */
+   /* A call-tree node in the profile view: open, closed (one column each). */
+   const char* foldOpen;
+   const char* foldClosed;
 } Glyphs;
 
 extern const Glyphs Glyphs_utf8;

@@ -15,7 +15,7 @@ typedef struct HelpLine {
    ColorElement look;
 } HelpLine;
 
-#define HELP_MAX_LINES 128
+#define HELP_MAX_LINES 192
 
 /* One line per distinct help text of a table, its keys joined by '/'. */
 static int HelpView_bindings(HelpLine* out, int at, const KeyBinding* table, int count) {
@@ -65,6 +65,9 @@ static int HelpView_build(HelpLine* out) {
    n = HelpView_title(out, n, "Stack view keys");
    n = HelpView_bindings(out, n, KeyBindings_stack, KeyBindings_stackCount);
    n = HelpView_title(out, n, "");
+   n = HelpView_title(out, n, "Profile view keys");
+   n = HelpView_bindings(out, n, KeyBindings_profile, KeyBindings_profileCount);
+   n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Columns (c cycles the sets; * costs an extra read while shown)");
    for (int id = 0; id < COL_COUNT && n < HELP_MAX_LINES; id++) {
       const Column* c = &Columns_table[id];
@@ -89,8 +92,15 @@ static int HelpView_build(HelpLine* out) {
    n = HelpView_title(out, n, "  n/a  could not be read; the status line says why");
    n = HelpView_title(out, n, "  ...  not read yet (smaps_rollup runs on a slower cadence)");
    n = HelpView_title(out, n, "  -    growth: too little history in the window yet");
-   /* Titles are the bold lines; the three above are plain text. */
-   out[n - 1].look = out[n - 2].look = out[n - 3].look = CLR_DEFAULT;
+   n = HelpView_title(out, n,
+                      "  +native  VERDICT: between its last two snapshots RSS grew, the Python "
+                      "heap did not");
+   n = HelpView_title(out, n,
+                      "  +alloc   VERDICT: malloc_trim gave that growth back: allocator "
+                      "retention, not a leak");
+   /* Titles are the bold lines; the five above are plain text. */
+   for (int i = 1; i <= 5; i++)
+      out[n - i].look = CLR_DEFAULT;
    return n;
 }
 

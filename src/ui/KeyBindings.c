@@ -6,15 +6,24 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "inject/SnapshotRunner.h"
 #include "traffic/Traffic.h"
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
 #include "ui/Format.h"
 #include "ui/HelpView.h"
+#include "ui/ProfileView.h"
 #include "ui/StackView.h"
 
 #define KEY_ESC    27
 #define KEY_CTRL_L 12
+
+/* The snapshot keys say the same in both views; each fits the help
+   screen's 80 columns. */
+#define SNAPSHOT_HELP    "heap snapshot of the worker and its diff (Esc cancels a wait)"
+#define TRACEMALLOC_HELP "tracemalloc on/off in the worker: diffs then show lines"
+#define TRIM_HELP        "snapshot with malloc_trim(0): what the allocator gives back"
+#define WAKE_HELP        "wake the worker a snapshot waits for (gunicorn: SIGWINCH)"
 
 static const double KeyBindings_windows[] = {60, 300, 900, 3600};
 
@@ -28,6 +37,57 @@ double KeyBindings_nextWindow(double current) {
 
 static int KeyBindings_page(const Ui* ui) {
    return ui->bodyHeight > 1 ? ui->bodyHeight - 1 : 1;
+}
+
+/* ---- snapshots (dashboard and detail view) ------------------------------------ */
+
+static Reaction KeyBindings_snapshot(Ui* ui, SnapshotKind kind) {
+   Process* p = Ui_current(ui);
+   if (!p)
+      return REACT_NONE;
+   char msg[sizeof(ui->message)];
+   if (SnapshotRunner_start(ui->snapshots, p, kind, msg, sizeof(msg))) {
+      /* The status line shows the request's progress from the first poll, now. */
+      ui->message[0] = '\0';
+      ui->snapshotPolled = 0;
+   } else {
+      snprintf(ui->message, sizeof(ui->message), "%s", msg);
+   }
+   return REACT_REDRAW;
+}
+
+static Reaction Action_snapshot(Ui* ui, int key) {
+   (void)key;
+   return KeyBindings_snapshot(ui, SNAPSHOT_KIND_PLAIN);
+}
+
+static Reaction Action_tracemalloc(Ui* ui, int key) {
+   (void)key;
+   const Process* p = Ui_current(ui);
+   if (!p)
+      return REACT_NONE;
+   return KeyBindings_snapshot(ui, ProcessSnapshots_tracing(p->snapshots)
+                                         ? SNAPSHOT_KIND_STOP_TRACING
+                                         : SNAPSHOT_KIND_START_TRACING);
+}
+
+static Reaction Action_trim(Ui* ui, int key) {
+   (void)key;
+   return KeyBindings_snapshot(ui, SNAPSHOT_KIND_TRIM);
+}
+
+static Reaction Action_wake(Ui* ui, int key) {
+   (void)key;
+   SnapshotRunner_wake(ui->snapshots, ui->message, sizeof(ui->message));
+   return REACT_REDRAW;
+}
+
+/* Esc first abandons a snapshot that waits; true when it did. */
+static bool KeyBindings_cancelSnapshot(Ui* ui) {
+   if (!SnapshotRunner_busy(ui->snapshots, NULL, NULL))
+      return false;
+   SnapshotRunner_cancel(ui->snapshots, ui->message, sizeof(ui->message));
+   return true;
 }
 
 /* ---- dashboard actions --------------------------------------------------- */
@@ -83,6 +143,15 @@ static Reaction Action_stack(Ui* ui, int key) {
    if (!p)
       return REACT_NONE;
    StackView_open(ui, p->pid);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_profile(Ui* ui, int key) {
+   (void)key;
+   const Process* p = Dashboard_selection(ui);
+   if (!p)
+      return REACT_NONE;
+   ProfileView_open(ui, p->pid);
    return REACT_REDRAW;
 }
 
@@ -213,6 +282,8 @@ static Reaction Action_filter(Ui* ui, int key) {
 
 static Reaction Action_clearFilter(Ui* ui, int key) {
    (void)key;
+   if (KeyBindings_cancelSnapshot(ui))
+      return REACT_REDRAW;
    ui->filter[0] = '\0';
    ui->message[0] = '\0';
    return REACT_REDRAW;
@@ -268,24 +339,30 @@ const KeyBinding KeyBindings_dashboard[] = {
       {KEY_END, "End", "last process", Action_end},
       {'G', "G", "last process", Action_end},
       {'S', "S", "stacks of the selected process (native and Python frames)", Action_stack},
+      {'P', "P", "profile the selected process: sample its stacks, show a call tree",
+       Action_profile},
       {'\n', "Enter", "details and RSS chart of the selected process", Action_detail},
       {'\r', "Enter", "details and RSS chart of the selected process", Action_detail},
       {KEY_ENTER, "Enter", "details and RSS chart of the selected process", Action_detail},
       {'s', "s", "sort by the next column (tree view: tree order first)", Action_sortNext},
-      {'S', "S", "invert the sort order", Action_sortInvert},
       {'I', "I", "invert the sort order", Action_sortInvert},
       {'t', "t", "tree view / flat view", Action_treeToggle},
       {'c', "c", "next column set (default, memory split, all, cheap)", Action_columns},
       {'w', "w", "growth window: 1m, 5m, 15m, 1h", Action_window},
       {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
       {'/', "/", "filter by PID, name or command line (Enter apply, Esc clear)", Action_filter},
-      {KEY_ESC, "Esc", "clear the filter", Action_clearFilter},
+      {KEY_ESC, "Esc", "cancel a snapshot that waits, else clear the filter", Action_clearFilter},
       {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
       {KEY_F(1), "F1", "this help", Action_help},
       {'h', "h", "this help", Action_help},
       {'?', "?", "this help", Action_help},
       {KEY_F(10), "F10", "quit", Action_quit},
       {'q', "q", "quit", Action_quit},
+      /* After quit: the help screen's first page ends there at 24 lines. */
+      {'i', "i", SNAPSHOT_HELP, Action_snapshot},
+      {'M', "M", TRACEMALLOC_HELP, Action_tracemalloc},
+      {'R', "R", TRIM_HELP, Action_trim},
+      {'W', "W", WAKE_HELP, Action_wake},
       {KEY_MOUSE, "click", "select a row; on a title, sort by it; wheel scrolls", Action_mouse},
       {KEY_RESIZE, NULL, NULL, Action_resize},
 };
@@ -296,6 +373,8 @@ const int KeyBindings_dashboardCount =
 
 static Reaction Action_back(Ui* ui, int key) {
    (void)key;
+   if (key == KEY_ESC && ui->view == VIEW_DETAIL && KeyBindings_cancelSnapshot(ui))
+      return REACT_REDRAW;
    ui->view = VIEW_DASHBOARD;
    ui->message[0] = '\0';
    return REACT_REDRAW;
@@ -340,6 +419,23 @@ static Reaction Action_detailNext(Ui* ui, int key) {
    return KeyBindings_detailStep(ui, 1);
 }
 
+static Reaction Action_pane(Ui* ui, int key) {
+   (void)key;
+   ui->detailSnapshot = !ui->detailSnapshot;
+   ui->snapshotScroll = 0;
+   return REACT_REDRAW;
+}
+
+static Reaction Action_paneScroll(Ui* ui, int key) {
+   if (!ui->detailSnapshot)
+      return REACT_NONE;
+   int page = ui->snapshotRows > 3 ? ui->snapshotRows - 2 : 1;
+   ui->snapshotScroll += key == KEY_PPAGE ? -page : key == KEY_HOME ? -ui->snapshotScroll : page;
+   if (ui->snapshotScroll < 0)
+      ui->snapshotScroll = 0;
+   return REACT_REDRAW;
+}
+
 static Reaction Action_detailMouse(Ui* ui, int key) {
    (void)key;
    MEVENT ev;
@@ -356,7 +452,7 @@ static Reaction Action_detailMouse(Ui* ui, int key) {
 
 const KeyBinding KeyBindings_detail[] = {
       {'q', "q", "back to the dashboard", Action_back},
-      {KEY_ESC, "Esc", "back to the dashboard", Action_back},
+      {KEY_ESC, "Esc", "cancel a snapshot that waits, else back to the dashboard", Action_back},
       {KEY_LEFT, "Left", "back to the dashboard", Action_back},
       {KEY_BACKSPACE, "Bksp", "back to the dashboard", Action_back},
       {'+', "+", "zoom in: a shorter chart span", Action_zoomIn},
@@ -368,6 +464,15 @@ const KeyBinding KeyBindings_detail[] = {
       {'k', "k", "previous process", Action_detailPrev},
       {KEY_DOWN, "Down", "next process", Action_detailNext},
       {'j', "j", "next process", Action_detailNext},
+      {'i', "i", SNAPSHOT_HELP, Action_snapshot},
+      {'M', "M", TRACEMALLOC_HELP, Action_tracemalloc},
+      {'R', "R", TRIM_HELP, Action_trim},
+      {'W', "W", WAKE_HELP, Action_wake},
+      {'\t', "Tab", "snapshot pane / chart", Action_pane},
+      {KEY_PPAGE, "PgUp", "scroll the snapshot pane", Action_paneScroll},
+      {KEY_NPAGE, "PgDn", "scroll the snapshot pane", Action_paneScroll},
+      {' ', "Space", "scroll the snapshot pane", Action_paneScroll},
+      {KEY_HOME, "Home", "scroll the snapshot pane", Action_paneScroll},
       {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
       {KEY_F(1), "F1", "this help", Action_help},
       {'h', "h", "this help", Action_help},
@@ -402,6 +507,12 @@ static Reaction Action_stackAgain(Ui* ui, int key) {
    return REACT_REDRAW;
 }
 
+static Reaction Action_stackProfile(Ui* ui, int key) {
+   (void)key;
+   ProfileView_open(ui, ui->stackPid);
+   return REACT_REDRAW;
+}
+
 const KeyBinding KeyBindings_stack[] = {
       {'q', "q", "back to the dashboard", Action_stackBack},
       {KEY_ESC, "Esc", "back to the dashboard", Action_stackBack},
@@ -415,6 +526,7 @@ const KeyBinding KeyBindings_stack[] = {
       {' ', "Space", "scroll", Action_stackScroll},
       {KEY_HOME, "Home", "scroll", Action_stackScroll},
       {'r', "r", "dump the stacks again", Action_stackAgain},
+      {'p', "p", "profile this process (as P in the dashboard)", Action_stackProfile},
       {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
       {KEY_F(1), "F1", "this help", Action_help},
       {'h', "h", "this help", Action_help},
@@ -423,6 +535,109 @@ const KeyBinding KeyBindings_stack[] = {
       {KEY_RESIZE, NULL, NULL, Action_resize},
 };
 const int KeyBindings_stackCount = (int)(sizeof(KeyBindings_stack) / sizeof(KeyBindings_stack[0]));
+
+/* ---- profile view ---------------------------------------------------------------- */
+
+static Reaction Action_profileBack(Ui* ui, int key) {
+   (void)key;
+   UiView back = ui->profileReturn;
+   ProfileView_close(ui);
+   ui->view = back;
+   ui->message[0] = '\0';
+   return REACT_REDRAW;
+}
+
+static Reaction Action_profileMove(Ui* ui, int key) {
+   int page = ProfileView_page(ui);
+   if (key == KEY_HOME || key == KEY_END)
+      ProfileView_moveTo(ui, key == KEY_END);
+   else
+      ProfileView_move(ui, key == KEY_UP || key == 'k'     ? -1
+                           : key == KEY_DOWN || key == 'j' ? 1
+                           : key == KEY_PPAGE              ? -page
+                                                           : page);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_profileFold(Ui* ui, int key) {
+   ProfileView_fold(ui, key == KEY_RIGHT  ? FOLD_RIGHT
+                        : key == KEY_LEFT ? FOLD_LEFT
+                        : key == '+'      ? FOLD_OPEN
+                        : key == '-'      ? FOLD_CLOSE
+                                          : FOLD_TOGGLE);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_profileToggle(Ui* ui, int key) {
+   ProfileView_toggle(ui, key == 't'   ? TOGGLE_FLAT
+                          : key == 's' ? TOGGLE_SORT
+                          : key == 'H' ? TOGGLE_THREADS
+                          : key == 'i' ? TOGGLE_IDLE
+                          : key == 'n' ? TOGGLE_NATIVE
+                          : key == 'd' ? TOGGLE_DURATION
+                                       : TOGGLE_RATE);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_profileStop(Ui* ui, int key) {
+   (void)key;
+   ProfileView_stop(ui);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_profileAgain(Ui* ui, int key) {
+   (void)key;
+   ProfileView_again(ui);
+   return REACT_REDRAW;
+}
+
+static Reaction Action_profileWrite(Ui* ui, int key) {
+   (void)key;
+   ProfileView_write(ui);
+   return REACT_REDRAW;
+}
+
+const KeyBinding KeyBindings_profile[] = {
+      {'q', "q", "back; a profile still sampling stops", Action_profileBack},
+      {KEY_ESC, "Esc", "back; a profile still sampling stops", Action_profileBack},
+      {KEY_UP, "Up", "move", Action_profileMove},
+      {'k', "k", "move", Action_profileMove},
+      {KEY_DOWN, "Down", "move", Action_profileMove},
+      {'j', "j", "move", Action_profileMove},
+      {KEY_PPAGE, "PgUp", "move", Action_profileMove},
+      {KEY_NPAGE, "PgDn", "move", Action_profileMove},
+      {' ', "Space", "move", Action_profileMove},
+      {KEY_HOME, "Home", "move", Action_profileMove},
+      {KEY_END, "End", "move", Action_profileMove},
+      {'\n', "Enter", "open or close the call-tree node", Action_profileFold},
+      {'\r', "Enter", "open or close the call-tree node", Action_profileFold},
+      {KEY_ENTER, "Enter", "open or close the call-tree node", Action_profileFold},
+      {KEY_RIGHT, "Right", "open the node; on an open one, go to its first callee",
+       Action_profileFold},
+      {KEY_LEFT, "Left", "close the node; on a closed one, go to its caller", Action_profileFold},
+      {'+', "+", "open the node", Action_profileFold},
+      {'-', "-", "close the node", Action_profileFold},
+      {'t', "t", "call tree / list of functions", Action_profileToggle},
+      {'s', "s", "functions by self share / by total share", Action_profileToggle},
+      {'H', "H", "all threads together / each thread apart", Action_profileToggle},
+      {'i', "i", "count idle threads (not running when sampled) or not", Action_profileToggle},
+      {'n', "n", "native and Python frames / Python only (never stops it): samples again",
+       Action_profileToggle},
+      {'d', "d", "duration 5, 10, 30, 60 s: samples again", Action_profileToggle},
+      {'f', "f", "rate 100, 200, 10, 50 Hz: samples again", Action_profileToggle},
+      {'x', "x", "stop sampling now and show the profile", Action_profileStop},
+      {'r', "r", "sample again", Action_profileAgain},
+      {'w', "w", "write the profile shown in the folded format (flamegraph.pl)",
+       Action_profileWrite},
+      {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
+      {KEY_F(1), "F1", "this help", Action_help},
+      {'h', "h", "this help", Action_help},
+      {'?', "?", "this help", Action_help},
+      {KEY_F(10), "F10", "quit leaktop", Action_quit},
+      {KEY_RESIZE, NULL, NULL, Action_resize},
+};
+const int KeyBindings_profileCount =
+      (int)(sizeof(KeyBindings_profile) / sizeof(KeyBindings_profile[0]));
 
 /* ---- dispatch -------------------------------------------------------------------- */
 
@@ -505,6 +720,9 @@ Reaction KeyBindings_dispatch(Ui* ui, int key) {
    } else if (ui->view == VIEW_STACK) {
       table = KeyBindings_stack;
       count = KeyBindings_stackCount;
+   } else if (ui->view == VIEW_PROFILE) {
+      table = KeyBindings_profile;
+      count = KeyBindings_profileCount;
    }
    for (int i = 0; i < count; i++) {
       if (table[i].key == key) {

@@ -27,6 +27,8 @@ extern const KeyBinding KeyBindings_detail[];
 extern const int KeyBindings_detailCount;
 extern const KeyBinding KeyBindings_stack[];
 extern const int KeyBindings_stackCount;
+extern const KeyBinding KeyBindings_profile[];
+extern const int KeyBindings_profileCount;
 
 /* Handles one key of getch() in the current view (or the filter editor). */
 Reaction KeyBindings_dispatch(Ui* ui, int key);

@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inject/SnapshotRunner.h"
 #include "ui/Colors.h"
 #include "ui/Columns.h"
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
+#include "ui/ProfileView.h"
 #include "ui/StackView.h"
 #include "stacks/PtraceThreads.h"
 #include "ui/Glyphs.h"
@@ -86,7 +88,45 @@ static void ScreenManager_initUi(Ui* ui, Machine* machine, const Options* opts) 
                   opts->sortColumn);
       }
    }
+   ui->snapshots = SnapshotRunner_new(opts->snapshotEvery);
    Dashboard_init(ui);
+}
+
+/* Periodic requests for the current process, and the answer of the one
+   under way; true when the screen changed. */
+static bool ScreenManager_snapshots(Ui* ui) {
+   double now = XUtils_monotonicNow();
+   Process* current = Ui_current(ui);
+   char msg[sizeof(ui->message)];
+   bool changed = false;
+   if (SnapshotRunner_follow(ui->snapshots, current, now, msg, sizeof(msg))) {
+      ui->snapshotPolled = 0;
+      changed = true;
+   }
+   if (!SnapshotRunner_busy(ui->snapshots, NULL, NULL) ||
+       (now - ui->snapshotPolled) * 1000 < SnapshotRunner_pollMs(ui->snapshots))
+      return changed;
+   ui->snapshotPolled = now;
+   pid_t pid;
+   unsigned long long start;
+   SnapshotRunner_busy(ui->snapshots, &pid, &start);
+   switch (SnapshotRunner_poll(ui->snapshots, ui->machine, msg, sizeof(msg))) {
+   case SNAPSHOT_RUNNER_DONE:
+      /* The detail view of that worker turns to its snapshot. */
+      if (ui->view == VIEW_DETAIL && ui->detailPid == pid && ui->detailStart == start) {
+         ui->detailSnapshot = true;
+         ui->snapshotScroll = 0;
+      }
+      /* fall through */
+   case SNAPSHOT_RUNNER_FAILED:
+      snprintf(ui->message, sizeof(ui->message), "%s", msg);
+      return true;
+   case SNAPSHOT_RUNNER_WAITING:
+      return true;
+   case SNAPSHOT_RUNNER_IDLE:
+      break;
+   }
+   return changed;
 }
 
 static void ScreenManager_applyCost(Ui* ui) {
@@ -112,6 +152,10 @@ static void ScreenManager_draw(Ui* ui, bool full) {
    case VIEW_STACK:
       Dashboard_layout(ui, getmaxx(stdscr));
       StackView_draw(ui, stdscr);
+      break;
+   case VIEW_PROFILE:
+      Dashboard_layout(ui, getmaxx(stdscr));
+      ProfileView_draw(ui, stdscr);
       break;
    case VIEW_HELP:
       HelpView_draw(ui, stdscr);
@@ -161,6 +205,7 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
    ScreenManager_catchSignals(&saved);
    if (!ScreenManager_startCurses(opts)) {
       ScreenManager_restoreSignals(&saved);
+      SnapshotRunner_free(ui.snapshots);
       Dashboard_done(&ui);
       fprintf(stderr, "leaktop: cannot use the terminal (TERM=%s)\n",
               getenv("TERM") ? getenv("TERM") : "");
@@ -189,14 +234,24 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
             next = now + delay;
          dirty = true;
       }
+      /* A profile takes one sample per pass, so keys and refreshes go on. */
+      bool sampled = ProfileView_step(&ui);
+      if (ScreenManager_snapshots(&ui) || sampled)
+         dirty = true;
       if (dirty) {
          ScreenManager_draw(&ui, full);
          dirty = full = false;
       }
       if (opts->iterations > 0 && scans >= opts->iterations)
          break;
-      double waitMs = ceil((next - XUtils_monotonicNow()) * 1000);
-      timeout(waitMs < 0 ? 0 : waitMs > SCREEN_MAX_WAIT_MS ? SCREEN_MAX_WAIT_MS : (int)waitMs);
+      double wake = next, sample = ProfileView_nextSample(&ui);
+      if (sample >= 0 && sample < wake)
+         wake = sample;
+      double waitMs = ceil((wake - XUtils_monotonicNow()) * 1000);
+      int longest = SnapshotRunner_busy(ui.snapshots, NULL, NULL)
+                          ? SnapshotRunner_pollMs(ui.snapshots)
+                          : SCREEN_MAX_WAIT_MS;
+      timeout(waitMs < 0 ? 0 : waitMs > longest ? longest : (int)waitMs);
       int key = getch();
       if (key == ERR)
          continue;
@@ -214,7 +269,9 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
    delscreen(ScreenManager_screen);
    ScreenManager_screen = NULL;
    ScreenManager_restoreSignals(&saved);
+   ProfileView_close(&ui);
    StackView_close(&ui);
+   SnapshotRunner_free(ui.snapshots);
    Dashboard_done(&ui);
    return 0;
 }

@@ -78,7 +78,8 @@ void StackView_draw(Ui* ui, WINDOW* w) {
    }
    if (rows >= 2) {
       Draw_fill(w, rows - 1, 0, -1, Colors_attr(CLR_STATUS));
-      Draw_text(w, rows - 1, 0, cols, "Up/Down/PgUp/PgDn scroll, r dump again, q back, F1 help",
+      Draw_text(w, rows - 1, 0, cols,
+                "Up/Down/PgUp/PgDn scroll, r dump again, p profile, q back, F1 help",
                 Colors_attr(CLR_STATUS));
    }
 }

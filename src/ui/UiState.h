@@ -16,6 +16,7 @@ typedef enum UiView {
    VIEW_DASHBOARD,
    VIEW_DETAIL,
    VIEW_STACK,
+   VIEW_PROFILE,
    VIEW_HELP,
 } UiView;
 
@@ -43,6 +44,8 @@ typedef struct UiSort {
 } UiSort;
 
 #define UI_FILTER_MAX 64
+
+struct SnapshotRunner_;
 
 typedef struct Ui {
    Machine* machine;
@@ -75,7 +78,14 @@ typedef struct Ui {
    /* Detail view */
    pid_t detailPid;
    unsigned long long detailStart;
-   double detailSpan; /* seconds shown by the chart */
+   double detailSpan;   /* seconds shown by the chart */
+   bool detailSnapshot; /* the snapshot pane instead of the chart */
+   int snapshotScroll;  /* first line of the snapshot pane shown */
+   int snapshotRows;    /* lines the pane had when last drawn */
+
+   /* Heap snapshot requests (keys i, M, R, W) and --snapshot-every. */
+   struct SnapshotRunner_* snapshots;
+   double snapshotPolled; /* monotonic time of the last poll */
 
    /* Stack view: the dump's text, one string per line */
    pid_t stackPid;
@@ -83,10 +93,14 @@ typedef struct Ui {
    int stackLineCount;
    int stackScroll;
 
+   /* Profile view: a sampling run and its tree (ui/ProfileView.c) */
+   struct ProfileRun* profile;
+   UiView profileReturn; /* the view it was opened from */
+
    /* Help view */
    int helpScroll;
 
-   char message[128]; /* a one-off note for the status line */
+   char message[256]; /* a one-off note for the status line */
 } Ui;
 
 /* The sort of the current view. */
@@ -94,5 +108,12 @@ UiSort* Ui_sort(Ui* ui);
 
 /* The process with identity (pid, start) in any tree, or NULL. */
 Process* Ui_findProcess(const Ui* ui, pid_t pid, unsigned long long start, int* tree);
+
+/* The process the keys act on: the detail view's, else the selection. */
+Process* Ui_current(const Ui* ui);
+
+/* What the status line says: the last action's note, else a snapshot's
+   progress, else why some value is unknown. */
+const char* Ui_note(const Ui* ui);
 
 #endif

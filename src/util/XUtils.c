@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -65,6 +66,22 @@ ssize_t XUtils_readFileAt(int dirfd, const char* path, char* buf, size_t size) {
    close(fd);
    buf[used] = '\0';
    return (ssize_t)used;
+}
+
+int XUtils_openPrivateDir(char* path, size_t size) {
+   snprintf(path, size, "/tmp/leaktop-%u", (unsigned)geteuid());
+   if (mkdir(path, 0700) < 0 && errno != EEXIST)
+      return -1;
+   int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+   if (fd < 0)
+      return -1;
+   struct stat st;
+   if (fstat(fd, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & 077) != 0) {
+      close(fd);
+      errno = EPERM;
+      return -1;
+   }
+   return fd;
 }
 
 double XUtils_monotonicNow(void) {

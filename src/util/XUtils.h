@@ -15,6 +15,13 @@ char* xStrdup(const char* s);
    count, or -errno. */
 ssize_t XUtils_readFileAt(int dirfd, const char* path, char* buf, size_t size);
 
+/* leaktop's own directory for the files it writes, /tmp/leaktop-EUID (the
+   name the snapshot collector uses), made mode 0700 if missing. A symlink,
+   or a directory of another owner or open to group or others, is refused
+   (EPERM). Returns an O_DIRECTORY descriptor and the path in path, or -1
+   with errno. */
+int XUtils_openPrivateDir(char* path, size_t size);
+
 /* Monotonic seconds, for intervals and history time stamps. */
 double XUtils_monotonicNow(void);
 /* Wall-clock seconds since the epoch, for what is shown to people. */

@@ -77,6 +77,18 @@ jcheck() {
    return 0
 }
 
+# rcheck DESCRIPTION FILE EXPR: passes if the Python expression EXPR is true
+# over r, the one JSON value in FILE (a snapshot result); on failure shows
+# the start of FILE.
+rcheck() {
+   local desc=$1 file=$2 expr=$3 rc=0
+   "$PY" -c 'import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$file" "$expr" 2>/dev/null || rc=$?
+   ok "$rc" "$desc"
+   [ "$rc" -eq 0 ] || diag "$expr is false over $file: $(head -c 1500 "$file" 2>&1)"
+}
+
 # jq_ FILE EXPR: prints the value of EXPR over FILE.
 jq_() {
    "$PY" "$BATCHQ" "$1" "$2"
@@ -317,35 +329,6 @@ run() {
    ERR=$TEST_TMP/$name.err
    RC=0
    timeout -k 5 30 "$LEAKTOP" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
-}
-
-# ---- leaktop stack output and its targets -------------------------------------
-
-# is RC EXPECTED DESCRIPTION: the last run's exit status, with its stderr.
-is_rc() {
-   ok "$([ "$RC" -eq "$1" ] && echo 0 || echo 1)" "$2 (exit $RC)"
-   [ "$RC" -eq "$1" ] || diag "$(cat "$ERR")"
-}
-
-# thread_block FILE PATTERN: the frames of the thread whose frames match
-# PATTERN (text output: blocks start with "Thread ").
-thread_block() {
-   awk -v pat="$2" '/^Thread /{if (hit) exit; block=""; hit=0}
-      {block = block $0 "\n"; if ($0 ~ pat) hit=1}
-      END{if (hit) printf "%s", block}' "$1"
-}
-
-# above FILE FIRST SECOND: FIRST appears on an earlier line than SECOND.
-above() {
-   local a b
-   a=$(grep -n -m1 -e "$2" "$1" | cut -d: -f1)
-   b=$(grep -n -m1 -e "$3" "$1" | cut -d: -f1)
-   [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]
-}
-
-# not_stopped PID: no thread of PID is in a stop (t or T).
-not_stopped() {
-   ! grep -q '^State:[[:space:]]*[tT]' /proc/"$1"/task/*/status 2>/dev/null
 }
 
 # lines FILE: number of lines in FILE.

@@ -4,56 +4,10 @@
 # process; refusals; and the target is never left stopped, even when
 # leaktop is killed while it holds the threads.
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/stack_lib.sh
+. "$(dirname "$0")/stack_lib.sh"
 
 plan 51
-
-# ---- the Python target ------------------------------------------------------
-SCRIPT=$TEST_TMP/target.py
-cat >"$SCRIPT" <<'PY'
-import socket, sys, threading, time
-
-def spin():
-    x = 0
-    while True:
-        x += 1  # LINE-SPIN
-
-def leaf_sleep():
-    time.sleep(1000)  # LINE-SLEEP
-
-def mid_sleep():
-    leaf_sleep()  # LINE-MID
-
-def reader(conn):
-    conn.recv(10)  # LINE-RECV
-
-server = socket.socket()
-server.bind(("127.0.0.1", 0))
-server.listen(1)
-client = socket.create_connection(server.getsockname())
-conn, _ = server.accept()
-threading.Thread(target=spin, name="spinner", daemon=True).start()
-threading.Thread(target=reader, args=(conn,), name="reader", daemon=True).start()
-for i in range(int(sys.argv[1]) if len(sys.argv) > 1 else 0):
-    threading.Thread(target=leaf_sleep, daemon=True).start()
-print("ready", flush=True)
-mid_sleep()  # LINE-MAIN
-PY
-line() { grep -n "LINE-$1" "$SCRIPT" | cut -d: -f1; }
-
-# start_python PYTHON [EXTRA_THREADS]: sets PY_PID once every thread is in
-# its function (seen through --python-only, which does not stop it).
-start_python() {
-   "$1" "$SCRIPT" "${2:-0}" >"$TEST_TMP/target.out" 2>&1 </dev/null &
-   PY_PID=$!
-   track "$PY_PID"
-   wait_for 15 grep -qs ready "$TEST_TMP/target.out" &&
-      wait_for 15 python_ready "$PY_PID"
-}
-python_ready() {
-   "$LEAKTOP" stack --python-only "$1" >"$TEST_TMP/ready.out" 2>&1 &&
-      grep -q "reader (.*:$(line RECV))" "$TEST_TMP/ready.out" &&
-      grep -q "leaf_sleep (.*:$(line SLEEP))" "$TEST_TMP/ready.out"
-}
 
 start_python "$SYS_PY" || bail "the Python target did not start: $(cat "$TEST_TMP/target.out")"
 
@@ -96,18 +50,8 @@ assert any(f["kind"] == "native" and f["module"] == "libc.so.6" for f in frames)
 assert sum(t["gil"] for t in d["threads"]) == 1
 ' "$OUT" "$PY_PID" "$(line SLEEP)"
 
-# --python-only must never stop the target: watch every thread's state
-# while it runs repeatedly.
-(
-   for _ in $(seq 40); do "$LEAKTOP" stack --python-only "$PY_PID" >/dev/null 2>&1; done
-) &
-loop=$!
-seen=0
-while alive "$loop"; do
-   not_stopped "$PY_PID" || seen=1
-done
-wait "$loop"
-ok "$seen" "--python-only: no thread of the target was ever stopped"
+check "--python-only, 40 times: no thread of the target was ever stopped" \
+   never_stopped "$PY_PID" 40
 run pyonly stack --python-only --json "$PY_PID"
 check "--python-only: Python frames, no native ones" "$PY" -c '
 import json, sys

@@ -7,6 +7,8 @@
 # function at a known line; its stack must show the Python frames merged
 # with uwsgi's and libc's native frames, and the worker must still serve.
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/stack_lib.sh
+. "$(dirname "$0")/stack_lib.sh"
 
 UWSGI=${UWSGI:-/usr/bin/uwsgi}
 plan 16

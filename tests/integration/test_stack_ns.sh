@@ -11,6 +11,8 @@
 #   - a Python in a chroot, whose maps show paths as the host sees them, so
 #     /proc/PID/root does not lead to its files: /proc/PID/map_files does.
 . "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/integration/stack_lib.sh
+. "$(dirname "$0")/stack_lib.sh"
 
 plan 17
 if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null ||
@@ -37,7 +39,6 @@ while not ready:
 print("ready", os.getpid(), ready[0], flush=True)
 time.sleep(1000)  # LINE-MAIN
 PY
-line() { grep -n "LINE-$1" "$SCRIPT" | cut -d: -f1; }
 
 # start_ns NAME UNSHARE_ARGS... -- COMMAND...: runs COMMAND under unshare
 # (--kill-child: it dies with unshare); sets NS_PID (the target's host PID),

@@ -98,8 +98,9 @@ all_gone() {
    return 0
 }
 
-# Starts leaktop --demo at $TUI_SIZE (80x24 unless set) with extra environment
-# "$@" (VAR=value ...) and leaktop options $TUI_ARGS.
+# Starts leaktop at $TUI_SIZE (80x24 unless set) on $TUI_TARGET (--demo unless
+# set, e.g. "-p PID") with extra environment "$@" (VAR=value ...) and leaktop
+# options $TUI_ARGS.
 # The wrapper records leaktop's exit status and whether the terminal modes
 # came back as they were.
 start() {
@@ -107,7 +108,7 @@ start() {
    local status="$WORK/status" sttyFile="$WORK/stty"
    rm -f "$status" "$sttyFile"
    local cmd
-   cmd="before=\$(stty -g); env LEAKTOP_DATADIR='$LEAKTOP_DATADIR' $* '$LEAKTOP' --demo ${TUI_ARGS:-} 2>'$WORK/stderr';"
+   cmd="before=\$(stty -g); env LEAKTOP_DATADIR='$LEAKTOP_DATADIR' $* '$LEAKTOP' ${TUI_TARGET:---demo} ${TUI_ARGS:-} 2>'$WORK/stderr';"
    cmd+=" echo \$? >'$status'; after=\$(stty -g);"
    cmd+=" if [ \"\$before\" = \"\$after\" ]; then echo same; else echo changed; fi >'$sttyFile'"
    local size=${TUI_SIZE:-80x24}

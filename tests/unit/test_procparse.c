@@ -55,6 +55,21 @@ static void test_status_in_one_pass(void** state) {
    assert_false(s.ctxKnown);
 }
 
+static void test_ns_pid(void** state) {
+   (void)state;
+   /* A worker in a container: host PID 31337, 7 in its own namespace. */
+   const char* nested = "Name:\tgunicorn\nTgid:\t31337\nNgid:\t0\nPid:\t31337\n"
+                        "NSpid:\t31337\t7\nNSpgid:\t31337\t1\nNSsid:\t31337\t1\n";
+   assert_int_equal(ProcParse_nsPid(nested, 31337), 7);
+   const char* flat = "Name:\tpython3\nPid:\t4242\nNSpid:\t4242\nNSpgid:\t4200\n";
+   assert_int_equal(ProcParse_nsPid(flat, 4242), 4242);
+   /* Kernels before 4.1 have no NSpid line. */
+   assert_int_equal(ProcParse_nsPid("Name:\tx\nPid:\t99\n", 99), 99);
+   /* The last line, with no newline, and an empty value. */
+   assert_int_equal(ProcParse_nsPid("Pid:\t5\nNSpid:\t5\t12", 5), 12);
+   assert_int_equal(ProcParse_nsPid("NSpid:\n10\n", 5), 5);
+}
+
 static void test_stat_fields(void** state) {
    (void)state;
    const char* stat =
@@ -222,6 +237,7 @@ int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_keyed_value),
          cmocka_unit_test(test_status_in_one_pass),
+         cmocka_unit_test(test_ns_pid),
          cmocka_unit_test(test_stat_fields),
          cmocka_unit_test(test_stat_exit_code_with_hostile_comm),
          cmocka_unit_test(test_children_list),

@@ -46,12 +46,29 @@ static const char* const MAPS_PYENV =
       "7f3329a15000-7f3329a16000 rw-p 00000000 00:00 0 \n"
       "garbage line\n";
 
+/* Debian trixie's python3.13 unpacked by tests/pythons.sh and run through
+   its own dynamic loader (/proc/PID/exe is ld-linux-x86-64.so.2). */
+#define ROOT_313 "/work/tests/.pythons/3.13/root"
+static const char* const MAPS_LOADER =
+      "00400000-00420000 r--p 00000000 fe:00 5318980                            " ROOT_313
+      "/usr/bin/python3.13\n"
+      "00420000-00740000 r-xp 00020000 fe:00 5318980                            " ROOT_313
+      "/usr/bin/python3.13\n"
+      "55556806f000-5555681b6000 rw-p 00000000 00:00 0                          [heap]\n"
+      "7ff0d5572000-7ff0d559a000 r--p 00000000 fe:00 5318154                    " ROOT_313
+      "/usr/lib/x86_64-linux-gnu/libc.so.6\n"
+      "7ff0d5766000-7ff0d576a000 r--p 00000000 fe:00 5318184                    " ROOT_313
+      "/usr/lib/x86_64-linux-gnu/libexpat.so.1.12.3\n"
+      "7ff0d57a0000-7ff0d57a1000 r--p 00000000 fe:00 5318160                    " ROOT_313
+      "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2\n";
+
 static void test_maps_static_python(void** state) {
    (void)state;
    ProcMaps maps;
    ProcMaps_parse(&maps, MAPS_DEBIAN);
    assert_int_equal(maps.count, 7);
    assert_null(ProcMaps_libpython(&maps));
+   assert_string_equal(ProcMaps_pythonExecutable(&maps), "/usr/bin/python3.11");
    assert_string_equal(ProcMaps_library(&maps, "libc.so"), "/usr/lib/x86_64-linux-gnu/libc.so.6");
    assert_null(ProcMaps_library(&maps, "libm.so"));
    char file[64];
@@ -87,10 +104,29 @@ static void test_maps_libpython(void** state) {
    assert_int_equal(maps.count, 6); /* the garbage line is skipped */
    const char* lib = ProcMaps_libpython(&maps);
    assert_string_equal(lib, "/root/.pyenv/versions/3.11.7/lib/libpython3.11.so.1.0");
+   /* The launcher is found too; CPython_attach tries libpython first. */
+   assert_string_equal(ProcMaps_pythonExecutable(&maps),
+                       "/root/.pyenv/versions/3.11.7/bin/python3.11");
    /* Shared objects link at 0: the bias is where offset 0 is mapped. */
    assert_int_equal(ProcMaps_fileBase(&maps, lib), 0x7f3329600000);
    assert_null(ProcMaps_find(&maps, 0x7f3329a15000)->path);
    assert_int_equal(ProcMaps_fileBase(&maps, "/nonexistent"), 0);
+   ProcMaps_done(&maps);
+}
+
+static void test_maps_loader_run(void** state) {
+   (void)state;
+   ProcMaps maps;
+   ProcMaps_parse(&maps, MAPS_LOADER);
+   assert_null(ProcMaps_libpython(&maps));
+   const char* python = ProcMaps_pythonExecutable(&maps);
+   assert_string_equal(python, ROOT_313 "/usr/bin/python3.13");
+   assert_int_equal(ProcMaps_fileBase(&maps, python), 0x400000);
+   ProcMaps_done(&maps);
+   /* A native process maps no python. */
+   ProcMaps_parse(&maps, "00400000-00420000 r-xp 00000000 fe:00 1 /usr/bin/python-config\n"
+                         "00500000-00520000 r-xp 00000000 fe:00 2 /usr/lib/libpython3.so\n");
+   assert_null(ProcMaps_pythonExecutable(&maps));
    ProcMaps_done(&maps);
 }
 
@@ -139,9 +175,8 @@ static void test_elf_not_elf(void** state) {
 
 int main(void) {
    const struct CMUnitTest tests[] = {
-         cmocka_unit_test(test_maps_static_python),
-         cmocka_unit_test(test_maps_libpython),
-         cmocka_unit_test(test_elf_symbols_self),
+         cmocka_unit_test(test_maps_static_python), cmocka_unit_test(test_maps_libpython),
+         cmocka_unit_test(test_maps_loader_run),    cmocka_unit_test(test_elf_symbols_self),
          cmocka_unit_test(test_elf_not_elf),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);

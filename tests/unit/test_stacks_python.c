@@ -1,5 +1,5 @@
 /* CPython decoding that needs no process: the 3.11+ location table and the
-   3.13 _Py_DebugOffsets table. */
+   3.13 and 3.14 _Py_DebugOffsets tables. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -151,10 +151,15 @@ static void test_debug_offsets(void** state) {
    assert_int_equal(layout.strAsciiSize, 40);
    assert_int_equal(layout.strCompactSize, 56);
    assert_int_equal(layout.gilPlace, GIL_IN_INTERP);
+   assert_true(layout.frCodeMask == ~(uint64_t)0); /* f_executable is a plain PyObject* */
+   assert_int_equal(layout.ownerShim, 3);
+   assert_int_equal(layout.interpThreadsMain, LAYOUT_NONE);
+   assert_int_equal(layout.tsEvalBreaker, LAYOUT_NONE);
+   assert_int_equal(layout.rdsScriptPath, LAYOUT_NONE);
 
-   put(table, 8, 0x030e00f0); /* 3.14: a different table layout */
+   put(table, 8, 0x030f00a0); /* 3.15: an unknown table layout */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-   assert_non_null(strstr(err, "3.14"));
+   assert_non_null(strstr(err, "3.15"));
    assert_non_null(strstr(err, CPYTHON_SUPPORTED));
 
    fill313(table);
@@ -168,6 +173,125 @@ static void test_debug_offsets(void** state) {
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
 }
 
+/* The whole _Py_DebugOffsets of Debian sid's python3.14 3.14.10-1, read
+   from a running interpreter at _PyRuntime (0xba07c0), as 95 words after
+   the cookie. */
+static const uint64_t TABLE_314[] = {
+      0x30e0af0, 0x0,                                            /* version, free_threaded */
+      0x4d4c8,   0x310,  0x328,                                  /* runtime_state */
+      0x37248,   0x1c70, 0x1c68, 0x1cb0, 0x1cc0, 0x1cf0, 0x1e08, /* interpreter_state */
+      0x1df8,    0x1e00, 0x10,   0x1e68, 0x0,    0x1e78, 0x1e70, /* ... */
+      0x1f38,    0x0,                                            /* ... tlbc_generation */
+      0x340,     0x0,    0x8,    0x10,   0x48,   0x98,   0xa0,   /* thread_state */
+      0xe8,      0x20,                                           /* ... status */
+      0x58,      0x8,    0x0,    0x38,   0x50,   0x4a,   0x40,   /* interpreter_frame */
+      0x0,                                                       /* ... tlbc_index */
+      0xd8,      0x70,   0x78,   0x80,   0x88,   0x44,   0x34,   /* code_object */
+      0x60,      0x68,   0xd0,   0x0,                            /* ... co_tlbc */
+      0x10,      0x8,                                            /* pyobject */
+      0x1a0,     0x18,   0x58,   0xa8,                           /* type_object */
+      0x28,      0x20,   0x10,                                   /* tuple_object */
+      0x28,      0x18,   0x10,                                   /* list_object */
+      0xc8,      0x18,   0x28,   0x20,                           /* set_object */
+      0x30,      0x20,   0x28,                                   /* dict_object */
+      0x18,      0x10,                                           /* float_object */
+      0x20,      0x10,   0x18,                                   /* long_object */
+      0x28,      0x10,   0x20,                                   /* bytes_object */
+      0x40,      0x20,   0x10,   0x28,                           /* unicode_object */
+      0x108,     0xc0,                                           /* gc */
+      0xa0,      0x18,   0x48,   0x43,                           /* gen_object */
+      0x0,       0x8,                                            /* llist_node */
+      0x18,      0x130,  0x1f8c, 0x0,    0x4,    0x200,          /* debugger_support */
+};
+
+static void fill314(uint8_t* table) {
+   memcpy(table, "xdebugpy", 8);
+   memcpy(table + 8, TABLE_314, sizeof(TABLE_314));
+}
+
+static void test_debug_offsets_314(void** state) {
+   (void)state;
+   uint8_t table[DEBUG_OFFSETS_SIZE];
+   CPythonLayout layout;
+   char err[256];
+   assert_int_equal(8 + sizeof(TABLE_314), DEBUG_OFFSETS_SIZE);
+   fill314(table);
+   assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_int_equal(layout.minor, 14);
+   assert_int_equal(layout.rtInterpretersHead, 0x328);
+   assert_int_equal(layout.interpNext, 0x1c68);
+   assert_int_equal(layout.interpThreadsHead, 0x1cb0);
+   assert_int_equal(layout.interpThreadsMain, 0x1cc0);
+   assert_int_equal(layout.gilPlace, GIL_IN_INTERP);
+   assert_int_equal(layout.gilLocked, 0x1e78);
+   assert_int_equal(layout.gilHolder, 0x1e70);
+   assert_int_equal(layout.tsNext, 0x8);
+   assert_int_equal(layout.tsInterp, 0x10);
+   assert_int_equal(layout.tsCframe, LAYOUT_NONE);
+   assert_int_equal(layout.tsCurrentFrame, 0x48);
+   assert_int_equal(layout.tsNativeThreadId, 0xa0);
+   assert_int_equal(layout.tsThreadId, 0x98);
+   assert_int_equal(layout.frCode, 0x0);
+   assert_true(layout.frCodeMask == ~(uint64_t)1); /* _PyStackRef: Py_TAG_BITS */
+   assert_int_equal(layout.frPrevious, 0x8);
+   assert_int_equal(layout.frInstr, 0x38);
+   assert_int_equal(layout.frOwner, 0x4a);
+   assert_int_equal(layout.frIsEntry, LAYOUT_NONE);
+   assert_int_equal(layout.ownerShim, 3); /* FRAME_OWNED_BY_INTERPRETER */
+   assert_int_equal(layout.coFilename, 0x70);
+   assert_int_equal(layout.coQualname, 0x80);
+   assert_int_equal(layout.coLinetable, 0x88);
+   assert_int_equal(layout.coFirstlineno, 0x44);
+   assert_int_equal(layout.coCodeAdaptive, 0xd0);
+   assert_int_equal(layout.bytesSize, 0x10);
+   assert_int_equal(layout.bytesData, 0x20);
+   assert_int_equal(layout.strState, 0x20);
+   assert_int_equal(layout.strLength, 0x10);
+   assert_int_equal(layout.strAsciiSize, 40);
+   assert_int_equal(layout.strCompactSize, 56);
+   /* PEP 768 */
+   assert_int_equal(layout.tsEvalBreaker, 0x18);
+   assert_int_equal(layout.tsRemoteDebuggerSupport, 0x130);
+   assert_int_equal(layout.interpRemoteDebuggingEnabled, 0x1f8c);
+   assert_int_equal(layout.rdsPendingCall, 0);
+   assert_int_equal(layout.rdsScriptPath, 4);
+   assert_int_equal(layout.rdsScriptPathSize, 512);
+
+   /* Cut at 3.13's size: the 3.14 entries are missing. */
+   assert_false(CPythonLayout_fromDebugOffsets(table, 584, &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "cut short"));
+   table[7] = 'Y'; /* wrong cookie */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "no _Py_DebugOffsets"));
+   fill314(table);
+   put(table, 8, 0x020e00f0); /* 2.14 */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "not supported"));
+   fill314(table);
+   put(table, 16, 1);
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "free-threaded CPython 3.14 (python3.14t)"));
+   fill314(table);
+   put(table, 208, 0x340); /* thread_state.current_frame at the end of the struct */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "out of range"));
+   fill314(table);
+   put(table, 80, 0x37248); /* threads_main past the interpreter state */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "remote debugging"));
+   fill314(table);
+   put(table, 752, 0x400); /* a script path that would run past the thread state */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   fill314(table);
+   put(table, 728, 0x40000); /* remote_debugging_enabled outside the interpreter state */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   fill314(table);
+   put(table, 384, 0x5000); /* co_code_adaptive implausibly far */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   fill314(table);
+   assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+}
+
 static void test_builtin_layouts(void** state) {
    (void)state;
    assert_null(CPythonLayout_forMinor(10));
@@ -179,9 +303,15 @@ static void test_builtin_layouts(void** state) {
    /* The fields that tell the versions apart (research §3.1 and §4). */
    assert_int_equal(l311->frIsEntry, 0x44);
    assert_int_equal(l312->frIsEntry, LAYOUT_NONE);
-   assert_int_equal(l311->ownerCstack, LAYOUT_NONE);
-   assert_int_equal(l312->ownerCstack, 3);
+   assert_int_equal(l311->ownerShim, LAYOUT_NONE);
+   assert_int_equal(l312->ownerShim, 3);
    assert_int_equal(l312->coCodeAdaptive, 0xc0);
+   assert_null(CPythonLayout_forMinor(14));
+   /* No PEP 768 before 3.14. */
+   assert_int_equal(l311->tsRemoteDebuggerSupport, LAYOUT_NONE);
+   assert_int_equal(l312->rdsScriptPathSize, LAYOUT_NONE);
+   assert_int_equal(l312->interpThreadsMain, LAYOUT_NONE);
+   assert_true(l312->frCodeMask == ~(uint64_t)0);
    /* thread_id sits just before native_thread_id in both (gdb ptype/o). */
    assert_int_equal(l311->tsThreadId, 0x98);
    assert_int_equal(l312->tsThreadId, 0x88);
@@ -189,9 +319,9 @@ static void test_builtin_layouts(void** state) {
 
 int main(void) {
    const struct CMUnitTest tests[] = {
-         cmocka_unit_test(test_linetable_311),   cmocka_unit_test(test_linetable_312),
-         cmocka_unit_test(test_linetable_forms), cmocka_unit_test(test_debug_offsets),
-         cmocka_unit_test(test_builtin_layouts),
+         cmocka_unit_test(test_linetable_311),     cmocka_unit_test(test_linetable_312),
+         cmocka_unit_test(test_linetable_forms),   cmocka_unit_test(test_debug_offsets),
+         cmocka_unit_test(test_debug_offsets_314), cmocka_unit_test(test_builtin_layouts),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }

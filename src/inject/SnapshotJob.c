@@ -1,0 +1,304 @@
+#include "config.h"
+
+#include "inject/SnapshotJob.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inject/AgentClient.h"
+#include "inject/Bootstrap.h"
+#include "inject/CollectorSource.h"
+#include "inject/PendingCall.h"
+#include "inject/RemoteExec.h"
+#include "inject/RequestFile.h"
+#include "sample/ProcFiles.h"
+#include "sample/ProcParse.h"
+#include "snapshot/ResultFile.h"
+#include "stacks/CPython.h"
+#include "stacks/StackTarget.h"
+#include "util/XUtils.h"
+
+/* An agent answers within the collector's own deadline plus transport. */
+#define AGENT_SLACK_MS 3000
+
+typedef enum { ROUTE_AGENT, ROUTE_PENDING_CALL, ROUTE_REMOTE_EXEC } SnapshotRoute;
+
+struct SnapshotJob_ {
+   pid_t pid;
+   pid_t nsPid;
+   uid_t euid;
+   unsigned seq;
+   SnapshotRoute route;
+   InjectReport report;
+   double startedAt;
+   bool done;
+   char* result;
+   size_t resultLen;
+   bool gunicornWinch; /* a gunicorn worker that handles SIGWINCH */
+   ProcMaps maps;
+   RemoteMemory mem;
+   CPython* py;
+};
+
+/* The facts about the target read from its status file. */
+static bool SnapshotJob_status(SnapshotJob* job, char* err, size_t errSize) {
+   char path[64], text[4096];
+   snprintf(path, sizeof(path), "/proc/%d/status", (int)job->pid);
+   if (XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text)) <= 0) {
+      snprintf(err, errSize, "process %d does not exist", (int)job->pid);
+      return false;
+   }
+   char state = ProcParse_statusState(text);
+   if (state == 'T' || state == 't') {
+      snprintf(err, errSize,
+               "process %d is stopped (SIGSTOP or a debugger): it could not run a request; "
+               "resume it first (kill -CONT %d)",
+               (int)job->pid, (int)job->pid);
+      return false;
+   }
+   job->nsPid = ProcParse_nsPid(text, job->pid);
+   job->euid = ProcParse_effectiveUid(text);
+   uint64_t caught = ProcParse_signalMask(text, "SigCgt");
+   char command[4096] = "", name[64];
+   ProcFiles_command(job->pid, command, sizeof(command), name, sizeof(name));
+   job->gunicornWinch = (caught & (1ULL << (SIGWINCH - 1))) && strstr(command, "gunicorn");
+   return true;
+}
+
+static SnapshotJob* SnapshotJob_new(pid_t pid, const SnapshotRequest* req) {
+   SnapshotJob* job = xCalloc(1, sizeof(SnapshotJob));
+   job->pid = pid;
+   job->seq = req->seq;
+   job->startedAt = XUtils_monotonicNow();
+   InjectReport_init(&job->report);
+   RemoteMemory_init(&job->mem, pid);
+   return job;
+}
+
+static bool SnapshotJob_askAgent(SnapshotJob* job, const SnapshotRequest* req) {
+   char json[512], err[256];
+   SnapshotRequest_json(req, json, sizeof(json));
+   char* reply = NULL;
+   AgentStatus status =
+         AgentClient_request(job->pid, json, req->deadlineMs + AGENT_SLACK_MS,
+                             (size_t)req->maxBytes + 65536, &reply, err, sizeof(err));
+   if (status != AGENT_ANSWERED)
+      return false;
+   job->route = ROUTE_AGENT;
+   job->result = reply;
+   job->resultLen = strlen(reply);
+   job->done = true;
+   return true;
+}
+
+static bool SnapshotJob_inject(SnapshotJob* job, const SnapshotRequest* req, char* err,
+                               size_t errSize) {
+   if (!ProcMaps_read(&job->maps, job->pid)) {
+      StackTarget_explain(job->pid, errno, err, errSize);
+      return false;
+   }
+   bool found = false;
+   err[0] = '\0';
+   job->py = CPython_attach(job->pid, &job->maps, &job->mem, &found, err, errSize);
+   if (!job->py) {
+      if (!found)
+         snprintf(err, errSize,
+                  "process %d is not a Python process (no CPython interpreter in its memory map)",
+                  (int)job->pid);
+      return false;
+   }
+   ResultFile_removeStale(job->pid, job->euid, job->nsPid);
+   char literal[512];
+   SnapshotRequest_python(req, literal, sizeof(literal));
+   size_t len;
+   char* text = Bootstrap_build(CollectorSource_text, literal, &len);
+   InjectOutcome outcome;
+   if (CPython_minor(job->py) >= 14) {
+      job->route = ROUTE_REMOTE_EXEC;
+      char path[512];
+      outcome = RequestFile_write(job->pid, job->nsPid, job->seq, text, len, path, sizeof(path),
+                                  err, errSize)
+                      ? RemoteExec_inject(job->pid, job->py, &job->mem, path, &job->report, err,
+                                          errSize)
+                      : INJECT_REFUSED;
+      if (outcome != INJECT_QUEUED)
+         RequestFile_remove(job->pid, job->nsPid, job->seq);
+   } else {
+      job->route = ROUTE_PENDING_CALL;
+      outcome = PendingCall_inject(job->pid, job->py, &job->maps, &job->mem, text, len,
+                                   &job->report, err, errSize);
+   }
+   int saved = errno;
+   free(text);
+   if (outcome == INJECT_BUSY)
+      snprintf(err, errSize,
+               "an earlier snapshot request is still waiting in process %d: its main thread has "
+               "not run Python code since; wait for it, or wake the worker",
+               (int)job->pid);
+   else if (outcome == INJECT_REFUSED && saved == EPERM)
+      StackTarget_explain(job->pid, EPERM, err, errSize);
+   return outcome == INJECT_QUEUED;
+}
+
+SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, char* err, size_t errSize) {
+   StackDump dump = {0};
+   bool usable = StackTarget_check(pid, true, &dump, err, errSize);
+   StackDump_done(&dump);
+   if (!usable)
+      return NULL;
+   SnapshotJob* job = SnapshotJob_new(pid, req);
+   if (!SnapshotJob_status(job, err, errSize) ||
+       (!SnapshotJob_askAgent(job, req) && !SnapshotJob_inject(job, req, err, errSize))) {
+      SnapshotJob_free(job);
+      return NULL;
+   }
+   job->startedAt = XUtils_monotonicNow();
+   return job;
+}
+
+/* A name for the system calls a waiting worker usually sits in. */
+static const char* SnapshotJob_syscallName(long nr) {
+   static const struct {
+      long nr;
+      const char* name;
+   } names[] = {
+         {0, "read()"},
+         {7, "poll()"},
+         {23, "select()"},
+         {35, "nanosleep()"},
+         {43, "accept()"},
+         {45, "recvfrom()"},
+         {47, "recvmsg()"},
+         {61, "wait4()"},
+         {202, "futex() (a lock or a join)"},
+         {230, "clock_nanosleep() (a sleep)"},
+         {232, "epoll_wait()"},
+         {270, "pselect6()"},
+         {271, "ppoll()"},
+         {281, "epoll_pwait()"},
+         {288, "accept4()"},
+         {441, "epoll_pwait2()"},
+   };
+   for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+      if (names[i].nr == nr)
+         return names[i].name;
+   return NULL;
+}
+
+/* What the main thread does now, from /proc/PID/syscall and its Python
+   frames (read without stopping it). */
+static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
+   char path[64], text[256];
+   snprintf(path, sizeof(path), "/proc/%d/syscall", (int)job->pid);
+   ssize_t n = XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text));
+   const char* doing = "running";
+   char number[48];
+   if (n > 0 && strncmp(text, "running", 7) != 0) {
+      long nr = strtol(text, NULL, 10);
+      doing = SnapshotJob_syscallName(nr);
+      if (!doing) {
+         snprintf(number, sizeof(number), "system call %ld", nr);
+         doing = number;
+      }
+   }
+   char where[320] = "";
+   PyThreadStack* threads = NULL;
+   char err[128];
+   int count = job->py ? CPython_threads(job->py, &threads, err, sizeof(err)) : 0;
+   for (int i = 0; i < count; i++) {
+      if ((pid_t)threads[i].nativeTid != job->nsPid || threads[i].frames.count == 0)
+         continue;
+      const StackFrame* f = &threads[i].frames.frames[0];
+      snprintf(where, sizeof(where), ", under %s (%s:%d)", f->function ? f->function : "?",
+               f->file ? f->file : "?", f->line);
+   }
+   if (count > 0)
+      CPython_freeThreads(threads, count);
+   snprintf(out, size, "waiting %.1f s for the main thread, which is in %s%s", SnapshotJob_age(job),
+            doing, where);
+}
+
+SnapshotJobState SnapshotJob_poll(SnapshotJob* job, char* msg, size_t msgSize) {
+   msg[0] = '\0';
+   if (job->done)
+      return SNAPSHOT_JOB_DONE;
+   ResultFileResult r;
+   ResultFileStatus status = ResultFile_read(job->pid, job->euid, job->nsPid, job->seq, &r);
+   if (status == RESULTFILE_READ) {
+      job->result = r.text;
+      job->resultLen = r.length;
+      r.text = NULL;
+      job->done = true;
+      ResultFile_done(&r);
+      if (job->route == ROUTE_REMOTE_EXEC)
+         RequestFile_remove(job->pid, job->nsPid, job->seq);
+      return SNAPSHOT_JOB_DONE;
+   }
+   if (status != RESULTFILE_ABSENT) {
+      snprintf(msg, msgSize, "%s", r.message);
+      ResultFile_done(&r);
+      return SNAPSHOT_JOB_FAILED;
+   }
+   ResultFile_done(&r);
+   if (kill(job->pid, 0) < 0 && errno == ESRCH) {
+      snprintf(msg, msgSize, "process %d exited before it answered", (int)job->pid);
+      return SNAPSHOT_JOB_FAILED;
+   }
+   SnapshotJob_describeMain(job, msg, msgSize);
+   return SNAPSHOT_JOB_WAITING;
+}
+
+const char* SnapshotJob_result(const SnapshotJob* job, size_t* len) {
+   *len = job->resultLen;
+   return job->result;
+}
+
+const char* SnapshotJob_route(const SnapshotJob* job) {
+   switch (job->route) {
+   case ROUTE_AGENT:
+      return "agent";
+   case ROUTE_REMOTE_EXEC:
+      return "remote exec (PEP 768)";
+   default:
+      return "pending call";
+   }
+}
+
+const InjectReport* SnapshotJob_report(const SnapshotJob* job) {
+   return &job->report;
+}
+
+double SnapshotJob_age(const SnapshotJob* job) {
+   return XUtils_monotonicNow() - job->startedAt;
+}
+
+const char* SnapshotJob_wakeSignal(const SnapshotJob* job, int* sig) {
+   if (!job->gunicornWinch || job->done)
+      return NULL;
+   *sig = SIGWINCH;
+   return "SIGWINCH (gunicorn's worker handles it in Python and carries on)";
+}
+
+bool SnapshotJob_wake(SnapshotJob* job) {
+   int sig;
+   return SnapshotJob_wakeSignal(job, &sig) && kill(job->pid, sig) == 0;
+}
+
+void SnapshotJob_free(SnapshotJob* job) {
+   if (!job)
+      return;
+   if (!job->done && job->route == ROUTE_REMOTE_EXEC && job->py) {
+      RemoteExec_withdraw(job->pid, job->py, &job->mem);
+      RequestFile_remove(job->pid, job->nsPid, job->seq);
+   }
+   CPython_free(job->py);
+   ProcMaps_done(&job->maps);
+   RemoteMemory_done(&job->mem);
+   free(job->result);
+   free(job);
+}

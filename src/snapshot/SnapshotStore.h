@@ -1,0 +1,57 @@
+#ifndef HEADER_SnapshotStore
+#define HEADER_SnapshotStore
+/* leaktop's private store of recent snapshots, so that `leaktop snapshot
+   PID` run twice shows a diff: $XDG_STATE_HOME/leaktop/snapshots, else
+   $HOME/.local/state/leaktop/snapshots. The directory must be ours and
+   closed to others (0700); files are written whole under a temporary name
+   and renamed, never through a link. One file per snapshot, named by the
+   worker generation (host pid and start time in clock ticks) and a number
+   counting up within it. */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "snapshot/Snapshot.h"
+
+/* Snapshots kept per worker generation: the newest is what the next one
+   is compared with; a few more let an operator look back. */
+#define SNAPSHOTSTORE_KEEP 5
+/* Files older than a week, and beyond 200 files in all, go first. */
+#define SNAPSHOTSTORE_MAX_AGE   (7 * 86400)
+#define SNAPSHOTSTORE_MAX_FILES 200
+
+typedef struct {
+   int dirFd;
+   char path[4096]; /* for messages */
+} SnapshotStore;
+
+/* Opens (creating it 0700 if missing) the default store, and prunes it:
+   old files, and those written before the last boot, when pids and start
+   ticks began again. False with a message when neither XDG_STATE_HOME
+   nor HOME gives a place, or the directory is not safe. */
+bool SnapshotStore_open(SnapshotStore* store, char* err, size_t errSize);
+
+/* Opens base/sub (sub relative, "leaktop/snapshots"), creating the missing
+   directories of sub 0700; each must be ours and not a link, and the last
+   closed to group and others. No pruning. */
+bool SnapshotStore_openIn(SnapshotStore* store, const char* base, const char* sub, char* err,
+                          size_t errSize);
+
+void SnapshotStore_close(SnapshotStore* store);
+
+/* Saves s under its generation (s->hostPid and s->startTicks must be set),
+   then keeps only the newest SNAPSHOTSTORE_KEEP of that generation. */
+bool SnapshotStore_save(SnapshotStore* store, const Snapshot* s, char* err, size_t errSize);
+
+/* The newest saved snapshot of a generation; false when there is none (or
+   it no longer parses). */
+bool SnapshotStore_latest(SnapshotStore* store, pid_t hostPid, unsigned long long startTicks,
+                          Snapshot* out);
+
+/* Removes files older than SNAPSHOTSTORE_MAX_AGE or modified before
+   bootTime (wall seconds), leftover temporary files, and the oldest beyond
+   SNAPSHOTSTORE_MAX_FILES. Returns how many were removed. */
+int SnapshotStore_prune(SnapshotStore* store, double now, double bootTime);
+
+#endif
