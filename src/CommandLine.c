@@ -93,6 +93,32 @@ bool CommandLine_parseDuration(const char* text, double* seconds) {
    return true;
 }
 
+bool CommandLine_number(const char* text, double min, double max, double* out) {
+   char* end = NULL;
+   errno = 0;
+   double v = strtod(text, &end);
+   if (errno || end == text || *end || !(v >= min && v <= max))
+      return false;
+   *out = v;
+   return true;
+}
+
+pid_t CommandLine_pidOperand(int argc, char** argv, int first, const char** why) {
+   char* end = NULL;
+   long pid = first == argc - 1 ? strtol(argv[first], &end, 10) : 0;
+   if (!end || *end || pid <= 0 || pid > 0x3fffffff) {
+      *why = first == argc ? "which process? give a PID" : "give exactly one PID (a number)";
+      return 0;
+   }
+   return (pid_t)pid;
+}
+
+int CommandLine_usageError(const char* command, const char* what) {
+   fprintf(stderr, "leaktop %s: %s\n", command, what);
+   fprintf(stderr, "Try 'leaktop %s --help' for more information.\n", command);
+   return 2;
+}
+
 static bool CommandLine_parsePids(const char* text, Options* opts) {
    char* copy = xStrdup(text);
    char* save = NULL;
@@ -117,7 +143,7 @@ static bool CommandLine_parsePids(const char* text, Options* opts) {
    return ok;
 }
 
-static int CommandLine_usageError(void) {
+static int CommandLine_tryHelp(void) {
    fputs("Try 'leaktop --help' for more information.\n", stderr);
    return 2;
 }
@@ -168,7 +194,7 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
       switch (c) {
       case 'p':
          if (!CommandLine_parsePids(optarg, opts))
-            return CommandLine_usageError();
+            return CommandLine_tryHelp();
          break;
       case OPT_DEMO:
          demo = true;
@@ -176,20 +202,20 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
       case 'd':
          if (!CommandLine_parseDuration(optarg, &opts->delay) || opts->delay < 0.1) {
             fprintf(stderr, "leaktop: invalid delay '%s' (seconds, at least 0.1)\n", optarg);
-            return CommandLine_usageError();
+            return CommandLine_tryHelp();
          }
          break;
       case OPT_SMAPS_INTERVAL:
          if (!CommandLine_parseDuration(optarg, &opts->smapsInterval)) {
             fprintf(stderr, "leaktop: invalid smaps interval '%s'\n", optarg);
-            return CommandLine_usageError();
+            return CommandLine_tryHelp();
          }
          break;
       case 'w':
          if (!CommandLine_parseDuration(optarg, &opts->growthWindow) || opts->growthWindow < 10) {
             fprintf(stderr, "leaktop: invalid window '%s' (e.g. 60, 5m, 1h; at least 10 s)\n",
                     optarg);
-            return CommandLine_usageError();
+            return CommandLine_tryHelp();
          }
          break;
       case 'n': {
@@ -198,7 +224,7 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
          long v = strtol(optarg, &end, 10);
          if (*end || errno || v <= 0) {
             fprintf(stderr, "leaktop: invalid iteration count '%s'\n", optarg);
-            return CommandLine_usageError();
+            return CommandLine_tryHelp();
          }
          opts->iterations = v;
          break;
@@ -226,7 +252,7 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
              opts->snapshotEvery < SNAPSHOT_EVERY_MIN) {
             fprintf(stderr, "leaktop: invalid snapshot interval '%s' (e.g. 30, 5m; at least 2 s)\n",
                     optarg);
-            return CommandLine_usageError();
+            return CommandLine_tryHelp();
          }
          break;
       case 'h':
@@ -236,7 +262,7 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
          CommandLine_version();
          return 0;
       default:
-         return CommandLine_usageError();
+         return CommandLine_tryHelp();
       }
    }
    for (int i = optind; i < argc; i++) {
@@ -246,7 +272,7 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
    int kinds = (demo ? 1 : 0) + (opts->pidCount > 0 ? 1 : 0) + (opts->patternCount > 0 ? 1 : 0);
    if (kinds > 1) {
       fputs("leaktop: give --demo, -p PID or PATTERN, not several of them\n", stderr);
-      return CommandLine_usageError();
+      return CommandLine_tryHelp();
    }
    opts->mode = demo                 ? TARGET_DEMO
                 : opts->pidCount > 0 ? TARGET_PIDS

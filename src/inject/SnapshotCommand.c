@@ -2,6 +2,8 @@
 
 #include "inject/SnapshotCommand.h"
 
+#include "CommandLine.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -62,22 +64,6 @@ static void SnapshotCommand_usage(FILE* out) {
          out);
 }
 
-static int SnapshotCommand_usageError(const char* what) {
-   fprintf(stderr, "leaktop snapshot: %s\n", what);
-   fputs("Try 'leaktop snapshot --help' for more information.\n", stderr);
-   return 2;
-}
-
-static bool SnapshotCommand_number(const char* text, double min, double max, double* out) {
-   char* end = NULL;
-   errno = 0;
-   double v = strtod(text, &end);
-   if (errno || end == text || *end || !(v >= min && v <= max))
-      return false;
-   *out = v;
-   return true;
-}
-
 static int SnapshotCommand_parse(int argc, char** argv, SnapshotOptions* opts) {
    static const struct option longOptions[] = {
          {"json", no_argument, NULL, 'j'},
@@ -105,19 +91,20 @@ static int SnapshotCommand_parse(int argc, char** argv, SnapshotOptions* opts) {
          opts->json = true;
          break;
       case 'n':
-         if (!SnapshotCommand_number(optarg, 1, 200, &v))
-            return SnapshotCommand_usageError("--top takes a count from 1 to 200");
+         if (!CommandLine_number(optarg, 1, 200, &v))
+            return CommandLine_usageError("snapshot", "--top takes a count from 1 to 200");
          opts->req.top = (int)v;
          break;
       case 'f':
-         if (!SnapshotCommand_number(optarg, 1, 100, &v))
-            return SnapshotCommand_usageError("--frames takes a depth from 1 to 100");
+         if (!CommandLine_number(optarg, 1, 100, &v))
+            return CommandLine_usageError("snapshot", "--frames takes a depth from 1 to 100");
          opts->req.frames = (int)v;
          break;
       case 's':
          v = 1;
-         if (optarg && !SnapshotCommand_number(optarg, 1, 100, &v))
-            return SnapshotCommand_usageError("--start-tracemalloc takes frames from 1 to 100");
+         if (optarg && !CommandLine_number(optarg, 1, 100, &v))
+            return CommandLine_usageError("snapshot",
+                                          "--start-tracemalloc takes frames from 1 to 100");
          opts->req.startTracemalloc = (int)v;
          break;
       case 'S':
@@ -130,16 +117,16 @@ static int SnapshotCommand_parse(int argc, char** argv, SnapshotOptions* opts) {
          opts->wake = true;
          break;
       case 'T':
-         if (!SnapshotCommand_number(optarg, 0.1, 3600, &opts->timeout))
-            return SnapshotCommand_usageError("--timeout takes seconds, 0.1 to 3600");
+         if (!CommandLine_number(optarg, 0.1, 3600, &opts->timeout))
+            return CommandLine_usageError("snapshot", "--timeout takes seconds, 0.1 to 3600");
          break;
       case 'e':
-         if (!SnapshotCommand_number(optarg, 1, 86400, &opts->every))
-            return SnapshotCommand_usageError("--every takes seconds, 1 to 86400");
+         if (!CommandLine_number(optarg, 1, 86400, &opts->every))
+            return CommandLine_usageError("snapshot", "--every takes seconds, 1 to 86400");
          break;
       case 'c':
-         if (!SnapshotCommand_number(optarg, 1, 1e9, &v))
-            return SnapshotCommand_usageError("--count takes a number of snapshots");
+         if (!CommandLine_number(optarg, 1, 1e9, &v))
+            return CommandLine_usageError("snapshot", "--count takes a number of snapshots");
          opts->count = (long)v;
          break;
       case 'h':
@@ -151,16 +138,14 @@ static int SnapshotCommand_parse(int argc, char** argv, SnapshotOptions* opts) {
       }
    }
    if (opts->count && !opts->every)
-      return SnapshotCommand_usageError("--count needs --every");
+      return CommandLine_usageError("snapshot", "--count needs --every");
    if (opts->req.frames > 0 && opts->req.startTracemalloc > 0 &&
        opts->req.frames > opts->req.startTracemalloc)
       opts->req.startTracemalloc = opts->req.frames;
-   char* end = NULL;
-   long pid = optind == argc - 1 ? strtol(argv[optind], &end, 10) : 0;
-   if (!end || *end || pid <= 0 || pid > 0x3fffffff)
-      return SnapshotCommand_usageError(optind == argc ? "which process? give a PID"
-                                                       : "give exactly one PID (a number)");
-   opts->pid = (pid_t)pid;
+   const char* why = NULL;
+   opts->pid = CommandLine_pidOperand(argc, argv, optind, &why);
+   if (!opts->pid)
+      return CommandLine_usageError("snapshot", why);
    return -1;
 }
 

@@ -2,6 +2,8 @@
 
 #include "stacks/StackCommand.h"
 
+#include "CommandLine.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -55,22 +57,6 @@ static void StackCommand_usage(FILE* out) {
          out);
 }
 
-static bool StackCommand_number(const char* text, double min, double max, double* out) {
-   char* end = NULL;
-   errno = 0;
-   double v = strtod(text, &end);
-   if (errno || end == text || *end || !(v >= min && v <= max))
-      return false;
-   *out = v;
-   return true;
-}
-
-static int StackCommand_usageError(const char* what) {
-   fprintf(stderr, "leaktop stack: %s\n", what);
-   fputs("Try 'leaktop stack --help' for more information.\n", stderr);
-   return 2;
-}
-
 static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
    static const struct option longOptions[] = {
          {"python-only", no_argument, NULL, 'P'},
@@ -95,12 +81,12 @@ static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
          opts->json = true;
          break;
       case 'd':
-         if (!StackCommand_number(optarg, 0.001, 86400.0, &opts->duration))
-            return StackCommand_usageError("--duration takes seconds, more than 0");
+         if (!CommandLine_number(optarg, 0.001, 86400.0, &opts->duration))
+            return CommandLine_usageError("stack", "--duration takes seconds, more than 0");
          break;
       case 'r':
-         if (!StackCommand_number(optarg, 0.1, MAX_RATE_HZ, &opts->rate))
-            return StackCommand_usageError("--rate takes samples per second, 0.1 to 1000");
+         if (!CommandLine_number(optarg, 0.1, MAX_RATE_HZ, &opts->rate))
+            return CommandLine_usageError("stack", "--rate takes samples per second, 0.1 to 1000");
          rateGiven = true;
          break;
       case 'f':
@@ -115,15 +101,13 @@ static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
       }
    }
    if (opts->duration == 0 && (rateGiven || opts->folded))
-      return StackCommand_usageError("--rate and --folded need --duration");
+      return CommandLine_usageError("stack", "--rate and --folded need --duration");
    if (opts->duration > 0 && opts->json)
-      return StackCommand_usageError("--json prints one dump: leave out --duration");
-   char* end = NULL;
-   long pid = optind == argc - 1 ? strtol(argv[optind], &end, 10) : 0;
-   if (!end || *end || pid <= 0 || pid > 0x3fffffff)
-      return StackCommand_usageError(optind == argc ? "which process? give a PID"
-                                                    : "give exactly one PID (a number)");
-   opts->pid = (pid_t)pid;
+      return CommandLine_usageError("stack", "--json prints one dump: leave out --duration");
+   const char* why = NULL;
+   opts->pid = CommandLine_pidOperand(argc, argv, optind, &why);
+   if (!opts->pid)
+      return CommandLine_usageError("stack", why);
    return -1;
 }
 
