@@ -74,8 +74,19 @@ static InjectOutcome RemoteExec_whileStopped(pid_t pid, CPython* py, RemoteMemor
    }
    if (!RemoteExec_read(py, mem, &st, err, errSize) || !RemoteExec_enabled(&st, err, errSize))
       return INJECT_REFUSED;
-   if (st.pending)
+   uint64_t breaker;
+   uint64_t breakerAddr = st.tstate + (uint64_t)l->tsEvalBreaker;
+   if (st.pending) {
+      /* A request whose writer died before setting the bit waits for an
+         unrelated eval-breaker event, which a quiet worker may never
+         have; the bit makes the main thread run it at its next check
+         (setting it twice is harmless: _Py_HandlePending clears it). */
+      if (RemoteMemory_readU64(mem, breakerAddr, &breaker) && !(breaker & EVAL_PLEASE_STOP_BIT)) {
+         breaker |= EVAL_PLEASE_STOP_BIT;
+         RemoteWrite_bytes(pid, breakerAddr, &breaker, sizeof(breaker));
+      }
       return INJECT_BUSY;
+   }
    size_t len = strlen(path) + 1;
    if ((int64_t)len > l->rdsScriptPathSize) {
       snprintf(err, errSize, "the script path is longer than the interpreter takes (%lld bytes)",
@@ -83,9 +94,7 @@ static InjectOutcome RemoteExec_whileStopped(pid_t pid, CPython* py, RemoteMemor
       return INJECT_REFUSED;
    }
    Inject_testPause("checked");
-   uint64_t breaker;
    int32_t one = 1;
-   uint64_t breakerAddr = st.tstate + (uint64_t)l->tsEvalBreaker;
    /* The path, then the flag that makes it count, then the bit that makes
       the thread look: cut anywhere, nothing half-written is ever read. */
    if (!RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsScriptPath, path, len) ||
@@ -121,16 +130,20 @@ InjectOutcome RemoteExec_inject(pid_t pid, CPython* py, RemoteMemory* mem, const
    return outcome;
 }
 
-void RemoteExec_withdraw(pid_t pid, CPython* py, RemoteMemory* mem) {
-   char err[256];
+void RemoteExec_withdraw(pid_t pid, CPython* py, RemoteMemory* mem, const char* path) {
+   char err[256], pending[512];
+   const CPythonLayout* l = CPython_layout(py);
+   size_t len = strlen(path) + 1;
    RemoteExecState st;
    PtraceThreads pt;
-   if (!PtraceThreads_stop(&pt, pid, err, sizeof(err)))
+   if (len > sizeof(pending) || !PtraceThreads_stop(&pt, pid, err, sizeof(err)))
       return;
    int32_t zero = 0;
-   if (RemoteExec_read(py, mem, &st, err, sizeof(err)) && st.pending)
-      RemoteWrite_bytes(pid, st.support + (uint64_t)CPython_layout(py)->rdsPendingCall, &zero,
-                        sizeof(zero));
+   /* Only our own: the flag may by now stand for another leaktop's request. */
+   if (RemoteExec_read(py, mem, &st, err, sizeof(err)) && st.pending &&
+       RemoteMemory_readDirect(mem, st.support + (uint64_t)l->rdsScriptPath, pending, len) &&
+       memcmp(pending, path, len) == 0)
+      RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsPendingCall, &zero, sizeof(zero));
    PtraceThreads_resume(&pt);
    PtraceThreads_done(&pt);
 }

@@ -19,5 +19,7 @@ ssize_t XUtils_readFileAt(int dirfd, const char* path, char* buf, size_t size);
 double XUtils_monotonicNow(void);
 /* Wall-clock seconds since the epoch, for what is shown to people. */
 double XUtils_wallNow(void);
+/* Sleeps ms milliseconds (a signal may cut it short). */
+void XUtils_sleepMs(int ms);
 
 #endif
