@@ -76,17 +76,17 @@ static InjectOutcome RemoteExec_whileStopped(pid_t pid, CPython* py, RemoteMemor
       return INJECT_REFUSED;
    uint64_t breaker;
    uint64_t breakerAddr = st.tstate + (uint64_t)l->tsEvalBreaker;
-   if (st.pending) {
-      /* A request whose writer died before setting the bit waits for an
-         unrelated eval-breaker event, which a quiet worker may never
-         have; the bit makes the main thread run it at its next check
-         (setting it twice is harmless: _Py_HandlePending clears it). */
-      if (RemoteMemory_readU64(mem, breakerAddr, &breaker) && !(breaker & EVAL_PLEASE_STOP_BIT)) {
-         breaker |= EVAL_PLEASE_STOP_BIT;
-         RemoteWrite_bytes(pid, breakerAddr, &breaker, sizeof(breaker));
-      }
-      return INJECT_BUSY;
+   if (!RemoteMemory_readU64(mem, breakerAddr, &breaker)) {
+      snprintf(err, errSize, "cannot read the main thread state: %s", strerror(errno));
+      return INJECT_REFUSED;
    }
+   /* A flag without its bit is an orphan: its writer died between the two
+      writes, and it would wait for an unrelated eval-breaker event that a
+      quiet worker may never have. (Or the main thread, having cleared the
+      bit, is about to read the flag.) Either way the thread reads the path
+      only after the flag: ours, written over it now, is what runs. */
+   if (st.pending && (breaker & EVAL_PLEASE_STOP_BIT))
+      return INJECT_BUSY;
    size_t len = strlen(path) + 1;
    if ((int64_t)len > l->rdsScriptPathSize) {
       snprintf(err, errSize, "the script path is longer than the interpreter takes (%lld bytes)",
@@ -98,8 +98,7 @@ static InjectOutcome RemoteExec_whileStopped(pid_t pid, CPython* py, RemoteMemor
    /* The path, then the flag that makes it count, then the bit that makes
       the thread look: cut anywhere, nothing half-written is ever read. */
    if (!RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsScriptPath, path, len) ||
-       !RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsPendingCall, &one, sizeof(one)) ||
-       !RemoteMemory_readU64(mem, breakerAddr, &breaker)) {
+       !RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsPendingCall, &one, sizeof(one))) {
       snprintf(err, errSize, "cannot write the request into %d: %s", (int)pid, strerror(errno));
       return INJECT_REFUSED;
    }

@@ -249,7 +249,7 @@ static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
    char path[64], text[256];
    snprintf(path, sizeof(path), "/proc/%d/syscall", (int)job->pid);
    ssize_t n = XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text));
-   const char* doing = "running";
+   const char* doing = NULL;
    char number[48];
    if (n > 0 && strncmp(text, "running", 7) != 0) {
       long nr = strtol(text, NULL, 10);
@@ -270,8 +270,8 @@ static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
    }
    if (count > 0)
       CPython_freeThreads(threads, count);
-   snprintf(out, size, "waiting %.1f s for the main thread, which is in %s%s", SnapshotJob_age(job),
-            doing, where);
+   snprintf(out, size, "waiting %.1f s for the main thread, which is %s%s%s", SnapshotJob_age(job),
+            doing ? "in " : "running", doing ? doing : "", where);
 }
 
 SnapshotJobState SnapshotJob_poll(SnapshotJob* job, char* msg, size_t msgSize) {
