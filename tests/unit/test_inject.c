@@ -169,10 +169,11 @@ static void test_bootstrap_quotes_everything_and_guards_it(void** state) {
    size_t len;
    char* text = Bootstrap_build("a = 'x\\y'\n\tb = \"q\"\x01", "{'seq': 3}", &len);
    assert_int_equal(len, strlen(text));
-   assert_string_equal(text, "try:\n    exec(compile('a = \\'x\\\\y\\'\\n\\x09b = \"q\"\\x01"
-                             "\\nrun({\\'seq\\': 3})\\nglobals().clear()\\n', '<leaktop collector>', 'exec'), "
-                             "{'__name__': '__leaktop_collector__'})\n"
-                             "except BaseException:\n    pass\n");
+   assert_string_equal(
+         text, "try:\n    exec(compile('a = \\'x\\\\y\\'\\n\\x09b = \"q\"\\x01"
+               "\\nrun({\\'seq\\': 3})\\nglobals().clear()\\n', '<leaktop collector>', 'exec'), "
+               "{'__name__': '__leaktop_collector__'})\n"
+               "except BaseException:\n    pass\n");
    /* four lines whatever the source holds: nothing in it ends the literal */
    int lines = 0;
    for (const char* c = text; *c; c++)
