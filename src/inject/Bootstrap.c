@@ -38,7 +38,7 @@ static size_t Bootstrap_quote(char* out, const char* text) {
 
 #define BOOTSTRAP_HEAD "try:\n    exec(compile('"
 #define BOOTSTRAP_TAIL                                                                             \
-   "', '<leaktop_collector>', 'exec'), {'__name__': '__leaktop_collector__'})\n"                   \
+   "', '" BOOTSTRAP_FILENAME "', 'exec'), {'__name__': '__leaktop_collector__'})\n"                \
    "except BaseException:\n    pass\n"
 
 char* Bootstrap_build(const char* source, const char* requestLiteral, size_t* len) {

@@ -8,6 +8,10 @@
 
 #include <stddef.h>
 
+/* The file name the collector runs under: its frames and tracemalloc
+   traces are told apart by it. */
+#define BOOTSTRAP_FILENAME "<leaktop_collector>"
+
 /* A newly allocated bootstrap running `source` then run(requestLiteral),
    then emptying its namespace (functions and their globals form cycles
    that would otherwise wait for the garbage collector); requestLiteral is

@@ -74,7 +74,18 @@ static InjectOutcome RemoteExec_whileStopped(pid_t pid, CPython* py, RemoteMemor
    }
    if (!RemoteExec_read(py, mem, &st, err, errSize) || !RemoteExec_enabled(&st, err, errSize))
       return INJECT_REFUSED;
-   if (st.pending)
+   uint64_t breaker;
+   uint64_t breakerAddr = st.tstate + (uint64_t)l->tsEvalBreaker;
+   if (!RemoteMemory_readU64(mem, breakerAddr, &breaker)) {
+      snprintf(err, errSize, "cannot read the main thread state: %s", strerror(errno));
+      return INJECT_REFUSED;
+   }
+   /* A flag without its bit is an orphan: its writer died between the two
+      writes, and it would wait for an unrelated eval-breaker event that a
+      quiet worker may never have. (Or the main thread, having cleared the
+      bit, is about to read the flag.) Either way the thread reads the path
+      only after the flag: ours, written over it now, is what runs. */
+   if (st.pending && (breaker & EVAL_PLEASE_STOP_BIT))
       return INJECT_BUSY;
    size_t len = strlen(path) + 1;
    if ((int64_t)len > l->rdsScriptPathSize) {
@@ -83,14 +94,11 @@ static InjectOutcome RemoteExec_whileStopped(pid_t pid, CPython* py, RemoteMemor
       return INJECT_REFUSED;
    }
    Inject_testPause("checked");
-   uint64_t breaker;
    int32_t one = 1;
-   uint64_t breakerAddr = st.tstate + (uint64_t)l->tsEvalBreaker;
    /* The path, then the flag that makes it count, then the bit that makes
       the thread look: cut anywhere, nothing half-written is ever read. */
    if (!RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsScriptPath, path, len) ||
-       !RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsPendingCall, &one, sizeof(one)) ||
-       !RemoteMemory_readU64(mem, breakerAddr, &breaker)) {
+       !RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsPendingCall, &one, sizeof(one))) {
       snprintf(err, errSize, "cannot write the request into %d: %s", (int)pid, strerror(errno));
       return INJECT_REFUSED;
    }
@@ -121,16 +129,20 @@ InjectOutcome RemoteExec_inject(pid_t pid, CPython* py, RemoteMemory* mem, const
    return outcome;
 }
 
-void RemoteExec_withdraw(pid_t pid, CPython* py, RemoteMemory* mem) {
-   char err[256];
+void RemoteExec_withdraw(pid_t pid, CPython* py, RemoteMemory* mem, const char* path) {
+   char err[256], pending[512];
+   const CPythonLayout* l = CPython_layout(py);
+   size_t len = strlen(path) + 1;
    RemoteExecState st;
    PtraceThreads pt;
-   if (!PtraceThreads_stop(&pt, pid, err, sizeof(err)))
+   if (len > sizeof(pending) || !PtraceThreads_stop(&pt, pid, err, sizeof(err)))
       return;
    int32_t zero = 0;
-   if (RemoteExec_read(py, mem, &st, err, sizeof(err)) && st.pending)
-      RemoteWrite_bytes(pid, st.support + (uint64_t)CPython_layout(py)->rdsPendingCall, &zero,
-                        sizeof(zero));
+   /* Only our own: the flag may by now stand for another leaktop's request. */
+   if (RemoteExec_read(py, mem, &st, err, sizeof(err)) && st.pending &&
+       RemoteMemory_readDirect(mem, st.support + (uint64_t)l->rdsScriptPath, pending, len) &&
+       memcmp(pending, path, len) == 0)
+      RemoteWrite_bytes(pid, st.support + (uint64_t)l->rdsPendingCall, &zero, sizeof(zero));
    PtraceThreads_resume(&pt);
    PtraceThreads_done(&pt);
 }

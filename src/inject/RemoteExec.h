@@ -21,8 +21,9 @@
 InjectOutcome RemoteExec_inject(pid_t pid, CPython* py, RemoteMemory* mem, const char* path,
                                 InjectReport* report, char* err, size_t errSize);
 
-/* Withdraws a request the main thread has not picked up yet (its pending
-   flag still set), so its script file can be removed. */
-void RemoteExec_withdraw(pid_t pid, CPython* py, RemoteMemory* mem);
+/* Withdraws the request for the script at path if the main thread has not
+   picked it up yet (its pending flag still set), so the file can be
+   removed. */
+void RemoteExec_withdraw(pid_t pid, CPython* py, RemoteMemory* mem, const char* path);
 
 #endif

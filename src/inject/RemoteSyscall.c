@@ -97,6 +97,26 @@ static bool RemoteSyscall_restore(pid_t tid, const struct user_regs_struct* regs
    return ok;
 }
 
+/* A step ends in the signal-delivery stop of its SIGTRAP, which the kernel
+   would deliver, killing the worker, were leaktop to die before resuming
+   the thread. An interrupt queued behind that stop and a resume without
+   the signal turn it into a ptrace event stop, taken in the kernel before
+   the thread returns to user space: not one instruction runs. A signal
+   that comes first is handed back like those met during the step. */
+static bool RemoteSyscall_settle(pid_t tid, int* deferredSignal) {
+   for (int attempt = 0; attempt < 8; attempt++) {
+      int sig;
+      if (ptrace(PTRACE_INTERRUPT, tid, NULL, NULL) < 0 ||
+          ptrace(PTRACE_CONT, tid, NULL, NULL) < 0 || !RemoteSyscall_waitStop(tid, &sig))
+         return false;
+      if (sig == 0)
+         return true;
+      if (sig != SIGTRAP)
+         *deferredSignal = sig;
+   }
+   return false;
+}
+
 bool RemoteSyscall_run(pid_t tid, uint64_t insn, long nr, const uint64_t args[6], int64_t* result,
                        int* deferredSignal, char* err, size_t errSize) {
    *deferredSignal = 0;
@@ -146,6 +166,11 @@ bool RemoteSyscall_run(pid_t tid, uint64_t insn, long nr, const uint64_t args[6]
          break;
    }
    bool restored = RemoteSyscall_restore(tid, &saved, &xstate);
+   if (sig != 0 && !RemoteSyscall_settle(tid, deferredSignal)) {
+      snprintf(err, errSize, "thread %d did not return to a ptrace stop after the system call",
+               (int)tid);
+      return false;
+   }
    if (!stepped) {
       snprintf(err, errSize, "thread %d did not complete the system call%s", (int)tid,
                sig == SIGSYS ? " (blocked by a seccomp filter)" : "");

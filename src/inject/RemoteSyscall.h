@@ -22,7 +22,8 @@ uint64_t RemoteSyscall_findInstruction(pid_t pid, pid_t tid, const ProcMaps* map
                                        RemoteMemory* mem, char* err, size_t errSize);
 
 /* Runs syscall nr(args) in the stopped thread tid at insn and restores
-   it. *result is the raw return (a -errno in [-4095, -1] on failure).
+   it, stopped as before (a ptrace event stop, which the thread leaves
+   unharmed even if leaktop dies). *result is the raw return (a -errno in [-4095, -1] on failure).
    *deferredSignal is a signal that reached the thread meanwhile and was
    held back: the caller raises it again once the thread runs. False, with
    err set, when the step could not be made; the thread's registers are

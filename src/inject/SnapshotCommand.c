@@ -149,11 +149,6 @@ static int SnapshotCommand_parse(int argc, char** argv, SnapshotOptions* opts) {
    return -1;
 }
 
-static void SnapshotCommand_sleepMs(int ms) {
-   struct timespec pause = {ms / 1000, (long)(ms % 1000) * 1000000L};
-   nanosleep(&pause, NULL);
-}
-
 /* Waits for the job's answer, saying once what the worker is doing when
    it takes a while, and waking it when asked to. */
 static SnapshotJobState SnapshotCommand_wait(SnapshotJob* job, const SnapshotOptions* opts) {
@@ -180,13 +175,14 @@ static SnapshotJobState SnapshotCommand_wait(SnapshotJob* job, const SnapshotOpt
             fprintf(stderr, "leaktop snapshot: --wake would send %s\n", wake);
       }
       if (age >= opts->timeout) {
-         fprintf(stderr,
-                 "leaktop snapshot: no answer within %.1f s; the request stays queued and runs "
-                 "when the main thread next runs Python code\n",
-                 opts->timeout);
+         fprintf(stderr, "leaktop snapshot: no answer within %.1f s; %s\n", opts->timeout,
+                 SnapshotJob_withdraws(job)
+                       ? "the request is withdrawn"
+                       : "the request stays queued and runs when the main thread next runs "
+                         "Python code");
          return SNAPSHOT_JOB_WAITING;
       }
-      SnapshotCommand_sleepMs(POLL_MS);
+      XUtils_sleepMs(POLL_MS);
    }
 }
 
@@ -220,7 +216,8 @@ static int SnapshotCommand_report(const SnapshotJob* job, const SnapshotOptions*
       printf("Snapshot of %d via %s: answered in %.0f ms", (int)opts->pid, SnapshotJob_route(job),
              took * 1000.0);
       if (report->threads > 0)
-         printf(", %d threads paused %.2f ms at most", report->threads, report->pauseMs);
+         printf(", %d thread%s paused %.2f ms at most", report->threads,
+                report->threads == 1 ? "" : "s", report->pauseMs);
       printf("\n");
       SnapshotOutput_text(&snap, haveBefore ? &diff : NULL, stdout);
    }
@@ -247,7 +244,7 @@ static int SnapshotCommand_once(SnapshotOptions* opts, unsigned seq) {
    opts->req.seq = seq;
    char err[512] = "";
    double started = XUtils_monotonicNow();
-   SnapshotJob* job = SnapshotJob_start(opts->pid, &opts->req, err, sizeof(err));
+   SnapshotJob* job = SnapshotJob_start(opts->pid, &opts->req, opts->wake, err, sizeof(err));
    if (!job) {
       fprintf(stderr, "leaktop snapshot: %s\n", err);
       return 1;
@@ -274,6 +271,6 @@ int SnapshotCommand_run(int argc, char** argv) {
       opts.req.startTracemalloc = 0;
       if (!opts.every || status == 1 || (opts.count && taken + 1 >= opts.count))
          return status;
-      SnapshotCommand_sleepMs((int)(opts.every * 1000.0));
+      XUtils_sleepMs((int)(opts.every * 1000.0));
    }
 }

@@ -25,6 +25,10 @@
 
 /* An agent answers within the collector's own deadline plus transport. */
 #define AGENT_SLACK_MS 3000
+/* How long an earlier request still waiting in the worker is given to run
+   before leaktop gives up queueing its own, and how often it looks. */
+#define BUSY_WAIT_S  1.0
+#define BUSY_POLL_MS 20
 
 typedef enum { ROUTE_AGENT, ROUTE_PENDING_CALL, ROUTE_REMOTE_EXEC } SnapshotRoute;
 
@@ -36,6 +40,8 @@ struct SnapshotJob_ {
    SnapshotRoute route;
    InjectReport report;
    double startedAt;
+   bool queued;           /* injected, to be withdrawn if it is never answered */
+   char requestPath[512]; /* PEP 768: the script, as the worker sees it */
    bool done;
    char* result;
    size_t resultLen;
@@ -96,7 +102,54 @@ static bool SnapshotJob_askAgent(SnapshotJob* job, const SnapshotRequest* req) {
    return true;
 }
 
-static bool SnapshotJob_inject(SnapshotJob* job, const SnapshotRequest* req, char* err,
+/* The main thread's Python frames, read without stopping it: an index
+   into *threads (freed by the caller with CPython_freeThreads), or -1. */
+static int SnapshotJob_mainThread(SnapshotJob* job, PyThreadStack** threads, int* count) {
+   char err[128];
+   *threads = NULL;
+   *count = job->py ? CPython_threads(job->py, threads, err, sizeof(err)) : 0;
+   for (int i = 0; i < *count; i++)
+      if ((pid_t)(*threads)[i].nativeTid == job->nsPid)
+         return i;
+   return -1;
+}
+
+/* Whether the main thread is running a collector (an earlier request). */
+static bool SnapshotJob_collectorRunning(SnapshotJob* job) {
+   PyThreadStack* threads;
+   int count;
+   int at = SnapshotJob_mainThread(job, &threads, &count);
+   bool running = false;
+   for (int f = 0; at >= 0 && f < threads[at].frames.count && !running; f++) {
+      const char* file = threads[at].frames.frames[f].file;
+      running = file && strcmp(file, BOOTSTRAP_FILENAME) == 0;
+   }
+   if (count > 0)
+      CPython_freeThreads(threads, count);
+   return running;
+}
+
+/* Queues text by the interpreter's route. */
+static InjectOutcome SnapshotJob_queue(SnapshotJob* job, const char* text, size_t len, char* err,
+                                       size_t errSize) {
+   if (CPython_minor(job->py) < 14) {
+      job->route = ROUTE_PENDING_CALL;
+      return PendingCall_inject(job->pid, job->py, &job->maps, &job->mem, text, len, &job->report,
+                                err, errSize);
+   }
+   job->route = ROUTE_REMOTE_EXEC;
+   InjectOutcome outcome =
+         RequestFile_write(job->pid, job->nsPid, job->seq, text, len, job->requestPath,
+                           sizeof(job->requestPath), err, errSize)
+               ? RemoteExec_inject(job->pid, job->py, &job->mem, job->requestPath, &job->report,
+                                   err, errSize)
+               : INJECT_REFUSED;
+   if (outcome != INJECT_QUEUED)
+      RequestFile_remove(job->pid, job->nsPid, job->seq);
+   return outcome;
+}
+
+static bool SnapshotJob_inject(SnapshotJob* job, const SnapshotRequest* req, bool wake, char* err,
                                size_t errSize) {
    if (!ProcMaps_read(&job->maps, job->pid)) {
       StackTarget_explain(job->pid, errno, err, errSize);
@@ -117,35 +170,35 @@ static bool SnapshotJob_inject(SnapshotJob* job, const SnapshotRequest* req, cha
    SnapshotRequest_python(req, literal, sizeof(literal));
    size_t len;
    char* text = Bootstrap_build(CollectorSource_text, literal, &len);
-   InjectOutcome outcome;
-   if (CPython_minor(job->py) >= 14) {
-      job->route = ROUTE_REMOTE_EXEC;
-      char path[512];
-      outcome = RequestFile_write(job->pid, job->nsPid, job->seq, text, len, path, sizeof(path),
-                                  err, errSize)
-                      ? RemoteExec_inject(job->pid, job->py, &job->mem, path, &job->report, err,
-                                          errSize)
-                      : INJECT_REFUSED;
-      if (outcome != INJECT_QUEUED)
-         RequestFile_remove(job->pid, job->nsPid, job->seq);
-   } else {
-      job->route = ROUTE_PENDING_CALL;
-      outcome = PendingCall_inject(job->pid, job->py, &job->maps, &job->mem, text, len,
-                                   &job->report, err, errSize);
+   InjectOutcome outcome = SnapshotJob_queue(job, text, len, err, errSize);
+   /* An earlier request still waiting (its leaktop timed out or was
+      killed) runs at the worker's next safe point: ours goes in after it
+      has run, not while it runs, since 3.14 would run ours inside it,
+      where the modules it is importing are half initialised. */
+   double until = XUtils_monotonicNow() + BUSY_WAIT_S;
+   bool woken = false;
+   while (outcome == INJECT_BUSY && XUtils_monotonicNow() < until) {
+      if (wake && !woken)
+         woken = SnapshotJob_wake(job);
+      XUtils_sleepMs(BUSY_POLL_MS);
+      if (!SnapshotJob_collectorRunning(job))
+         outcome = SnapshotJob_queue(job, text, len, err, errSize);
    }
    int saved = errno;
    free(text);
    if (outcome == INJECT_BUSY)
       snprintf(err, errSize,
-               "an earlier snapshot request is still waiting in process %d: its main thread has "
-               "not run Python code since; wait for it, or wake the worker",
-               (int)job->pid);
+               "an earlier snapshot request has been waiting in process %d, whose main thread "
+               "has not run Python code since; wait for it, or wake the worker%s",
+               (int)job->pid, job->gunicornWinch && !wake ? " (--wake)" : "");
    else if (outcome == INJECT_REFUSED && saved == EPERM)
       StackTarget_explain(job->pid, EPERM, err, errSize);
-   return outcome == INJECT_QUEUED;
+   job->queued = outcome == INJECT_QUEUED;
+   return job->queued;
 }
 
-SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, char* err, size_t errSize) {
+SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, bool wake, char* err,
+                               size_t errSize) {
    StackDump dump = {0};
    bool usable = StackTarget_check(pid, true, &dump, err, errSize);
    StackDump_done(&dump);
@@ -153,7 +206,7 @@ SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, char* err,
       return NULL;
    SnapshotJob* job = SnapshotJob_new(pid, req);
    if (!SnapshotJob_status(job, err, errSize) ||
-       (!SnapshotJob_askAgent(job, req) && !SnapshotJob_inject(job, req, err, errSize))) {
+       (!SnapshotJob_askAgent(job, req) && !SnapshotJob_inject(job, req, wake, err, errSize))) {
       SnapshotJob_free(job);
       return NULL;
    }
@@ -196,7 +249,7 @@ static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
    char path[64], text[256];
    snprintf(path, sizeof(path), "/proc/%d/syscall", (int)job->pid);
    ssize_t n = XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text));
-   const char* doing = "running";
+   const char* doing = NULL;
    char number[48];
    if (n > 0 && strncmp(text, "running", 7) != 0) {
       long nr = strtol(text, NULL, 10);
@@ -207,20 +260,18 @@ static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
       }
    }
    char where[320] = "";
-   PyThreadStack* threads = NULL;
-   char err[128];
-   int count = job->py ? CPython_threads(job->py, &threads, err, sizeof(err)) : 0;
-   for (int i = 0; i < count; i++) {
-      if ((pid_t)threads[i].nativeTid != job->nsPid || threads[i].frames.count == 0)
-         continue;
-      const StackFrame* f = &threads[i].frames.frames[0];
+   PyThreadStack* threads;
+   int count;
+   int at = SnapshotJob_mainThread(job, &threads, &count);
+   if (at >= 0 && threads[at].frames.count > 0) {
+      const StackFrame* f = &threads[at].frames.frames[0];
       snprintf(where, sizeof(where), ", under %s (%s:%d)", f->function ? f->function : "?",
                f->file ? f->file : "?", f->line);
    }
    if (count > 0)
       CPython_freeThreads(threads, count);
-   snprintf(out, size, "waiting %.1f s for the main thread, which is in %s%s", SnapshotJob_age(job),
-            doing, where);
+   snprintf(out, size, "waiting %.1f s for the main thread, which is %s%s%s", SnapshotJob_age(job),
+            doing ? "in " : "running", doing ? doing : "", where);
 }
 
 SnapshotJobState SnapshotJob_poll(SnapshotJob* job, char* msg, size_t msgSize) {
@@ -289,11 +340,15 @@ bool SnapshotJob_wake(SnapshotJob* job) {
    return SnapshotJob_wakeSignal(job, &sig) && kill(job->pid, sig) == 0;
 }
 
+bool SnapshotJob_withdraws(const SnapshotJob* job) {
+   return job->route == ROUTE_REMOTE_EXEC;
+}
+
 void SnapshotJob_free(SnapshotJob* job) {
    if (!job)
       return;
-   if (!job->done && job->route == ROUTE_REMOTE_EXEC && job->py) {
-      RemoteExec_withdraw(job->pid, job->py, &job->mem);
+   if (!job->done && job->queued && job->route == ROUTE_REMOTE_EXEC) {
+      RemoteExec_withdraw(job->pid, job->py, &job->mem, job->requestPath);
       RequestFile_remove(job->pid, job->nsPid, job->seq);
    }
    CPython_free(job->py);

@@ -22,8 +22,11 @@ typedef enum {
 } SnapshotJobState;
 
 /* Starts a request. NULL with err set when pid cannot be asked at all: not
-   Python, an unsupported version, not permitted, unsafe right now. */
-SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, char* err, size_t errSize);
+   Python, an unsupported version, not permitted, unsafe right now. An
+   earlier request still waiting there is given a second to run first,
+   woken by the worker's wake-up signal when wake is set. */
+SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, bool wake, char* err,
+                               size_t errSize);
 
 /* Looks for the answer. While waiting, msg says what the main thread is
    doing; on failure, why. */
@@ -44,6 +47,10 @@ double SnapshotJob_age(const SnapshotJob* job);
    signal whose default action would end the worker. */
 const char* SnapshotJob_wakeSignal(const SnapshotJob* job, int* sig);
 bool SnapshotJob_wake(SnapshotJob* job);
+
+/* Whether SnapshotJob_free withdraws a request still waiting (3.14);
+   else it stays queued and runs later. */
+bool SnapshotJob_withdraws(const SnapshotJob* job);
 
 /* Ends the job: a request still waiting is withdrawn where the route
    allows (3.14) and its files are removed. */

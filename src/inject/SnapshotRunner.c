@@ -82,7 +82,7 @@ static bool SnapshotRunner_begin(SnapshotRunner* this, Process* p, SnapshotKind 
    SnapshotRunner_request(&req, this->seq++, kind);
    record->lastAttempt = XUtils_monotonicNow();
    char err[sizeof(record->error)] = "";
-   this->job = SnapshotJob_start(p->pid, &req, err, sizeof(err));
+   this->job = SnapshotJob_start(p->pid, &req, false, err, sizeof(err));
    if (!this->job) {
       snprintf(record->error, sizeof(record->error), "%s", err);
       snprintf(msg, msgSize, "no snapshot of %d: %s", (int)p->pid, err);

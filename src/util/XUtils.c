@@ -95,3 +95,8 @@ double XUtils_wallNow(void) {
    clock_gettime(CLOCK_REALTIME, &ts);
    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+void XUtils_sleepMs(int ms) {
+   struct timespec pause = {ms / 1000, (long)(ms % 1000) * 1000000L};
+   nanosleep(&pause, NULL);
+}

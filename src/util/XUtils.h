@@ -26,5 +26,7 @@ int XUtils_openPrivateDir(char* path, size_t size);
 double XUtils_monotonicNow(void);
 /* Wall-clock seconds since the epoch, for what is shown to people. */
 double XUtils_wallNow(void);
+/* Sleeps ms milliseconds (a signal may cut it short). */
+void XUtils_sleepMs(int ms);
 
 #endif

@@ -280,7 +280,7 @@ start_gunicorn() {
    G=$!
    track "$G"
    # Port 0: gunicorn binds an ephemeral port and logs which.
-   wait_for 20 grep -q 'Listening at: http://127.0.0.1:[0-9]' "$TEST_TMP/gunicorn.err" ||
+   wait_for 20 grep -qs 'Listening at: http://127.0.0.1:[0-9]' "$TEST_TMP/gunicorn.err" ||
       bail "gunicorn did not start: $(tail -n 5 "$TEST_TMP/gunicorn.err")"
    PORT=$(sed -n 's|.*Listening at: http://127.0.0.1:\([0-9]*\).*|\1|p' "$TEST_TMP/gunicorn.err" | head -n 1)
    wait_for 20 has_children "$G" "$workers" || bail "gunicorn did not boot $workers workers"

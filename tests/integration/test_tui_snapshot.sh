@@ -20,7 +20,7 @@ PLAN=21
 . "$(dirname "$0")/tui_lib.sh"
 
 TESTS_SRCDIR=${TESTS_SRCDIR:-$(dirname "$0")/..}
-TARGET=$TESTS_SRCDIR/integration/snapshot_target.py
+TARGET=$TESTS_SRCDIR/integration/tui_snapshot_target.py
 ALLOC_LINE=$(grep -n '# ALLOC_LINE' "$TARGET" | cut -d: -f1)
 SYS_PY=/usr/bin/python3
 GUNICORN=${GUNICORN:-/usr/bin/gunicorn}
@@ -34,7 +34,7 @@ if [ ! -x "$SYS_PY" ]; then
 fi
 echo "# $("$SYS_PY" --version 2>&1)"
 
-# start_target MODE: snapshot_target.py in MODE; sets T_PID and T_OUT.
+# start_target MODE: tui_snapshot_target.py in MODE; sets T_PID and T_OUT.
 start_target() {
    T_OUT=$WORK/target-$1-$RANDOM.out
    "$SYS_PY" "$TARGET" "$1" >"$T_OUT" 2>&1 </dev/null &
@@ -92,7 +92,7 @@ check "M starts tracemalloc in the worker" \
    wait_for 10 eval 'screen_has "^Heap snapshot 3 at " && screen_has "tracemalloc: 1 frame, traced"'
 grow "$OBJ" "$OBJ_OUT"
 tm send-keys -t "$SESSION" i
-check "the next diff names the allocating line, snapshot_target.py:$ALLOC_LINE" \
+check "the next diff names the allocating line, tui_snapshot_target.py:$ALLOC_LINE" \
    wait_for 10 eval 'screen_has "^Lines whose memory grew most" && screen_has " \+[0-9.]+[KM] +\+[0-9]+ +[^ ]*snapshot_target\.py:'"$ALLOC_LINE"'$"'
 tm send-keys -t "$SESSION" F1
 check "the help lists i, M, R and W" \
