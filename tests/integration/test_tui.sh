@@ -61,7 +61,7 @@ tm send-keys -t "$SESSION" q
 check "q quits leaktop with status 0" exited_cleanly
 check "no demo process is left after quitting (${#DEMO_PIDS[@]} recorded)" demo_left_nothing
 check "the terminal modes are restored after q" \
-   eval 'wait_for 5 test -s "$WORK/stty" && [ "$(cat "$WORK/stty")" = same ]'
+   terminal_restored
 tm kill-server >/dev/null 2>&1
 
 # ---- 2. LANG=C: ASCII only -------------------------------------------------
@@ -97,7 +97,7 @@ kill -TERM "$LEAKTOP_PID"
 check "SIGTERM: leaktop exits with status 0, no demo process is left" \
    eval 'exited_cleanly && demo_left_nothing'
 check "SIGTERM: the terminal modes are restored" \
-   eval 'wait_for 5 test -s "$WORK/stty" && [ "$(cat "$WORK/stty")" = same ]'
+   terminal_restored
 tm kill-server >/dev/null 2>&1
 
 # Colour is on by default (the NO_COLOR check would prove nothing otherwise).

@@ -183,5 +183,5 @@ check "the worker killed mid-run: sampling ends, saying why, with what was sampl
 tm send-keys -t "$SESSION" q
 tm send-keys -t "$SESSION" q
 check "q quits leaktop with status 0" exited_cleanly
-check "the terminal modes are restored" eval '[ "$(cat "$WORK/stty" 2>/dev/null)" = same ]'
+check "the terminal modes are restored" terminal_restored
 finish

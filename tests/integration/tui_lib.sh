@@ -101,6 +101,12 @@ all_gone() {
 # Starts leaktop at $TUI_SIZE (80x24 unless set) on $TUI_TARGET (--demo unless
 # set, e.g. "-p PID") with extra environment "$@" (VAR=value ...) and leaktop
 # options $TUI_ARGS.
+# Whether the wrapper found the terminal modes as they were before leaktop
+# (it writes that just after leaktop's exit status).
+terminal_restored() {
+   wait_for 5 test -s "$WORK/stty" && [ "$(cat "$WORK/stty")" = same ]
+}
+
 # The wrapper records leaktop's exit status and whether the terminal modes
 # came back as they were.
 start() {
