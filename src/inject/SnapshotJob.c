@@ -290,13 +290,14 @@ SnapshotJobState SnapshotJob_poll(SnapshotJob* job, char* msg, size_t msgSize) {
          RequestFile_remove(job->pid, job->nsPid, job->seq);
       return SNAPSHOT_JOB_DONE;
    }
-   if (status != RESULTFILE_ABSENT) {
+   bool gone = kill(job->pid, 0) < 0 && errno == ESRCH;
+   if (status != RESULTFILE_ABSENT && !gone) {
       snprintf(msg, msgSize, "%s", r.message);
       ResultFile_done(&r);
       return SNAPSHOT_JOB_FAILED;
    }
    ResultFile_done(&r);
-   if (kill(job->pid, 0) < 0 && errno == ESRCH) {
+   if (gone) {
       snprintf(msg, msgSize, "process %d exited before it answered", (int)job->pid);
       return SNAPSHOT_JOB_FAILED;
    }

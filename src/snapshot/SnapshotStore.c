@@ -82,9 +82,11 @@ bool SnapshotStore_open(SnapshotStore* store, char* err, size_t errSize) {
    const char* home = getenv("HOME");
    bool ok;
    /* The XDG base directory spec ignores a relative XDG_STATE_HOME. */
-   if (state && state[0] == '/')
+   if (state && state[0] == '/') {
+      /* The XDG spec has applications create it, 0700, when missing. */
+      mkdir(state, 0700);
       ok = SnapshotStore_openIn(store, state, "leaktop/snapshots", err, errSize);
-   else if (home && home[0] == '/')
+   } else if (home && home[0] == '/')
       ok = SnapshotStore_openIn(store, home, ".local/state/leaktop/snapshots", err, errSize);
    else {
       store->dirFd = -1;
