@@ -2,7 +2,7 @@
 
 Runs inside a CPython 3.11+ worker, either exec'd from source in a fresh
 dict by an injected bootstrap, or imported by leaktop_agent. It reports what
-the worker's heap holds (see SNAPSHOT_CONTRACT.md in leaktop's repository):
+the worker's heap holds (see doc/snapshot-protocol.md in leaktop's sources):
 allocated blocks, gc counts, objects per type, tracemalloc's top lines and
 tracebacks, RSS, and optionally what malloc_trim(0) returned.
 

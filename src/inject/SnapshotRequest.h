@@ -1,7 +1,7 @@
 #ifndef HEADER_SnapshotRequest
 #define HEADER_SnapshotRequest
 /* What a snapshot asks the worker for (the request object of
-   doc/snapshot-protocol: the same fields whichever route carries it). */
+   doc/snapshot-protocol.md: the same fields whichever route carries it). */
 
 #include <stdbool.h>
 #include <stddef.h>

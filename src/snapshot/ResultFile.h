@@ -1,7 +1,8 @@
 #ifndef HEADER_ResultFile
 #define HEADER_ResultFile
 /* Reading the result file a collector wrote inside the target, as the
-   snapshot contract says: ROOT/tmp/leaktop-U/snapshot-NSPID-SEQ.json, where
+   snapshot protocol says (doc/snapshot-protocol.md):
+   ROOT/tmp/leaktop-U/snapshot-NSPID-SEQ.json, where
    ROOT is the target's root (/proc/HOSTPID/root: its mount namespace) and U
    the target's euid. The directory and the file belong to the target's
    user, so both are checked before anything is read: no link is followed

@@ -1,7 +1,7 @@
 #ifndef HEADER_Snapshot
 #define HEADER_Snapshot
 /* A worker's heap snapshot: the result JSON a collector inside the target
-   writes (the request/result contract of issue 5), parsed into bounded,
+   writes (doc/snapshot-protocol.md), parsed into bounded,
    printable fields, and written back as the same JSON for the store and
    --json. Everything in it came from the target, so the parser treats the
    text as hostile: lists and strings are capped, control bytes replaced,
