@@ -14,7 +14,7 @@
 #     PyGILState_Ensure, PyRun_SimpleString (a collector that writes the
 #     same kind of result: allocated blocks, gc counts, top types, RSS) and
 #     PyGILState_Release;
-#   - the target's pause. leaktop prints its own ("N threads paused X ms at
+#   - the target's pause. leaktop prints its own ("N thread(s) paused X ms at
 #     most": measured from the first thread stopped to the last resumed).
 #     From the target's side, for both tools alike, a sampler reads the
 #     state of every thread of the worker (/proc/PID/task/*/stat) every
@@ -132,7 +132,7 @@ for _ in range(runs):
     sampler.join()
     rec["rc"] = proc.returncode
     if kind == "leaktop":
-        m = re.search(r"answered in (\d+) ms(?:, (\d+) threads paused ([\d.]+) ms at most)?", proc.stdout)
+        m = re.search(r"answered in (\d+) ms(?:, (\d+) threads? paused ([\d.]+) ms at most)?", proc.stdout)
         rec["ok"] = proc.returncode == 0 and m is not None
         if m:
             rec["answered_ms"] = float(m.group(1))
