@@ -2,14 +2,19 @@
 
 #include "inject/RequestFile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define REQUEST_DIR_MODE 0711
+/* A script the interpreter has not read in this long was left by a
+   leaktop that died before it could remove it. */
+#define REQUEST_STALE_AGE (10 * 60)
 
 static void RequestFile_dirName(char* out, size_t size) {
    snprintf(out, size, "leaktop-requests-%u", (unsigned)geteuid());
@@ -60,6 +65,26 @@ static void RequestFile_fileName(pid_t nspid, unsigned seq, char* out, size_t si
    snprintf(out, size, "req-%d-%u.py", (int)nspid, seq);
 }
 
+static void RequestFile_removeAbandoned(int dirFd) {
+   int fd = dup(dirFd);
+   DIR* dir = fd >= 0 ? fdopendir(fd) : NULL;
+   if (!dir) {
+      if (fd >= 0)
+         close(fd);
+      return;
+   }
+   time_t old = time(NULL) - REQUEST_STALE_AGE;
+   struct dirent* e;
+   struct stat st;
+   while ((e = readdir(dir)) != NULL) {
+      size_t n = strlen(e->d_name);
+      if (strncmp(e->d_name, "req-", 4) == 0 && n > 3 && strcmp(e->d_name + n - 3, ".py") == 0 &&
+          fstatat(dirFd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_mtime < old)
+         unlinkat(dirFd, e->d_name, 0);
+   }
+   closedir(dir);
+}
+
 bool RequestFile_write(pid_t pid, pid_t nspid, unsigned seq, const char* text, size_t len,
                        char* targetPath, size_t targetPathSize, char* err, size_t errSize) {
    int dir = RequestFile_openDir(pid, true, err, errSize);
@@ -68,6 +93,7 @@ bool RequestFile_write(pid_t pid, pid_t nspid, unsigned seq, const char* text, s
    char name[64], dirName[64];
    RequestFile_fileName(nspid, seq, name, sizeof(name));
    RequestFile_dirName(dirName, sizeof(dirName));
+   RequestFile_removeAbandoned(dir);
    unlinkat(dir, name, 0); /* a leftover of an earlier leaktop with the same numbers */
    int fd = openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
    bool ok = fd >= 0 && fchmod(fd, 0644) == 0 && write(fd, text, len) == (ssize_t)len;

@@ -6,10 +6,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/XUtils.h"
@@ -244,12 +246,21 @@ int ResultFile_removeStaleIn(const char* root, uid_t owner, pid_t nsPid) {
    char result[32], temporary[32];
    snprintf(result, sizeof(result), "snapshot-%d-", (int)nsPid);
    snprintf(temporary, sizeof(temporary), ".snapshot-%d-", (int)nsPid);
+   time_t old = time(NULL) - RESULTFILE_STALE_AGE;
    int removed = 0;
    struct dirent* e;
    while ((e = readdir(dir)) != NULL) {
-      if ((ResultFile_hasAffixes(e->d_name, result, ".json") ||
-           ResultFile_hasAffixes(e->d_name, temporary, ".tmp")) &&
-          unlinkat(dirfd(dir), e->d_name, 0) == 0)
+      bool mine = ResultFile_hasAffixes(e->d_name, result, ".json") ||
+                  ResultFile_hasAffixes(e->d_name, temporary, ".tmp");
+      /* Other processes' results nobody came back for (their requester
+         gave up, or they died) go once they are old. */
+      struct stat st;
+      bool abandoned = !mine &&
+                       (ResultFile_hasAffixes(e->d_name, "snapshot-", ".json") ||
+                        ResultFile_hasAffixes(e->d_name, ".snapshot-", ".tmp")) &&
+                       fstatat(dirfd(dir), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                       st.st_mtime < old;
+      if ((mine || abandoned) && unlinkat(dirfd(dir), e->d_name, 0) == 0)
          removed++;
    }
    closedir(dir);

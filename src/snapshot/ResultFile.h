@@ -51,9 +51,13 @@ void ResultFile_done(ResultFileResult* r);
 /* Is this a refusal (the file was there but not acceptable)? */
 bool ResultFile_refused(ResultFileStatus status);
 
+/* A result no one has read for this long was abandoned by its requester. */
+#define RESULTFILE_STALE_AGE (10 * 60)
+
 /* Removes every result and temporary file of nsPid under root (left by an
-   earlier, interrupted request) when the directory is safe. Returns how
-   many were removed, or -1 when the directory is unsafe or unreadable. */
+   earlier, interrupted request), and those of other processes older than
+   RESULTFILE_STALE_AGE, when the directory is safe. Returns how many were
+   removed, or -1 when the directory is unsafe or unreadable. */
 int ResultFile_removeStaleIn(const char* root, uid_t owner, pid_t nsPid);
 int ResultFile_removeStale(pid_t hostPid, uid_t owner, pid_t nsPid);
 

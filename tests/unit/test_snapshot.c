@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -847,6 +848,19 @@ static void test_result_remove_stale(void** state) {
       snprintf(path, sizeof(path), "%s/%s", f->dir, names[i]);
       assert_int_equal(exists(path), i >= 3);
    }
+   /* Another process's result left for longer than the stale age goes too;
+      a fresh one and files that are no results stay. */
+   snprintf(path, sizeof(path), "%s/%s", f->dir, "snapshot-4-1.json");
+   struct timespec aged[2] = {{time(NULL) - RESULTFILE_STALE_AGE - 60, 0},
+                              {time(NULL) - RESULTFILE_STALE_AGE - 60, 0}};
+   assert_int_equal(utimensat(AT_FDCWD, path, aged, 0), 0);
+   snprintf(path, sizeof(path), "%s/%s", f->dir, "notes.txt");
+   assert_int_equal(utimensat(AT_FDCWD, path, aged, 0), 0);
+   assert_int_equal(ResultFile_removeStaleIn(f->root, f->uid, 42), 1);
+   for (size_t i = 3; i < sizeof(names) / sizeof(names[0]); i++) {
+      snprintf(path, sizeof(path), "%s/%s", f->dir, names[i]);
+      assert_int_equal(exists(path), strcmp(names[i], "snapshot-4-1.json") != 0);
+   }
 }
 
 /* The real path: /proc/self/root/tmp/leaktop-U, as for a target. */
@@ -873,7 +887,8 @@ static void test_result_proc_root(void** state) {
    ResultFile_done(&r);
    assert_false(exists(file));
    writeFile(file, "{}", 0600);
-   assert_int_equal(ResultFile_removeStale(getpid(), geteuid(), nsPid), 1);
+   /* At least ours: the real directory may hold other abandoned results. */
+   assert_true(ResultFile_removeStale(getpid(), geteuid(), nsPid) >= 1);
    assert_false(exists(file));
    if (created)
       rmdir(dir);
