@@ -11,10 +11,9 @@
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <sys/user.h>
-#include <sys/wait.h>
-#include <time.h>
 
 #include "stacks/ElfSymbols.h"
+#include "stacks/PtraceThreads.h"
 #include "util/XUtils.h"
 
 #define SYSCALL_INSN_0 0x0f
@@ -65,28 +64,9 @@ uint64_t RemoteSyscall_findInstruction(pid_t pid, pid_t tid, const ProcMaps* map
    return insn;
 }
 
-/* Waits for tid's next stop; *sig is the stop signal, 0 for a ptrace
-   event stop. False when it exited or did not stop in time. */
+/* Waits for tid's next stop; false when it exited or did not stop. */
 static bool RemoteSyscall_waitStop(pid_t tid, int* sig) {
-   for (long waitedUs = 0, stepUs = 5;; waitedUs += stepUs) {
-      int status;
-      pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
-      if (r < 0 && errno == EINTR)
-         continue;
-      if (r < 0)
-         return false;
-      if (r == tid) {
-         if (!WIFSTOPPED(status))
-            return false;
-         *sig = (status >> 16) == PTRACE_EVENT_STOP ? 0 : WSTOPSIG(status);
-         return true;
-      }
-      if (waitedUs > STEP_TIMEOUT_MS * 1000L)
-         return false;
-      struct timespec pause = {0, stepUs * 1000};
-      nanosleep(&pause, NULL);
-      stepUs = stepUs < 500 ? stepUs * 2 : 500;
-   }
+   return PtraceThreads_waitStop(tid, STEP_TIMEOUT_MS, sig) == STOP_STOPPED;
 }
 
 static bool RemoteSyscall_restore(pid_t tid, const struct user_regs_struct* regs,

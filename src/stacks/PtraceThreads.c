@@ -55,39 +55,49 @@ bool PtraceThreads_isStopped(const PtraceThreads* pt, pid_t tid) {
    return t && t->stopped;
 }
 
-/* Waits for t's stop. A signal that arrives first is remembered and given
-   back on detach; an exit means the thread is gone. */
-static void PtraceThreads_wait(TracedThread* t, int timeoutMs) {
+StopWait PtraceThreads_waitStop(pid_t tid, int timeoutMs, int* sig) {
    /* Polls every 10 us for the first 200 us, then less and less often up
       to every 1 ms: most threads stop within microseconds, and a blocking
       waitpid could hang on a thread stuck in the kernel. */
    long waitedUs = 0, stepUs = 10;
    for (;;) {
       int status;
-      pid_t r = waitpid(t->tid, &status, __WALL | WNOHANG);
+      pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
       if (r < 0 && errno == EINTR)
          continue;
-      if (r < 0) {
-         t->seized = false; /* ECHILD: not ours any more (exited and reaped) */
-         return;
-      }
-      if (r == t->tid) {
-         if (WIFSTOPPED(status)) {
-            t->stopped = true;
-            if ((status >> 16) != PTRACE_EVENT_STOP)
-               t->signal = WSTOPSIG(status); /* signal-delivery stop */
-         } else {
-            t->seized = false; /* exited or killed */
-         }
-         return;
+      if (r < 0)
+         return STOP_GONE; /* ECHILD: not ours any more (exited and reaped) */
+      if (r == tid) {
+         if (!WIFSTOPPED(status))
+            return STOP_GONE; /* exited or killed */
+         *sig = (status >> 16) == PTRACE_EVENT_STOP ? 0 : WSTOPSIG(status);
+         return STOP_STOPPED;
       }
       if (waitedUs >= timeoutMs * 1000L)
-         return;
+         return STOP_TIMEOUT;
       struct timespec pause = {0, stepUs * 1000};
       nanosleep(&pause, NULL);
       waitedUs += stepUs;
       if (waitedUs >= FINE_POLL_US)
          stepUs = stepUs < 1000 ? stepUs * 2 : 1000;
+   }
+}
+
+/* Waits for t's stop. A signal that arrives first is remembered and given
+   back on detach; an exit means the thread is gone. */
+static void PtraceThreads_wait(TracedThread* t, int timeoutMs) {
+   int sig = 0;
+   switch (PtraceThreads_waitStop(t->tid, timeoutMs, &sig)) {
+   case STOP_STOPPED:
+      t->stopped = true;
+      if (sig)
+         t->signal = sig; /* signal-delivery stop */
+      break;
+   case STOP_GONE:
+      t->seized = false;
+      break;
+   case STOP_TIMEOUT:
+      break;
    }
 }
 

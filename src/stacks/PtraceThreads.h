@@ -30,6 +30,17 @@ typedef struct {
    int savedSlack; /* leaktop's timer slack to restore (ns), 0 if unchanged */
 } PtraceThreads;
 
+typedef enum {
+   STOP_STOPPED, /* in a ptrace stop */
+   STOP_GONE,    /* exited, killed, or no longer ours */
+   STOP_TIMEOUT, /* still running (or in the kernel) after the wait */
+} StopWait;
+
+/* Waits up to timeoutMs for the traced thread tid's next stop, polling so
+   a thread stuck in the kernel cannot hang leaktop; *sig is the stop's
+   signal, 0 for a ptrace event stop. */
+StopWait PtraceThreads_waitStop(pid_t tid, int timeoutMs, int* sig);
+
 /* Stops all threads of pid, re-listing /proc/PID/task until no new thread
    appears. A thread that does not stop within 2 s (asleep in the kernel,
    where a ptrace interrupt cannot reach it) is handed to a lingering list
