@@ -233,8 +233,9 @@ int PendingLayout_plan(const PendingLayout* layout, const PendingState* state, u
       PendingLayout_put(&out[n++], queueAddr + (uint64_t)layout->qLast, &next, sizeof(next));
    } else {
       PendingLayout_put(&out[n++], queueAddr + (uint64_t)layout->qLast, &next, sizeof(next));
-      int32_t todo = 1;
-      PendingLayout_put(&out[n++], queueAddr + (uint64_t)layout->qCount, &todo, sizeof(todo));
+      int32_t callsToDo = 1;
+      PendingLayout_put(&out[n++], queueAddr + (uint64_t)layout->qCount, &callsToDo,
+                        sizeof(callsToDo));
    }
    if (layout->breaker == BREAKER_INTERP_FLAG) {
       int32_t flag = 1;

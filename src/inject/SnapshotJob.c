@@ -69,7 +69,7 @@ static bool SnapshotJob_status(SnapshotJob* job, char* err, size_t errSize) {
    }
    job->nsPid = ProcParse_nsPid(text, job->pid);
    job->euid = ProcParse_effectiveUid(text);
-   uint64_t caught = ProcParse_signalMask(text, "SigCgt");
+   uint64_t caught = ProcParse_hexMask(text, "SigCgt");
    char command[4096] = "", name[64];
    ProcFiles_command(job->pid, command, sizeof(command), name, sizeof(name));
    job->gunicornWinch = (caught & (1ULL << (SIGWINCH - 1))) && strstr(command, "gunicorn");

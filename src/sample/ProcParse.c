@@ -62,7 +62,7 @@ uid_t ProcParse_effectiveUid(const char* text) {
    return end == p ? (uid_t)-1 : (uid_t)strtoul(end, NULL, 10);
 }
 
-uint64_t ProcParse_signalMask(const char* text, const char* key) {
+uint64_t ProcParse_hexMask(const char* text, const char* key) {
    const char* p = ProcParse_keyedText(text, key);
    return p ? strtoull(p, NULL, 16) : 0;
 }

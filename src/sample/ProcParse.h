@@ -86,7 +86,8 @@ const char* ProcParse_keyedText(const char* text, const char* key);
 char ProcParse_statusState(const char* text);
 /* The effective user ID (second field of "Uid:"), (uid_t)-1 when absent. */
 uid_t ProcParse_effectiveUid(const char* text);
-/* A hexadecimal signal mask line ("SigCgt", "SigBlk"): bit N-1 is signal N. */
-uint64_t ProcParse_signalMask(const char* text, const char* key);
+/* A hexadecimal mask line: "SigCgt" (bit N-1 is signal N), "CapEff"
+   (bit N is capability N). 0 when absent. */
+uint64_t ProcParse_hexMask(const char* text, const char* key);
 
 #endif

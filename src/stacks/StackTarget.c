@@ -22,17 +22,6 @@ static ssize_t StackTarget_read(const char* path, char* buf, size_t size) {
    return XUtils_readFileAt(AT_FDCWD, path, buf, size);
 }
 
-/* The value after "Key:" in a status text, or NULL. */
-static const char* StackTarget_field(const char* status, const char* key) {
-   size_t len = strlen(key);
-   for (const char* line = status; line && *line;
-        line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
-      if (strncmp(line, key, len) == 0 && line[len] == ':')
-         return line + len + 1;
-   }
-   return NULL;
-}
-
 static long StackTarget_number(const char* status, const char* key, long fallback) {
    uint64_t v;
    return ProcParse_keyedValue(status, key, &v) ? (long)v : fallback;
@@ -46,9 +35,8 @@ bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t
       snprintf(err, errSize, "process %d does not exist", (int)pid);
       return false;
    }
-   const char* name = StackTarget_field(status, "Name");
+   const char* name = ProcParse_keyedText(status, "Name");
    if (name) {
-      name += strspn(name, " \t");
       Text_sanitize(name, strcspn(name, "\n"), dump->command, sizeof(dump->command));
    }
    if (StackTarget_number(status, "Tgid", pid) != pid) {
@@ -94,20 +82,18 @@ static bool StackTarget_hasPtraceCap(void) {
    char status[4096];
    if (StackTarget_read("/proc/self/status", status, sizeof(status)) <= 0)
       return false;
-   const char* v = StackTarget_field(status, "CapEff");
-   return v && (strtoull(v, NULL, 16) >> CAP_SYS_PTRACE_BIT) & 1;
+   return (ProcParse_hexMask(status, "CapEff") >> CAP_SYS_PTRACE_BIT) & 1;
 }
 
 void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
    char path[64], status[4096];
    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-   const char* state = NULL;
-   if (error != ESRCH && StackTarget_read(path, status, sizeof(status)) > 0) {
-      state = StackTarget_field(status, "State");
-      state = state ? state + strspn(state, " \t") : "";
-   }
+   char state = '?';
+   bool read = error != ESRCH && StackTarget_read(path, status, sizeof(status)) > 0;
+   if (read)
+      state = ProcParse_statusState(status);
    /* Attaching to a process that is exiting fails with EPERM too. */
-   if (!state || *state == 'Z' || *state == 'X') {
+   if (!read || state == 'Z' || state == 'X') {
       snprintf(err, errSize, "process %d exited", (int)pid);
       return;
    }
