@@ -200,12 +200,10 @@ static int SnapshotCommand_report(const SnapshotJob* job, const SnapshotOptions*
    }
    snap.hostPid = opts->pid;
    snap.startTicks = startTicks;
-   SnapshotStore store;
-   bool stored = SnapshotStore_open(&store, err, sizeof(err));
-   if (!stored)
-      fprintf(stderr, "leaktop snapshot: no diff: %s\n", err);
    Snapshot before;
-   bool haveBefore = stored && SnapshotStore_latest(&store, opts->pid, startTicks, &before);
+   bool haveBefore;
+   if (!SnapshotStore_exchange(&snap, &before, &haveBefore, err, sizeof(err)))
+      fprintf(stderr, "leaktop snapshot: not stored: %s\n", err);
    SnapshotDiff diff = {0};
    if (haveBefore)
       SnapshotDiff_compute(&before, &snap, &diff);
@@ -221,14 +219,10 @@ static int SnapshotCommand_report(const SnapshotJob* job, const SnapshotOptions*
       printf("\n");
       SnapshotOutput_text(&snap, haveBefore ? &diff : NULL, stdout);
    }
-   if (stored && !SnapshotStore_save(&store, &snap, err, sizeof(err)))
-      fprintf(stderr, "leaktop snapshot: not stored: %s\n", err);
    if (haveBefore) {
       SnapshotDiff_done(&diff);
       Snapshot_done(&before);
    }
-   if (stored)
-      SnapshotStore_close(&store);
    Snapshot_done(&snap);
    fflush(stdout);
    return 0;

@@ -115,21 +115,6 @@ static void SnapshotRunner_end(SnapshotRunner* this) {
    this->status[0] = '\0';
 }
 
-/* The previous snapshot of p's generation from the store, and p's newest
-   saved there, so that `leaktop snapshot` and the dashboard share one
-   series. False when the store has none (or cannot be used). */
-static bool SnapshotRunner_exchange(const Snapshot* snap, bool wantEarlier, Snapshot* earlier) {
-   SnapshotStore store;
-   char err[256];
-   if (!SnapshotStore_open(&store, err, sizeof(err)))
-      return false;
-   bool found =
-         wantEarlier && SnapshotStore_latest(&store, snap->hostPid, snap->startTicks, earlier);
-   SnapshotStore_save(&store, snap, err, sizeof(err));
-   SnapshotStore_close(&store);
-   return found;
-}
-
 /* "first snapshot: RSS 15.8M, 70330 blocks; the next one shows a diff",
    or the diff's verdict line. */
 static void SnapshotRunner_summary(const ProcessSnapshots* record, char* buf, size_t size) {
@@ -164,8 +149,12 @@ static SnapshotRunnerState SnapshotRunner_answered(SnapshotRunner* this, Process
    record->answerMs = (now - this->startedAt) * 1000.0;
    record->pausedThreads = report->threads;
    record->pauseMs = report->pauseMs;
+   /* The store's earlier snapshot matters only for the first one taken
+      here; later diffs use the one kept in memory. */
    Snapshot earlier;
-   bool haveEarlier = SnapshotRunner_exchange(&snap, !record->haveLatest, &earlier);
+   bool haveEarlier;
+   SnapshotStore_exchange(&snap, record->haveLatest ? NULL : &earlier, &haveEarlier, err,
+                          sizeof(err));
    ProcessSnapshots_record(record, &snap, haveEarlier ? &earlier : NULL, now);
    if (haveEarlier)
       Snapshot_done(&earlier);

@@ -266,3 +266,15 @@ int SnapshotStore_prune(SnapshotStore* store, double now, double bootTime) {
    free(entries);
    return removed;
 }
+
+bool SnapshotStore_exchange(const Snapshot* s, Snapshot* earlier, bool* haveEarlier, char* err,
+                            size_t errSize) {
+   *haveEarlier = false;
+   SnapshotStore store;
+   if (!SnapshotStore_open(&store, err, errSize))
+      return false;
+   *haveEarlier = earlier && SnapshotStore_latest(&store, s->hostPid, s->startTicks, earlier);
+   bool saved = SnapshotStore_save(&store, s, err, errSize);
+   SnapshotStore_close(&store);
+   return saved;
+}

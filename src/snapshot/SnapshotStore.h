@@ -49,6 +49,13 @@ bool SnapshotStore_save(SnapshotStore* store, const Snapshot* s, char* err, size
 bool SnapshotStore_latest(SnapshotStore* store, pid_t hostPid, unsigned long long startTicks,
                           Snapshot* out);
 
+/* In the default store: the newest snapshot of s's generation saved so far
+   (*haveEarlier, into earlier unless it is NULL), then s saved after it, so that `leaktop
+   snapshot` and the dashboard extend one series. False, with the reason
+   in err, when the store cannot be opened or s cannot be saved. */
+bool SnapshotStore_exchange(const Snapshot* s, Snapshot* earlier, bool* haveEarlier, char* err,
+                            size_t errSize);
+
 /* Removes files older than SNAPSHOTSTORE_MAX_AGE or modified before
    bootTime (wall seconds), leftover temporary files, and the oldest beyond
    SNAPSHOTSTORE_MAX_FILES. Returns how many were removed. */
