@@ -23,6 +23,8 @@
 #include "stacks/StackTarget.h"
 #include "util/XUtils.h"
 
+/* How often a waiting job reads again what the main thread is doing. */
+#define DESCRIBE_EVERY_S 0.25
 /* An agent answers within the collector's own deadline plus transport. */
 #define AGENT_SLACK_MS 3000
 /* How long an earlier request still waiting in the worker is given to run
@@ -45,7 +47,9 @@ struct SnapshotJob_ {
    bool done;
    char* result;
    size_t resultLen;
-   bool gunicornWinch; /* a gunicorn worker that handles SIGWINCH */
+   bool gunicornWinch;  /* a gunicorn worker that handles SIGWINCH */
+   char mainDoing[400]; /* "in select(), under ...": refreshed every DESCRIBE_EVERY_S */
+   double describedAt;
    ProcMaps maps;
    RemoteMemory mem;
    CPython* py;
@@ -244,34 +248,41 @@ static const char* SnapshotJob_syscallName(long nr) {
 }
 
 /* What the main thread does now, from /proc/PID/syscall and its Python
-   frames (read without stopping it). */
+   frames (read without stopping it). Polls come every few milliseconds;
+   the description is read again only every DESCRIBE_EVERY_S. */
 static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
-   char path[64], text[256];
-   snprintf(path, sizeof(path), "/proc/%d/syscall", (int)job->pid);
-   ssize_t n = XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text));
-   const char* doing = NULL;
-   char number[48];
-   if (n > 0 && strncmp(text, "running", 7) != 0) {
-      long nr = strtol(text, NULL, 10);
-      doing = SnapshotJob_syscallName(nr);
-      if (!doing) {
-         snprintf(number, sizeof(number), "system call %ld", nr);
-         doing = number;
+   double now = XUtils_monotonicNow();
+   if (!job->mainDoing[0] || now - job->describedAt >= DESCRIBE_EVERY_S) {
+      job->describedAt = now;
+      char path[64], text[256];
+      snprintf(path, sizeof(path), "/proc/%d/syscall", (int)job->pid);
+      ssize_t n = XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text));
+      const char* doing = NULL;
+      char number[48];
+      if (n > 0 && strncmp(text, "running", 7) != 0) {
+         long nr = strtol(text, NULL, 10);
+         doing = SnapshotJob_syscallName(nr);
+         if (!doing) {
+            snprintf(number, sizeof(number), "system call %ld", nr);
+            doing = number;
+         }
       }
+      char where[320] = "";
+      PyThreadStack* threads;
+      int count;
+      int at = SnapshotJob_mainThread(job, &threads, &count);
+      if (at >= 0 && threads[at].frames.count > 0) {
+         const StackFrame* f = &threads[at].frames.frames[0];
+         snprintf(where, sizeof(where), ", under %s (%s:%d)", f->function ? f->function : "?",
+                  f->file ? f->file : "?", f->line);
+      }
+      if (count > 0)
+         CPython_freeThreads(threads, count);
+      snprintf(job->mainDoing, sizeof(job->mainDoing), "%s%s%s", doing ? "in " : "running",
+               doing ? doing : "", where);
    }
-   char where[320] = "";
-   PyThreadStack* threads;
-   int count;
-   int at = SnapshotJob_mainThread(job, &threads, &count);
-   if (at >= 0 && threads[at].frames.count > 0) {
-      const StackFrame* f = &threads[at].frames.frames[0];
-      snprintf(where, sizeof(where), ", under %s (%s:%d)", f->function ? f->function : "?",
-               f->file ? f->file : "?", f->line);
-   }
-   if (count > 0)
-      CPython_freeThreads(threads, count);
-   snprintf(out, size, "waiting %.1f s for the main thread, which is %s%s%s", SnapshotJob_age(job),
-            doing ? "in " : "running", doing ? doing : "", where);
+   snprintf(out, size, "waiting %.1f s for the main thread, which is %s", SnapshotJob_age(job),
+            job->mainDoing);
 }
 
 SnapshotJobState SnapshotJob_poll(SnapshotJob* job, char* msg, size_t msgSize) {
