@@ -110,12 +110,7 @@ static void Machine_addTree(Machine* this, ProcessTree* tree) {
 }
 
 static bool Machine_tracks(const Machine* this, pid_t pid, unsigned long long startTicks) {
-   for (int t = 0; t < this->treeCount; t++) {
-      Process* p = ProcessTree_find(this->trees[t], pid);
-      if (p && p->startTicks == startTicks)
-         return true;
-   }
-   return false;
+   return Machine_findProcess(this, pid, startTicks, NULL) != NULL;
 }
 
 /* Builds the tree rooted at root from a host-wide listing (sorted by pid). */
