@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sample/ProcFiles.h"
 #include "sample/ProcParse.h"
 #include "util/XUtils.h"
 
@@ -252,9 +253,8 @@ AgentStatus AgentClient_request(pid_t pid, const char* request, int timeoutMs, s
       snprintf(err, errSize, "a request is one line of JSON");
       return AGENT_FAILED;
    }
-   char path[64], status[4096];
-   snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-   if (pid <= 0 || XUtils_readFileAt(AT_FDCWD, path, status, sizeof(status)) <= 0) {
+   char status[4096];
+   if (pid <= 0 || ProcFiles_read(pid, "status", status, sizeof(status)) <= 0) {
       snprintf(err, errSize, "process %d does not exist", (int)pid);
       return AGENT_FAILED;
    }

@@ -57,9 +57,8 @@ struct SnapshotJob_ {
 
 /* The facts about the target read from its status file. */
 static bool SnapshotJob_status(SnapshotJob* job, char* err, size_t errSize) {
-   char path[64], text[4096];
-   snprintf(path, sizeof(path), "/proc/%d/status", (int)job->pid);
-   if (XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text)) <= 0) {
+   char text[4096];
+   if (ProcFiles_read(job->pid, "status", text, sizeof(text)) <= 0) {
       snprintf(err, errSize, "process %d does not exist", (int)job->pid);
       return false;
    }
@@ -254,9 +253,8 @@ static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
    double now = XUtils_monotonicNow();
    if (!job->mainDoing[0] || now - job->describedAt >= DESCRIBE_EVERY_S) {
       job->describedAt = now;
-      char path[64], text[256];
-      snprintf(path, sizeof(path), "/proc/%d/syscall", (int)job->pid);
-      ssize_t n = XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text));
+      char text[256];
+      ssize_t n = ProcFiles_read(job->pid, "syscall", text, sizeof(text));
       const char* doing = NULL;
       char number[48];
       if (n > 0 && strncmp(text, "running", 7) != 0) {

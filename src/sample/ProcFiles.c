@@ -53,7 +53,7 @@ int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity) {
    return count;
 }
 
-static ssize_t ProcFiles_read(pid_t pid, const char* name, char* buf, size_t size) {
+ssize_t ProcFiles_read(pid_t pid, const char* name, char* buf, size_t size) {
    char path[64];
    snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
    return XUtils_readFileAt(AT_FDCWD, path, buf, size);

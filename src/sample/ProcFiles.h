@@ -15,6 +15,9 @@
 /* A directory of /proc/PID (task, fd), opened without following a link;
    NULL when it cannot be read. */
 DIR* ProcFiles_openDir(pid_t pid, const char* name);
+/* Reads /proc/PID/NAME (NAME may be "task/TID/stat") into buf, NUL-ended,
+   without following a link at the end; bytes read, or -1 with errno. */
+ssize_t ProcFiles_read(pid_t pid, const char* name, char* buf, size_t size);
 
 /* Appends the children of every thread of pid; returns the new count. */
 int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity);

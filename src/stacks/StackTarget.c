@@ -18,20 +18,15 @@
 
 #define CAP_SYS_PTRACE_BIT 19
 
-static ssize_t StackTarget_read(const char* path, char* buf, size_t size) {
-   return XUtils_readFileAt(AT_FDCWD, path, buf, size);
-}
-
 static long StackTarget_number(const char* status, const char* key, long fallback) {
    uint64_t v;
    return ProcParse_keyedValue(status, key, &v) ? (long)v : fallback;
 }
 
 bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t errSize) {
-   char path[64], status[4096], stat[1024];
+   char status[4096], stat[1024];
    dump->pid = pid;
-   snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-   if (StackTarget_read(path, status, sizeof(status)) <= 0) {
+   if (ProcFiles_read(pid, "status", status, sizeof(status)) <= 0) {
       snprintf(err, errSize, "process %d does not exist", (int)pid);
       return false;
    }
@@ -44,9 +39,8 @@ bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t
                StackTarget_number(status, "Tgid", 0));
       return false;
    }
-   snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
    ProcStat st = {.state = '?'};
-   if (StackTarget_read(path, stat, sizeof(stat)) <= 0 || !ProcParse_stat(stat, &st))
+   if (ProcFiles_read(pid, "stat", stat, sizeof(stat)) <= 0 || !ProcParse_stat(stat, &st))
       st.state = '?';
    char state = st.state;
    unsigned long flags = st.flags;
@@ -64,9 +58,8 @@ bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t
    }
    long tracer = StackTarget_number(status, "TracerPid", 0);
    if (trace && tracer > 0) {
-      char comm[64] = "?", tracerPath[64];
-      snprintf(tracerPath, sizeof(tracerPath), "/proc/%ld/comm", tracer);
-      if (StackTarget_read(tracerPath, comm, sizeof(comm)) > 0)
+      char comm[64] = "?";
+      if (ProcFiles_read((pid_t)tracer, "comm", comm, sizeof(comm)) > 0)
          comm[strcspn(comm, "\n")] = '\0';
       snprintf(err, errSize,
                "process %d is already traced by process %ld (%s), and a process "
@@ -80,16 +73,15 @@ bool StackTarget_check(pid_t pid, bool trace, StackDump* dump, char* err, size_t
 
 static bool StackTarget_hasPtraceCap(void) {
    char status[4096];
-   if (StackTarget_read("/proc/self/status", status, sizeof(status)) <= 0)
+   if (XUtils_readFileAt(AT_FDCWD, "/proc/self/status", status, sizeof(status)) <= 0)
       return false;
    return (ProcParse_hexMask(status, "CapEff") >> CAP_SYS_PTRACE_BIT) & 1;
 }
 
 void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
    char path[64], status[4096];
-   snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
    char state = '?';
-   bool read = error != ESRCH && StackTarget_read(path, status, sizeof(status)) > 0;
+   bool read = error != ESRCH && ProcFiles_read(pid, "status", status, sizeof(status)) > 0;
    if (read)
       state = ProcParse_statusState(status);
    /* Attaching to a process that is exiting fails with EPERM too. */
@@ -105,7 +97,7 @@ void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
    long me = (long)geteuid();
    bool cap = StackTarget_hasPtraceCap();
    char yama[16] = "";
-   StackTarget_read("/proc/sys/kernel/yama/ptrace_scope", yama, sizeof(yama));
+   XUtils_readFileAt(AT_FDCWD, "/proc/sys/kernel/yama/ptrace_scope", yama, sizeof(yama));
    struct stat st;
    snprintf(path, sizeof(path), "/proc/%d", (int)pid);
    /* A non-dumpable process's /proc files belong to root. */
@@ -134,13 +126,11 @@ void StackTarget_explain(pid_t pid, int error, char* err, size_t errSize) {
 }
 
 void StackTarget_threads(pid_t pid, StackDump* dump) {
-   char path[64], text[4096];
+   char text[4096];
    /* Threads share their process's PID namespace: only a process in
       another one needs each thread's status read for its NSpid. */
-   snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
    bool nested =
-         StackTarget_read(path, text, sizeof(text)) > 0 && ProcParse_nsPid(text, pid) != pid;
-   snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+         ProcFiles_read(pid, "status", text, sizeof(text)) > 0 && ProcParse_nsPid(text, pid) != pid;
    DIR* dir = ProcFiles_openDir(pid, "task");
    if (!dir)
       return;
@@ -155,10 +145,10 @@ void StackTarget_threads(pid_t pid, StackDump* dump) {
       t->tid = tid;
       t->nsTid = tid;
       t->state = '?';
-      char file[128];
-      snprintf(file, sizeof(file), "%s/%d/stat", path, (int)tid);
+      char file[64];
+      snprintf(file, sizeof(file), "task/%d/stat", (int)tid);
       ProcStat st;
-      if (StackTarget_read(file, text, sizeof(text)) > 0 && ProcParse_stat(text, &st)) {
+      if (ProcFiles_read(pid, file, text, sizeof(text)) > 0 && ProcParse_stat(text, &st)) {
          t->state = st.state;
          /* The name is stat's comm field, between the first '(' and the
             last ')' (it may hold both). */
@@ -168,8 +158,8 @@ void StackTarget_threads(pid_t pid, StackDump* dump) {
             Text_sanitize(open + 1, (size_t)(close - open - 1), t->name, sizeof(t->name));
       }
       if (nested) {
-         snprintf(file, sizeof(file), "%s/%d/status", path, (int)tid);
-         if (StackTarget_read(file, text, sizeof(text)) > 0)
+         snprintf(file, sizeof(file), "task/%d/status", (int)tid);
+         if (ProcFiles_read(pid, file, text, sizeof(text)) > 0)
             t->nsTid = ProcParse_nsPid(text, tid);
       }
    }
