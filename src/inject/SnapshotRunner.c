@@ -12,7 +12,7 @@
 #include "snapshot/Snapshot.h"
 #include "snapshot/SnapshotOutput.h"
 #include "snapshot/SnapshotStore.h"
-#include "ui/Format.h"
+#include "util/Format.h"
 #include "util/XUtils.h"
 
 /* A periodic request that waits longer than this (or than its period) is

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ui/Format.h"
+#include "util/Format.h"
 
 #define OUTPUT_WIDTH 80
 

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ui/Format.h"
+#include "util/Format.h"
 
 static void Chart_merge(HistoryBucket* into, const HistoryBucket* b, bool newer) {
    if (b->min == HISTORY_UNKNOWN)

@@ -9,7 +9,7 @@
 
 #include "classify/TimeToLimit.h"
 #include "classify/WorkerVerdict.h"
-#include "ui/Format.h"
+#include "util/Format.h"
 #include "ui/Sparkline.h"
 
 /* ---- unknown values ---------------------------------------------------

@@ -12,7 +12,7 @@
 #include "traffic/Traffic.h"
 #include "ui/Colors.h"
 #include "ui/Draw.h"
-#include "ui/Format.h"
+#include "util/Format.h"
 #include "util/XUtils.h"
 
 #define DASHBOARD_MAX_DEPTH 31

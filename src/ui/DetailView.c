@@ -14,7 +14,7 @@
 #include "ui/Colors.h"
 #include "ui/Dashboard.h"
 #include "ui/Draw.h"
-#include "ui/Format.h"
+#include "util/Format.h"
 #include "ui/SnapshotPane.h"
 
 #define DETAIL_MAX_WIDTH     512

@@ -10,7 +10,7 @@
 #include "traffic/Traffic.h"
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
-#include "ui/Format.h"
+#include "util/Format.h"
 #include "ui/HelpView.h"
 #include "ui/ProfileView.h"
 #include "ui/StackView.h"

@@ -12,7 +12,7 @@
 #include "snapshot/SnapshotOutput.h"
 #include "ui/Colors.h"
 #include "ui/Draw.h"
-#include "ui/Format.h"
+#include "util/Format.h"
 #include "util/XUtils.h"
 
 /* The pane's first lines, before the snapshot's own text: how the last

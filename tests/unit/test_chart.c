@@ -18,7 +18,7 @@
 #include "model/SumHistory.h"
 #include "ui/Chart.h"
 #include "ui/Columns.h"
-#include "ui/Format.h"
+#include "util/Format.h"
 #include "ui/Glyphs.h"
 #include "ui/Sparkline.h"
 

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "ui/Format.h"
+#include "util/Format.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,8 @@
 #ifndef HEADER_Format
 #define HEADER_Format
-/* Human-readable numbers for the screen: sizes, rates, ages, spans. Pure
-   functions writing into caller buffers, so they can be unit-tested. */
+/* Human-readable numbers for the screen and every other output (stack and
+   snapshot text, reports): sizes, rates, ages, spans. Pure functions writing
+   into caller buffers, so they can be unit-tested. */
 
 #include <stddef.h>
 #include <stdint.h>
