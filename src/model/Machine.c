@@ -5,17 +5,15 @@
 #include <errno.h>
 #include <math.h>
 #include <regex.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "classify/TimeToLimit.h"
-#include "sample/HostMemory.h"
+#include "sample/LiveSource.h"
 #include "sample/ProcFiles.h"
 #include "sample/ProcParse.h"
-#include "sample/ProcSampler.h"
+#include "sample/SampleSource.h"
 #include "traffic/Traffic.h"
 #include "util/XUtils.h"
 
@@ -31,7 +29,6 @@ typedef struct PythonCacheEntry {
 } PythonCacheEntry;
 
 typedef struct MachinePrivate {
-   double bootTime;
    regex_t* patterns;
    int patternCount;
    PythonCacheEntry* pythonCache;
@@ -60,7 +57,7 @@ static const ProcSample* Machine_findSample(const ProcSample* sorted, int n, pid
 
 /* Every process on the host, sorted by PID for Machine_findSample(). */
 static int Machine_listHost(Machine* this, ProcSample** listed) {
-   int n = ProcSampler_listAll(this->sampler, listed);
+   int n = this->source->klass->listHost(this->source, listed);
    if (n > 1)
       qsort(*listed, (size_t)n, sizeof(ProcSample), ProcSample_compare);
    return n;
@@ -68,18 +65,16 @@ static int Machine_listHost(Machine* this, ProcSample** listed) {
 
 /* ---- trees ---------------------------------------------------------- */
 
-static Machine* Machine_alloc(const Options* opts) {
+static Machine* Machine_alloc(const Options* opts, SampleSource* source) {
    Machine* this = xCalloc(1, sizeof(*this));
    this->opts = opts;
-   this->sampler = ProcSampler_new();
+   this->source = source;
    this->priv = xCalloc(1, sizeof(MachinePrivate));
-   Machine_private(this)->bootTime = ProcFiles_bootTime();
    this->lastSmaps = -1;
    this->lastDiscovery = -1;
    this->lastChildScan = -1e9;
-   this->wantSmaps = true;
-   this->now = XUtils_monotonicNow();
-   this->wallNow = XUtils_wallNow();
+   this->scanFlags = SCAN_ALL;
+   source->klass->clock(source, &this->now, &this->wallNow);
    return this;
 }
 
@@ -87,11 +82,10 @@ static Process* Machine_newProcess(Machine* this, const ProcSample* s) {
    Process* p = Process_new(s->pid, s->startTicks, this->opts->delay, this->now);
    p->ppid = s->ppid;
    p->state = s->state;
-   p->startEpoch =
-         Machine_private(this)->bootTime + (double)s->startTicks / (double)ProcSampler_hertz();
+   p->startEpoch = this->source->bootTime + (double)s->startTicks / (double)this->source->hertz;
    char text[4096];
    char name[sizeof(p->name)];
-   if (ProcFiles_command(s->pid, text, sizeof(text), name, sizeof(name))) {
+   if (this->source->klass->command(this->source, s->pid, text, sizeof(text), name, sizeof(name))) {
       Process_setCmdline(p, text);
       snprintf(p->name, sizeof(p->name), "%s", name);
    } else {
@@ -106,7 +100,7 @@ static void Machine_addTree(Machine* this, ProcessTree* tree) {
       this->trees = xReallocArray(this->trees, (size_t)this->treeCapacity, sizeof(ProcessTree*));
    }
    this->trees[this->treeCount++] = tree;
-   Cgroup_locate(ProcessTree_root(tree)->pid, &tree->cgroup);
+   this->source->klass->locateCgroup(this->source, ProcessTree_root(tree)->pid, &tree->cgroup);
 }
 
 static bool Machine_tracks(const Machine* this, pid_t pid, unsigned long long startTicks) {
@@ -153,13 +147,15 @@ static bool Machine_isPython(Machine* this, const ProcSample* s, PythonCacheEntr
          return e->python;
       }
    }
-   PythonCacheEntry e = {s->pid, s->startTicks, ProcFiles_isPython(s->pid)};
+   PythonCacheEntry e = {s->pid, s->startTicks,
+                         this->source->klass->isPython(this->source, s->pid)};
    fresh[(*freshCount)++] = e;
    return e.python;
 }
 
-static bool Machine_isSelfOrAncestor(const ProcSample* list, int n, pid_t pid) {
-   pid_t walk = getpid();
+static bool Machine_isSelfOrAncestor(const Machine* this, const ProcSample* list, int n,
+                                     pid_t pid) {
+   pid_t walk = this->source->self;
    for (int depth = 0; walk > 0 && depth < 64; depth++) {
       if (walk == pid)
          return true;
@@ -175,7 +171,7 @@ static bool Machine_matchesPattern(Machine* this, pid_t pid) {
    MachinePrivate* priv = Machine_private(this);
    char text[4096];
    char name[64];
-   if (!ProcFiles_command(pid, text, sizeof(text), name, sizeof(name)))
+   if (!this->source->klass->command(this->source, pid, text, sizeof(text), name, sizeof(name)))
       return false;
    for (int i = 0; i < priv->patternCount; i++)
       if (regexec(&priv->patterns[i], text, 0, NULL, 0) == 0)
@@ -201,11 +197,11 @@ static void Machine_discover(Machine* this) {
    int freshCount = 0;
    for (int i = 0; i < n; i++) {
       const ProcSample* s = &listed[i];
-      if (s->state == 'Z' || s->pid == getpid() || (s->flags & PROC_PF_KTHREAD))
+      if (s->state == 'Z' || s->pid == this->source->self || (s->flags & PROC_PF_KTHREAD))
          continue;
       if (this->opts->mode == TARGET_PATTERNS) {
-         candidate[i] =
-               !Machine_isSelfOrAncestor(listed, n, s->pid) && Machine_matchesPattern(this, s->pid);
+         candidate[i] = !Machine_isSelfOrAncestor(this, listed, n, s->pid) &&
+                        Machine_matchesPattern(this, s->pid);
       } else if (children[i] > 0 || s->rssKiB >= MACHINE_LONE_PYTHON_MIN_KIB) {
          candidate[i] = Machine_isPython(this, s, fresh, &freshCount);
       }
@@ -236,16 +232,10 @@ static void Machine_discover(Machine* this) {
    free(candidate);
 }
 
-static bool Machine_explainPid(pid_t pid, const ProcSample* s, char* err, size_t errSize) {
+static bool Machine_explainPid(Machine* this, pid_t pid, const ProcSample* s, char* err,
+                               size_t errSize) {
    if (!s) {
-      if (kill(pid, 0) == 0 || errno == EPERM)
-         snprintf(err, errSize,
-                  "PID %d exists but /proc does not show it: /proc is mounted with hidepid, "
-                  "or the process is in another PID namespace; run leaktop as root in the "
-                  "same namespace (or as a member of /proc's gid= group)",
-                  (int)pid);
-      else
-         snprintf(err, errSize, "no process with PID %d", (int)pid);
+      this->source->klass->explainAbsent(this->source, pid, err, errSize);
       return false;
    }
    if (s->flags & PROC_PF_KTHREAD) {
@@ -264,8 +254,8 @@ static bool Machine_attachPids(Machine* this, char* err, size_t errSize) {
    int n = Machine_listHost(this, &listed);
    const Options* opts = this->opts;
    for (int i = 0; i < opts->pidCount; i++) {
-      if (!Machine_explainPid(opts->pids[i], Machine_findSample(listed, n, opts->pids[i]), err,
-                              errSize))
+      if (!Machine_explainPid(this, opts->pids[i], Machine_findSample(listed, n, opts->pids[i]),
+                              err, errSize))
          return false;
    }
    for (int i = 0; i < opts->pidCount; i++) {
@@ -285,9 +275,13 @@ static bool Machine_attachPids(Machine* this, char* err, size_t errSize) {
 }
 
 Machine* Machine_new(const Options* opts, char* err, size_t errSize) {
-   Machine* this = Machine_alloc(opts);
+   return Machine_newFrom(opts, LiveSource_new(), err, errSize);
+}
+
+Machine* Machine_newFrom(const Options* opts, SampleSource* source, char* err, size_t errSize) {
+   Machine* this = Machine_alloc(opts, source);
    MachinePrivate* priv = Machine_private(this);
-   this->traffic = Traffic_new(opts->traffic, err, errSize);
+   this->traffic = source->klass->newTraffic(source, opts->traffic, err, errSize);
    if (!this->traffic) {
       Machine_delete(this);
       return NULL;
@@ -331,7 +325,7 @@ bool Machine_setDemoRoot(Machine* this, pid_t pid, char* err, size_t errSize) {
    ProcSample* listed;
    int n = Machine_listHost(this, &listed);
    const ProcSample* s = Machine_findSample(listed, n, pid);
-   if (!Machine_explainPid(pid, s, err, errSize))
+   if (!Machine_explainPid(this, pid, s, err, errSize))
       return false;
    Machine_adoptSubtree(this, listed, n, s);
    return true;
@@ -350,9 +344,8 @@ void Machine_delete(Machine* this) {
    free(priv->pythonCache);
    free(priv->samples);
    free(priv);
-   ProcSampler_delete(this->sampler);
    Traffic_delete(this->traffic);
-   HostMemory_done();
+   SampleSource_delete(this->source);
    free(this);
 }
 
@@ -377,7 +370,7 @@ static int Machine_collectPids(Machine* this, pid_t** pids, int* capacity) {
          }
          (*pids)[n++] = p->pid;
          if (everyone || i == 0 || p->hasChildren)
-            n = ProcFiles_children(p->pid, pids, n, capacity);
+            n = this->source->klass->children(this->source, p->pid, pids, n, capacity);
       }
    }
    return n;
@@ -406,7 +399,7 @@ static void Machine_sampleAll(Machine* this) {
       priv->samples =
             xReallocArray(priv->samples, (size_t)priv->sampleCapacity, sizeof(ProcSample));
    }
-   priv->sampleCount = ProcSampler_sample(this->sampler, pids, n, priv->samples);
+   priv->sampleCount = this->source->klass->sample(this->source, pids, n, priv->samples);
    if (priv->sampleCount > 1)
       qsort(priv->samples, (size_t)priv->sampleCount, sizeof(ProcSample), ProcSample_compare);
    free(pids);
@@ -435,7 +428,7 @@ static void Machine_updateProcess(Machine* this, Process* p, const ProcSample* s
    SumHistory_add(&p->trafficHistory, this->now, p->trafficKnown, p->trafficDelta);
    if (p->cpuBaseline && interval > 0 && s->cpuTicks >= p->cpuTicks) {
       p->cpuPercent =
-            100.0 * (double)(s->cpuTicks - p->cpuTicks) / (double)ProcSampler_hertz() / interval;
+            100.0 * (double)(s->cpuTicks - p->cpuTicks) / (double)this->source->hertz / interval;
       p->cpuKnown = true;
    }
    p->cpuTicks = s->cpuTicks;
@@ -467,7 +460,8 @@ static void Machine_describeEnd(const Machine* this, const ProcessTree* tree, co
    bool oom = tree->lastOomKill >= 0 &&
               this->now - tree->lastOomKill <= MACHINE_OOM_WINDOW_TICKS * this->opts->delay + 0.5;
    char status[40];
-   if (p->state == 'Z' && ProcFiles_exitDescription(p->pid, status, sizeof(status))) {
+   if (p->state == 'Z' &&
+       this->source->klass->exitOf(this->source, p->pid, status, sizeof(status))) {
       /* The OOM killer sends SIGKILL: any other end is the process's own. */
       oom = oom && strstr(status, "SIGKILL") != NULL;
       snprintf(how, size, "%s%s", status, oom ? " (OOM kill in its cgroup)" : "");
@@ -479,7 +473,7 @@ static void Machine_describeEnd(const Machine* this, const ProcessTree* tree, co
 static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval) {
    MachinePrivate* priv = Machine_private(this);
    uint64_t oomBefore = tree->cgroup.oomKills;
-   Cgroup_refresh(&tree->cgroup);
+   this->source->klass->refreshCgroup(this->source, &tree->cgroup);
    if (tree->cgroup.oomKnown && tree->cgroup.oomKills > oomBefore)
       tree->lastOomKill = this->now;
 
@@ -551,7 +545,7 @@ static void Machine_readSmaps(Machine* this) {
    }
    if (n > 0) {
       SmapsSample* out = xCalloc((size_t)n, sizeof(SmapsSample));
-      ProcSampler_smaps(this->sampler, pids, n, out);
+      this->source->klass->smaps(this->source, pids, n, out);
       for (int i = 0; i < n; i++) {
          Process* p = procs[i];
          p->smapsTime = this->now;
@@ -616,8 +610,7 @@ static void Machine_dropEndedTrees(Machine* this) {
 
 void Machine_scan(Machine* this) {
    double previous = this->now;
-   this->now = XUtils_monotonicNow();
-   this->wallNow = XUtils_wallNow();
+   this->source->klass->clock(this->source, &this->now, &this->wallNow);
    double interval = this->tick == 0 ? 0 : this->now - previous;
    this->tick++;
 
@@ -638,9 +631,10 @@ void Machine_scan(Machine* this) {
       Machine_updateTree(this, this->trees[t], interval);
    Machine_dropEndedTrees(this);
 
-   if (this->wantSmaps)
+   if (this->scanFlags & SCAN_SMAPS)
       Machine_readSmaps(this);
-   this->hostMemKnown = HostMemory_read(&this->memTotalKiB, &this->memAvailableKiB);
+   this->hostMemKnown =
+         this->source->klass->hostMemory(this->source, &this->memTotalKiB, &this->memAvailableKiB);
    Machine_composeNotice(this);
 }
 
@@ -670,11 +664,11 @@ Process* Machine_findProcess(const Machine* this, pid_t pid, unsigned long long 
 }
 
 bool Machine_setTraffic(Machine* this, const char* spec, char* err, size_t errSize) {
-   TrafficSource* source = Traffic_new(spec, err, errSize);
-   if (!source)
+   TrafficSource* traffic = this->source->klass->newTraffic(this->source, spec, err, errSize);
+   if (!traffic)
       return false;
    Traffic_delete(this->traffic);
-   this->traffic = source;
+   this->traffic = traffic;
    /* The new source counts in its own unit: the old series would be read
       on the new scale. */
    for (int t = 0; t < this->treeCount; t++) {

@@ -1,7 +1,9 @@
 #ifndef HEADER_Machine
 #define HEADER_Machine
 /* Everything leaktop watches: the tracked trees, host memory, and the
-   sampling schedule. Machine_scan() is one tick: discover, sample, record. */
+   sampling schedule. Machine_scan() is one tick: discover, sample, record,
+   from a SampleSource (sample/SampleSource.h): live /proc, or a recording or
+   a script, which nothing above Machine can tell apart. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,7 +12,7 @@
 #include "CommandLine.h"
 #include "model/ProcessTree.h"
 
-struct ProcSampler;
+struct SampleSource;
 struct TrafficSource;
 
 typedef struct Machine {
@@ -30,22 +32,28 @@ typedef struct Machine {
    double lastDiscovery;
    double lastChildScan;
 
-   /* Cost flag, set from what is shown: smaps_rollup is read only when needed. */
-   bool wantSmaps;
+   /* The optional reads (ScanFlag bits), set from what is shown, stored or
+      printed: smaps_rollup is read only while SCAN_SMAPS is set. */
+   unsigned scanFlags;
 
    /* Why some value shows as n/a, for the status line; empty when all is read. */
    char notice[320];
 
    unsigned endedTrees; /* trees whose every process has ended */
 
-   struct ProcSampler* sampler;
+   struct SampleSource* source;
    struct TrafficSource* traffic; /* never NULL; Traffic_displayName() says which */
    void* priv;                    /* discovery and sampling scratch, private to Machine.c */
 } Machine;
 
-/* Resolves the targets of opts. Returns NULL and writes a message to err
-   (for the user, no trailing newline) when a target does not exist. */
+/* Resolves the targets of opts on the live host. Returns NULL and writes a
+   message to err (for the user, no trailing newline) when a target does not
+   exist. */
 Machine* Machine_new(const Options* opts, char* err, size_t errSize);
+/* The same over any sample source, which the Machine then owns (it is
+   deleted with it, or at once when NULL is returned). */
+Machine* Machine_newFrom(const Options* opts, struct SampleSource* source, char* err,
+                         size_t errSize);
 void Machine_delete(Machine* this);
 
 /* One tick. */

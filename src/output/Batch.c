@@ -18,6 +18,7 @@
 #include "inject/SnapshotRunner.h"
 #include "snapshot/SnapshotOutput.h"
 #include "sample/ProcFiles.h"
+#include "sample/SampleSource.h"
 #include "traffic/Traffic.h"
 #include "util/XUtils.h"
 
@@ -423,7 +424,8 @@ int Batch_run(Machine* machine, const Options* opts, FILE* out) {
    /* A closed reader (| head) ends the run cleanly instead of killing it. */
    signal(SIGPIPE, SIG_IGN);
 
-   machine->wantSmaps = true;
+   /* Every field is printed, so every optional read is made. */
+   machine->scanFlags = SCAN_ALL;
    SnapshotRunner* snapshots =
          opts->snapshotEvery > 0 ? SnapshotRunner_new(opts->snapshotEvery) : NULL;
    int status = 0;

@@ -19,6 +19,11 @@ typedef struct ProcSample {
    unsigned long long cpuTicks;
    bool ctxKnown;
    uint64_t ctxVoluntary, ctxInvoluntary;
+   /* Traffic served during the last tick, from sample sources that carry
+      it with the samples (a recording, a script); the live one leaves it
+      unknown and its traffic source measures (traffic/Traffic.h). */
+   bool trafficKnown;
+   double trafficDelta;
 } ProcSample;
 
 typedef struct SmapsSample {

@@ -20,6 +20,8 @@ static bool Traffic_start(TrafficSource* this, const TrafficSourceClass* klass, 
    this->klass = klass;
    snprintf(this->display, sizeof(this->display), "%s%s", klass->display,
             this->automatic ? " (auto)" : "");
+   snprintf(this->unit, sizeof(this->unit), "%s", klass->unit);
+   this->idlePerSecond = klass->idlePerSecond;
    if (klass->init(this, arg, err, errSize))
       return true;
    this->klass = NULL;
@@ -59,6 +61,16 @@ TrafficSource* Traffic_new(const char* spec, char* err, size_t errSize) {
    return NULL;
 }
 
+TrafficSource* Traffic_newSupplied(const char* display, const char* unit, double idlePerSecond) {
+   TrafficSource* this = xCalloc(1, sizeof(*this));
+   char err[16];
+   Traffic_start(this, &SuppliedSource_class, NULL, err, sizeof(err));
+   snprintf(this->display, sizeof(this->display), "%s", display);
+   snprintf(this->unit, sizeof(this->unit), "%s", unit);
+   this->idlePerSecond = idlePerSecond;
+   return this;
+}
+
 void Traffic_delete(TrafficSource* this) {
    if (!this)
       return;
@@ -72,7 +84,11 @@ const char* Traffic_displayName(const TrafficSource* this) {
 }
 
 const char* Traffic_unit(const TrafficSource* this) {
-   return this->klass->unit;
+   return this->unit;
+}
+
+double Traffic_idlePerSecond(const TrafficSource* this) {
+   return this->idlePerSecond;
 }
 
 static int Traffic_compareSample(const void* a, const void* b) {
@@ -147,7 +163,7 @@ void Traffic_sample(TrafficSource* this, const TrafficInput* in) {
    }
    this->klass->sample(this, in);
 
-   double floor = this->klass->idlePerSecond * in->interval;
+   double floor = this->idlePerSecond * in->interval;
    for (int t = 0; t < in->treeCount; t++) {
       ProcessTree* tree = in->trees[t];
       if (tree->trafficKnown)

@@ -40,20 +40,27 @@ typedef struct TrafficSourceClass {
 
 struct TrafficSource {
    const TrafficSourceClass* klass;
-   bool automatic;   /* no --traffic: cpu, the best measured source that always exists */
-   char display[48]; /* klass->display, marked when chosen automatically */
-   void* priv;       /* the source's own state */
+   bool automatic;       /* no --traffic: cpu, the best measured source that always exists */
+   char display[48];     /* klass->display, marked when chosen automatically */
+   char unit[16];        /* klass->unit, or the supplier's */
+   double idlePerSecond; /* klass->idlePerSecond, or the supplier's */
+   void* priv;           /* the source's own state */
 };
 
 extern const TrafficSourceClass LogSource_class;
 extern const TrafficSourceClass CmdSource_class;
 extern const TrafficSourceClass TcpSource_class;
 extern const TrafficSourceClass CpuSource_class;
+extern const TrafficSourceClass SuppliedSource_class;
 
 /* Parses "log:PATH[:REGEX]", "cmd:COMMAND", "tcp", "cpu"; NULL chooses
    automatically. NULL with a message in err when spec is invalid. */
 TrafficSource* Traffic_new(const char* spec, char* err, size_t errSize);
 void Traffic_delete(TrafficSource* this);
+
+/* Traffic that comes with the samples (ProcSample's trafficDelta: a
+   recording, a script), named and measured as the source that counted it. */
+TrafficSource* Traffic_newSupplied(const char* display, const char* unit, double idlePerSecond);
 
 /* One tick: sets the traffic fields of every process and tree in. */
 void Traffic_sample(TrafficSource* this, const TrafficInput* in);
@@ -61,6 +68,8 @@ void Traffic_sample(TrafficSource* this, const TrafficInput* in);
 /* "tcp connections (auto)", for the screen and --batch. */
 const char* Traffic_displayName(const TrafficSource* this);
 const char* Traffic_unit(const TrafficSource* this);
+/* Traffic at or below this rate is an idle interval. */
+double Traffic_idlePerSecond(const TrafficSource* this);
 
 /* This tick's sample of p, NULL when p has ended (or its PID was reused). */
 const ProcSample* Traffic_sampleOf(const TrafficInput* in, const Process* p);

@@ -35,7 +35,7 @@ typedef enum ColumnId {
    COL_COUNT
 } ColumnId;
 
-/* Cost flag: Machine.wantSmaps follows the visible columns. */
+/* Cost flag: Machine.scanFlags gets SCAN_SMAPS while such a column is shown. */
 #define COLUMN_NEEDS_SMAPS 0x1u
 /* The column takes the rest of the line (at least its width). */
 #define COLUMN_FLEXIBLE 0x4u

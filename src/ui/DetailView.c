@@ -286,7 +286,7 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
    }
    Chart_grid(cols, chartWidth, chartHeight, lo, hi, g, glyph, kind);
    if (!isnan(top))
-      Chart_overlay(rates, chartWidth, chartHeight, top, traffic->klass->idlePerSecond, g, glyph,
+      Chart_overlay(rates, chartWidth, chartHeight, top, Traffic_idlePerSecond(traffic), g, glyph,
                     kind);
    /* USS last: where it meets PSS (no shared pages) USS is the tighter bound. */
    Chart_points(pss, chartWidth, chartHeight, lo, hi, g->pssPoint, CHART_PSS, glyph, kind);

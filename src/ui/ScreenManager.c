@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "inject/SnapshotRunner.h"
+#include "sample/SampleSource.h"
 #include "ui/Colors.h"
 #include "ui/Columns.h"
 #include "ui/Dashboard.h"
@@ -131,7 +132,7 @@ static bool ScreenManager_snapshots(Ui* ui) {
 
 static void ScreenManager_applyCost(Ui* ui) {
    unsigned flags = Dashboard_costFlags(ui);
-   ui->machine->wantSmaps = (flags & COLUMN_NEEDS_SMAPS) != 0;
+   ui->machine->scanFlags = (flags & COLUMN_NEEDS_SMAPS) ? SCAN_SMAPS : 0;
 }
 
 static void ScreenManager_draw(Ui* ui, bool full) {

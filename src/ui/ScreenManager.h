@@ -7,7 +7,7 @@
 
 /* Runs the dashboard until the user quits, a SIGINT/SIGTERM/SIGHUP arrives,
    or opts->iterations ticks were taken (when > 0). Calls Machine_scan()
-   every opts->delay seconds and sets machine->wantSmaps from what
+   every opts->delay seconds and sets machine->scanFlags from what
    is visible. The terminal is restored on every way out. Returns the exit
    status. */
 int ScreenManager_run(Machine* machine, const Options* opts);

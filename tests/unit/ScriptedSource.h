@@ -1,0 +1,30 @@
+#ifndef HEADER_ScriptedSource
+#define HEADER_ScriptedSource
+/* A SampleSource a test writes the host into: processes with their memory
+   and traffic, a cgroup with a limit and an OOM counter, host memory and a
+   clock, changed between ticks. Machine reads it exactly as it reads /proc. */
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sample/SampleSource.h"
+
+/* tickSeconds: how far the clock moves per tick; the cgroup is limited to
+   limitKiB (0: unlimited); the host has hostKiB, all of it available. */
+SampleSource* ScriptedSource_new(double tickSeconds, uint64_t limitKiB, uint64_t hostKiB);
+
+/* Starts a process now: its start ticks are the clock's, in hertz. */
+void ScriptedSource_spawn(SampleSource* this, pid_t pid, pid_t ppid, const char* name,
+                          uint64_t rssKiB);
+void ScriptedSource_setRss(SampleSource* this, pid_t pid, uint64_t rssKiB);
+/* Traffic pid serves in each tick from now on. */
+void ScriptedSource_setTraffic(SampleSource* this, pid_t pid, double perTick);
+/* The process ends: a zombie telling how (NULL: it vanishes at once). */
+void ScriptedSource_exit(SampleSource* this, pid_t pid, const char* how);
+/* The zombie is reaped: gone from every listing. */
+void ScriptedSource_reap(SampleSource* this, pid_t pid);
+/* The cgroup's memory.events counts one more oom_kill. */
+void ScriptedSource_oomKill(SampleSource* this);
+uint64_t ScriptedSource_rss(const SampleSource* this, pid_t pid);
+
+#endif
