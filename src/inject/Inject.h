@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "stacks/PtraceThreads.h"
+#include "target/PtraceThreads.h"
 
 typedef enum {
    INJECT_QUEUED,  /* the worker will run the request at its next safe point */

@@ -9,7 +9,7 @@
 #include <sys/syscall.h>
 
 #include "inject/RemoteSyscall.h"
-#include "inject/RemoteWrite.h"
+#include "target/RemoteWrite.h"
 
 uint64_t InjectRegion_find(const ProcMaps* maps, RemoteMemory* mem) {
    for (int i = 0; i + 1 < maps->count; i++) {

@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "stacks/ProcMaps.h"
-#include "stacks/RemoteMemory.h"
+#include "target/ProcMaps.h"
+#include "target/RemoteMemory.h"
 
 #define INJECT_REGION_MAGIC "leaktop-inject-1"
 #define INJECT_PAGE         4096

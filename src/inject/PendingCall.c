@@ -14,8 +14,8 @@
 
 #include "inject/InjectRegion.h"
 #include "inject/PendingLayout.h"
-#include "inject/RemoteWrite.h"
-#include "stacks/PtraceThreads.h"
+#include "target/RemoteWrite.h"
+#include "target/PtraceThreads.h"
 
 /* The bytes of the queue leaktop reads at once: up to the index after the
    last slot (3.13: 7232). */

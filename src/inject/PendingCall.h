@@ -15,9 +15,9 @@
 #include <sys/types.h>
 
 #include "inject/Inject.h"
-#include "stacks/CPython.h"
-#include "stacks/ProcMaps.h"
-#include "stacks/RemoteMemory.h"
+#include "target/CPython.h"
+#include "target/ProcMaps.h"
+#include "target/RemoteMemory.h"
 
 /* Appends a call running text (a bootstrap) in pid, whose interpreter py
    was found in maps and reads through mem. */

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inject/RemoteWrite.h"
-#include "stacks/PtraceThreads.h"
+#include "target/RemoteWrite.h"
+#include "target/PtraceThreads.h"
 
 /* _PY_EVAL_PLEASE_STOP_BIT (3.14 Include/internal/pycore_ceval.h): the bit
    _Py_HandlePending answers by calling _PyRunRemoteDebugger. */

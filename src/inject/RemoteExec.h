@@ -12,8 +12,8 @@
 #include <sys/types.h>
 
 #include "inject/Inject.h"
-#include "stacks/CPython.h"
-#include "stacks/RemoteMemory.h"
+#include "target/CPython.h"
+#include "target/RemoteMemory.h"
 
 /* Asks pid's main thread to run the script at path (as the worker sees
    it). Refuses, saying so, when the interpreter has remote debugging

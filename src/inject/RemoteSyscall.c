@@ -12,8 +12,8 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 
-#include "stacks/ElfSymbols.h"
-#include "stacks/PtraceThreads.h"
+#include "target/ElfSymbols.h"
+#include "target/PtraceThreads.h"
 #include "util/XUtils.h"
 
 #define SYSCALL_INSN_0 0x0f

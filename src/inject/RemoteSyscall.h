@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "stacks/ProcMaps.h"
-#include "stacks/RemoteMemory.h"
+#include "target/ProcMaps.h"
+#include "target/RemoteMemory.h"
 
 /* An executable address in pid holding the bytes 0f 05 (`syscall`): the
    instruction tid is stopped after when it sits in a system call, else one

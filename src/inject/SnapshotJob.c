@@ -19,8 +19,8 @@
 #include "sample/ProcFiles.h"
 #include "sample/ProcParse.h"
 #include "snapshot/ResultFile.h"
-#include "stacks/CPython.h"
-#include "stacks/StackTarget.h"
+#include "target/CPython.h"
+#include "target/TargetAccess.h"
 #include "util/XUtils.h"
 
 /* How often a waiting job reads again what the main thread is doing. */
@@ -155,7 +155,7 @@ static InjectOutcome SnapshotJob_queue(SnapshotJob* job, const char* text, size_
 static bool SnapshotJob_inject(SnapshotJob* job, const SnapshotRequest* req, bool wake, char* err,
                                size_t errSize) {
    if (!ProcMaps_read(&job->maps, job->pid)) {
-      StackTarget_explain(job->pid, errno, err, errSize);
+      TargetAccess_explain(job->pid, errno, err, errSize);
       return false;
    }
    bool found = false;
@@ -195,17 +195,15 @@ static bool SnapshotJob_inject(SnapshotJob* job, const SnapshotRequest* req, boo
                "has not run Python code since; wait for it, or wake the worker%s",
                (int)job->pid, job->gunicornWinch && !wake ? " (--wake)" : "");
    else if (outcome == INJECT_REFUSED && saved == EPERM)
-      StackTarget_explain(job->pid, EPERM, err, errSize);
+      TargetAccess_explain(job->pid, EPERM, err, errSize);
    job->queued = outcome == INJECT_QUEUED;
    return job->queued;
 }
 
 SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, bool wake, char* err,
                                size_t errSize) {
-   StackDump dump = {0};
-   bool usable = StackTarget_check(pid, true, &dump, err, errSize);
-   StackDump_done(&dump);
-   if (!usable)
+   char command[64];
+   if (!TargetAccess_check(pid, true, command, sizeof(command), err, errSize))
       return NULL;
    SnapshotJob* job = SnapshotJob_new(pid, req);
    if (!SnapshotJob_status(job, err, errSize) ||

@@ -14,9 +14,9 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-#include "stacks/ProcMaps.h"
-#include "stacks/RemoteMemory.h"
-#include "stacks/StackMerge.h"
+#include "target/ProcMaps.h"
+#include "target/RemoteMemory.h"
+#include "target/FrameList.h"
 
 /* At most this much of a stack is copied, from the stack pointer up; a
    deeper stack is read from the live process beyond it. */

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "stacks/CPythonLayout.h"
+#include "target/CPythonLayout.h"
 #include "stacks/ProfileTree.h"
-#include "stacks/PtraceThreads.h"
+#include "target/PtraceThreads.h"
 #include "stacks/StackOutput.h"
 #include "stacks/StackProfile.h"
 #include "stacks/StackSession.h"

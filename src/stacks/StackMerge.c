@@ -7,26 +7,6 @@
 
 #include "util/XUtils.h"
 
-void FrameList_add(FrameList* list, const StackFrame* frame) {
-   if (list->count == list->capacity) {
-      list->capacity = list->capacity ? list->capacity * 2 : 32;
-      list->frames = xReallocArray(list->frames, (size_t)list->capacity, sizeof(StackFrame));
-   }
-   StackFrame* copy = &list->frames[list->count++];
-   *copy = *frame;
-   copy->function = frame->function ? xStrdup(frame->function) : NULL;
-   copy->file = frame->file ? xStrdup(frame->file) : NULL;
-}
-
-void FrameList_clear(FrameList* list) {
-   for (int i = 0; i < list->count; i++) {
-      free(list->frames[i].function);
-      free(list->frames[i].file);
-   }
-   free(list->frames);
-   memset(list, 0, sizeof(*list));
-}
-
 static bool StackMerge_named(const StackFrame* frame, const char* name, size_t len) {
    return frame->kind == FRAME_NATIVE && frame->function &&
           strncmp(frame->function, name, len) == 0;

@@ -7,12 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stacks/CPython.h"
+#include "target/CPython.h"
 #include "stacks/NativeUnwind.h"
-#include "stacks/ProcMaps.h"
-#include "stacks/PtraceThreads.h"
-#include "stacks/RemoteMemory.h"
+#include "target/ProcMaps.h"
+#include "target/PtraceThreads.h"
+#include "target/RemoteMemory.h"
 #include "stacks/StackTarget.h"
+#include "target/TargetAccess.h"
 #include "stacks/Symbolizer.h"
 #include "util/XUtils.h"
 
@@ -29,16 +30,16 @@ struct StackSession_ {
 };
 
 StackSession* StackSession_open(pid_t pid, bool pythonOnly, char* err, size_t errSize) {
-   StackDump header = {0};
-   if (!StackTarget_check(pid, !pythonOnly, &header, err, errSize))
+   char command[sizeof(((StackSession*)0)->command)];
+   if (!TargetAccess_check(pid, !pythonOnly, command, sizeof(command), err, errSize))
       return NULL;
    StackSession* s = xCalloc(1, sizeof(StackSession));
    s->pid = pid;
    s->pythonOnly = pythonOnly;
-   memcpy(s->command, header.command, sizeof(s->command));
+   memcpy(s->command, command, sizeof(s->command));
    RemoteMemory_init(&s->mem, pid);
    if (!ProcMaps_read(&s->maps, pid)) {
-      StackTarget_explain(pid, errno == ESRCH || errno == ENOENT ? ESRCH : errno, err, errSize);
+      TargetAccess_explain(pid, errno == ESRCH || errno == ENOENT ? ESRCH : errno, err, errSize);
       StackSession_free(s);
       return NULL;
    }
@@ -130,7 +131,7 @@ static bool StackSession_native(StackSession* s, StackDump* dump, PyThreadStack*
    if (!PtraceThreads_stop(&pt, s->pid, err, errSize)) {
       RemoteMemory_setCached(&s->mem, false);
       if (errno == EPERM || errno == ESRCH)
-         StackTarget_explain(s->pid, errno, err, errSize);
+         TargetAccess_explain(s->pid, errno, err, errSize);
       free(snaps);
       return false;
    }
@@ -173,7 +174,7 @@ bool StackSession_sample(StackSession* s, StackDump* dump, char* err, size_t err
    memcpy(dump->python, s->python, sizeof(dump->python));
    StackTarget_threads(s->pid, dump);
    if (dump->count == 0) {
-      StackTarget_explain(s->pid, ESRCH, err, errSize);
+      TargetAccess_explain(s->pid, ESRCH, err, errSize);
       return false;
    }
    qsort(dump->threads, (size_t)dump->count, sizeof(StackThread), StackSession_byTid);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "stacks/ElfSymbols.h"
+#include "target/ElfSymbols.h"
 #include "util/XUtils.h"
 
 typedef struct {

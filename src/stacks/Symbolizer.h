@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "stacks/ProcMaps.h"
-#include "stacks/StackMerge.h"
+#include "target/ProcMaps.h"
+#include "target/FrameList.h"
 
 typedef struct Symbolizer_ Symbolizer;
 

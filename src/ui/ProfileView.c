@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "stacks/ProfileTree.h"
-#include "stacks/PtraceThreads.h"
+#include "target/PtraceThreads.h"
 #include "stacks/StackProfile.h"
 #include "stacks/StackSession.h"
 #include "ui/Colors.h"

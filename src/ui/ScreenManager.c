@@ -18,7 +18,7 @@
 #include "ui/DetailView.h"
 #include "ui/ProfileView.h"
 #include "ui/StackView.h"
-#include "stacks/PtraceThreads.h"
+#include "target/PtraceThreads.h"
 #include "ui/Glyphs.h"
 #include "ui/HelpView.h"
 #include "ui/KeyBindings.h"

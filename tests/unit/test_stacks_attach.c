@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "stacks/CPython.h"
+#include "target/CPython.h"
 
 typedef struct {
    pid_t pids[2];

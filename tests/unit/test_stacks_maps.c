@@ -13,8 +13,8 @@
 
 #include <cmocka.h>
 
-#include "stacks/ElfSymbols.h"
-#include "stacks/ProcMaps.h"
+#include "target/ElfSymbols.h"
+#include "target/ProcMaps.h"
 
 /* Debian bookworm's /usr/bin/python3.11 (non-PIE, static libpython). */
 static const char* const MAPS_DEBIAN =

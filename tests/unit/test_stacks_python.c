@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "stacks/CPythonLayout.h"
-#include "stacks/LineTable.h"
+#include "target/CPythonLayout.h"
+#include "target/LineTable.h"
 
 /* sample.__code__.co_linetable of this function, defined at line 1:
    def sample(n):

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "inject/RemoteWrite.h"
+#include "target/RemoteWrite.h"
 
 #include <errno.h>
 #include <sys/uio.h>

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "stacks/CPythonLayout.h"
+#include "target/CPythonLayout.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "stacks/ProcMaps.h"
+#include "target/ProcMaps.h"
 
 #include <errno.h>
 #include <fcntl.h>

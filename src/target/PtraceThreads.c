@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "stacks/PtraceThreads.h"
+#include "target/PtraceThreads.h"
 
 #include <dirent.h>
 #include <errno.h>

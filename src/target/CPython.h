@@ -8,10 +8,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "stacks/CPythonLayout.h"
-#include "stacks/ProcMaps.h"
-#include "stacks/RemoteMemory.h"
-#include "stacks/StackMerge.h"
+#include "target/CPythonLayout.h"
+#include "target/ProcMaps.h"
+#include "target/RemoteMemory.h"
+#include "target/FrameList.h"
 
 typedef struct CPython_ CPython;
 

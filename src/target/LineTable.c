@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "stacks/LineTable.h"
+#include "target/LineTable.h"
 
 #include <stdbool.h>
 

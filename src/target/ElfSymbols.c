@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "stacks/ElfSymbols.h"
+#include "target/ElfSymbols.h"
 
 #include <errno.h>
 #include <fcntl.h>

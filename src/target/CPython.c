@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "stacks/CPython.h"
+#include "target/CPython.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "stacks/CPythonLayout.h"
-#include "stacks/ElfSymbols.h"
-#include "stacks/LineTable.h"
+#include "target/CPythonLayout.h"
+#include "target/ElfSymbols.h"
+#include "target/LineTable.h"
 #include "util/XUtils.h"
 
 /* Bounds on what a damaged or changing target can make leaktop read. */

@@ -1,6 +1,6 @@
 #include "config.h"
 
-#include "stacks/RemoteMemory.h"
+#include "target/RemoteMemory.h"
 
 #include <errno.h>
 #include <stdlib.h>
