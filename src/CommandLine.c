@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/Command.h"
 #include "util/XUtils.h"
 
 static void CommandLine_usage(FILE* out) {
@@ -113,12 +114,6 @@ pid_t CommandLine_pidOperand(int argc, char** argv, int first, const char** why)
    return (pid_t)pid;
 }
 
-int CommandLine_usageError(const char* command, const char* what) {
-   fprintf(stderr, "leaktop %s: %s\n", command, what);
-   fprintf(stderr, "Try 'leaktop %s --help' for more information.\n", command);
-   return 2;
-}
-
 static bool CommandLine_parsePids(const char* text, Options* opts) {
    char* copy = xStrdup(text);
    char* save = NULL;
@@ -141,11 +136,6 @@ static bool CommandLine_parsePids(const char* text, Options* opts) {
       ok = false;
    }
    return ok;
-}
-
-static int CommandLine_tryHelp(void) {
-   fputs("Try 'leaktop --help' for more information.\n", stderr);
-   return 2;
 }
 
 enum {
@@ -240,7 +230,7 @@ static int CommandLine_option(int c, const char* arg, Options* opts, bool* demo)
    default:
       ok = false;
    }
-   return ok ? -1 : CommandLine_tryHelp();
+   return ok ? -1 : Command_tryHelp(&DashboardCommand_entry);
 }
 
 /* The operands are PATTERNs; one kind of target at most. */
@@ -252,7 +242,7 @@ static int CommandLine_targets(int argc, char** argv, int first, bool demo, Opti
    int kinds = (demo ? 1 : 0) + (opts->pidCount > 0 ? 1 : 0) + (opts->patternCount > 0 ? 1 : 0);
    if (kinds > 1) {
       fputs("leaktop: give --demo, -p PID or PATTERN, not several of them\n", stderr);
-      return CommandLine_tryHelp();
+      return Command_tryHelp(&DashboardCommand_entry);
    }
    opts->mode = demo                 ? TARGET_DEMO
                 : opts->pidCount > 0 ? TARGET_PIDS
