@@ -9,6 +9,7 @@ const Command* const Command_table[] = {
       &DashboardCommand_entry,
       &StackCommand_entry,
       &SnapshotCommand_entry,
+      &HelpCommand_entry,
       NULL,
 };
 
@@ -36,4 +37,29 @@ int Command_usageError(const Command* this, const char* what) {
    Command_invocation(this, typed, sizeof(typed));
    fprintf(stderr, "%s: %s\n", typed, what);
    return Command_tryHelp(this);
+}
+
+/* What a command's flags tell a user about to run it on a production worker. */
+static void Command_printFlags(const Command* this, FILE* out) {
+   if (!this->flags)
+      return;
+   fputs("      (", out);
+   if (this->flags & CMD_NEEDS_PID)
+      fputs("needs a PID", out);
+   if ((this->flags & CMD_NEEDS_PID) && (this->flags & CMD_STOPS_TARGET))
+      fputs("; ", out);
+   if (this->flags & CMD_STOPS_TARGET)
+      fputs("may stop the process's threads for under a millisecond", out);
+   fputs(")\n", out);
+}
+
+void Command_list(FILE* out, bool withDashboard) {
+   for (const Command* const* c = Command_table; *c; c++) {
+      if (!(*c)->name && !withDashboard)
+         continue;
+      char typed[64];
+      Command_invocation(*c, typed, sizeof(typed));
+      fprintf(out, "  %s %s\n      %s\n", typed, (*c)->usage, (*c)->summary);
+      Command_printFlags(*c, out);
+   }
 }

@@ -4,6 +4,9 @@
    (Command.c) that main looks the first word up in and that the usage
    texts are made from. */
 
+#include <stdbool.h>
+#include <stdio.h>
+
 /* What a command does to or needs of its target, for the command list. */
 typedef enum CommandFlag {
    CMD_NEEDS_PID = 1 << 0,    /* takes the PID of one running process */
@@ -23,6 +26,7 @@ typedef struct Command {
 extern const Command DashboardCommand_entry;
 extern const Command StackCommand_entry;
 extern const Command SnapshotCommand_entry;
+extern const Command HelpCommand_entry;
 
 /* Every command, the dashboard first; NULL-terminated. */
 extern const Command* const Command_table[];
@@ -30,6 +34,10 @@ extern const Command* const Command_table[];
 /* The command named exactly name, or NULL. No prefixes, unlike tmux: a bare
    word is a PATTERN of processes to watch. */
 const Command* Command_find(const char* name);
+
+/* Prints each command's invocation and summary, and what its flags say, in
+   table order; the dashboard too when withDashboard. */
+void Command_list(FILE* out, bool withDashboard);
 
 /* Prints where this command's help is on stderr; returns 2, the exit
    status of a usage error. */

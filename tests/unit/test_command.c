@@ -14,6 +14,7 @@ static void test_find_exact_name(void** state) {
    (void)state;
    assert_ptr_equal(Command_find("stack"), &StackCommand_entry);
    assert_ptr_equal(Command_find("snapshot"), &SnapshotCommand_entry);
+   assert_ptr_equal(Command_find("help"), &HelpCommand_entry);
 }
 
 static void test_find_no_prefix_nor_case(void** state) {
