@@ -5,6 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+/* More edits would offer a command for an ordinary PATTERN; in a shorter
+   word two edits are most of it, and it is close to too many names. */
+#define SUGGEST_MAX_EDITS  2
+#define SUGGEST_MIN_LENGTH 3
+/* Bounds the distance table: a longer word is more than two edits from
+   every command's name. */
+#define SUGGEST_MAX_LENGTH 32
+
 const Command* const Command_table[] = {
       &DashboardCommand_entry,
       &StackCommand_entry,
@@ -18,6 +26,50 @@ const Command* Command_find(const char* name) {
       if ((*c)->name && strcmp((*c)->name, name) == 0)
          return *c;
    return NULL;
+}
+
+/* Optimal string alignment distance (restricted Damerau-Levenshtein): the
+   fewest insertions, deletions, substitutions and transpositions of two
+   adjacent letters that turn a into b, each counted once. */
+static int Command_distance(const char* a, size_t aLen, const char* b, size_t bLen) {
+   int d[SUGGEST_MAX_LENGTH + 1][SUGGEST_MAX_LENGTH + 1];
+   for (size_t i = 0; i <= aLen; i++)
+      d[i][0] = (int)i;
+   for (size_t j = 0; j <= bLen; j++)
+      d[0][j] = (int)j;
+   for (size_t i = 1; i <= aLen; i++) {
+      for (size_t j = 1; j <= bLen; j++) {
+         int best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+         if (d[i - 1][j] + 1 < best)
+            best = d[i - 1][j] + 1;
+         if (d[i][j - 1] + 1 < best)
+            best = d[i][j - 1] + 1;
+         if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+             d[i - 2][j - 2] + 1 < best)
+            best = d[i - 2][j - 2] + 1;
+         d[i][j] = best;
+      }
+   }
+   return d[aLen][bLen];
+}
+
+const Command* Command_suggest(const char* word) {
+   size_t len = strlen(word);
+   if (len < SUGGEST_MIN_LENGTH || len > SUGGEST_MAX_LENGTH)
+      return NULL;
+   const Command* best = NULL;
+   int bestDistance = SUGGEST_MAX_EDITS + 1;
+   for (const Command* const* c = Command_table; *c; c++) {
+      size_t nameLen = (*c)->name ? strlen((*c)->name) : 0;
+      if (nameLen == 0 || nameLen > SUGGEST_MAX_LENGTH)
+         continue;
+      int distance = Command_distance(word, len, (*c)->name, nameLen);
+      if (distance < bestDistance) {
+         best = *c;
+         bestDistance = distance;
+      }
+   }
+   return best;
 }
 
 /* How it is typed: "leaktop stack", or "leaktop" for the dashboard. */

@@ -35,6 +35,12 @@ extern const Command* const Command_table[];
    word is a PATTERN of processes to watch. */
 const Command* Command_find(const char* name);
 
+/* For a did-you-mean: the command whose name is closest to word, at most two
+   edits away (a letter inserted, deleted or replaced, or two adjacent ones
+   swapped: "stakc" is one from "stack"); NULL when none is that close or
+   word has fewer than 3 letters. */
+const Command* Command_suggest(const char* word);
+
 /* Prints each command's invocation and summary, and what its flags say, in
    table order; the dashboard too when withDashboard. */
 void Command_list(FILE* out, bool withDashboard);

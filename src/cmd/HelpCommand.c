@@ -32,8 +32,10 @@ static void HelpCommand_list(void) {
 static int HelpCommand_show(const char* word) {
    const Command* command = Command_find(word);
    if (!command) {
-      char what[160];
-      snprintf(what, sizeof(what), "no command '%.64s'", word);
+      const Command* meant = Command_suggest(word);
+      char what[192];
+      snprintf(what, sizeof(what), "no command '%.64s'%s%s%s", word,
+               meant ? "; did you mean '" : "", meant ? meant->name : "", meant ? "'?" : "");
       return Command_usageError(&HelpCommand_entry, what);
    }
    char name[32], help[] = "--help";

@@ -1,10 +1,11 @@
 #!/bin/bash
 # The command table: leaktop help and --help list the commands from it,
-# help COMMAND shows one's options, an unknown one is a usage error, and a
-# command's name after the options or after -- is a PATTERN.
+# help COMMAND shows one's options, an unknown one is a usage error, a first
+# word close to a command's name that matches no process names the command,
+# and a command's name after -- is a PATTERN.
 . "$(dirname "$0")/lib.sh"
 
-plan 9
+plan 13
 
 # listed FILE INVOCATION...: FILE lists each INVOCATION with a summary
 # indented below it.
@@ -52,6 +53,25 @@ check "help stack: exit 0 with stack's options" exits_with 0 "$OUT" --python-onl
 
 run nosuch help nosuch
 check "help nosuch: exit 2, the message names the word" exits_with 2 "$ERR" "'nosuch'"
+
+run helpstakc help stakc
+check "help stakc: exit 2, suggests stack" exits_with 2 "$ERR" "did you mean 'stack'?"
+
+# Before any process named stakc runs: the word matches none.
+run stakc stakc 42
+check "stakc 42: exit 1, names leaktop stack" exits_with 1 "$ERR" "no process matches stakc" \
+   "did you mean 'leaktop stack'?"
+
+# A word close to a command's name that matches a process stays a PATTERN.
+bash -c 'exec -a stakc sleep 300' </dev/null &
+STAKC_PID=$!
+track "$STAKC_PID"
+wait_for 5 named "$STAKC_PID" stakc || bail "the process named stakc did not start"
+export STAKC_PID
+run stakcfound stakc --batch -n 1
+check "stakc --batch -n 1, a process named stakc running: exit 0" exits_with 0 "$ERR"
+jcheck "stakc: the process named stakc is watched" "$OUT" \
+   'envint("STAKC_PID") in [p["pid"] for p in procs(last)]' '[t["root_pid"] for t in last["trees"]]'
 
 # A process named like a command, matched as a PATTERN after --.
 bash -c 'exec -a stack sleep 300' </dev/null &
