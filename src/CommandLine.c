@@ -9,27 +9,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/Command.h"
 #include "util/XUtils.h"
 
 static void CommandLine_usage(FILE* out) {
    fputs("Usage: leaktop [OPTION]... [PATTERN]...\n"
          "   or: leaktop -p PID[,PID...] [OPTION]...\n"
          "   or: leaktop --demo [OPTION]...\n"
-         "   or: leaktop stack PID [--python-only] [--json]\n"
-         "   or: leaktop snapshot PID [OPTION]...\n"
+         "   or: leaktop COMMAND [ARGUMENT]...\n"
          "Watch the memory of Python service process trees (a gunicorn, uwsgi or celery\n"
          "master and its workers) and see live which worker grows.\n"
          "\n"
          "With no target, every Python service tree on the host is shown: a Python\n"
          "process with children, with its subtree, or a lone Python process over 64 MiB.\n"
          "A PATTERN (extended regular expression) selects the trees whose root's\n"
-         "command line matches.\n"
+         "command line matches; a PATTERN that is a command's name goes after --.\n"
          "\n"
-         "leaktop stack PID prints every thread's stack, native frames merged with\n"
-         "Python frames (see leaktop stack --help). leaktop snapshot PID has a CPython\n"
-         "worker report its own heap and compares it with its previous snapshot (see\n"
-         "leaktop snapshot --help).\n"
-         "\n"
+         "Commands (leaktop help COMMAND shows the options of one):\n",
+         out);
+   Command_list(out, false);
+   fputs("\n"
+         "Options:\n"
          "  -p, --pid=PID[,PID...]    watch the subtree of each PID\n"
          "      --demo                start the bundled demo service (a pre-fork server\n"
          "                            with one leaking worker, plus load) and watch it;\n"
@@ -113,12 +113,6 @@ pid_t CommandLine_pidOperand(int argc, char** argv, int first, const char** why)
    return (pid_t)pid;
 }
 
-int CommandLine_usageError(const char* command, const char* what) {
-   fprintf(stderr, "leaktop %s: %s\n", command, what);
-   fprintf(stderr, "Try 'leaktop %s --help' for more information.\n", command);
-   return 2;
-}
-
 static bool CommandLine_parsePids(const char* text, Options* opts) {
    char* copy = xStrdup(text);
    char* save = NULL;
@@ -143,11 +137,6 @@ static bool CommandLine_parsePids(const char* text, Options* opts) {
    return ok;
 }
 
-static int CommandLine_tryHelp(void) {
-   fputs("Try 'leaktop --help' for more information.\n", stderr);
-   return 2;
-}
-
 enum {
    OPT_DEMO = 256,
    OPT_SMAPS_INTERVAL,
@@ -159,6 +148,107 @@ enum {
 
 /* Periodic snapshots closer than this would keep a worker busy answering. */
 #define SNAPSHOT_EVERY_MIN 2.0
+
+/* A duration option of at least min seconds; false, with what was wrong on
+   stderr, when text is not one. what names the option in the message and
+   hint (may be empty) says what is accepted. */
+static bool CommandLine_durationOption(const char* text, double min, const char* what,
+                                       const char* hint, double* seconds) {
+   double v;
+   if (!CommandLine_parseDuration(text, &v) || v < min) {
+      fprintf(stderr, "leaktop: invalid %s '%s'%s\n", what, text, hint);
+      return false;
+   }
+   *seconds = v;
+   return true;
+}
+
+static bool CommandLine_iterations(const char* text, long* count) {
+   char* end;
+   errno = 0;
+   long v = strtol(text, &end, 10);
+   if (*end || errno || v <= 0) {
+      fprintf(stderr, "leaktop: invalid iteration count '%s'\n", text);
+      return false;
+   }
+   *count = v;
+   return true;
+}
+
+/* One option from getopt_long: -1 to go on, else the exit status. */
+static int CommandLine_option(int c, const char* arg, Options* opts, bool* demo) {
+   bool ok = true;
+   switch (c) {
+   case 'p':
+      ok = CommandLine_parsePids(arg, opts);
+      break;
+   case OPT_DEMO:
+      *demo = true;
+      break;
+   case 'd':
+      ok = CommandLine_durationOption(arg, 0.1, "delay", " (seconds, at least 0.1)", &opts->delay);
+      break;
+   case OPT_SMAPS_INTERVAL:
+      ok = CommandLine_durationOption(arg, 0, "smaps interval", "", &opts->smapsInterval);
+      break;
+   case 'w':
+      ok = CommandLine_durationOption(arg, 10, "window", " (e.g. 60, 5m, 1h; at least 10 s)",
+                                      &opts->growthWindow);
+      break;
+   case 'n':
+      ok = CommandLine_iterations(arg, &opts->iterations);
+      break;
+   case 'b':
+      opts->batch = true;
+      break;
+   case 's':
+      opts->sortColumn = arg;
+      break;
+   case 't':
+      opts->flatView = true;
+      break;
+   case OPT_NO_COLOR:
+      opts->noColor = true;
+      break;
+   case OPT_NO_MOUSE:
+      opts->noMouse = true;
+      break;
+   case OPT_TRAFFIC:
+      opts->traffic = arg;
+      break;
+   case OPT_SNAPSHOT_EVERY:
+      ok = CommandLine_durationOption(arg, SNAPSHOT_EVERY_MIN, "snapshot interval",
+                                      " (e.g. 30, 5m; at least 2 s)", &opts->snapshotEvery);
+      break;
+   case 'h':
+      CommandLine_usage(stdout);
+      return 0;
+   case 'V':
+      CommandLine_version();
+      return 0;
+   default:
+      ok = false;
+   }
+   return ok ? -1 : Command_tryHelp(&DashboardCommand_entry);
+}
+
+/* The operands are PATTERNs; one kind of target at most. */
+static int CommandLine_targets(int argc, char** argv, int first, bool demo, Options* opts) {
+   for (int i = first; i < argc; i++) {
+      opts->patterns = xReallocArray(opts->patterns, (size_t)opts->patternCount + 1, sizeof(char*));
+      opts->patterns[opts->patternCount++] = argv[i];
+   }
+   int kinds = (demo ? 1 : 0) + (opts->pidCount > 0 ? 1 : 0) + (opts->patternCount > 0 ? 1 : 0);
+   if (kinds > 1) {
+      fputs("leaktop: give --demo, -p PID or PATTERN, not several of them\n", stderr);
+      return Command_tryHelp(&DashboardCommand_entry);
+   }
+   opts->mode = demo                 ? TARGET_DEMO
+                : opts->pidCount > 0 ? TARGET_PIDS
+                : opts->patternCount ? TARGET_PATTERNS
+                                     : TARGET_ALL_PYTHON;
+   return -1;
+}
 
 int CommandLine_parse(int argc, char** argv, Options* opts) {
    static const struct option longOptions[] = {
@@ -191,94 +281,11 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
    optind = 1;
    int c;
    while ((c = getopt_long(argc, argv, "p:d:w:n:bs:thV", longOptions, NULL)) != -1) {
-      switch (c) {
-      case 'p':
-         if (!CommandLine_parsePids(optarg, opts))
-            return CommandLine_tryHelp();
-         break;
-      case OPT_DEMO:
-         demo = true;
-         break;
-      case 'd':
-         if (!CommandLine_parseDuration(optarg, &opts->delay) || opts->delay < 0.1) {
-            fprintf(stderr, "leaktop: invalid delay '%s' (seconds, at least 0.1)\n", optarg);
-            return CommandLine_tryHelp();
-         }
-         break;
-      case OPT_SMAPS_INTERVAL:
-         if (!CommandLine_parseDuration(optarg, &opts->smapsInterval)) {
-            fprintf(stderr, "leaktop: invalid smaps interval '%s'\n", optarg);
-            return CommandLine_tryHelp();
-         }
-         break;
-      case 'w':
-         if (!CommandLine_parseDuration(optarg, &opts->growthWindow) || opts->growthWindow < 10) {
-            fprintf(stderr, "leaktop: invalid window '%s' (e.g. 60, 5m, 1h; at least 10 s)\n",
-                    optarg);
-            return CommandLine_tryHelp();
-         }
-         break;
-      case 'n': {
-         char* end;
-         errno = 0;
-         long v = strtol(optarg, &end, 10);
-         if (*end || errno || v <= 0) {
-            fprintf(stderr, "leaktop: invalid iteration count '%s'\n", optarg);
-            return CommandLine_tryHelp();
-         }
-         opts->iterations = v;
-         break;
-      }
-      case 'b':
-         opts->batch = true;
-         break;
-      case 's':
-         opts->sortColumn = optarg;
-         break;
-      case 't':
-         opts->flatView = true;
-         break;
-      case OPT_NO_COLOR:
-         opts->noColor = true;
-         break;
-      case OPT_NO_MOUSE:
-         opts->noMouse = true;
-         break;
-      case OPT_TRAFFIC:
-         opts->traffic = optarg;
-         break;
-      case OPT_SNAPSHOT_EVERY:
-         if (!CommandLine_parseDuration(optarg, &opts->snapshotEvery) ||
-             opts->snapshotEvery < SNAPSHOT_EVERY_MIN) {
-            fprintf(stderr, "leaktop: invalid snapshot interval '%s' (e.g. 30, 5m; at least 2 s)\n",
-                    optarg);
-            return CommandLine_tryHelp();
-         }
-         break;
-      case 'h':
-         CommandLine_usage(stdout);
-         return 0;
-      case 'V':
-         CommandLine_version();
-         return 0;
-      default:
-         return CommandLine_tryHelp();
-      }
+      int status = CommandLine_option(c, optarg, opts, &demo);
+      if (status >= 0)
+         return status;
    }
-   for (int i = optind; i < argc; i++) {
-      opts->patterns = xReallocArray(opts->patterns, (size_t)opts->patternCount + 1, sizeof(char*));
-      opts->patterns[opts->patternCount++] = argv[i];
-   }
-   int kinds = (demo ? 1 : 0) + (opts->pidCount > 0 ? 1 : 0) + (opts->patternCount > 0 ? 1 : 0);
-   if (kinds > 1) {
-      fputs("leaktop: give --demo, -p PID or PATTERN, not several of them\n", stderr);
-      return CommandLine_tryHelp();
-   }
-   opts->mode = demo                 ? TARGET_DEMO
-                : opts->pidCount > 0 ? TARGET_PIDS
-                : opts->patternCount ? TARGET_PATTERNS
-                                     : TARGET_ALL_PYTHON;
-   return -1;
+   return CommandLine_targets(argc, argv, optind, demo, opts);
 }
 
 void CommandLine_done(Options* opts) {

@@ -46,7 +46,5 @@ bool CommandLine_number(const char* text, double min, double max, double* out);
 /* The one PID operand left after the options; 0 with a usage message in
    why when there is none, more than one, or it is not a PID. */
 pid_t CommandLine_pidOperand(int argc, char** argv, int first, const char** why);
-/* Prints "leaktop COMMAND: what" and where help is; returns 2. */
-int CommandLine_usageError(const char* command, const char* what);
 
 #endif

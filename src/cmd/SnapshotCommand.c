@@ -1,6 +1,8 @@
+/* leaktop snapshot PID: a CPython worker reports its own heap, compared with
+   the previous snapshot of the same worker generation. */
 #include "config.h"
 
-#include "inject/SnapshotCommand.h"
+#include "cmd/Command.h"
 
 #include "CommandLine.h"
 
@@ -92,19 +94,20 @@ static int SnapshotCommand_parse(int argc, char** argv, SnapshotOptions* opts) {
          break;
       case 'n':
          if (!CommandLine_number(optarg, 1, 200, &v))
-            return CommandLine_usageError("snapshot", "--top takes a count from 1 to 200");
+            return Command_usageError(&SnapshotCommand_entry, "--top takes a count from 1 to 200");
          opts->req.top = (int)v;
          break;
       case 'f':
          if (!CommandLine_number(optarg, 1, 100, &v))
-            return CommandLine_usageError("snapshot", "--frames takes a depth from 1 to 100");
+            return Command_usageError(&SnapshotCommand_entry,
+                                      "--frames takes a depth from 1 to 100");
          opts->req.frames = (int)v;
          break;
       case 's':
          v = 1;
          if (optarg && !CommandLine_number(optarg, 1, 100, &v))
-            return CommandLine_usageError("snapshot",
-                                          "--start-tracemalloc takes frames from 1 to 100");
+            return Command_usageError(&SnapshotCommand_entry,
+                                      "--start-tracemalloc takes frames from 1 to 100");
          opts->req.startTracemalloc = (int)v;
          break;
       case 'S':
@@ -118,34 +121,35 @@ static int SnapshotCommand_parse(int argc, char** argv, SnapshotOptions* opts) {
          break;
       case 'T':
          if (!CommandLine_number(optarg, 0.1, 3600, &opts->timeout))
-            return CommandLine_usageError("snapshot", "--timeout takes seconds, 0.1 to 3600");
+            return Command_usageError(&SnapshotCommand_entry,
+                                      "--timeout takes seconds, 0.1 to 3600");
          break;
       case 'e':
          if (!CommandLine_number(optarg, 1, 86400, &opts->every))
-            return CommandLine_usageError("snapshot", "--every takes seconds, 1 to 86400");
+            return Command_usageError(&SnapshotCommand_entry, "--every takes seconds, 1 to 86400");
          break;
       case 'c':
          if (!CommandLine_number(optarg, 1, 1e9, &v))
-            return CommandLine_usageError("snapshot", "--count takes a number of snapshots");
+            return Command_usageError(&SnapshotCommand_entry,
+                                      "--count takes a number of snapshots");
          opts->count = (long)v;
          break;
       case 'h':
          SnapshotCommand_usage(stdout);
          return 0;
       default:
-         fputs("Try 'leaktop snapshot --help' for more information.\n", stderr);
-         return 2;
+         return Command_tryHelp(&SnapshotCommand_entry);
       }
    }
    if (opts->count && !opts->every)
-      return CommandLine_usageError("snapshot", "--count needs --every");
+      return Command_usageError(&SnapshotCommand_entry, "--count needs --every");
    if (opts->req.frames > 0 && opts->req.startTracemalloc > 0 &&
        opts->req.frames > opts->req.startTracemalloc)
       opts->req.startTracemalloc = opts->req.frames;
    const char* why = NULL;
    opts->pid = CommandLine_pidOperand(argc, argv, optind, &why);
    if (!opts->pid)
-      return CommandLine_usageError("snapshot", why);
+      return Command_usageError(&SnapshotCommand_entry, why);
    return -1;
 }
 
@@ -253,7 +257,7 @@ static int SnapshotCommand_once(SnapshotOptions* opts, unsigned seq) {
    return exitStatus;
 }
 
-int SnapshotCommand_run(int argc, char** argv) {
+static int SnapshotCommand_run(int argc, char** argv) {
    SnapshotOptions opts;
    int status = SnapshotCommand_parse(argc, argv, &opts);
    if (status >= 0)
@@ -268,3 +272,11 @@ int SnapshotCommand_run(int argc, char** argv) {
       XUtils_sleepMs((int)(opts.every * 1000.0));
    }
 }
+
+const Command SnapshotCommand_entry = {
+      .name = "snapshot",
+      .usage = "PID [OPTION]...",
+      .summary = "have a CPython worker report its heap and what grew since the last one",
+      .flags = CMD_NEEDS_PID | CMD_STOPS_TARGET,
+      .run = SnapshotCommand_run,
+};

@@ -1,6 +1,7 @@
+/* leaktop stack PID: the stack of every thread of one process, once or sampled. */
 #include "config.h"
 
-#include "stacks/StackCommand.h"
+#include "cmd/Command.h"
 
 #include "CommandLine.h"
 
@@ -82,11 +83,12 @@ static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
          break;
       case 'd':
          if (!CommandLine_number(optarg, 0.001, 86400.0, &opts->duration))
-            return CommandLine_usageError("stack", "--duration takes seconds, more than 0");
+            return Command_usageError(&StackCommand_entry, "--duration takes seconds, more than 0");
          break;
       case 'r':
          if (!CommandLine_number(optarg, 0.1, MAX_RATE_HZ, &opts->rate))
-            return CommandLine_usageError("stack", "--rate takes samples per second, 0.1 to 1000");
+            return Command_usageError(&StackCommand_entry,
+                                      "--rate takes samples per second, 0.1 to 1000");
          rateGiven = true;
          break;
       case 'f':
@@ -96,18 +98,18 @@ static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
          StackCommand_usage(stdout);
          return 0;
       default:
-         fputs("Try 'leaktop stack --help' for more information.\n", stderr);
-         return 2;
+         return Command_tryHelp(&StackCommand_entry);
       }
    }
    if (opts->duration == 0 && (rateGiven || opts->folded))
-      return CommandLine_usageError("stack", "--rate and --folded need --duration");
+      return Command_usageError(&StackCommand_entry, "--rate and --folded need --duration");
    if (opts->duration > 0 && opts->json)
-      return CommandLine_usageError("stack", "--json prints one dump: leave out --duration");
+      return Command_usageError(&StackCommand_entry,
+                                "--json prints one dump: leave out --duration");
    const char* why = NULL;
    opts->pid = CommandLine_pidOperand(argc, argv, optind, &why);
    if (!opts->pid)
-      return CommandLine_usageError("stack", why);
+      return Command_usageError(&StackCommand_entry, why);
    return -1;
 }
 
@@ -210,7 +212,7 @@ static int StackCommand_profile(StackSession* session, const StackOptions* opts)
    return status;
 }
 
-int StackCommand_run(int argc, char** argv) {
+static int StackCommand_run(int argc, char** argv) {
    StackOptions opts;
    int status = StackCommand_parse(argc, argv, &opts);
    if (status >= 0)
@@ -226,3 +228,11 @@ int StackCommand_run(int argc, char** argv) {
    StackSession_free(session);
    return status;
 }
+
+const Command StackCommand_entry = {
+      .name = "stack",
+      .usage = "PID [OPTION]...",
+      .summary = "print every thread's stack, native and Python frames merged, or profile",
+      .flags = CMD_NEEDS_PID | CMD_STOPS_TARGET,
+      .run = StackCommand_run,
+};
