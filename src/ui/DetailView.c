@@ -106,14 +106,10 @@ static int DetailView_wrap(WINDOW* w, int y, int bottom, int maxLines, const cha
 
 /* ---- sections ------------------------------------------------------------ */
 
-static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
-   const Machine* m = ui->machine;
-   int width = getmaxx(w);
+/* PID, role, name, generation, state and age; then the command line. */
+static int DetailView_drawIdentity(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
    char buf[96];
-   if (y >= bottom)
-      return y;
-
-   DetailLine l = {w, y, 0, width};
+   DetailLine l = {w, y, 0, getmaxx(w)};
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    snprintf(buf, sizeof(buf), "PID %d", (int)p->pid);
    DetailLine_put(&l, buf, CLR_TOP);
@@ -122,14 +118,18 @@ static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, con
    snprintf(buf, sizeof(buf), "  %s  generation %u  state %c  age ", p->name, p->generation,
             p->state ? p->state : '?');
    DetailLine_put(&l, buf, CLR_DEFAULT);
-   Format_age(buf, sizeof(buf), p->startEpoch > 0 ? Process_age(p, m->wallNow) : NAN);
+   Format_age(buf, sizeof(buf), p->startEpoch > 0 ? Process_age(p, ui->machine->wallNow) : NAN);
    DetailLine_put(&l, buf, CLR_TOP);
    y++;
-
    /* The command line wraps over up to three lines when there is room. */
-   y = DetailView_wrap(w, y, bottom, bottom - y > 12 ? 3 : 1, "cmd ",
-                       p->cmdline[0] ? p->cmdline : "(no command line)", CLR_DEFAULT);
+   return DetailView_wrap(w, y, bottom, bottom - y > 12 ? 3 : 1, "cmd ",
+                          p->cmdline[0] ? p->cmdline : "(no command line)", CLR_DEFAULT);
+}
 
+/* RSS and its parts, then what smaps_rollup adds; a line each while there is room. */
+static int DetailView_drawSizes(WINDOW* w, int y, int bottom, const Process* p) {
+   int width = getmaxx(w);
+   DetailLine l;
    if (y < bottom) {
       l = (DetailLine){w, y++, 0, width};
       Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
@@ -147,39 +147,53 @@ static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, con
       DetailLine_size(&l, "  USS ", p->smapsKnown, p->ussKiB, smaps);
       DetailLine_size(&l, "  swap ", p->smapsKnown, p->swapKiB, smaps);
       if (!p->smapsKnown && p->smapsErrno != 0) {
+         char buf[96];
          snprintf(buf, sizeof(buf), "  (smaps_rollup: %s)", strerror(p->smapsErrno));
          DetailLine_put(&l, buf, CLR_UNKNOWN);
       }
    }
-   if (y < bottom) {
-      l = (DetailLine){w, y++, 0, width};
-      Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
-      DetailLine_put(&l, "CPU ", CLR_DEFAULT);
-      if (p->cpuKnown) {
-         Format_percent(buf, sizeof(buf), p->cpuPercent);
-         DetailLine_put(&l, buf, CLR_TOP);
-         DetailLine_put(&l, "%", CLR_DEFAULT);
-      } else {
-         DetailLine_put(&l, "n/a", CLR_UNKNOWN);
-      }
-      double g = Process_growthPerMinute(p, ui->window);
-      char span[16];
-      Format_span(span, sizeof(span), ui->window);
-      DetailLine_put(&l, "  growth ", CLR_DEFAULT);
-      Format_growth(buf, sizeof(buf), g);
-      DetailLine_put(&l, buf, isnan(g) ? CLR_UNKNOWN : g >= 0.5 ? CLR_GROWING : CLR_TOP);
-      snprintf(buf, sizeof(buf), "/min over %s", span);
-      DetailLine_put(&l, buf, CLR_DEFAULT);
-      DetailLine_put(&l, "  ctx switches ", CLR_DEFAULT);
-      if (p->ctxKnown) {
-         snprintf(buf, sizeof(buf), "%llu vol %llu invol", (unsigned long long)p->ctxVoluntary,
-                  (unsigned long long)p->ctxInvoluntary);
-         DetailLine_put(&l, buf, CLR_TOP);
-      } else {
-         DetailLine_put(&l, "...", CLR_UNKNOWN);
-      }
-   }
    return y;
+}
+
+/* CPU, growth over the window and context switches on one line. */
+static int DetailView_drawActivity(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+   if (y >= bottom)
+      return y;
+   char buf[96], span[16];
+   DetailLine l = {w, y, 0, getmaxx(w)};
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+   DetailLine_put(&l, "CPU ", CLR_DEFAULT);
+   if (p->cpuKnown) {
+      Format_percent(buf, sizeof(buf), p->cpuPercent);
+      DetailLine_put(&l, buf, CLR_TOP);
+      DetailLine_put(&l, "%", CLR_DEFAULT);
+   } else {
+      DetailLine_put(&l, "n/a", CLR_UNKNOWN);
+   }
+   double g = Process_growthPerMinute(p, ui->window);
+   Format_span(span, sizeof(span), ui->window);
+   DetailLine_put(&l, "  growth ", CLR_DEFAULT);
+   Format_growth(buf, sizeof(buf), g);
+   DetailLine_put(&l, buf, isnan(g) ? CLR_UNKNOWN : g >= 0.5 ? CLR_GROWING : CLR_TOP);
+   snprintf(buf, sizeof(buf), "/min over %s", span);
+   DetailLine_put(&l, buf, CLR_DEFAULT);
+   DetailLine_put(&l, "  ctx switches ", CLR_DEFAULT);
+   if (p->ctxKnown) {
+      snprintf(buf, sizeof(buf), "%llu vol %llu invol", (unsigned long long)p->ctxVoluntary,
+               (unsigned long long)p->ctxInvoluntary);
+      DetailLine_put(&l, buf, CLR_TOP);
+   } else {
+      DetailLine_put(&l, "...", CLR_UNKNOWN);
+   }
+   return y + 1;
+}
+
+static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+   if (y >= bottom)
+      return y;
+   y = DetailView_drawIdentity(ui, w, y, bottom, p);
+   y = DetailView_drawSizes(w, y, bottom, p);
+   return DetailView_drawActivity(ui, w, y, bottom, p);
 }
 
 /* What each glyph of the chart stands for, every series named with its scale. */
@@ -229,41 +243,33 @@ static bool DetailView_labelRow(int r, int height) {
    return r == 0 || r == height - 1 || (height >= 5 && r == height / 2);
 }
 
-/* RSS as bars and the USS and PSS readings as points on the left scale,
-   traffic as points on the right scale, on one time axis that also marks
-   spikes and the last verdict change. */
-static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
-   int width = getmaxx(w);
+/* The chart's size, scales and resampled series, which its parts share;
+   one static instance, as 512 x 128 cells would not fit on the stack. */
+typedef struct DetailChart {
+   int width, height; /* columns and rows of the plot */
+   int right;         /* screen column of the right axis */
+   double span;       /* seconds shown */
+   int tier;          /* the RSS history tier the buckets come from */
+   bool known;        /* an RSS sample in the span: the left scale lo..hi holds */
+   uint64_t lo, hi;
+   double top; /* the traffic scale's top, NAN without a rate */
+   HistoryBucket cols[DETAIL_MAX_WIDTH];
+   double rates[DETAIL_MAX_WIDTH];
+   uint32_t uss[DETAIL_MAX_WIDTH], pss[DETAIL_MAX_WIDTH];
+   const char* glyph[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
+   ChartCellKind kind[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
+} DetailChart;
+
+/* The title with the marks the time axis may carry, then the legend. */
+static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Process* p,
+                                      const DetailChart* c) {
    const Glyphs* g = ui->glyphs;
-   const TrafficSource* traffic = ui->machine->traffic;
-   char buf[DETAIL_MAX_WIDTH + 1];
-   int chartWidth = width - DETAIL_AXIS_WIDTH - DETAIL_RIGHT_WIDTH;
-   /* Title, legend, at least two chart rows, the axis line and its labels. */
-   if (bottom - y < 6 || chartWidth < 8)
-      return y;
-   if (chartWidth > DETAIL_MAX_WIDTH)
-      chartWidth = DETAIL_MAX_WIDTH;
-   int chartHeight = bottom - y - 4;
-   if (chartHeight > DETAIL_MAX_HEIGHT)
-      chartHeight = DETAIL_MAX_HEIGHT;
-   int right = DETAIL_AXIS_WIDTH + chartWidth; /* column of the right axis */
-
-   static HistoryBucket cols[DETAIL_MAX_WIDTH];
-   static double rates[DETAIL_MAX_WIDTH];
-   static uint32_t uss[DETAIL_MAX_WIDTH], pss[DETAIL_MAX_WIDTH];
-   static bool spikes[DETAIL_MAX_WIDTH];
-   static const char* glyph[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
-   static ChartCellKind kind[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
-   int tier = Chart_resample(&p->rssHistory, ui->detailSpan, chartWidth, cols);
-   Chart_resampleRates(&p->trafficHistory, tier, ui->detailSpan, chartWidth, rates);
-   Chart_resampleReadings(&p->smapsHistory, ui->machine->now, ui->detailSpan, chartWidth, uss, pss);
-
-   char span[16], step[16];
-   Format_span(span, sizeof(span), ui->detailSpan);
-   Format_span(step, sizeof(step), p->rssHistory.tiers[tier].step);
+   char buf[96], span[16], step[16];
+   Format_span(span, sizeof(span), c->span);
+   Format_span(step, sizeof(step), p->rssHistory.tiers[c->tier].step);
    snprintf(buf, sizeof(buf), "RSS and traffic, last %s (%s buckets)  ", span, step);
-   DetailLine l = {w, y++, 0, width};
-   Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+   DetailLine l = {w, y, 0, getmaxx(w)};
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    DetailLine_put(&l, buf, CLR_TOP);
    DetailLine_put(&l, g->spikeMark, CLR_CHART_MARK);
    DetailLine_put(&l, " spike  ", CLR_DEFAULT);
@@ -274,98 +280,138 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
       DetailLine_put(&l, " snapshot  Tab shows it  ", CLR_DEFAULT);
    }
    DetailLine_put(&l, "+/- zoom", CLR_DEFAULT);
-   double top = Chart_rateScale(rates, chartWidth);
-   DetailView_drawLegend(ui, w, y++, !isnan(top));
+   DetailView_drawLegend(ui, w, y + 1, !isnan(c->top));
+}
 
-   uint64_t lo = 0, hi = 0;
-   bool known = Chart_scale(cols, chartWidth, true, &lo, &hi);
-   /* USS lies below RSS, often well below the RSS range: the scale takes it in. */
-   if (known) {
-      Chart_widenScale(uss, chartWidth, &lo, &hi);
-      Chart_widenScale(pss, chartWidth, &lo, &hi);
-   }
-   Chart_grid(cols, chartWidth, chartHeight, lo, hi, g, glyph, kind);
-   if (!isnan(top))
-      Chart_overlay(rates, chartWidth, chartHeight, top, Traffic_idlePerSecond(traffic), g, glyph,
-                    kind);
-   /* USS last: where it meets PSS (no shared pages) USS is the tighter bound. */
-   Chart_points(pss, chartWidth, chartHeight, lo, hi, g->pssPoint, CHART_PSS, glyph, kind);
-   Chart_points(uss, chartWidth, chartHeight, lo, hi, g->ussPoint, CHART_USS, glyph, kind);
-
-   for (int r = 0; r < chartHeight; r++) {
+/* The plot's rows from line y: the size scale on the left, the cells, the
+   traffic scale on the right. */
+static void DetailView_drawChartRows(const Ui* ui, WINDOW* w, int y, const DetailChart* c) {
+   const Glyphs* g = ui->glyphs;
+   char buf[32];
+   for (int r = 0; r < c->height; r++) {
       int line = y + r;
-      bool labelled = DetailView_labelRow(r, chartHeight);
+      bool labelled = DetailView_labelRow(r, c->height);
       Draw_fill(w, line, 0, -1, Colors_attr(CLR_DEFAULT));
       buf[0] = '\0';
-      if (known && labelled) {
-         double frac = chartHeight > 1 ? (double)(chartHeight - 1 - r) / (chartHeight - 1) : 1;
+      if (c->known && labelled) {
+         double frac = c->height > 1 ? (double)(c->height - 1 - r) / (c->height - 1) : 1;
          /* A row's label is the value at its top edge. */
-         double v = (double)lo + (double)(hi - lo) * (frac * (chartHeight - 1) + 1) / chartHeight;
+         double v =
+               (double)c->lo + (double)(c->hi - c->lo) * (frac * (c->height - 1) + 1) / c->height;
          Format_size(buf, sizeof(buf), (uint64_t)llround(v));
       }
       Draw_field(w, line, 0, DETAIL_AXIS_WIDTH - 1, buf, ALIGN_RIGHT, Colors_attr(CLR_AXIS));
       Draw_text(w, line, DETAIL_AXIS_WIDTH - 1, 1,
-                known && labelled ? g->axisTick : g->axisVertical, Colors_attr(CLR_AXIS));
-      for (int c = 0; c < chartWidth; c++) {
-         ChartCellKind k = kind[r * chartWidth + c];
+                c->known && labelled ? g->axisTick : g->axisVertical, Colors_attr(CLR_AXIS));
+      for (int col = 0; col < c->width; col++) {
+         ChartCellKind k = c->kind[r * c->width + col];
          if (k != CHART_EMPTY)
-            Draw_text(w, line, DETAIL_AXIS_WIDTH + c, 1, glyph[r * chartWidth + c],
+            Draw_text(w, line, DETAIL_AXIS_WIDTH + col, 1, c->glyph[r * c->width + col],
                       Colors_attr(DetailView_cellColor(k)));
       }
       /* The traffic scale: the value on the row the points of that rate land on. */
-      bool rateLabel = !isnan(top) && labelled;
-      Draw_text(w, line, right, 1, rateLabel ? g->axisTickRight : g->axisVertical,
+      bool rateLabel = !isnan(c->top) && labelled;
+      Draw_text(w, line, c->right, 1, rateLabel ? g->axisTickRight : g->axisVertical,
                 Colors_attr(CLR_CHART_TRAFFIC));
       if (rateLabel) {
          Format_count(buf, sizeof(buf),
-                      chartHeight > 1 ? top * (chartHeight - 1 - r) / (chartHeight - 1) : top);
-         Draw_text(w, line, right + 1, DETAIL_RIGHT_WIDTH - 1, buf, Colors_attr(CLR_CHART_TRAFFIC));
+                      c->height > 1 ? c->top * (c->height - 1 - r) / (c->height - 1) : c->top);
+         Draw_text(w, line, c->right + 1, DETAIL_RIGHT_WIDTH - 1, buf,
+                   Colors_attr(CLR_CHART_TRAFFIC));
       }
    }
-   if (!known) {
+   if (!c->known) {
       const char* none = "no RSS sample in this span yet";
-      int x = DETAIL_AXIS_WIDTH + (chartWidth - (int)strlen(none)) / 2;
-      Draw_text(w, y + chartHeight / 2, x < DETAIL_AXIS_WIDTH ? DETAIL_AXIS_WIDTH : x, chartWidth,
-                none, Colors_attr(CLR_UNKNOWN));
+      int x = DETAIL_AXIS_WIDTH + (c->width - (int)strlen(none)) / 2;
+      Draw_text(w, y + c->height / 2, x < DETAIL_AXIS_WIDTH ? DETAIL_AXIS_WIDTH : x, c->width, none,
+                Colors_attr(CLR_UNKNOWN));
    }
-   y += chartHeight;
+}
 
-   /* Time axis: a line with tick marks, spikes and the verdict change, then the labels. */
+/* The time axis at line y: a line with tick marks, spikes, the verdict
+   change and snapshots; its labels on the line below. */
+static void DetailView_drawTimeAxis(const Ui* ui, WINDOW* w, int y, const Process* p,
+                                    const DetailChart* c) {
+   const Glyphs* g = ui->glyphs;
+   double now = ui->machine->now;
+   char labels[DETAIL_MAX_WIDTH + 1];
    int ticks[CHART_MAX_TICKS];
-   int tickCount = Chart_timeAxis(ui->detailSpan, chartWidth, buf, sizeof(buf), ticks);
-   Chart_spikes(cols, chartWidth, DETAIL_SPIKE_MIN_KIB, spikes);
+   int tickCount = Chart_timeAxis(c->span, c->width, labels, sizeof(labels), ticks);
+   bool spikes[DETAIL_MAX_WIDTH];
+   Chart_spikes(c->cols, c->width, DETAIL_SPIKE_MIN_KIB, spikes);
    const GrowthClassifier* gc = &p->growth;
-   int changed = gc->since > gc->firstTime
-                       ? Chart_timeColumn(ui->machine->now - gc->since, ui->detailSpan, chartWidth)
-                       : -1;
+   int changed =
+         gc->since > gc->firstTime ? Chart_timeColumn(now - gc->since, c->span, c->width) : -1;
    /* Snapshot marks share the row; a spike or the verdict change wins a column. */
-   static bool snapped[DETAIL_MAX_WIDTH];
-   memset(snapped, 0, sizeof(bool) * (size_t)chartWidth);
+   bool snapped[DETAIL_MAX_WIDTH];
+   memset(snapped, 0, sizeof(bool) * (size_t)c->width);
    for (int i = 0; p->snapshots && i < p->snapshots->markCount; i++) {
-      int c =
-            Chart_timeColumn(ui->machine->now - p->snapshots->marks[i], ui->detailSpan, chartWidth);
-      if (c >= 0 && c < chartWidth)
-         snapped[c] = true;
+      int col = Chart_timeColumn(now - p->snapshots->marks[i], c->span, c->width);
+      if (col >= 0 && col < c->width)
+         snapped[col] = true;
    }
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    Draw_text(w, y, DETAIL_AXIS_WIDTH - 1, 1, g->axisCorner, Colors_attr(CLR_AXIS));
-   for (int c = 0; c < chartWidth; c++) {
+   for (int col = 0; col < c->width; col++) {
       const char* mark = g->axisHorizontal;
       ColorElement e = CLR_AXIS;
       for (int t = 0; t < tickCount; t++)
-         if (ticks[t] == c)
+         if (ticks[t] == col)
             mark = g->axisTimeTick;
-      if (spikes[c] || c == changed || snapped[c]) {
-         mark = c == changed ? g->verdictMark : spikes[c] ? g->spikeMark : g->snapshotMark;
+      if (spikes[col] || col == changed || snapped[col]) {
+         mark = col == changed ? g->verdictMark : spikes[col] ? g->spikeMark : g->snapshotMark;
          e = CLR_CHART_MARK;
       }
-      Draw_text(w, y, DETAIL_AXIS_WIDTH + c, 1, mark, Colors_attr(e));
+      Draw_text(w, y, DETAIL_AXIS_WIDTH + col, 1, mark, Colors_attr(e));
    }
-   Draw_text(w, y, right, 1, g->axisCornerRight, Colors_attr(CLR_AXIS));
-   y++;
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
-   Draw_text(w, y, DETAIL_AXIS_WIDTH, chartWidth, buf, Colors_attr(CLR_AXIS));
-   return y + 1;
+   Draw_text(w, y, c->right, 1, g->axisCornerRight, Colors_attr(CLR_AXIS));
+   Draw_fill(w, y + 1, 0, -1, Colors_attr(CLR_DEFAULT));
+   Draw_text(w, y + 1, DETAIL_AXIS_WIDTH, c->width, labels, Colors_attr(CLR_AXIS));
+}
+
+/* RSS as bars and the USS and PSS readings as points on the left scale,
+   traffic as points on the right scale, on one time axis that also marks
+   spikes and the last verdict change. */
+static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+   static DetailChart chart;
+   DetailChart* c = &chart;
+   c->width = getmaxx(w) - DETAIL_AXIS_WIDTH - DETAIL_RIGHT_WIDTH;
+   /* Title, legend, at least two chart rows, the axis line and its labels. */
+   if (bottom - y < 6 || c->width < 8)
+      return y;
+   if (c->width > DETAIL_MAX_WIDTH)
+      c->width = DETAIL_MAX_WIDTH;
+   c->height = bottom - y - 4;
+   if (c->height > DETAIL_MAX_HEIGHT)
+      c->height = DETAIL_MAX_HEIGHT;
+   c->right = DETAIL_AXIS_WIDTH + c->width;
+   c->span = ui->detailSpan;
+   c->tier = Chart_resample(&p->rssHistory, c->span, c->width, c->cols);
+   Chart_resampleRates(&p->trafficHistory, c->tier, c->span, c->width, c->rates);
+   Chart_resampleReadings(&p->smapsHistory, ui->machine->now, c->span, c->width, c->uss, c->pss);
+   c->top = Chart_rateScale(c->rates, c->width);
+   c->lo = c->hi = 0;
+   c->known = Chart_scale(c->cols, c->width, true, &c->lo, &c->hi);
+   /* USS lies below RSS, often well below the RSS range: the scale takes it in. */
+   if (c->known) {
+      Chart_widenScale(c->uss, c->width, &c->lo, &c->hi);
+      Chart_widenScale(c->pss, c->width, &c->lo, &c->hi);
+   }
+   const Glyphs* g = ui->glyphs;
+   Chart_grid(c->cols, c->width, c->height, c->lo, c->hi, g, c->glyph, c->kind);
+   if (!isnan(c->top))
+      Chart_overlay(c->rates, c->width, c->height, c->top,
+                    Traffic_idlePerSecond(ui->machine->traffic), g, c->glyph, c->kind);
+   /* USS last: where it meets PSS (no shared pages) USS is the tighter bound. */
+   Chart_points(c->pss, c->width, c->height, c->lo, c->hi, g->pssPoint, CHART_PSS, c->glyph,
+                c->kind);
+   Chart_points(c->uss, c->width, c->height, c->lo, c->hi, g->ussPoint, CHART_USS, c->glyph,
+                c->kind);
+
+   DetailView_drawChartTitle(ui, w, y, p, c);
+   DetailView_drawChartRows(ui, w, y + 2, c);
+   DetailView_drawTimeAxis(ui, w, y + 2 + c->height, p, c);
+   return y + 2 + c->height + 2;
 }
 
 /* One "label value" pair of the evidence lines. */
