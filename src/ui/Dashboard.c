@@ -10,6 +10,7 @@
 #include "classify/TimeToLimit.h"
 #include "model/ProcessTree.h"
 #include "traffic/Traffic.h"
+#include "ui/Action.h"
 #include "ui/Colors.h"
 #include "ui/Draw.h"
 #include "util/Format.h"
@@ -583,3 +584,49 @@ void Dashboard_draw(Ui* ui, WINDOW* w) {
    if (hasStatus)
       Dashboard_drawStatus(ui, w, lines - 1);
 }
+
+/* ---- the filter field ---------------------------------------------------------- */
+
+static Reaction Dashboard_clearField(Ui* ui, int key) {
+   (void)key;
+   ui->filter[0] = '\0';
+   ui->editingFilter = false;
+   return REACT_REDRAW;
+}
+
+static Reaction Dashboard_applyField(Ui* ui, int key) {
+   (void)key;
+   ui->editingFilter = false;
+   return REACT_REDRAW;
+}
+
+static Reaction Dashboard_eraseInField(Ui* ui, int key) {
+   (void)key;
+   size_t len = strlen(ui->filter);
+   if (len > 0)
+      ui->filter[len - 1] = '\0';
+   return REACT_REDRAW;
+}
+
+static Reaction Dashboard_typeInField(Ui* ui, int key) {
+   size_t len = strlen(ui->filter);
+   /* ASCII only: what a PID, a program name or a path is typed with. */
+   if (key < 32 || key >= 127 || len + 1 >= sizeof(ui->filter))
+      return REACT_NONE;
+   ui->filter[len] = (char)key;
+   ui->filter[len + 1] = '\0';
+   return REACT_REDRAW;
+}
+
+static const KeyBinding Dashboard_filterBindings[] = {
+      {KEY_ESC, NULL, NULL, Dashboard_clearField},
+      {'\n', NULL, NULL, Dashboard_applyField},
+      {'\r', NULL, NULL, Dashboard_applyField},
+      {KEY_ENTER, NULL, NULL, Dashboard_applyField},
+      {KEY_BACKSPACE, NULL, NULL, Dashboard_eraseInField},
+      {127, NULL, NULL, Dashboard_eraseInField},
+      {8, NULL, NULL, Dashboard_eraseInField},
+      {KEY_RESIZE, NULL, NULL, Action_redraw},
+};
+const KeyTable Dashboard_filterKeys = {
+      Dashboard_filterBindings, KEY_TABLE_COUNT(Dashboard_filterBindings), Dashboard_typeInField};

@@ -7,6 +7,7 @@
 #include <curses.h>
 #include <stdbool.h>
 
+#include "ui/KeyBindings.h"
 #include "ui/UiState.h"
 
 void Dashboard_init(Ui* ui);
@@ -38,6 +39,10 @@ int Dashboard_columnAt(const Ui* ui, int y, int x);
 
 /* The selected process, or NULL. */
 Process* Dashboard_selection(const Ui* ui);
+
+/* The keys while the filter is typed in (after `/`): Enter applies it,
+   Esc clears it. */
+extern const KeyTable Dashboard_filterKeys;
 
 /* Union of cost flags of what is on screen (columns, or the detail view). */
 unsigned Dashboard_costFlags(const Ui* ui);

@@ -8,7 +8,7 @@
 #include "ui/Colors.h"
 #include "ui/Columns.h"
 #include "ui/Draw.h"
-#include "ui/KeyBindings.h"
+#include "ui/Action.h"
 
 typedef struct HelpLine {
    char text[160];
@@ -16,9 +16,12 @@ typedef struct HelpLine {
 } HelpLine;
 
 #define HELP_MAX_LINES 192
+#define HELP_PAGE      10
 
 /* One line per distinct help text of a table, its keys joined by '/'. */
-static int HelpView_bindings(HelpLine* out, int at, const KeyBinding* table, int count) {
+static int HelpView_addBindings(HelpLine* out, int at, const KeyTable* keyTable) {
+   const KeyBinding* table = keyTable->bindings;
+   int count = keyTable->count;
    for (int i = 0; i < count && at < HELP_MAX_LINES; i++) {
       if (!table[i].help)
          continue;
@@ -57,16 +60,16 @@ static int HelpView_build(HelpLine* out) {
    n = HelpView_title(out, n, "leaktop: live memory of Python service trees. Any key returns.");
    n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Dashboard keys");
-   n = HelpView_bindings(out, n, KeyBindings_dashboard, KeyBindings_dashboardCount);
+   n = HelpView_addBindings(out, n, &KeyBindings_dashboard);
    n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Detail view keys");
-   n = HelpView_bindings(out, n, KeyBindings_detail, KeyBindings_detailCount);
+   n = HelpView_addBindings(out, n, &KeyBindings_detail);
    n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Stack view keys");
-   n = HelpView_bindings(out, n, KeyBindings_stack, KeyBindings_stackCount);
+   n = HelpView_addBindings(out, n, &KeyBindings_stack);
    n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Profile view keys");
-   n = HelpView_bindings(out, n, KeyBindings_profile, KeyBindings_profileCount);
+   n = HelpView_addBindings(out, n, &KeyBindings_profile);
    n = HelpView_title(out, n, "");
    n = HelpView_title(out, n, "Columns (c cycles the sets; * costs an extra read while shown)");
    for (int id = 0; id < COL_COUNT && n < HELP_MAX_LINES; id++) {
@@ -124,3 +127,59 @@ void HelpView_draw(Ui* ui, WINDOW* w) {
                 Colors_attr(CLR_STATUS));
    }
 }
+
+static void HelpView_scroll(Ui* ui, int delta) {
+   ui->helpScroll += delta;
+   if (ui->helpScroll < 0)
+      ui->helpScroll = 0;
+}
+
+static Reaction HelpView_lineUp(Ui* ui, int key) {
+   (void)key;
+   HelpView_scroll(ui, -1);
+   return REACT_REDRAW;
+}
+
+static Reaction HelpView_lineDown(Ui* ui, int key) {
+   (void)key;
+   HelpView_scroll(ui, 1);
+   return REACT_REDRAW;
+}
+
+static Reaction HelpView_pageUp(Ui* ui, int key) {
+   (void)key;
+   HelpView_scroll(ui, -HELP_PAGE);
+   return REACT_REDRAW;
+}
+
+static Reaction HelpView_pageDown(Ui* ui, int key) {
+   (void)key;
+   HelpView_scroll(ui, HELP_PAGE);
+   return REACT_REDRAW;
+}
+
+/* A click or the wheel is taken off the queue and does nothing. */
+static Reaction HelpView_mouse(Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   MEVENT ev;
+   getmouse(&ev);
+   return REACT_NONE;
+}
+
+/* Any other key goes back, as in htop. */
+static Reaction HelpView_back(Ui* ui, int key) {
+   (void)key;
+   ui->view = ui->helpReturn;
+   return REACT_REDRAW;
+}
+
+static const KeyBinding HelpView_keyBindings[] = {
+      {KEY_UP, NULL, NULL, HelpView_lineUp},     {'k', NULL, NULL, HelpView_lineUp},
+      {KEY_DOWN, NULL, NULL, HelpView_lineDown}, {'j', NULL, NULL, HelpView_lineDown},
+      {KEY_PPAGE, NULL, NULL, HelpView_pageUp},  {KEY_NPAGE, NULL, NULL, HelpView_pageDown},
+      {' ', NULL, NULL, HelpView_pageDown},      {KEY_RESIZE, NULL, NULL, Action_redraw},
+      {KEY_MOUSE, NULL, NULL, HelpView_mouse},   {KEY_F(10), NULL, NULL, Action_quit},
+};
+const KeyTable HelpView_keys = {HelpView_keyBindings, KEY_TABLE_COUNT(HelpView_keyBindings),
+                                HelpView_back};

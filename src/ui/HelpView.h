@@ -5,8 +5,12 @@
 
 #include <curses.h>
 
+#include "ui/KeyBindings.h"
 #include "ui/UiState.h"
 
 void HelpView_draw(Ui* ui, WINDOW* w);
+
+/* Scrolling and F10; any other key goes back. */
+extern const KeyTable HelpView_keys;
 
 #endif

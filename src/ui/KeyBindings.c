@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "inject/SnapshotRunner.h"
-#include "traffic/Traffic.h"
+#include "ui/Action.h"
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
 #include "util/Format.h"
@@ -15,79 +14,8 @@
 #include "ui/ProfileView.h"
 #include "ui/StackView.h"
 
-#define KEY_ESC    27
-#define KEY_CTRL_L 12
-
-/* The snapshot keys say the same in both views; each fits the help
-   screen's 80 columns. */
-#define SNAPSHOT_HELP    "heap snapshot of the worker and its diff (Esc cancels a wait)"
-#define TRACEMALLOC_HELP "tracemalloc on/off in the worker: diffs then show lines"
-#define TRIM_HELP        "snapshot with malloc_trim(0): what the allocator gives back"
-#define WAKE_HELP        "wake the worker a snapshot waits for (gunicorn: SIGWINCH)"
-
-static const double KeyBindings_windows[] = {60, 300, 900, 3600};
-
-double KeyBindings_nextWindow(double current) {
-   int n = (int)(sizeof(KeyBindings_windows) / sizeof(KeyBindings_windows[0]));
-   for (int i = 0; i < n; i++)
-      if (KeyBindings_windows[i] > current + 0.5)
-         return KeyBindings_windows[i];
-   return KeyBindings_windows[0];
-}
-
 static int KeyBindings_page(const Ui* ui) {
    return ui->bodyHeight > 1 ? ui->bodyHeight - 1 : 1;
-}
-
-/* ---- snapshots (dashboard and detail view) ------------------------------------ */
-
-static Reaction KeyBindings_snapshot(Ui* ui, SnapshotKind kind) {
-   Process* p = Ui_current(ui);
-   if (!p)
-      return REACT_NONE;
-   char msg[sizeof(ui->message)];
-   if (SnapshotRunner_start(ui->snapshots, p, kind, msg, sizeof(msg))) {
-      /* The status line shows the request's progress from the first poll, now. */
-      ui->message[0] = '\0';
-      ui->snapshotPolled = 0;
-   } else {
-      snprintf(ui->message, sizeof(ui->message), "%s", msg);
-   }
-   return REACT_REDRAW;
-}
-
-static Reaction Action_snapshot(Ui* ui, int key) {
-   (void)key;
-   return KeyBindings_snapshot(ui, SNAPSHOT_KIND_PLAIN);
-}
-
-static Reaction Action_tracemalloc(Ui* ui, int key) {
-   (void)key;
-   const Process* p = Ui_current(ui);
-   if (!p)
-      return REACT_NONE;
-   return KeyBindings_snapshot(ui, ProcessSnapshots_tracing(p->snapshots)
-                                         ? SNAPSHOT_KIND_STOP_TRACING
-                                         : SNAPSHOT_KIND_START_TRACING);
-}
-
-static Reaction Action_trim(Ui* ui, int key) {
-   (void)key;
-   return KeyBindings_snapshot(ui, SNAPSHOT_KIND_TRIM);
-}
-
-static Reaction Action_wake(Ui* ui, int key) {
-   (void)key;
-   SnapshotRunner_wake(ui->snapshots, ui->message, sizeof(ui->message));
-   return REACT_REDRAW;
-}
-
-/* Esc first abandons a snapshot that waits; true when it did. */
-static bool KeyBindings_cancelSnapshot(Ui* ui) {
-   if (!SnapshotRunner_busy(ui->snapshots, NULL, NULL))
-      return false;
-   SnapshotRunner_cancel(ui->snapshots, ui->message, sizeof(ui->message));
-   return true;
 }
 
 /* ---- dashboard actions --------------------------------------------------- */
@@ -153,20 +81,6 @@ static Reaction Action_profile(Ui* ui, int key) {
       return REACT_NONE;
    ProfileView_open(ui, p->pid);
    return REACT_REDRAW;
-}
-
-static Reaction Action_help(Ui* ui, int key) {
-   (void)key;
-   ui->helpReturn = ui->view;
-   ui->view = VIEW_HELP;
-   ui->helpScroll = 0;
-   return REACT_REDRAW;
-}
-
-static Reaction Action_quit(Ui* ui, int key) {
-   (void)key;
-   ui->quit = true;
-   return REACT_QUIT;
 }
 
 static void KeyBindings_sortMessage(Ui* ui) {
@@ -239,41 +153,6 @@ static Reaction Action_columns(Ui* ui, int key) {
    return REACT_REDRAW;
 }
 
-static Reaction Action_window(Ui* ui, int key) {
-   (void)key;
-   char span[16];
-   ui->window = KeyBindings_nextWindow(ui->window);
-   if (ui->view == VIEW_DETAIL)
-      ui->detailSpan = ui->window;
-   Format_span(span, sizeof(span), ui->window);
-   snprintf(ui->message, sizeof(ui->message), "growth window %s", span);
-   return REACT_REDRAW;
-}
-
-/* The built-in sources, then the operator's own (log:, cmd:) if one was given. */
-static Reaction Action_traffic(Ui* ui, int key) {
-   (void)key;
-   Machine* m = ui->machine;
-   const char* specs[3] = {"tcp", "cpu", NULL};
-   int n = 2;
-   const char* own = ui->opts->traffic;
-   if (own && strcmp(own, specs[0]) != 0 && strcmp(own, specs[1]) != 0)
-      specs[n++] = own;
-   int at = n - 1;
-   for (int i = 0; i < n; i++) {
-      size_t len = strlen(m->traffic->klass->name);
-      if (strncmp(specs[i], m->traffic->klass->name, len) == 0 &&
-          (specs[i][len] == '\0' || specs[i][len] == ':'))
-         at = i;
-   }
-   char err[sizeof(ui->message)];
-   if (Machine_setTraffic(m, specs[(at + 1) % n], err, sizeof(err)))
-      snprintf(ui->message, sizeof(ui->message), "traffic: %s", Traffic_displayName(m->traffic));
-   else
-      snprintf(ui->message, sizeof(ui->message), "%s", err);
-   return REACT_REDRAW;
-}
-
 static Reaction Action_filter(Ui* ui, int key) {
    (void)key;
    ui->editingFilter = true;
@@ -282,17 +161,11 @@ static Reaction Action_filter(Ui* ui, int key) {
 
 static Reaction Action_clearFilter(Ui* ui, int key) {
    (void)key;
-   if (KeyBindings_cancelSnapshot(ui))
+   if (Action_cancelSnapshot(ui))
       return REACT_REDRAW;
    ui->filter[0] = '\0';
    ui->message[0] = '\0';
    return REACT_REDRAW;
-}
-
-static Reaction Action_redraw(Ui* ui, int key) {
-   (void)ui;
-   (void)key;
-   return REACT_RESIZE;
 }
 
 static Reaction Action_mouse(Ui* ui, int key) {
@@ -321,13 +194,7 @@ static Reaction Action_mouse(Ui* ui, int key) {
    return REACT_NONE;
 }
 
-static Reaction Action_resize(Ui* ui, int key) {
-   (void)ui;
-   (void)key;
-   return REACT_RESIZE;
-}
-
-const KeyBinding KeyBindings_dashboard[] = {
+static const KeyBinding KeyBindings_dashboardBindings[] = {
       {KEY_UP, "Up", "select the previous process", Action_up},
       {'k', "k", "select the previous process", Action_up},
       {KEY_DOWN, "Down", "select the next process", Action_down},
@@ -359,21 +226,20 @@ const KeyBinding KeyBindings_dashboard[] = {
       {KEY_F(10), "F10", "quit", Action_quit},
       {'q', "q", "quit", Action_quit},
       /* After quit: the help screen's first page ends there at 24 lines. */
-      {'i', "i", SNAPSHOT_HELP, Action_snapshot},
-      {'M', "M", TRACEMALLOC_HELP, Action_tracemalloc},
-      {'R', "R", TRIM_HELP, Action_trim},
-      {'W', "W", WAKE_HELP, Action_wake},
+      {'i', "i", ACTION_SNAPSHOT_HELP, Action_snapshot},
+      {'M', "M", ACTION_TRACEMALLOC_HELP, Action_tracemalloc},
+      {'R', "R", ACTION_TRIM_HELP, Action_trim},
+      {'W', "W", ACTION_WAKE_HELP, Action_wake},
       {KEY_MOUSE, "click", "select a row; on a title, sort by it; wheel scrolls", Action_mouse},
-      {KEY_RESIZE, NULL, NULL, Action_resize},
 };
-const int KeyBindings_dashboardCount =
-      (int)(sizeof(KeyBindings_dashboard) / sizeof(KeyBindings_dashboard[0]));
+const KeyTable KeyBindings_dashboard = {KeyBindings_dashboardBindings,
+                                        KEY_TABLE_COUNT(KeyBindings_dashboardBindings), NULL};
 
 /* ---- detail view actions ------------------------------------------------------ */
 
 static Reaction Action_back(Ui* ui, int key) {
    (void)key;
-   if (key == KEY_ESC && ui->view == VIEW_DETAIL && KeyBindings_cancelSnapshot(ui))
+   if (key == KEY_ESC && ui->view == VIEW_DETAIL && Action_cancelSnapshot(ui))
       return REACT_REDRAW;
    ui->view = VIEW_DASHBOARD;
    ui->message[0] = '\0';
@@ -450,7 +316,7 @@ static Reaction Action_detailMouse(Ui* ui, int key) {
    return REACT_NONE;
 }
 
-const KeyBinding KeyBindings_detail[] = {
+static const KeyBinding KeyBindings_detailBindings[] = {
       {'q', "q", "back to the dashboard", Action_back},
       {KEY_ESC, "Esc", "cancel a snapshot that waits, else back to the dashboard", Action_back},
       {KEY_LEFT, "Left", "back to the dashboard", Action_back},
@@ -464,10 +330,10 @@ const KeyBinding KeyBindings_detail[] = {
       {'k', "k", "previous process", Action_detailPrev},
       {KEY_DOWN, "Down", "next process", Action_detailNext},
       {'j', "j", "next process", Action_detailNext},
-      {'i', "i", SNAPSHOT_HELP, Action_snapshot},
-      {'M', "M", TRACEMALLOC_HELP, Action_tracemalloc},
-      {'R', "R", TRIM_HELP, Action_trim},
-      {'W', "W", WAKE_HELP, Action_wake},
+      {'i', "i", ACTION_SNAPSHOT_HELP, Action_snapshot},
+      {'M', "M", ACTION_TRACEMALLOC_HELP, Action_tracemalloc},
+      {'R', "R", ACTION_TRIM_HELP, Action_trim},
+      {'W', "W", ACTION_WAKE_HELP, Action_wake},
       {'\t', "Tab", "snapshot pane / chart", Action_pane},
       {KEY_PPAGE, "PgUp", "scroll the snapshot pane", Action_paneScroll},
       {KEY_NPAGE, "PgDn", "scroll the snapshot pane", Action_paneScroll},
@@ -479,10 +345,9 @@ const KeyBinding KeyBindings_detail[] = {
       {'?', "?", "this help", Action_help},
       {KEY_F(10), "F10", "quit leaktop", Action_quit},
       {KEY_MOUSE, "wheel", "zoom in and out", Action_detailMouse},
-      {KEY_RESIZE, NULL, NULL, Action_resize},
 };
-const int KeyBindings_detailCount =
-      (int)(sizeof(KeyBindings_detail) / sizeof(KeyBindings_detail[0]));
+const KeyTable KeyBindings_detail = {KeyBindings_detailBindings,
+                                     KEY_TABLE_COUNT(KeyBindings_detailBindings), NULL};
 
 /* ---- stack view ------------------------------------------------------------------ */
 
@@ -513,7 +378,7 @@ static Reaction Action_stackProfile(Ui* ui, int key) {
    return REACT_REDRAW;
 }
 
-const KeyBinding KeyBindings_stack[] = {
+static const KeyBinding KeyBindings_stackBindings[] = {
       {'q', "q", "back to the dashboard", Action_stackBack},
       {KEY_ESC, "Esc", "back to the dashboard", Action_stackBack},
       {KEY_LEFT, "Left", "back to the dashboard", Action_stackBack},
@@ -532,9 +397,9 @@ const KeyBinding KeyBindings_stack[] = {
       {'h', "h", "this help", Action_help},
       {'?', "?", "this help", Action_help},
       {KEY_F(10), "F10", "quit leaktop", Action_quit},
-      {KEY_RESIZE, NULL, NULL, Action_resize},
 };
-const int KeyBindings_stackCount = (int)(sizeof(KeyBindings_stack) / sizeof(KeyBindings_stack[0]));
+const KeyTable KeyBindings_stack = {KeyBindings_stackBindings,
+                                    KEY_TABLE_COUNT(KeyBindings_stackBindings), NULL};
 
 /* ---- profile view ---------------------------------------------------------------- */
 
@@ -597,7 +462,7 @@ static Reaction Action_profileWrite(Ui* ui, int key) {
    return REACT_REDRAW;
 }
 
-const KeyBinding KeyBindings_profile[] = {
+static const KeyBinding KeyBindings_profileBindings[] = {
       {'q', "q", "back; a profile still sampling stops", Action_profileBack},
       {KEY_ESC, "Esc", "back; a profile still sampling stops", Action_profileBack},
       {KEY_UP, "Up", "move", Action_profileMove},
@@ -634,103 +499,52 @@ const KeyBinding KeyBindings_profile[] = {
       {'h', "h", "this help", Action_help},
       {'?', "?", "this help", Action_help},
       {KEY_F(10), "F10", "quit leaktop", Action_quit},
-      {KEY_RESIZE, NULL, NULL, Action_resize},
 };
-const int KeyBindings_profileCount =
-      (int)(sizeof(KeyBindings_profile) / sizeof(KeyBindings_profile[0]));
+const KeyTable KeyBindings_profile = {KeyBindings_profileBindings,
+                                      KEY_TABLE_COUNT(KeyBindings_profileBindings), NULL};
 
 /* ---- dispatch -------------------------------------------------------------------- */
 
-static Reaction KeyBindings_editFilter(Ui* ui, int key) {
-   size_t len = strlen(ui->filter);
-   switch (key) {
-   case KEY_ESC:
-      ui->filter[0] = '\0';
-      ui->editingFilter = false;
-      return REACT_REDRAW;
-   case '\n':
-   case '\r':
-   case KEY_ENTER:
-      ui->editingFilter = false;
-      return REACT_REDRAW;
-   case KEY_BACKSPACE:
-   case 127:
-   case 8:
-      if (len > 0)
-         ui->filter[len - 1] = '\0';
-      return REACT_REDRAW;
-   case KEY_RESIZE:
-      return REACT_RESIZE;
-   default:
-      /* ASCII only: what a PID, a program name or a path is typed with. */
-      if (key >= 32 && key < 127 && len + 1 < sizeof(ui->filter)) {
-         ui->filter[len] = (char)key;
-         ui->filter[len + 1] = '\0';
-         return REACT_REDRAW;
-      }
-      return REACT_NONE;
-   }
+/* Keys every view takes the same way, after its own bindings. */
+static const KeyBinding KeyBindings_sharedBindings[] = {
+      {KEY_RESIZE, NULL, NULL, Action_redraw},
+};
+static const KeyTable KeyBindings_shared = {KeyBindings_sharedBindings,
+                                            KEY_TABLE_COUNT(KeyBindings_sharedBindings), NULL};
+
+static const KeyBinding* KeyBindings_find(const KeyTable* table, int key) {
+   for (int i = 0; i < table->count; i++)
+      if (table->bindings[i].key == key)
+         return &table->bindings[i];
+   return NULL;
 }
 
-static Reaction KeyBindings_help(Ui* ui, int key) {
-   switch (key) {
-   case KEY_UP:
-   case 'k':
-      if (ui->helpScroll > 0)
-         ui->helpScroll--;
-      return REACT_REDRAW;
-   case KEY_DOWN:
-   case 'j':
-      ui->helpScroll++;
-      return REACT_REDRAW;
-   case KEY_PPAGE:
-      ui->helpScroll = ui->helpScroll > 10 ? ui->helpScroll - 10 : 0;
-      return REACT_REDRAW;
-   case KEY_NPAGE:
-   case ' ':
-      ui->helpScroll += 10;
-      return REACT_REDRAW;
-   case KEY_RESIZE:
-      return REACT_RESIZE;
-   case KEY_MOUSE: {
-      MEVENT ev;
-      getmouse(&ev);
-      return REACT_NONE;
-   }
-   case KEY_F(10):
-      ui->quit = true;
-      return REACT_QUIT;
-   default:
-      /* Any other key goes back, as in htop. */
-      ui->view = ui->helpReturn;
-      return REACT_REDRAW;
-   }
+static const KeyTable* KeyBindings_table(const Ui* ui) {
+   if (ui->view == VIEW_HELP)
+      return &HelpView_keys;
+   if (ui->view == VIEW_DASHBOARD && ui->editingFilter)
+      return &Dashboard_filterKeys;
+   if (ui->view == VIEW_DETAIL)
+      return &KeyBindings_detail;
+   if (ui->view == VIEW_STACK)
+      return &KeyBindings_stack;
+   if (ui->view == VIEW_PROFILE)
+      return &KeyBindings_profile;
+   return &KeyBindings_dashboard;
 }
 
 Reaction KeyBindings_dispatch(Ui* ui, int key) {
-   if (ui->view == VIEW_HELP)
-      return KeyBindings_help(ui, key);
-   if (ui->view == VIEW_DASHBOARD && ui->editingFilter)
-      return KeyBindings_editFilter(ui, key);
-   const KeyBinding* table = KeyBindings_dashboard;
-   int count = KeyBindings_dashboardCount;
-   if (ui->view == VIEW_DETAIL) {
-      table = KeyBindings_detail;
-      count = KeyBindings_detailCount;
-   } else if (ui->view == VIEW_STACK) {
-      table = KeyBindings_stack;
-      count = KeyBindings_stackCount;
-   } else if (ui->view == VIEW_PROFILE) {
-      table = KeyBindings_profile;
-      count = KeyBindings_profileCount;
-   }
-   for (int i = 0; i < count; i++) {
-      if (table[i].key == key) {
-         /* A new action replaces the last one's note. */
-         if (key != KEY_RESIZE && key != KEY_MOUSE)
-            ui->message[0] = '\0';
-         return table[i].action(ui, key);
-      }
-   }
-   return REACT_NONE;
+   const KeyTable* own = KeyBindings_table(ui);
+   const KeyBinding* b = KeyBindings_find(own, key);
+   if (!b && own->otherKey)
+      return own->otherKey(ui, key);
+   if (!b)
+      b = KeyBindings_find(&KeyBindings_shared, key);
+   if (!b)
+      return REACT_NONE;
+   /* A new action replaces the last one's note; a modal table's keys only
+      scroll or edit what it shows. */
+   if (!own->otherKey && key != KEY_RESIZE && key != KEY_MOUSE)
+      ui->message[0] = '\0';
+   return b->action(ui, key);
 }
