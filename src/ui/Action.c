@@ -7,6 +7,7 @@
 
 #include "inject/SnapshotRunner.h"
 #include "traffic/Traffic.h"
+#include "ui/HelpView.h"
 #include "util/Format.h"
 
 static Reaction Action_startSnapshot(Ui* ui, SnapshotKind kind) {
@@ -24,12 +25,14 @@ static Reaction Action_startSnapshot(Ui* ui, SnapshotKind kind) {
    return REACT_REDRAW;
 }
 
-Reaction Action_snapshot(Ui* ui, int key) {
+Reaction Action_snapshot(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)key;
    return Action_startSnapshot(ui, SNAPSHOT_KIND_PLAIN);
 }
 
-Reaction Action_tracemalloc(Ui* ui, int key) {
+Reaction Action_tracemalloc(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)key;
    const Process* p = Ui_current(ui);
    if (!p)
@@ -39,12 +42,14 @@ Reaction Action_tracemalloc(Ui* ui, int key) {
                                          : SNAPSHOT_KIND_START_TRACING);
 }
 
-Reaction Action_trim(Ui* ui, int key) {
+Reaction Action_trim(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)key;
    return Action_startSnapshot(ui, SNAPSHOT_KIND_TRIM);
 }
 
-Reaction Action_wake(Ui* ui, int key) {
+Reaction Action_wake(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)key;
    SnapshotRunner_wake(ui->snapshots, ui->message, sizeof(ui->message));
    return REACT_REDRAW;
@@ -57,21 +62,29 @@ bool Action_cancelSnapshot(Ui* ui) {
    return true;
 }
 
-Reaction Action_help(Ui* ui, int key) {
+Reaction Action_help(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)key;
-   ui->helpReturn = ui->view;
-   ui->view = VIEW_HELP;
-   ui->helpScroll = 0;
+   Ui_pushView(ui, &HelpView_class, 0, 0);
    return REACT_REDRAW;
 }
 
-Reaction Action_quit(Ui* ui, int key) {
+Reaction Action_back(UiView* this, Ui* ui, int key) {
+   (void)this;
+   (void)key;
+   Ui_popView(ui);
+   return REACT_REDRAW;
+}
+
+Reaction Action_quit(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)key;
    ui->quit = true;
    return REACT_QUIT;
 }
 
-Reaction Action_redraw(Ui* ui, int key) {
+Reaction Action_redraw(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)ui;
    (void)key;
    return REACT_RESIZE;
@@ -86,19 +99,19 @@ static double Action_nextWindow(double current) {
    return windows[0];
 }
 
-Reaction Action_window(Ui* ui, int key) {
+Reaction Action_window(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)key;
    char span[16];
    ui->window = Action_nextWindow(ui->window);
-   if (ui->view == VIEW_DETAIL)
-      ui->detailSpan = ui->window;
    Format_span(span, sizeof(span), ui->window);
    snprintf(ui->message, sizeof(ui->message), "growth window %s", span);
    return REACT_REDRAW;
 }
 
 /* The built-in sources, then the operator's own (log:, cmd:) if one was given. */
-Reaction Action_traffic(Ui* ui, int key) {
+Reaction Action_traffic(UiView* this, Ui* ui, int key) {
+   (void)this;
    (void)key;
    Machine* m = ui->machine;
    const char* specs[3] = {"tcp", "cpu", NULL};

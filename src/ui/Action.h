@@ -1,9 +1,9 @@
 #ifndef HEADER_Action
 #define HEADER_Action
 /* The actions more than one view binds, as htop's Action.c: heap
-   snapshots of the current process, the help screen, quitting, redrawing,
-   the growth window and the traffic source. Each view's own actions live
-   in its file. */
+   snapshots of the current process, the help screen, back, quitting,
+   redrawing, the growth window and the traffic source. Each view's own
+   actions live in its file with its key table. */
 
 #include <stdbool.h>
 
@@ -18,20 +18,22 @@
 
 /* i, M, R, W: a snapshot of the current process, with tracemalloc turned
    on or off, with malloc_trim(0); wake the worker a snapshot waits for. */
-Reaction Action_snapshot(Ui* ui, int key);
-Reaction Action_tracemalloc(Ui* ui, int key);
-Reaction Action_trim(Ui* ui, int key);
-Reaction Action_wake(Ui* ui, int key);
+Reaction Action_snapshot(UiView* this, Ui* ui, int key);
+Reaction Action_tracemalloc(UiView* this, Ui* ui, int key);
+Reaction Action_trim(UiView* this, Ui* ui, int key);
+Reaction Action_wake(UiView* this, Ui* ui, int key);
 /* Esc first abandons a snapshot that waits; true when it did. */
 bool Action_cancelSnapshot(Ui* ui);
 
-Reaction Action_help(Ui* ui, int key);
-Reaction Action_quit(Ui* ui, int key);
+Reaction Action_help(UiView* this, Ui* ui, int key);
+/* Closes the top view, back to the one it was opened from. */
+Reaction Action_back(UiView* this, Ui* ui, int key);
+Reaction Action_quit(UiView* this, Ui* ui, int key);
 /* ^L, and a new terminal size: everything drawn again. */
-Reaction Action_redraw(Ui* ui, int key);
+Reaction Action_redraw(UiView* this, Ui* ui, int key);
 /* w: the next growth window (1m, 5m, 15m, 1h). */
-Reaction Action_window(Ui* ui, int key);
+Reaction Action_window(UiView* this, Ui* ui, int key);
 /* T: the next traffic source. */
-Reaction Action_traffic(Ui* ui, int key);
+Reaction Action_traffic(UiView* this, Ui* ui, int key);
 
 #endif

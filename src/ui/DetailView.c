@@ -4,29 +4,36 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "classify/Runbook.h"
 #include "classify/WorkerVerdict.h"
 #include "model/ProcessTree.h"
 #include "traffic/Traffic.h"
-#include "ui/Chart.h"
+#include "ui/Action.h"
 #include "ui/Colors.h"
 #include "ui/Dashboard.h"
+#include "ui/DetailChart.h"
 #include "ui/Draw.h"
-#include "util/Format.h"
 #include "ui/SnapshotPane.h"
+#include "util/Format.h"
+#include "util/XUtils.h"
 
-#define DETAIL_MAX_WIDTH     512
-#define DETAIL_MAX_HEIGHT    128
-#define DETAIL_AXIS_WIDTH    7 /* "123.4M" and the axis glyph */
-#define DETAIL_RIGHT_WIDTH   7 /* the axis glyph and "12.3k" */
 #define DETAIL_VERDICT_LINES 5
-#define DETAIL_SPIKE_MIN_KIB 2048 /* the classifier's smallest spike */
+
+typedef struct DetailView {
+   pid_t pid;
+   unsigned long long start;
+   double span;   /* seconds the chart shows */
+   bool showPane; /* the snapshot pane instead of the chart */
+   SnapshotPane pane;
+} DetailView;
 
 static const double DetailView_spans[] = {60, 300, 900, 3600, 21600, 86400};
 
-double DetailView_zoom(double span, int dir) {
+/* The chart span the zoom keys step to: the next (dir > 0) or previous one. */
+static double DetailView_zoomSpan(double span, int dir) {
    int n = (int)(sizeof(DetailView_spans) / sizeof(DetailView_spans[0]));
    if (dir > 0) {
       for (int i = 0; i < n; i++)
@@ -38,16 +45,6 @@ double DetailView_zoom(double span, int dir) {
       if (DetailView_spans[i] < span - 0.5)
          return DetailView_spans[i];
    return DetailView_spans[0];
-}
-
-void DetailView_open(Ui* ui, const Process* p) {
-   ui->view = VIEW_DETAIL;
-   ui->detailPid = p->pid;
-   ui->detailStart = p->startTicks;
-   ui->detailSpan = ui->window;
-   /* A worker with a snapshot opens on it; Tab shows the chart. */
-   ui->detailSnapshot = p->snapshots && p->snapshots->haveLatest;
-   ui->snapshotScroll = 0;
 }
 
 /* A line builder: pieces of text with their own looks, left to right. */
@@ -219,47 +216,6 @@ static void DetailView_drawLegend(const Ui* ui, WINDOW* w, int y, bool trafficKn
    DetailLine_put(&l, " RSS max", CLR_DEFAULT);
 }
 
-static ColorElement DetailView_cellColor(ChartCellKind k) {
-   switch (k) {
-   case CHART_BAR:
-      return CLR_CHART_BAR;
-   case CHART_BAND:
-      return CLR_CHART_BAND;
-   case CHART_IDLE:
-      return CLR_CHART_IDLE;
-   case CHART_TRAFFIC:
-      return CLR_CHART_TRAFFIC;
-   case CHART_USS:
-      return CLR_CHART_USS;
-   case CHART_PSS:
-      return CLR_CHART_PSS;
-   default:
-      return CLR_DEFAULT;
-   }
-}
-
-/* Rows that carry a scale label: the top, the middle and the bottom. */
-static bool DetailView_labelRow(int r, int height) {
-   return r == 0 || r == height - 1 || (height >= 5 && r == height / 2);
-}
-
-/* The chart's size, scales and resampled series, which its parts share;
-   one static instance, as 512 x 128 cells would not fit on the stack. */
-typedef struct DetailChart {
-   int width, height; /* columns and rows of the plot */
-   int right;         /* screen column of the right axis */
-   double span;       /* seconds shown */
-   int tier;          /* the RSS history tier the buckets come from */
-   bool known;        /* an RSS sample in the span: the left scale lo..hi holds */
-   uint64_t lo, hi;
-   double top; /* the traffic scale's top, NAN without a rate */
-   HistoryBucket cols[DETAIL_MAX_WIDTH];
-   double rates[DETAIL_MAX_WIDTH];
-   uint32_t uss[DETAIL_MAX_WIDTH], pss[DETAIL_MAX_WIDTH];
-   const char* glyph[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
-   ChartCellKind kind[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
-} DetailChart;
-
 /* The title with the marks the time axis may carry, then the legend. */
 static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Process* p,
                                       const DetailChart* c) {
@@ -283,135 +239,17 @@ static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Proc
    DetailView_drawLegend(ui, w, y + 1, !isnan(c->top));
 }
 
-/* The plot's rows from line y: the size scale on the left, the cells, the
-   traffic scale on the right. */
-static void DetailView_drawChartRows(const Ui* ui, WINDOW* w, int y, const DetailChart* c) {
-   const Glyphs* g = ui->glyphs;
-   char buf[32];
-   for (int r = 0; r < c->height; r++) {
-      int line = y + r;
-      bool labelled = DetailView_labelRow(r, c->height);
-      Draw_fill(w, line, 0, -1, Colors_attr(CLR_DEFAULT));
-      buf[0] = '\0';
-      if (c->known && labelled) {
-         double frac = c->height > 1 ? (double)(c->height - 1 - r) / (c->height - 1) : 1;
-         /* A row's label is the value at its top edge. */
-         double v =
-               (double)c->lo + (double)(c->hi - c->lo) * (frac * (c->height - 1) + 1) / c->height;
-         Format_size(buf, sizeof(buf), (uint64_t)llround(v));
-      }
-      Draw_field(w, line, 0, DETAIL_AXIS_WIDTH - 1, buf, ALIGN_RIGHT, Colors_attr(CLR_AXIS));
-      Draw_text(w, line, DETAIL_AXIS_WIDTH - 1, 1,
-                c->known && labelled ? g->axisTick : g->axisVertical, Colors_attr(CLR_AXIS));
-      for (int col = 0; col < c->width; col++) {
-         ChartCellKind k = c->kind[r * c->width + col];
-         if (k != CHART_EMPTY)
-            Draw_text(w, line, DETAIL_AXIS_WIDTH + col, 1, c->glyph[r * c->width + col],
-                      Colors_attr(DetailView_cellColor(k)));
-      }
-      /* The traffic scale: the value on the row the points of that rate land on. */
-      bool rateLabel = !isnan(c->top) && labelled;
-      Draw_text(w, line, c->right, 1, rateLabel ? g->axisTickRight : g->axisVertical,
-                Colors_attr(CLR_CHART_TRAFFIC));
-      if (rateLabel) {
-         Format_count(buf, sizeof(buf),
-                      c->height > 1 ? c->top * (c->height - 1 - r) / (c->height - 1) : c->top);
-         Draw_text(w, line, c->right + 1, DETAIL_RIGHT_WIDTH - 1, buf,
-                   Colors_attr(CLR_CHART_TRAFFIC));
-      }
-   }
-   if (!c->known) {
-      const char* none = "no RSS sample in this span yet";
-      int x = DETAIL_AXIS_WIDTH + (c->width - (int)strlen(none)) / 2;
-      Draw_text(w, y + c->height / 2, x < DETAIL_AXIS_WIDTH ? DETAIL_AXIS_WIDTH : x, c->width, none,
-                Colors_attr(CLR_UNKNOWN));
-   }
-}
-
-/* The time axis at line y: a line with tick marks, spikes, the verdict
-   change and snapshots; its labels on the line below. */
-static void DetailView_drawTimeAxis(const Ui* ui, WINDOW* w, int y, const Process* p,
-                                    const DetailChart* c) {
-   const Glyphs* g = ui->glyphs;
-   double now = ui->machine->now;
-   char labels[DETAIL_MAX_WIDTH + 1];
-   int ticks[CHART_MAX_TICKS];
-   int tickCount = Chart_timeAxis(c->span, c->width, labels, sizeof(labels), ticks);
-   bool spikes[DETAIL_MAX_WIDTH];
-   Chart_spikes(c->cols, c->width, DETAIL_SPIKE_MIN_KIB, spikes);
-   const GrowthClassifier* gc = &p->growth;
-   int changed =
-         gc->since > gc->firstTime ? Chart_timeColumn(now - gc->since, c->span, c->width) : -1;
-   /* Snapshot marks share the row; a spike or the verdict change wins a column. */
-   bool snapped[DETAIL_MAX_WIDTH];
-   memset(snapped, 0, sizeof(bool) * (size_t)c->width);
-   for (int i = 0; p->snapshots && i < p->snapshots->markCount; i++) {
-      int col = Chart_timeColumn(now - p->snapshots->marks[i], c->span, c->width);
-      if (col >= 0 && col < c->width)
-         snapped[col] = true;
-   }
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
-   Draw_text(w, y, DETAIL_AXIS_WIDTH - 1, 1, g->axisCorner, Colors_attr(CLR_AXIS));
-   for (int col = 0; col < c->width; col++) {
-      const char* mark = g->axisHorizontal;
-      ColorElement e = CLR_AXIS;
-      for (int t = 0; t < tickCount; t++)
-         if (ticks[t] == col)
-            mark = g->axisTimeTick;
-      if (spikes[col] || col == changed || snapped[col]) {
-         mark = col == changed ? g->verdictMark : spikes[col] ? g->spikeMark : g->snapshotMark;
-         e = CLR_CHART_MARK;
-      }
-      Draw_text(w, y, DETAIL_AXIS_WIDTH + col, 1, mark, Colors_attr(e));
-   }
-   Draw_text(w, y, c->right, 1, g->axisCornerRight, Colors_attr(CLR_AXIS));
-   Draw_fill(w, y + 1, 0, -1, Colors_attr(CLR_DEFAULT));
-   Draw_text(w, y + 1, DETAIL_AXIS_WIDTH, c->width, labels, Colors_attr(CLR_AXIS));
-}
-
-/* RSS as bars and the USS and PSS readings as points on the left scale,
-   traffic as points on the right scale, on one time axis that also marks
-   spikes and the last verdict change. */
-static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+/* The chart (DetailChart.h) under its title and legend; returns the line
+   after it, y when it does not fit. */
+static int DetailView_drawChart(const DetailView* this, const Ui* ui, WINDOW* w, int y, int bottom,
+                                const Process* p) {
    static DetailChart chart;
-   DetailChart* c = &chart;
-   c->width = getmaxx(w) - DETAIL_AXIS_WIDTH - DETAIL_RIGHT_WIDTH;
-   /* Title, legend, at least two chart rows, the axis line and its labels. */
-   if (bottom - y < 6 || c->width < 8)
+   if (!DetailChart_fill(&chart, ui->machine, ui->glyphs, p, this->span, getmaxx(w), bottom - y))
       return y;
-   if (c->width > DETAIL_MAX_WIDTH)
-      c->width = DETAIL_MAX_WIDTH;
-   c->height = bottom - y - 4;
-   if (c->height > DETAIL_MAX_HEIGHT)
-      c->height = DETAIL_MAX_HEIGHT;
-   c->right = DETAIL_AXIS_WIDTH + c->width;
-   c->span = ui->detailSpan;
-   c->tier = Chart_resample(&p->rssHistory, c->span, c->width, c->cols);
-   Chart_resampleRates(&p->trafficHistory, c->tier, c->span, c->width, c->rates);
-   Chart_resampleReadings(&p->smapsHistory, ui->machine->now, c->span, c->width, c->uss, c->pss);
-   c->top = Chart_rateScale(c->rates, c->width);
-   c->lo = c->hi = 0;
-   c->known = Chart_scale(c->cols, c->width, true, &c->lo, &c->hi);
-   /* USS lies below RSS, often well below the RSS range: the scale takes it in. */
-   if (c->known) {
-      Chart_widenScale(c->uss, c->width, &c->lo, &c->hi);
-      Chart_widenScale(c->pss, c->width, &c->lo, &c->hi);
-   }
-   const Glyphs* g = ui->glyphs;
-   Chart_grid(c->cols, c->width, c->height, c->lo, c->hi, g, c->glyph, c->kind);
-   if (!isnan(c->top))
-      Chart_overlay(c->rates, c->width, c->height, c->top,
-                    Traffic_idlePerSecond(ui->machine->traffic), g, c->glyph, c->kind);
-   /* USS last: where it meets PSS (no shared pages) USS is the tighter bound. */
-   Chart_points(c->pss, c->width, c->height, c->lo, c->hi, g->pssPoint, CHART_PSS, c->glyph,
-                c->kind);
-   Chart_points(c->uss, c->width, c->height, c->lo, c->hi, g->ussPoint, CHART_USS, c->glyph,
-                c->kind);
-
-   DetailView_drawChartTitle(ui, w, y, p, c);
-   DetailView_drawChartRows(ui, w, y + 2, c);
-   DetailView_drawTimeAxis(ui, w, y + 2 + c->height, p, c);
-   return y + 2 + c->height + 2;
+   DetailView_drawChartTitle(ui, w, y, p, &chart);
+   DetailChart_drawRows(&chart, ui->glyphs, w, y + 2);
+   DetailChart_drawTimeAxis(&chart, ui->glyphs, w, y + 2 + chart.height, p, ui->machine->now);
+   return y + 2 + chart.height + 2;
 }
 
 /* One "label value" pair of the evidence lines. */
@@ -447,7 +285,7 @@ static int DetailView_drawVerdict(const Ui* ui, WINDOW* w, int y, int bottom, co
    DetailLine_put(&l, "  confidence ", CLR_DEFAULT);
    DetailLine_put(&l, isnan(e->confidence) ? "-" : buf, CLR_TOP);
    ColumnContext ctx;
-   Dashboard_treeContext(ui, tree, &ctx);
+   Ui_columnContext(ui, tree, &ctx);
    double ttl = Columns_timeToLimit(p, &ctx);
    DetailLine_put(&l, "  time to limit ", CLR_DEFAULT);
    if (isnan(ttl)) {
@@ -479,18 +317,19 @@ static int DetailView_drawVerdict(const Ui* ui, WINDOW* w, int y, int bottom, co
                           "next: ", Runbook_step(gc->verdict, gc->reason, heap), CLR_DEFAULT);
 }
 
-static void DetailView_drawGone(const Ui* ui, WINDOW* w, int y, int bottom) {
+static void DetailView_drawGone(const DetailView* this, const Ui* ui, WINDOW* w, int y,
+                                int bottom) {
    char buf[160], life[16], peak[16];
    int width = getmaxx(w);
    if (y >= bottom)
       return;
-   snprintf(buf, sizeof(buf), "PID %d has exited.", (int)ui->detailPid);
+   snprintf(buf, sizeof(buf), "PID %d has exited.", (int)this->pid);
    Draw_text(w, y++, 0, width, buf, Colors_attr(CLR_WARNING));
    for (int t = 0; t < ui->machine->treeCount && y < bottom; t++) {
       const ProcessTree* tree = ui->machine->trees[t];
       for (int age = 0; age < tree->exitedKept; age++) {
          const ExitedProcess* e = ProcessTree_exited(tree, age);
-         if (!e || e->pid != ui->detailPid || e->startTicks != ui->detailStart)
+         if (!e || e->pid != this->pid || e->startTicks != this->start)
             continue;
          Format_age(life, sizeof(life), e->lifetime);
          Format_size(peak, sizeof(peak), e->peakRssKiB);
@@ -507,13 +346,14 @@ static void DetailView_drawStatus(const Ui* ui, WINDOW* w, int y) {
    Draw_status(w, y, Ui_note(ui), hints, Colors_attr(CLR_STATUS));
 }
 
-void DetailView_draw(Ui* ui, WINDOW* w) {
+static void DetailView_draw(UiView* super, Ui* ui, WINDOW* w) {
+   DetailView* this = super->data;
    int lines = getmaxy(w);
    int bottom = lines >= 2 ? lines - 1 : lines;
    int tree = -1;
-   const Process* p = Ui_findProcess(ui, ui->detailPid, ui->detailStart, &tree);
+   const Process* p = Ui_findProcess(ui, this->pid, this->start, &tree);
    if (!p) {
-      DetailView_drawGone(ui, w, 0, bottom);
+      DetailView_drawGone(this, ui, w, 0, bottom);
    } else {
       int y = DetailView_drawHeader(ui, w, 0, bottom, p);
       if (y < bottom)
@@ -521,12 +361,187 @@ void DetailView_draw(Ui* ui, WINDOW* w) {
       /* The verdict keeps its lines below the chart; the chart gets the rest. */
       int verdictLines = bottom - y < DETAIL_VERDICT_LINES ? bottom - y : DETAIL_VERDICT_LINES;
       int chartBottom = bottom - verdictLines;
-      if (ui->detailSnapshot)
-         y = SnapshotPane_draw(ui, w, y, chartBottom, p);
-      else if (DetailView_drawChart(ui, w, y, chartBottom, p) > y)
+      if (this->showPane)
+         y = SnapshotPane_draw(&this->pane, ui, w, y, chartBottom, p);
+      else if (DetailView_drawChart(this, ui, w, y, chartBottom, p) > y)
          y = chartBottom;
       DetailView_drawVerdict(ui, w, y, bottom, p, tree);
    }
    if (lines >= 2)
       DetailView_drawStatus(ui, w, lines - 1);
 }
+
+static void* DetailView_open(Ui* ui, pid_t pid, unsigned long long start) {
+   DetailView* this = xCalloc(1, sizeof(DetailView));
+   this->pid = pid;
+   this->start = start;
+   this->span = ui->window;
+   /* A worker with a snapshot opens on it; Tab shows the chart. */
+   const Process* p = Ui_findProcess(ui, pid, start, NULL);
+   this->showPane = p && p->snapshots && p->snapshots->haveLatest;
+   return this;
+}
+
+static void DetailView_close(void* data) {
+   free(data);
+}
+
+/* The view shows every figure of its process, smaps_rollup's too. */
+static unsigned DetailView_costFlags(const UiView* super, const Ui* ui) {
+   (void)super;
+   (void)ui;
+   return COLUMN_NEEDS_SMAPS;
+}
+
+static Process* DetailView_current(const UiView* super, const Ui* ui) {
+   const DetailView* this = super->data;
+   return Ui_findProcess(ui, this->pid, this->start, NULL);
+}
+
+/* A snapshot of the process turns the view to it. */
+static void DetailView_snapshotTaken(UiView* super, pid_t pid, unsigned long long start) {
+   DetailView* this = super->data;
+   if (this->pid == pid && this->start == start) {
+      this->showPane = true;
+      this->pane.scroll = 0;
+   }
+}
+
+/* ---- keys ------------------------------------------------------------------------ */
+
+/* Esc first cancels a snapshot that waits. */
+static Reaction DetailView_back(UiView* super, Ui* ui, int key) {
+   if (key == KEY_ESC && Action_cancelSnapshot(ui))
+      return REACT_REDRAW;
+   return Action_back(super, ui, key);
+}
+
+static Reaction DetailView_zoom(UiView* super, Ui* ui, int dir) {
+   DetailView* this = super->data;
+   char span[16];
+   this->span = DetailView_zoomSpan(this->span, dir);
+   Format_span(span, sizeof(span), this->span);
+   snprintf(ui->message, sizeof(ui->message), "chart span %s", span);
+   return REACT_REDRAW;
+}
+
+static Reaction DetailView_zoomIn(UiView* super, Ui* ui, int key) {
+   (void)key;
+   return DetailView_zoom(super, ui, -1);
+}
+
+static Reaction DetailView_zoomOut(UiView* super, Ui* ui, int key) {
+   (void)key;
+   return DetailView_zoom(super, ui, 1);
+}
+
+static Reaction DetailView_mouse(UiView* super, Ui* ui, int key) {
+   (void)key;
+   MEVENT ev;
+   if (getmouse(&ev) != OK)
+      return REACT_NONE;
+   if (ev.bstate & BUTTON4_PRESSED)
+      return DetailView_zoom(super, ui, -1);
+#ifdef BUTTON5_PRESSED
+   if (ev.bstate & BUTTON5_PRESSED)
+      return DetailView_zoom(super, ui, 1);
+#endif
+   return REACT_NONE;
+}
+
+/* The chart spans the growth window again. */
+static Reaction DetailView_window(UiView* super, Ui* ui, int key) {
+   DetailView* this = super->data;
+   Reaction r = Action_window(super, ui, key);
+   this->span = ui->window;
+   return r;
+}
+
+/* The next or previous process of the dashboard, without leaving the view. */
+static Reaction DetailView_step(UiView* super, Ui* ui, int delta) {
+   DetailView* this = super->data;
+   UiView* dashboard = Ui_rootView(ui);
+   Dashboard_move(dashboard, delta);
+   const Process* p = Dashboard_selection(dashboard);
+   if (p) {
+      this->pid = p->pid;
+      this->start = p->startTicks;
+   }
+   return REACT_REDRAW;
+}
+
+static Reaction DetailView_previous(UiView* super, Ui* ui, int key) {
+   (void)key;
+   return DetailView_step(super, ui, -1);
+}
+
+static Reaction DetailView_next(UiView* super, Ui* ui, int key) {
+   (void)key;
+   return DetailView_step(super, ui, 1);
+}
+
+static Reaction DetailView_togglePane(UiView* super, Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   DetailView* this = super->data;
+   this->showPane = !this->showPane;
+   this->pane.scroll = 0;
+   return REACT_REDRAW;
+}
+
+static Reaction DetailView_scrollPane(UiView* super, Ui* ui, int key) {
+   (void)ui;
+   DetailView* this = super->data;
+   SnapshotPane* pane = &this->pane;
+   if (!this->showPane)
+      return REACT_NONE;
+   int page = pane->rows > 3 ? pane->rows - 2 : 1;
+   pane->scroll += key == KEY_PPAGE ? -page : key == KEY_HOME ? -pane->scroll : page;
+   if (pane->scroll < 0)
+      pane->scroll = 0;
+   return REACT_REDRAW;
+}
+
+static const KeyBinding DetailView_bindings[] = {
+      {'q', "q", "back to the dashboard", DetailView_back},
+      {KEY_ESC, "Esc", "cancel a snapshot that waits, else back to the dashboard", DetailView_back},
+      {KEY_LEFT, "Left", "back to the dashboard", DetailView_back},
+      {KEY_BACKSPACE, "Bksp", "back to the dashboard", DetailView_back},
+      {'+', "+", "zoom in: a shorter chart span", DetailView_zoomIn},
+      {'=', "=", "zoom in: a shorter chart span", DetailView_zoomIn},
+      {'-', "-", "zoom out: 1m, 5m, 15m, 1h, 6h, 24h", DetailView_zoomOut},
+      {'w', "w", "growth window (and chart span): 1m, 5m, 15m, 1h", DetailView_window},
+      {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
+      {KEY_UP, "Up", "previous process", DetailView_previous},
+      {'k', "k", "previous process", DetailView_previous},
+      {KEY_DOWN, "Down", "next process", DetailView_next},
+      {'j', "j", "next process", DetailView_next},
+      {'i', "i", ACTION_SNAPSHOT_HELP, Action_snapshot},
+      {'M', "M", ACTION_TRACEMALLOC_HELP, Action_tracemalloc},
+      {'R', "R", ACTION_TRIM_HELP, Action_trim},
+      {'W', "W", ACTION_WAKE_HELP, Action_wake},
+      {'\t', "Tab", "snapshot pane / chart", DetailView_togglePane},
+      {KEY_PPAGE, "PgUp", "scroll the snapshot pane", DetailView_scrollPane},
+      {KEY_NPAGE, "PgDn", "scroll the snapshot pane", DetailView_scrollPane},
+      {' ', "Space", "scroll the snapshot pane", DetailView_scrollPane},
+      {KEY_HOME, "Home", "scroll the snapshot pane", DetailView_scrollPane},
+      {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
+      {KEY_F(1), "F1", "this help", Action_help},
+      {'h', "h", "this help", Action_help},
+      {'?', "?", "this help", Action_help},
+      {KEY_F(10), "F10", "quit leaktop", Action_quit},
+      {KEY_MOUSE, "wheel", "zoom in and out", DetailView_mouse},
+};
+static const KeyTable DetailView_keys = {DetailView_bindings, KEY_TABLE_COUNT(DetailView_bindings),
+                                         NULL};
+
+const UiViewClass DetailView_class = {
+      .name = "Detail view",
+      .keys = &DetailView_keys,
+      .open = DetailView_open,
+      .close = DetailView_close,
+      .draw = DetailView_draw,
+      .costFlags = DetailView_costFlags,
+      .current = DetailView_current,
+      .snapshotTaken = DetailView_snapshotTaken,
+};

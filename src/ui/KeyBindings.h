@@ -1,8 +1,9 @@
 #ifndef HEADER_KeyBindings
 #define HEADER_KeyBindings
-/* Flat key-binding tables, one per view: key -> action. The help screen is
-   generated from these tables, so it lists every binding there is. A key
-   goes to the shown view's table, then to the keys every view shares. */
+/* Flat key-binding tables: key -> action. Each view has its own
+   (UiView.h), and the help screen is generated from them, so it lists
+   every binding there is. A key goes to the top view's table, then to the
+   keys every view shares. */
 
 #include "ui/UiState.h"
 
@@ -13,7 +14,9 @@
 #define REACT_RESIZE 0x4u /* redraw from scratch: the size changed */
 
 typedef unsigned Reaction;
-typedef Reaction (*KeyAction)(Ui* ui, int key);
+/* this is the top view. A view that pushed another stays valid; one that
+   popped itself is gone. */
+typedef Reaction (*KeyAction)(UiView* this, Ui* ui, int key);
 
 typedef struct KeyBinding {
    int key;
@@ -36,12 +39,7 @@ typedef struct KeyTable {
 #define KEY_ESC    27
 #define KEY_CTRL_L 12
 
-extern const KeyTable KeyBindings_dashboard;
-extern const KeyTable KeyBindings_detail;
-extern const KeyTable KeyBindings_stack;
-extern const KeyTable KeyBindings_profile;
-
-/* Handles one key of getch() in the current view (or the filter editor). */
+/* Handles one key of getch() in the top view. */
 Reaction KeyBindings_dispatch(Ui* ui, int key);
 
 #endif
