@@ -4,29 +4,36 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "classify/Runbook.h"
 #include "classify/WorkerVerdict.h"
 #include "model/ProcessTree.h"
 #include "traffic/Traffic.h"
-#include "ui/Chart.h"
+#include "ui/Action.h"
 #include "ui/Colors.h"
 #include "ui/Dashboard.h"
+#include "ui/DetailChart.h"
 #include "ui/Draw.h"
-#include "util/Format.h"
 #include "ui/SnapshotPane.h"
+#include "util/Format.h"
+#include "util/XUtils.h"
 
-#define DETAIL_MAX_WIDTH     512
-#define DETAIL_MAX_HEIGHT    128
-#define DETAIL_AXIS_WIDTH    7 /* "123.4M" and the axis glyph */
-#define DETAIL_RIGHT_WIDTH   7 /* the axis glyph and "12.3k" */
 #define DETAIL_VERDICT_LINES 5
-#define DETAIL_SPIKE_MIN_KIB 2048 /* the classifier's smallest spike */
+
+typedef struct DetailView {
+   pid_t pid;
+   unsigned long long start;
+   double span;   /* seconds the chart shows */
+   bool showPane; /* the snapshot pane instead of the chart */
+   SnapshotPane pane;
+} DetailView;
 
 static const double DetailView_spans[] = {60, 300, 900, 3600, 21600, 86400};
 
-double DetailView_zoom(double span, int dir) {
+/* The chart span the zoom keys step to: the next (dir > 0) or previous one. */
+static double DetailView_zoomSpan(double span, int dir) {
    int n = (int)(sizeof(DetailView_spans) / sizeof(DetailView_spans[0]));
    if (dir > 0) {
       for (int i = 0; i < n; i++)
@@ -38,16 +45,6 @@ double DetailView_zoom(double span, int dir) {
       if (DetailView_spans[i] < span - 0.5)
          return DetailView_spans[i];
    return DetailView_spans[0];
-}
-
-void DetailView_open(Ui* ui, const Process* p) {
-   ui->view = VIEW_DETAIL;
-   ui->detailPid = p->pid;
-   ui->detailStart = p->startTicks;
-   ui->detailSpan = ui->window;
-   /* A worker with a snapshot opens on it; Tab shows the chart. */
-   ui->detailSnapshot = p->snapshots && p->snapshots->haveLatest;
-   ui->snapshotScroll = 0;
 }
 
 /* A line builder: pieces of text with their own looks, left to right. */
@@ -106,14 +103,10 @@ static int DetailView_wrap(WINDOW* w, int y, int bottom, int maxLines, const cha
 
 /* ---- sections ------------------------------------------------------------ */
 
-static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
-   const Machine* m = ui->machine;
-   int width = getmaxx(w);
+/* PID, role, name, generation, state and age; then the command line. */
+static int DetailView_drawIdentity(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
    char buf[96];
-   if (y >= bottom)
-      return y;
-
-   DetailLine l = {w, y, 0, width};
+   DetailLine l = {w, y, 0, getmaxx(w)};
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    snprintf(buf, sizeof(buf), "PID %d", (int)p->pid);
    DetailLine_put(&l, buf, CLR_TOP);
@@ -122,14 +115,18 @@ static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, con
    snprintf(buf, sizeof(buf), "  %s  generation %u  state %c  age ", p->name, p->generation,
             p->state ? p->state : '?');
    DetailLine_put(&l, buf, CLR_DEFAULT);
-   Format_age(buf, sizeof(buf), p->startEpoch > 0 ? Process_age(p, m->wallNow) : NAN);
+   Format_age(buf, sizeof(buf), p->startEpoch > 0 ? Process_age(p, ui->machine->wallNow) : NAN);
    DetailLine_put(&l, buf, CLR_TOP);
    y++;
-
    /* The command line wraps over up to three lines when there is room. */
-   y = DetailView_wrap(w, y, bottom, bottom - y > 12 ? 3 : 1, "cmd ",
-                       p->cmdline[0] ? p->cmdline : "(no command line)", CLR_DEFAULT);
+   return DetailView_wrap(w, y, bottom, bottom - y > 12 ? 3 : 1, "cmd ",
+                          p->cmdline[0] ? p->cmdline : "(no command line)", CLR_DEFAULT);
+}
 
+/* RSS and its parts, then what smaps_rollup adds; a line each while there is room. */
+static int DetailView_drawSizes(WINDOW* w, int y, int bottom, const Process* p) {
+   int width = getmaxx(w);
+   DetailLine l;
    if (y < bottom) {
       l = (DetailLine){w, y++, 0, width};
       Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
@@ -147,39 +144,53 @@ static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, con
       DetailLine_size(&l, "  USS ", p->smapsKnown, p->ussKiB, smaps);
       DetailLine_size(&l, "  swap ", p->smapsKnown, p->swapKiB, smaps);
       if (!p->smapsKnown && p->smapsErrno != 0) {
+         char buf[96];
          snprintf(buf, sizeof(buf), "  (smaps_rollup: %s)", strerror(p->smapsErrno));
          DetailLine_put(&l, buf, CLR_UNKNOWN);
       }
    }
-   if (y < bottom) {
-      l = (DetailLine){w, y++, 0, width};
-      Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
-      DetailLine_put(&l, "CPU ", CLR_DEFAULT);
-      if (p->cpuKnown) {
-         Format_percent(buf, sizeof(buf), p->cpuPercent);
-         DetailLine_put(&l, buf, CLR_TOP);
-         DetailLine_put(&l, "%", CLR_DEFAULT);
-      } else {
-         DetailLine_put(&l, "n/a", CLR_UNKNOWN);
-      }
-      double g = Process_growthPerMinute(p, ui->window);
-      char span[16];
-      Format_span(span, sizeof(span), ui->window);
-      DetailLine_put(&l, "  growth ", CLR_DEFAULT);
-      Format_growth(buf, sizeof(buf), g);
-      DetailLine_put(&l, buf, isnan(g) ? CLR_UNKNOWN : g >= 0.5 ? CLR_GROWING : CLR_TOP);
-      snprintf(buf, sizeof(buf), "/min over %s", span);
-      DetailLine_put(&l, buf, CLR_DEFAULT);
-      DetailLine_put(&l, "  ctx switches ", CLR_DEFAULT);
-      if (p->ctxKnown) {
-         snprintf(buf, sizeof(buf), "%llu vol %llu invol", (unsigned long long)p->ctxVoluntary,
-                  (unsigned long long)p->ctxInvoluntary);
-         DetailLine_put(&l, buf, CLR_TOP);
-      } else {
-         DetailLine_put(&l, "...", CLR_UNKNOWN);
-      }
-   }
    return y;
+}
+
+/* CPU, growth over the window and context switches on one line. */
+static int DetailView_drawActivity(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+   if (y >= bottom)
+      return y;
+   char buf[96], span[16];
+   DetailLine l = {w, y, 0, getmaxx(w)};
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+   DetailLine_put(&l, "CPU ", CLR_DEFAULT);
+   if (p->cpuKnown) {
+      Format_percent(buf, sizeof(buf), p->cpuPercent);
+      DetailLine_put(&l, buf, CLR_TOP);
+      DetailLine_put(&l, "%", CLR_DEFAULT);
+   } else {
+      DetailLine_put(&l, "n/a", CLR_UNKNOWN);
+   }
+   double g = Process_growthPerMinute(p, ui->window);
+   Format_span(span, sizeof(span), ui->window);
+   DetailLine_put(&l, "  growth ", CLR_DEFAULT);
+   Format_growth(buf, sizeof(buf), g);
+   DetailLine_put(&l, buf, isnan(g) ? CLR_UNKNOWN : g >= 0.5 ? CLR_GROWING : CLR_TOP);
+   snprintf(buf, sizeof(buf), "/min over %s", span);
+   DetailLine_put(&l, buf, CLR_DEFAULT);
+   DetailLine_put(&l, "  ctx switches ", CLR_DEFAULT);
+   if (p->ctxKnown) {
+      snprintf(buf, sizeof(buf), "%llu vol %llu invol", (unsigned long long)p->ctxVoluntary,
+               (unsigned long long)p->ctxInvoluntary);
+      DetailLine_put(&l, buf, CLR_TOP);
+   } else {
+      DetailLine_put(&l, "...", CLR_UNKNOWN);
+   }
+   return y + 1;
+}
+
+static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+   if (y >= bottom)
+      return y;
+   y = DetailView_drawIdentity(ui, w, y, bottom, p);
+   y = DetailView_drawSizes(w, y, bottom, p);
+   return DetailView_drawActivity(ui, w, y, bottom, p);
 }
 
 /* What each glyph of the chart stands for, every series named with its scale. */
@@ -205,65 +216,16 @@ static void DetailView_drawLegend(const Ui* ui, WINDOW* w, int y, bool trafficKn
    DetailLine_put(&l, " RSS max", CLR_DEFAULT);
 }
 
-static ColorElement DetailView_cellColor(ChartCellKind k) {
-   switch (k) {
-   case CHART_BAR:
-      return CLR_CHART_BAR;
-   case CHART_BAND:
-      return CLR_CHART_BAND;
-   case CHART_IDLE:
-      return CLR_CHART_IDLE;
-   case CHART_TRAFFIC:
-      return CLR_CHART_TRAFFIC;
-   case CHART_USS:
-      return CLR_CHART_USS;
-   case CHART_PSS:
-      return CLR_CHART_PSS;
-   default:
-      return CLR_DEFAULT;
-   }
-}
-
-/* Rows that carry a scale label: the top, the middle and the bottom. */
-static bool DetailView_labelRow(int r, int height) {
-   return r == 0 || r == height - 1 || (height >= 5 && r == height / 2);
-}
-
-/* RSS as bars and the USS and PSS readings as points on the left scale,
-   traffic as points on the right scale, on one time axis that also marks
-   spikes and the last verdict change. */
-static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
-   int width = getmaxx(w);
+/* The title with the marks the time axis may carry, then the legend. */
+static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Process* p,
+                                      const DetailChart* c) {
    const Glyphs* g = ui->glyphs;
-   const TrafficSource* traffic = ui->machine->traffic;
-   char buf[DETAIL_MAX_WIDTH + 1];
-   int chartWidth = width - DETAIL_AXIS_WIDTH - DETAIL_RIGHT_WIDTH;
-   /* Title, legend, at least two chart rows, the axis line and its labels. */
-   if (bottom - y < 6 || chartWidth < 8)
-      return y;
-   if (chartWidth > DETAIL_MAX_WIDTH)
-      chartWidth = DETAIL_MAX_WIDTH;
-   int chartHeight = bottom - y - 4;
-   if (chartHeight > DETAIL_MAX_HEIGHT)
-      chartHeight = DETAIL_MAX_HEIGHT;
-   int right = DETAIL_AXIS_WIDTH + chartWidth; /* column of the right axis */
-
-   static HistoryBucket cols[DETAIL_MAX_WIDTH];
-   static double rates[DETAIL_MAX_WIDTH];
-   static uint32_t uss[DETAIL_MAX_WIDTH], pss[DETAIL_MAX_WIDTH];
-   static bool spikes[DETAIL_MAX_WIDTH];
-   static const char* glyph[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
-   static ChartCellKind kind[DETAIL_MAX_WIDTH * DETAIL_MAX_HEIGHT];
-   int tier = Chart_resample(&p->rssHistory, ui->detailSpan, chartWidth, cols);
-   Chart_resampleRates(&p->trafficHistory, tier, ui->detailSpan, chartWidth, rates);
-   Chart_resampleReadings(&p->smapsHistory, ui->machine->now, ui->detailSpan, chartWidth, uss, pss);
-
-   char span[16], step[16];
-   Format_span(span, sizeof(span), ui->detailSpan);
-   Format_span(step, sizeof(step), p->rssHistory.tiers[tier].step);
+   char buf[96], span[16], step[16];
+   Format_span(span, sizeof(span), c->span);
+   Format_span(step, sizeof(step), p->rssHistory.tiers[c->tier].step);
    snprintf(buf, sizeof(buf), "RSS and traffic, last %s (%s buckets)  ", span, step);
-   DetailLine l = {w, y++, 0, width};
-   Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+   DetailLine l = {w, y, 0, getmaxx(w)};
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    DetailLine_put(&l, buf, CLR_TOP);
    DetailLine_put(&l, g->spikeMark, CLR_CHART_MARK);
    DetailLine_put(&l, " spike  ", CLR_DEFAULT);
@@ -274,98 +236,20 @@ static int DetailView_drawChart(const Ui* ui, WINDOW* w, int y, int bottom, cons
       DetailLine_put(&l, " snapshot  Tab shows it  ", CLR_DEFAULT);
    }
    DetailLine_put(&l, "+/- zoom", CLR_DEFAULT);
-   double top = Chart_rateScale(rates, chartWidth);
-   DetailView_drawLegend(ui, w, y++, !isnan(top));
+   DetailView_drawLegend(ui, w, y + 1, !isnan(c->top));
+}
 
-   uint64_t lo = 0, hi = 0;
-   bool known = Chart_scale(cols, chartWidth, true, &lo, &hi);
-   /* USS lies below RSS, often well below the RSS range: the scale takes it in. */
-   if (known) {
-      Chart_widenScale(uss, chartWidth, &lo, &hi);
-      Chart_widenScale(pss, chartWidth, &lo, &hi);
-   }
-   Chart_grid(cols, chartWidth, chartHeight, lo, hi, g, glyph, kind);
-   if (!isnan(top))
-      Chart_overlay(rates, chartWidth, chartHeight, top, Traffic_idlePerSecond(traffic), g, glyph,
-                    kind);
-   /* USS last: where it meets PSS (no shared pages) USS is the tighter bound. */
-   Chart_points(pss, chartWidth, chartHeight, lo, hi, g->pssPoint, CHART_PSS, glyph, kind);
-   Chart_points(uss, chartWidth, chartHeight, lo, hi, g->ussPoint, CHART_USS, glyph, kind);
-
-   for (int r = 0; r < chartHeight; r++) {
-      int line = y + r;
-      bool labelled = DetailView_labelRow(r, chartHeight);
-      Draw_fill(w, line, 0, -1, Colors_attr(CLR_DEFAULT));
-      buf[0] = '\0';
-      if (known && labelled) {
-         double frac = chartHeight > 1 ? (double)(chartHeight - 1 - r) / (chartHeight - 1) : 1;
-         /* A row's label is the value at its top edge. */
-         double v = (double)lo + (double)(hi - lo) * (frac * (chartHeight - 1) + 1) / chartHeight;
-         Format_size(buf, sizeof(buf), (uint64_t)llround(v));
-      }
-      Draw_field(w, line, 0, DETAIL_AXIS_WIDTH - 1, buf, ALIGN_RIGHT, Colors_attr(CLR_AXIS));
-      Draw_text(w, line, DETAIL_AXIS_WIDTH - 1, 1,
-                known && labelled ? g->axisTick : g->axisVertical, Colors_attr(CLR_AXIS));
-      for (int c = 0; c < chartWidth; c++) {
-         ChartCellKind k = kind[r * chartWidth + c];
-         if (k != CHART_EMPTY)
-            Draw_text(w, line, DETAIL_AXIS_WIDTH + c, 1, glyph[r * chartWidth + c],
-                      Colors_attr(DetailView_cellColor(k)));
-      }
-      /* The traffic scale: the value on the row the points of that rate land on. */
-      bool rateLabel = !isnan(top) && labelled;
-      Draw_text(w, line, right, 1, rateLabel ? g->axisTickRight : g->axisVertical,
-                Colors_attr(CLR_CHART_TRAFFIC));
-      if (rateLabel) {
-         Format_count(buf, sizeof(buf),
-                      chartHeight > 1 ? top * (chartHeight - 1 - r) / (chartHeight - 1) : top);
-         Draw_text(w, line, right + 1, DETAIL_RIGHT_WIDTH - 1, buf, Colors_attr(CLR_CHART_TRAFFIC));
-      }
-   }
-   if (!known) {
-      const char* none = "no RSS sample in this span yet";
-      int x = DETAIL_AXIS_WIDTH + (chartWidth - (int)strlen(none)) / 2;
-      Draw_text(w, y + chartHeight / 2, x < DETAIL_AXIS_WIDTH ? DETAIL_AXIS_WIDTH : x, chartWidth,
-                none, Colors_attr(CLR_UNKNOWN));
-   }
-   y += chartHeight;
-
-   /* Time axis: a line with tick marks, spikes and the verdict change, then the labels. */
-   int ticks[CHART_MAX_TICKS];
-   int tickCount = Chart_timeAxis(ui->detailSpan, chartWidth, buf, sizeof(buf), ticks);
-   Chart_spikes(cols, chartWidth, DETAIL_SPIKE_MIN_KIB, spikes);
-   const GrowthClassifier* gc = &p->growth;
-   int changed = gc->since > gc->firstTime
-                       ? Chart_timeColumn(ui->machine->now - gc->since, ui->detailSpan, chartWidth)
-                       : -1;
-   /* Snapshot marks share the row; a spike or the verdict change wins a column. */
-   static bool snapped[DETAIL_MAX_WIDTH];
-   memset(snapped, 0, sizeof(bool) * (size_t)chartWidth);
-   for (int i = 0; p->snapshots && i < p->snapshots->markCount; i++) {
-      int c =
-            Chart_timeColumn(ui->machine->now - p->snapshots->marks[i], ui->detailSpan, chartWidth);
-      if (c >= 0 && c < chartWidth)
-         snapped[c] = true;
-   }
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
-   Draw_text(w, y, DETAIL_AXIS_WIDTH - 1, 1, g->axisCorner, Colors_attr(CLR_AXIS));
-   for (int c = 0; c < chartWidth; c++) {
-      const char* mark = g->axisHorizontal;
-      ColorElement e = CLR_AXIS;
-      for (int t = 0; t < tickCount; t++)
-         if (ticks[t] == c)
-            mark = g->axisTimeTick;
-      if (spikes[c] || c == changed || snapped[c]) {
-         mark = c == changed ? g->verdictMark : spikes[c] ? g->spikeMark : g->snapshotMark;
-         e = CLR_CHART_MARK;
-      }
-      Draw_text(w, y, DETAIL_AXIS_WIDTH + c, 1, mark, Colors_attr(e));
-   }
-   Draw_text(w, y, right, 1, g->axisCornerRight, Colors_attr(CLR_AXIS));
-   y++;
-   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
-   Draw_text(w, y, DETAIL_AXIS_WIDTH, chartWidth, buf, Colors_attr(CLR_AXIS));
-   return y + 1;
+/* The chart (DetailChart.h) under its title and legend; returns the line
+   after it, y when it does not fit. */
+static int DetailView_drawChart(const DetailView* this, const Ui* ui, WINDOW* w, int y, int bottom,
+                                const Process* p) {
+   static DetailChart chart;
+   if (!DetailChart_fill(&chart, ui->machine, ui->glyphs, p, this->span, getmaxx(w), bottom - y))
+      return y;
+   DetailView_drawChartTitle(ui, w, y, p, &chart);
+   DetailChart_drawRows(&chart, ui->glyphs, w, y + 2);
+   DetailChart_drawTimeAxis(&chart, ui->glyphs, w, y + 2 + chart.height, p, ui->machine->now);
+   return y + 2 + chart.height + 2;
 }
 
 /* One "label value" pair of the evidence lines. */
@@ -401,7 +285,7 @@ static int DetailView_drawVerdict(const Ui* ui, WINDOW* w, int y, int bottom, co
    DetailLine_put(&l, "  confidence ", CLR_DEFAULT);
    DetailLine_put(&l, isnan(e->confidence) ? "-" : buf, CLR_TOP);
    ColumnContext ctx;
-   Dashboard_treeContext(ui, tree, &ctx);
+   Ui_columnContext(ui, tree, &ctx);
    double ttl = Columns_timeToLimit(p, &ctx);
    DetailLine_put(&l, "  time to limit ", CLR_DEFAULT);
    if (isnan(ttl)) {
@@ -433,18 +317,19 @@ static int DetailView_drawVerdict(const Ui* ui, WINDOW* w, int y, int bottom, co
                           "next: ", Runbook_step(gc->verdict, gc->reason, heap), CLR_DEFAULT);
 }
 
-static void DetailView_drawGone(const Ui* ui, WINDOW* w, int y, int bottom) {
+static void DetailView_drawGone(const DetailView* this, const Ui* ui, WINDOW* w, int y,
+                                int bottom) {
    char buf[160], life[16], peak[16];
    int width = getmaxx(w);
    if (y >= bottom)
       return;
-   snprintf(buf, sizeof(buf), "PID %d has exited.", (int)ui->detailPid);
+   snprintf(buf, sizeof(buf), "PID %d has exited.", (int)this->pid);
    Draw_text(w, y++, 0, width, buf, Colors_attr(CLR_WARNING));
    for (int t = 0; t < ui->machine->treeCount && y < bottom; t++) {
       const ProcessTree* tree = ui->machine->trees[t];
       for (int age = 0; age < tree->exitedKept; age++) {
          const ExitedProcess* e = ProcessTree_exited(tree, age);
-         if (!e || e->pid != ui->detailPid || e->startTicks != ui->detailStart)
+         if (!e || e->pid != this->pid || e->startTicks != this->start)
             continue;
          Format_age(life, sizeof(life), e->lifetime);
          Format_size(peak, sizeof(peak), e->peakRssKiB);
@@ -461,13 +346,14 @@ static void DetailView_drawStatus(const Ui* ui, WINDOW* w, int y) {
    Draw_status(w, y, Ui_note(ui), hints, Colors_attr(CLR_STATUS));
 }
 
-void DetailView_draw(Ui* ui, WINDOW* w) {
+static void DetailView_draw(UiView* super, Ui* ui, WINDOW* w) {
+   DetailView* this = super->data;
    int lines = getmaxy(w);
    int bottom = lines >= 2 ? lines - 1 : lines;
    int tree = -1;
-   const Process* p = Ui_findProcess(ui, ui->detailPid, ui->detailStart, &tree);
+   const Process* p = Ui_findProcess(ui, this->pid, this->start, &tree);
    if (!p) {
-      DetailView_drawGone(ui, w, 0, bottom);
+      DetailView_drawGone(this, ui, w, 0, bottom);
    } else {
       int y = DetailView_drawHeader(ui, w, 0, bottom, p);
       if (y < bottom)
@@ -475,12 +361,187 @@ void DetailView_draw(Ui* ui, WINDOW* w) {
       /* The verdict keeps its lines below the chart; the chart gets the rest. */
       int verdictLines = bottom - y < DETAIL_VERDICT_LINES ? bottom - y : DETAIL_VERDICT_LINES;
       int chartBottom = bottom - verdictLines;
-      if (ui->detailSnapshot)
-         y = SnapshotPane_draw(ui, w, y, chartBottom, p);
-      else if (DetailView_drawChart(ui, w, y, chartBottom, p) > y)
+      if (this->showPane)
+         y = SnapshotPane_draw(&this->pane, ui, w, y, chartBottom, p);
+      else if (DetailView_drawChart(this, ui, w, y, chartBottom, p) > y)
          y = chartBottom;
       DetailView_drawVerdict(ui, w, y, bottom, p, tree);
    }
    if (lines >= 2)
       DetailView_drawStatus(ui, w, lines - 1);
 }
+
+static void* DetailView_open(Ui* ui, pid_t pid, unsigned long long start) {
+   DetailView* this = xCalloc(1, sizeof(DetailView));
+   this->pid = pid;
+   this->start = start;
+   this->span = ui->window;
+   /* A worker with a snapshot opens on it; Tab shows the chart. */
+   const Process* p = Ui_findProcess(ui, pid, start, NULL);
+   this->showPane = p && p->snapshots && p->snapshots->haveLatest;
+   return this;
+}
+
+static void DetailView_close(void* data) {
+   free(data);
+}
+
+/* The view shows every figure of its process, smaps_rollup's too. */
+static unsigned DetailView_costFlags(const UiView* super, const Ui* ui) {
+   (void)super;
+   (void)ui;
+   return COLUMN_NEEDS_SMAPS;
+}
+
+static Process* DetailView_current(const UiView* super, const Ui* ui) {
+   const DetailView* this = super->data;
+   return Ui_findProcess(ui, this->pid, this->start, NULL);
+}
+
+/* A snapshot of the process turns the view to it. */
+static void DetailView_snapshotTaken(UiView* super, pid_t pid, unsigned long long start) {
+   DetailView* this = super->data;
+   if (this->pid == pid && this->start == start) {
+      this->showPane = true;
+      this->pane.scroll = 0;
+   }
+}
+
+/* ---- keys ------------------------------------------------------------------------ */
+
+/* Esc first cancels a snapshot that waits. */
+static Reaction DetailView_back(UiView* super, Ui* ui, int key) {
+   if (key == KEY_ESC && Action_cancelSnapshot(ui))
+      return REACT_REDRAW;
+   return Action_back(super, ui, key);
+}
+
+static Reaction DetailView_zoom(UiView* super, Ui* ui, int dir) {
+   DetailView* this = super->data;
+   char span[16];
+   this->span = DetailView_zoomSpan(this->span, dir);
+   Format_span(span, sizeof(span), this->span);
+   snprintf(ui->message, sizeof(ui->message), "chart span %s", span);
+   return REACT_REDRAW;
+}
+
+static Reaction DetailView_zoomIn(UiView* super, Ui* ui, int key) {
+   (void)key;
+   return DetailView_zoom(super, ui, -1);
+}
+
+static Reaction DetailView_zoomOut(UiView* super, Ui* ui, int key) {
+   (void)key;
+   return DetailView_zoom(super, ui, 1);
+}
+
+static Reaction DetailView_mouse(UiView* super, Ui* ui, int key) {
+   (void)key;
+   MEVENT ev;
+   if (getmouse(&ev) != OK)
+      return REACT_NONE;
+   if (ev.bstate & BUTTON4_PRESSED)
+      return DetailView_zoom(super, ui, -1);
+#ifdef BUTTON5_PRESSED
+   if (ev.bstate & BUTTON5_PRESSED)
+      return DetailView_zoom(super, ui, 1);
+#endif
+   return REACT_NONE;
+}
+
+/* The chart spans the growth window again. */
+static Reaction DetailView_window(UiView* super, Ui* ui, int key) {
+   DetailView* this = super->data;
+   Reaction r = Action_window(super, ui, key);
+   this->span = ui->window;
+   return r;
+}
+
+/* The next or previous process of the dashboard, without leaving the view. */
+static Reaction DetailView_step(UiView* super, Ui* ui, int delta) {
+   DetailView* this = super->data;
+   UiView* dashboard = Ui_rootView(ui);
+   Dashboard_move(dashboard, delta);
+   const Process* p = Dashboard_selection(dashboard);
+   if (p) {
+      this->pid = p->pid;
+      this->start = p->startTicks;
+   }
+   return REACT_REDRAW;
+}
+
+static Reaction DetailView_previous(UiView* super, Ui* ui, int key) {
+   (void)key;
+   return DetailView_step(super, ui, -1);
+}
+
+static Reaction DetailView_next(UiView* super, Ui* ui, int key) {
+   (void)key;
+   return DetailView_step(super, ui, 1);
+}
+
+static Reaction DetailView_togglePane(UiView* super, Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   DetailView* this = super->data;
+   this->showPane = !this->showPane;
+   this->pane.scroll = 0;
+   return REACT_REDRAW;
+}
+
+static Reaction DetailView_scrollPane(UiView* super, Ui* ui, int key) {
+   (void)ui;
+   DetailView* this = super->data;
+   SnapshotPane* pane = &this->pane;
+   if (!this->showPane)
+      return REACT_NONE;
+   int page = pane->rows > 3 ? pane->rows - 2 : 1;
+   pane->scroll += key == KEY_PPAGE ? -page : key == KEY_HOME ? -pane->scroll : page;
+   if (pane->scroll < 0)
+      pane->scroll = 0;
+   return REACT_REDRAW;
+}
+
+static const KeyBinding DetailView_bindings[] = {
+      {'q', "q", "back to the dashboard", DetailView_back},
+      {KEY_ESC, "Esc", "cancel a snapshot that waits, else back to the dashboard", DetailView_back},
+      {KEY_LEFT, "Left", "back to the dashboard", DetailView_back},
+      {KEY_BACKSPACE, "Bksp", "back to the dashboard", DetailView_back},
+      {'+', "+", "zoom in: a shorter chart span", DetailView_zoomIn},
+      {'=', "=", "zoom in: a shorter chart span", DetailView_zoomIn},
+      {'-', "-", "zoom out: 1m, 5m, 15m, 1h, 6h, 24h", DetailView_zoomOut},
+      {'w', "w", "growth window (and chart span): 1m, 5m, 15m, 1h", DetailView_window},
+      {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
+      {KEY_UP, "Up", "previous process", DetailView_previous},
+      {'k', "k", "previous process", DetailView_previous},
+      {KEY_DOWN, "Down", "next process", DetailView_next},
+      {'j', "j", "next process", DetailView_next},
+      {'i', "i", ACTION_SNAPSHOT_HELP, Action_snapshot},
+      {'M', "M", ACTION_TRACEMALLOC_HELP, Action_tracemalloc},
+      {'R', "R", ACTION_TRIM_HELP, Action_trim},
+      {'W', "W", ACTION_WAKE_HELP, Action_wake},
+      {'\t', "Tab", "snapshot pane / chart", DetailView_togglePane},
+      {KEY_PPAGE, "PgUp", "scroll the snapshot pane", DetailView_scrollPane},
+      {KEY_NPAGE, "PgDn", "scroll the snapshot pane", DetailView_scrollPane},
+      {' ', "Space", "scroll the snapshot pane", DetailView_scrollPane},
+      {KEY_HOME, "Home", "scroll the snapshot pane", DetailView_scrollPane},
+      {KEY_CTRL_L, "^L", "redraw the screen", Action_redraw},
+      {KEY_F(1), "F1", "this help", Action_help},
+      {'h', "h", "this help", Action_help},
+      {'?', "?", "this help", Action_help},
+      {KEY_F(10), "F10", "quit leaktop", Action_quit},
+      {KEY_MOUSE, "wheel", "zoom in and out", DetailView_mouse},
+};
+static const KeyTable DetailView_keys = {DetailView_bindings, KEY_TABLE_COUNT(DetailView_bindings),
+                                         NULL};
+
+const UiViewClass DetailView_class = {
+      .name = "Detail view",
+      .keys = &DetailView_keys,
+      .open = DetailView_open,
+      .close = DetailView_close,
+      .draw = DetailView_draw,
+      .costFlags = DetailView_costFlags,
+      .current = DetailView_current,
+      .snapshotTaken = DetailView_snapshotTaken,
+};

@@ -1,23 +1,13 @@
 #ifndef HEADER_DetailView
 #define HEADER_DetailView
-/* One process in full: its figures; its RSS history as a chart with a size
-   axis, the traffic overlaid on a second scale, idle columns shaded and
-   spikes and the last verdict change marked on the time axis; then the
-   verdict with its evidence, the runbook's next step and the time to the
-   limit. Drawn in sections top to bottom so later ones (snapshots) can add
-   their own. */
+/* One process in full (Enter in the dashboard): its figures; its RSS
+   history as a chart (DetailChart.h) or its heap snapshots
+   (SnapshotPane.h); then the verdict with its evidence, the runbook's next
+   step and the time to the limit. Drawn in sections top to bottom. Up and
+   Down step through the dashboard's processes without leaving it. */
 
-#include <curses.h>
+#include "ui/UiView.h"
 
-#include "ui/UiState.h"
-
-/* Opens the view on process p. */
-void DetailView_open(Ui* ui, const Process* p);
-
-void DetailView_draw(Ui* ui, WINDOW* w);
-
-/* Chart spans the zoom keys step through; returns the next (dir > 0) or
-   previous span. */
-double DetailView_zoom(double span, int dir);
+extern const UiViewClass DetailView_class;
 
 #endif

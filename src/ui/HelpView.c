@@ -3,12 +3,22 @@
 #include "ui/HelpView.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "ui/Action.h"
 #include "ui/Colors.h"
 #include "ui/Columns.h"
+#include "ui/Dashboard.h"
+#include "ui/DetailView.h"
 #include "ui/Draw.h"
-#include "ui/KeyBindings.h"
+#include "ui/ProfileView.h"
+#include "ui/StackView.h"
+#include "util/XUtils.h"
+
+typedef struct HelpView {
+   int scroll; /* the first line shown */
+} HelpView;
 
 typedef struct HelpLine {
    char text[160];
@@ -16,9 +26,20 @@ typedef struct HelpLine {
 } HelpLine;
 
 #define HELP_MAX_LINES 192
+#define HELP_PAGE      10
+
+/* The views whose keys the help lists, in this order. */
+static const UiViewClass* const HelpView_listed[] = {
+      &Dashboard_class,
+      &DetailView_class,
+      &StackView_class,
+      &ProfileView_class,
+};
 
 /* One line per distinct help text of a table, its keys joined by '/'. */
-static int HelpView_bindings(HelpLine* out, int at, const KeyBinding* table, int count) {
+static int HelpView_addBindings(HelpLine* out, int at, const KeyTable* keyTable) {
+   const KeyBinding* table = keyTable->bindings;
+   int count = keyTable->count;
    for (int i = 0; i < count && at < HELP_MAX_LINES; i++) {
       if (!table[i].help)
          continue;
@@ -56,18 +77,13 @@ static int HelpView_build(HelpLine* out) {
    int n = 0;
    n = HelpView_title(out, n, "leaktop: live memory of Python service trees. Any key returns.");
    n = HelpView_title(out, n, "");
-   n = HelpView_title(out, n, "Dashboard keys");
-   n = HelpView_bindings(out, n, KeyBindings_dashboard, KeyBindings_dashboardCount);
-   n = HelpView_title(out, n, "");
-   n = HelpView_title(out, n, "Detail view keys");
-   n = HelpView_bindings(out, n, KeyBindings_detail, KeyBindings_detailCount);
-   n = HelpView_title(out, n, "");
-   n = HelpView_title(out, n, "Stack view keys");
-   n = HelpView_bindings(out, n, KeyBindings_stack, KeyBindings_stackCount);
-   n = HelpView_title(out, n, "");
-   n = HelpView_title(out, n, "Profile view keys");
-   n = HelpView_bindings(out, n, KeyBindings_profile, KeyBindings_profileCount);
-   n = HelpView_title(out, n, "");
+   for (size_t i = 0; i < sizeof(HelpView_listed) / sizeof(HelpView_listed[0]); i++) {
+      char heading[64];
+      snprintf(heading, sizeof(heading), "%s keys", HelpView_listed[i]->name);
+      n = HelpView_title(out, n, heading);
+      n = HelpView_addBindings(out, n, HelpView_listed[i]->keys);
+      n = HelpView_title(out, n, "");
+   }
    n = HelpView_title(out, n, "Columns (c cycles the sets; * costs an extra read while shown)");
    for (int id = 0; id < COL_COUNT && n < HELP_MAX_LINES; id++) {
       const Column* c = &Columns_table[id];
@@ -104,18 +120,20 @@ static int HelpView_build(HelpLine* out) {
    return n;
 }
 
-void HelpView_draw(Ui* ui, WINDOW* w) {
+static void HelpView_draw(UiView* super, Ui* ui, WINDOW* w) {
+   (void)ui;
+   HelpView* this = super->data;
    static HelpLine lines[HELP_MAX_LINES];
    int n = HelpView_build(lines);
    int rows, cols;
    getmaxyx(w, rows, cols);
    int body = rows >= 2 ? rows - 1 : rows;
-   if (ui->helpScroll > n - body)
-      ui->helpScroll = n - body;
-   if (ui->helpScroll < 0)
-      ui->helpScroll = 0;
-   for (int i = 0; i < body && ui->helpScroll + i < n; i++) {
-      const HelpLine* l = &lines[ui->helpScroll + i];
+   if (this->scroll > n - body)
+      this->scroll = n - body;
+   if (this->scroll < 0)
+      this->scroll = 0;
+   for (int i = 0; i < body && this->scroll + i < n; i++) {
+      const HelpLine* l = &lines[this->scroll + i];
       Draw_text(w, i, 0, cols, l->text, Colors_attr(l->look));
    }
    if (rows >= 2) {
@@ -124,3 +142,78 @@ void HelpView_draw(Ui* ui, WINDOW* w) {
                 Colors_attr(CLR_STATUS));
    }
 }
+
+static void HelpView_scroll(UiView* super, int delta) {
+   HelpView* this = super->data;
+   this->scroll += delta;
+   if (this->scroll < 0)
+      this->scroll = 0;
+}
+
+static Reaction HelpView_lineUp(UiView* super, Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   HelpView_scroll(super, -1);
+   return REACT_REDRAW;
+}
+
+static Reaction HelpView_lineDown(UiView* super, Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   HelpView_scroll(super, 1);
+   return REACT_REDRAW;
+}
+
+static Reaction HelpView_pageUp(UiView* super, Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   HelpView_scroll(super, -HELP_PAGE);
+   return REACT_REDRAW;
+}
+
+static Reaction HelpView_pageDown(UiView* super, Ui* ui, int key) {
+   (void)ui;
+   (void)key;
+   HelpView_scroll(super, HELP_PAGE);
+   return REACT_REDRAW;
+}
+
+/* A click or the wheel is taken off the queue and does nothing. */
+static Reaction HelpView_mouse(UiView* super, Ui* ui, int key) {
+   (void)super;
+   (void)ui;
+   (void)key;
+   MEVENT ev;
+   getmouse(&ev);
+   return REACT_NONE;
+}
+
+/* Any other key goes back, as in htop. */
+static const KeyBinding HelpView_bindings[] = {
+      {KEY_UP, NULL, NULL, HelpView_lineUp},     {'k', NULL, NULL, HelpView_lineUp},
+      {KEY_DOWN, NULL, NULL, HelpView_lineDown}, {'j', NULL, NULL, HelpView_lineDown},
+      {KEY_PPAGE, NULL, NULL, HelpView_pageUp},  {KEY_NPAGE, NULL, NULL, HelpView_pageDown},
+      {' ', NULL, NULL, HelpView_pageDown},      {KEY_RESIZE, NULL, NULL, Action_redraw},
+      {KEY_MOUSE, NULL, NULL, HelpView_mouse},   {KEY_F(10), NULL, NULL, Action_quit},
+};
+static const KeyTable HelpView_keys = {HelpView_bindings, KEY_TABLE_COUNT(HelpView_bindings),
+                                       Action_back};
+
+static void* HelpView_open(Ui* ui, pid_t pid, unsigned long long start) {
+   (void)ui;
+   (void)pid;
+   (void)start;
+   return xCalloc(1, sizeof(HelpView));
+}
+
+static void HelpView_close(void* data) {
+   free(data);
+}
+
+const UiViewClass HelpView_class = {
+      .name = "Help",
+      .keys = &HelpView_keys,
+      .open = HelpView_open,
+      .close = HelpView_close,
+      .draw = HelpView_draw,
+};

@@ -1,12 +1,11 @@
 #ifndef HEADER_HelpView
 #define HEADER_HelpView
-/* The help screen: every key binding (generated from the binding tables),
-   the columns, the column sets, and what n/a, ... and - mean. */
+/* The help screen: every key binding (generated from the views' binding
+   tables), the columns, the column sets, and what n/a, ... and - mean.
+   It scrolls; F10 quits; any other key goes back. */
 
-#include <curses.h>
+#include "ui/UiView.h"
 
-#include "ui/UiState.h"
-
-void HelpView_draw(Ui* ui, WINDOW* w);
+extern const UiViewClass HelpView_class;
 
 #endif

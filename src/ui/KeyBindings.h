@@ -1,7 +1,9 @@
 #ifndef HEADER_KeyBindings
 #define HEADER_KeyBindings
-/* Flat key-binding tables, one per view: key -> action. The help screen is
-   generated from these tables, so it lists every binding there is. */
+/* Flat key-binding tables: key -> action. Each view has its own
+   (UiView.h), and the help screen is generated from them, so it lists
+   every binding there is. A key goes to the top view's table, then to the
+   keys every view shares. */
 
 #include "ui/UiState.h"
 
@@ -12,7 +14,9 @@
 #define REACT_RESIZE 0x4u /* redraw from scratch: the size changed */
 
 typedef unsigned Reaction;
-typedef Reaction (*KeyAction)(Ui* ui, int key);
+/* this is the top view. A view that pushed another stays valid; one that
+   popped itself is gone. */
+typedef Reaction (*KeyAction)(UiView* this, Ui* ui, int key);
 
 typedef struct KeyBinding {
    int key;
@@ -21,19 +25,21 @@ typedef struct KeyBinding {
    KeyAction action;
 } KeyBinding;
 
-extern const KeyBinding KeyBindings_dashboard[];
-extern const int KeyBindings_dashboardCount;
-extern const KeyBinding KeyBindings_detail[];
-extern const int KeyBindings_detailCount;
-extern const KeyBinding KeyBindings_stack[];
-extern const int KeyBindings_stackCount;
-extern const KeyBinding KeyBindings_profile[];
-extern const int KeyBindings_profileCount;
+typedef struct KeyTable {
+   const KeyBinding* bindings;
+   int count;
+   /* Set in a modal table (the help screen, the filter field), which takes
+      every key: the keys it does not bind go here, none goes on to the
+      keys every view shares, and none replaces the status line's note. */
+   KeyAction otherKey;
+} KeyTable;
 
-/* Handles one key of getch() in the current view (or the filter editor). */
+#define KEY_TABLE_COUNT(bindings) ((int)(sizeof(bindings) / sizeof((bindings)[0])))
+
+#define KEY_ESC    27
+#define KEY_CTRL_L 12
+
+/* Handles one key of getch() in the top view. */
 Reaction KeyBindings_dispatch(Ui* ui, int key);
-
-/* The growth windows `w` cycles through: the next one after current. */
-double KeyBindings_nextWindow(double current);
 
 #endif

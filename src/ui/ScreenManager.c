@@ -12,15 +12,11 @@
 
 #include "inject/SnapshotRunner.h"
 #include "sample/SampleSource.h"
+#include "target/PtraceThreads.h"
 #include "ui/Colors.h"
 #include "ui/Columns.h"
 #include "ui/Dashboard.h"
-#include "ui/DetailView.h"
-#include "ui/ProfileView.h"
-#include "ui/StackView.h"
-#include "target/PtraceThreads.h"
 #include "ui/Glyphs.h"
-#include "ui/HelpView.h"
 #include "ui/KeyBindings.h"
 #include "ui/UiState.h"
 #include "util/XUtils.h"
@@ -72,25 +68,14 @@ static void ScreenManager_initUi(Ui* ui, Machine* machine, const Options* opts) 
    ui->machine = machine;
    ui->opts = opts;
    ui->glyphs = Glyphs_forLocale();
-   ui->view = VIEW_DASHBOARD;
-   ui->flatView = opts->flatView;
    ui->window = opts->growthWindow > 0 ? opts->growthWindow : 300;
-   ui->detailSpan = ui->window;
-   /* Flat: the fastest grower on top. Tree: the tree's own order. */
-   ui->flatSort = (UiSort){COL_GROWTH, true};
-   ui->treeSort = (UiSort){-1, false};
-   if (opts->sortColumn) {
-      int id = Columns_byName(opts->sortColumn);
-      if (id >= 0) {
-         UiSort chosen = {id, Columns_table[id].descendingFirst};
-         ui->flatSort = ui->treeSort = chosen;
-      } else {
-         snprintf(ui->message, sizeof(ui->message), "unknown sort column '%.40s'",
-                  opts->sortColumn);
-      }
-   }
    ui->snapshots = SnapshotRunner_new(opts->snapshotEvery);
-   Dashboard_init(ui);
+   Ui_pushView(ui, &Dashboard_class, 0, 0);
+}
+
+static void ScreenManager_doneUi(Ui* ui) {
+   Ui_closeViews(ui);
+   SnapshotRunner_free(ui->snapshots);
 }
 
 /* Periodic requests for the current process, and the answer of the one
@@ -113,11 +98,7 @@ static bool ScreenManager_snapshots(Ui* ui) {
    SnapshotRunner_busy(ui->snapshots, &pid, &start);
    switch (SnapshotRunner_poll(ui->snapshots, ui->machine, msg, sizeof(msg))) {
    case SNAPSHOT_RUNNER_DONE:
-      /* The detail view of that worker turns to its snapshot. */
-      if (ui->view == VIEW_DETAIL && ui->detailPid == pid && ui->detailStart == start) {
-         ui->detailSnapshot = true;
-         ui->snapshotScroll = 0;
-      }
+      Ui_snapshotTaken(ui, pid, start);
       /* fall through */
    case SNAPSHOT_RUNNER_FAILED:
       snprintf(ui->message, sizeof(ui->message), "%s", msg);
@@ -131,7 +112,7 @@ static bool ScreenManager_snapshots(Ui* ui) {
 }
 
 static void ScreenManager_applyCost(Ui* ui) {
-   unsigned flags = Dashboard_costFlags(ui);
+   unsigned flags = Ui_costFlags(ui);
    ui->machine->scanFlags = (flags & COLUMN_NEEDS_SMAPS) ? SCAN_SMAPS : 0;
 }
 
@@ -141,27 +122,8 @@ static void ScreenManager_draw(Ui* ui, bool full) {
    erase();
    if (!ui->message[0] && ui->machine->treeCount > 0 && Machine_allTargetsGone(ui->machine))
       snprintf(ui->message, sizeof(ui->message), "every target has exited; q quits");
-   switch (ui->view) {
-   case VIEW_DASHBOARD:
-      Dashboard_draw(ui, stdscr);
-      break;
-   case VIEW_DETAIL:
-      /* Keep the layout (and so the cost flags) current for the dashboard. */
-      Dashboard_layout(ui, getmaxx(stdscr));
-      DetailView_draw(ui, stdscr);
-      break;
-   case VIEW_STACK:
-      Dashboard_layout(ui, getmaxx(stdscr));
-      StackView_draw(ui, stdscr);
-      break;
-   case VIEW_PROFILE:
-      Dashboard_layout(ui, getmaxx(stdscr));
-      ProfileView_draw(ui, stdscr);
-      break;
-   case VIEW_HELP:
-      HelpView_draw(ui, stdscr);
-      break;
-   }
+   UiView* top = Ui_topView(ui);
+   top->klass->draw(top, ui, stdscr);
    wnoutrefresh(stdscr);
    doupdate();
 }
@@ -206,13 +168,11 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
    ScreenManager_catchSignals(&saved);
    if (!ScreenManager_startCurses(opts)) {
       ScreenManager_restoreSignals(&saved);
-      SnapshotRunner_free(ui.snapshots);
-      Dashboard_done(&ui);
+      ScreenManager_doneUi(&ui);
       fprintf(stderr, "leaktop: cannot use the terminal (TERM=%s)\n",
               getenv("TERM") ? getenv("TERM") : "");
       return 1;
    }
-   Dashboard_layout(&ui, COLS);
 
    double delay = opts->delay > 0 ? opts->delay : 1;
    double next = XUtils_monotonicNow();
@@ -228,16 +188,14 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
          /* A thread a stack dump could not stop stays seized until here. */
          PtraceThreads_release();
          scans++;
-         /* Row pointers die with the scan: rebuild whatever view is shown. */
-         Dashboard_buildRows(&ui);
+         Ui_scanned(&ui);
          next += delay;
          if (next <= now)
             next = now + delay;
          dirty = true;
       }
-      /* A profile takes one sample per pass, so keys and refreshes go on. */
-      bool sampled = ProfileView_step(&ui);
-      if (ScreenManager_snapshots(&ui) || sampled)
+      bool stepped = Ui_step(&ui);
+      if (ScreenManager_snapshots(&ui) || stepped)
          dirty = true;
       if (dirty) {
          ScreenManager_draw(&ui, full);
@@ -245,9 +203,9 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
       }
       if (opts->iterations > 0 && scans >= opts->iterations)
          break;
-      double wake = next, sample = ProfileView_nextSample(&ui);
-      if (sample >= 0 && sample < wake)
-         wake = sample;
+      double wake = next, work = Ui_nextWake(&ui);
+      if (work >= 0 && work < wake)
+         wake = work;
       double waitMs = ceil((wake - XUtils_monotonicNow()) * 1000);
       int longest = SnapshotRunner_busy(ui.snapshots, NULL, NULL)
                           ? SnapshotRunner_pollMs(ui.snapshots)
@@ -270,9 +228,6 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
    delscreen(ScreenManager_screen);
    ScreenManager_screen = NULL;
    ScreenManager_restoreSignals(&saved);
-   ProfileView_close(&ui);
-   StackView_close(&ui);
-   SnapshotRunner_free(ui.snapshots);
-   Dashboard_done(&ui);
+   ScreenManager_doneUi(&ui);
    return 0;
 }

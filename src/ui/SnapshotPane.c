@@ -88,7 +88,8 @@ static char* SnapshotPane_text(const Ui* ui, const Process* p, int* verdictLine,
    return text;
 }
 
-int SnapshotPane_draw(Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+int SnapshotPane_draw(SnapshotPane* this, const Ui* ui, WINDOW* w, int y, int bottom,
+                      const Process* p) {
    int width = getmaxx(w);
    if (y >= bottom)
       return y;
@@ -105,15 +106,15 @@ int SnapshotPane_draw(Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
    for (const char* c = text; c && *c; c++)
       count += *c == '\n';
    int rows = bottom - y;
-   ui->snapshotRows = rows;
-   if (ui->snapshotScroll > count - rows)
-      ui->snapshotScroll = count - rows;
-   if (ui->snapshotScroll < 0)
-      ui->snapshotScroll = 0;
+   this->rows = rows;
+   if (this->scroll > count - rows)
+      this->scroll = count - rows;
+   if (this->scroll < 0)
+      this->scroll = 0;
    const char* line = text;
    for (int i = 0; line && *line && y < bottom; i++) {
       size_t len = strcspn(line, "\n");
-      if (i >= ui->snapshotScroll) {
+      if (i >= this->scroll) {
          char buf[1024];
          snprintf(buf, sizeof(buf), "%.*s", (int)(len < sizeof(buf) ? len : sizeof(buf) - 1), line);
          /* Section titles start in the first column. */

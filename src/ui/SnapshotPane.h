@@ -11,7 +11,13 @@
 #include "model/Process.h"
 #include "ui/UiState.h"
 
+typedef struct SnapshotPane {
+   int scroll; /* the first line shown */
+   int rows;   /* lines the pane had when last drawn: what a page is */
+} SnapshotPane;
+
 /* Draws p's pane on lines [y, bottom); returns bottom. */
-int SnapshotPane_draw(Ui* ui, WINDOW* w, int y, int bottom, const Process* p);
+int SnapshotPane_draw(SnapshotPane* this, const Ui* ui, WINDOW* w, int y, int bottom,
+                      const Process* p);
 
 #endif

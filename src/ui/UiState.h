@@ -1,49 +1,19 @@
 #ifndef HEADER_UiState
 #define HEADER_UiState
-/* The state of the interactive screen, shared by the views and the key
-   actions. One instance lives in ScreenManager_run(). */
+/* The state of the interactive screen that is no one view's: the model,
+   the options, the growth window, heap snapshot requests, the status
+   line's note, and the stack of open views (UiView.h), the dashboard at
+   the bottom and the one shown on top. One instance lives in
+   ScreenManager_run(). */
 
 #include <stdbool.h>
-#include <stdint.h>
 #include <sys/types.h>
 
 #include "CommandLine.h"
 #include "model/Machine.h"
 #include "ui/Columns.h"
 #include "ui/Glyphs.h"
-
-typedef enum UiView {
-   VIEW_DASHBOARD,
-   VIEW_DETAIL,
-   VIEW_STACK,
-   VIEW_PROFILE,
-   VIEW_HELP,
-} UiView;
-
-typedef enum UiRowKind {
-   ROW_TREE_HEADER,
-   ROW_PROCESS,
-   ROW_EXITED,
-   ROW_MESSAGE,
-} UiRowKind;
-
-/* One line of the dashboard's scrolling body; rebuilt on every draw, so the
-   Process pointer is valid until the next Machine_scan(). */
-typedef struct UiRow {
-   UiRowKind kind;
-   int tree;
-   Process* proc;
-   int depth;
-   uint32_t moreBelow; /* bit d: the ancestor at depth d has later siblings */
-   bool lastChild;
-} UiRow;
-
-typedef struct UiSort {
-   int column; /* ColumnId, or -1 for tree order */
-   bool descending;
-} UiSort;
-
-#define UI_FILTER_MAX 64
+#include "ui/UiView.h"
 
 struct SnapshotRunner_;
 
@@ -51,66 +21,53 @@ typedef struct Ui {
    Machine* machine;
    const Options* opts;
    const Glyphs* glyphs;
-   UiView view;
-   UiView helpReturn; /* the view the help screen goes back to */
    bool quit;
+   double window; /* growth window, seconds: the dashboard's and the detail view's */
 
-   /* Dashboard */
-   bool flatView;
-   int columnSet;
-   UiSort flatSort;
-   UiSort treeSort;
-   double window; /* growth window, seconds */
-   char filter[UI_FILTER_MAX];
-   bool editingFilter;
-   ColumnLayout layout;
-
-   UiRow* rows;
-   int rowCount;
-   int rowCapacity;
-   int bodyTop;    /* screen line of the first body row */
-   int bodyHeight; /* lines for body rows */
-   int scroll;     /* index of the first row shown */
-   int selected;   /* index into rows, -1 when there is no process row */
-   pid_t selPid;   /* identity of the selection, followed across re-sorts */
-   unsigned long long selStart;
-
-   /* Detail view */
-   pid_t detailPid;
-   unsigned long long detailStart;
-   double detailSpan;   /* seconds shown by the chart */
-   bool detailSnapshot; /* the snapshot pane instead of the chart */
-   int snapshotScroll;  /* first line of the snapshot pane shown */
-   int snapshotRows;    /* lines the pane had when last drawn */
+   UiView** views; /* each allocated apart, so a view outlives the pushes its keys make */
+   int viewCount;
+   int viewCapacity;
 
    /* Heap snapshot requests (keys i, M, R, W) and --snapshot-every. */
    struct SnapshotRunner_* snapshots;
    double snapshotPolled; /* monotonic time of the last poll */
 
-   /* Stack view: the dump's text, one string per line */
-   pid_t stackPid;
-   char** stackLines;
-   int stackLineCount;
-   int stackScroll;
-
-   /* Profile view: a sampling run and its tree (ui/ProfileView.c) */
-   struct ProfileRun* profile;
-   UiView profileReturn; /* the view it was opened from */
-
-   /* Help view */
-   int helpScroll;
-
    char message[256]; /* a one-off note for the status line */
 } Ui;
-
-/* The sort of the current view. */
-UiSort* Ui_sort(Ui* ui);
 
 /* The process with identity (pid, start) in any tree, or NULL. */
 Process* Ui_findProcess(const Ui* ui, pid_t pid, unsigned long long start, int* tree);
 
-/* The process the keys act on: the detail view's, else the selection. */
+/* The context the column formatters need, from the machine's last scan:
+   for the rows of tree number tree, with its headroom (for TTL); -1 for
+   none. */
+void Ui_columnContext(const Ui* ui, int tree, ColumnContext* ctx);
+
+/* Opens a view of klass about process (pid, start), or about none when
+   pid is 0, over the others. */
+void Ui_pushView(Ui* ui, const UiViewClass* klass, pid_t pid, unsigned long long start);
+/* Closes the top view: back to the one below. */
+void Ui_popView(Ui* ui);
+/* Closes every view, the top one first. */
+void Ui_closeViews(Ui* ui);
+UiView* Ui_topView(const Ui* ui);
+/* The bottom of the stack: the dashboard, which is left by quitting. */
+UiView* Ui_rootView(const Ui* ui);
+
+/* The COLUMN_NEEDS_* bits of every view on the stack: a view covered by
+   another keeps its figures current for when it shows again. */
+unsigned Ui_costFlags(const Ui* ui);
+/* The process the top view is about, or the one the view under it is. */
 Process* Ui_current(const Ui* ui);
+
+/* The hooks every view on the stack gets (UiView.h): after a scan, the
+   earliest time one has work between keys (negative: none), and that
+   work, true when the screen changed. */
+void Ui_scanned(Ui* ui);
+double Ui_nextWake(const Ui* ui);
+bool Ui_step(Ui* ui);
+/* Tells the top view that a heap snapshot of (pid, start) came in. */
+void Ui_snapshotTaken(Ui* ui, pid_t pid, unsigned long long start);
 
 /* What the status line says: the last action's note, else a snapshot's
    progress, else why some value is unknown. */
