@@ -120,7 +120,7 @@ static void ScreenManager_draw(Ui* ui, bool full) {
    if (full)
       clearok(stdscr, TRUE);
    erase();
-   if (!ui->message[0] && ui->machine->treeCount > 0 && Machine_allTargetsGone(ui->machine))
+   if (!ui->message[0] && Machine_allTargetsGone(ui->machine))
       snprintf(ui->message, sizeof(ui->message), "every target has exited; q quits");
    UiView* top = Ui_topView(ui);
    top->klass->draw(top, ui, stdscr);

@@ -8,7 +8,7 @@
 
 set -u
 
-PLAN=21
+PLAN=23
 # shellcheck source=tests/integration/tui_lib.sh
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -109,5 +109,19 @@ check "without NO_COLOR the same screen does use colour" has_colour "$screen"
 tm send-keys -t "$SESSION" q
 exited_cleanly >/dev/null
 demo_left_nothing >/dev/null
+
+# ---- 4. every target gone ---------------------------------------------------
+python3 -c 'import time; time.sleep(300)' &
+LONE=$!
+ALL_PIDS+=("$LONE")
+TUI_TARGET="-p $LONE" start LANG=C.UTF-8 LC_ALL=C.UTF-8
+check "-p PID: the table shows the one process" \
+   wait_for 15 eval 'capture | grep -qE "^ *$LONE "'
+kill -KILL "$LONE"
+wait "$LONE" 2>/dev/null
+check "once it has exited, the status line says every target has exited" \
+   wait_for 10 screen_has "every target has exited; q quits"
+tm send-keys -t "$SESSION" q
+exited_cleanly >/dev/null
 
 finish
