@@ -39,8 +39,18 @@ start_target() {
    mkfifo "$name.in"
    local prefix=()
    [ $# -eq 0 ] || prefix=(setpriv "$@")
-   unshare -m --propagation private sh -c \
-      'mount -t tmpfs -o mode=1777,size=256m leaktop-test /tmp && exec "$@"' sh \
+   # The new /tmp hides the old one: a clone under /tmp gets the folders
+   # of the target and the collector bound back at their own paths.
+   unshare -m --propagation private sh -c '
+      case "$1 $2" in */tmp/*) mount --bind /tmp /mnt || exit 1 ;; esac
+      mount -t tmpfs -o mode=1777,size=256m leaktop-test /tmp || exit 1
+      for dir in "$1" "$2"; do
+         case $dir in
+         /tmp/*) mkdir -p "$dir" && mount --bind "/mnt${dir#/tmp}" "$dir" || exit 1 ;;
+         esac
+      done
+      shift 2
+      exec "$@"' sh "$(dirname "$TARGET")" "$(dirname "$COLLECTOR")" \
       "${prefix[@]}" "$py" "$TARGET" "$COLLECTOR" \
       <"$name.in" >"$name.out" 2>"$name.err" &
    T_PID=$!
