@@ -72,13 +72,24 @@ const ChunkCodec ChunkCodec_zstd = {
       .decompress = ChunkCodec_zstdDecompress,
 };
 
-const ChunkCodec* ChunkCodec_byId(unsigned id) {
-   switch (id) {
-   case CHUNK_CODEC_NONE:
-      return &ChunkCodec_none;
-   case CHUNK_CODEC_ZSTD:
-      return &ChunkCodec_zstd;
-   default:
-      return NULL;
+static const ChunkCodec* ChunkCodec_registered[4];
+
+void ChunkCodec_register(const ChunkCodec* codec) {
+   for (size_t i = 0; i < sizeof(ChunkCodec_registered) / sizeof(ChunkCodec_registered[0]); i++) {
+      if (!ChunkCodec_registered[i] || ChunkCodec_registered[i]->id == codec->id) {
+         ChunkCodec_registered[i] = codec;
+         return;
+      }
    }
+}
+
+const ChunkCodec* ChunkCodec_byId(unsigned id) {
+   if (id == CHUNK_CODEC_NONE)
+      return &ChunkCodec_none;
+   if (id == CHUNK_CODEC_ZSTD)
+      return &ChunkCodec_zstd;
+   for (size_t i = 0; i < sizeof(ChunkCodec_registered) / sizeof(ChunkCodec_registered[0]); i++)
+      if (ChunkCodec_registered[i] && ChunkCodec_registered[i]->id == id)
+         return ChunkCodec_registered[i];
+   return NULL;
 }

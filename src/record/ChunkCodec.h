@@ -1,8 +1,10 @@
 #ifndef HEADER_ChunkCodec
 #define HEADER_ChunkCodec
 /* How sealed chunk bodies are compressed: a class of two functions per
-   codec, named by the id a chunk header carries. leaktop writes zstd; "none"
-   stores bodies as they are, for tests that need to see into them. */
+   codec, named by the id a chunk header carries. leaktop writes zstd, which
+   bench/record_codec measured against lz4 (doc/recording-format.md,
+   "Compression"); "none" is there for tests and the fuzzer's seeds, which
+   need bodies they can see into. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,5 +36,10 @@ extern const ChunkCodec ChunkCodec_zstd;
 
 /* The codec of id that this leaktop reads, or NULL. */
 const ChunkCodec* ChunkCodec_byId(unsigned id);
+
+/* Adds a codec that ChunkCodec_byId knows from now on: how
+   bench/record_codec reads its lz4 chunks back through the real reader,
+   without leaktop itself depending on liblz4. At most 4. */
+void ChunkCodec_register(const ChunkCodec* codec);
 
 #endif
