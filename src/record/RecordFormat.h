@@ -27,7 +27,10 @@ typedef enum RecordTier {
 /* The wall-clock span of one consolidated tick of the 1 min tier. */
 #define RECORD_MINUTE_US 60000000LL
 
-/* Keys one chunk may number per scope; the writer seals before. */
-#define RECORD_MAX_KEYS 65536
+/* Keys one chunk may number per scope; the writer seals before. With the
+   row bound below, they cap what a reader allocates for a hostile chunk. */
+#define RECORD_MAX_KEYS 32768
+/* Rows one tick may hold per scope: a larger tick is refused. */
+#define RECORD_MAX_ROWS 16384
 
 #endif

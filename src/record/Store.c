@@ -263,6 +263,10 @@ static bool Store_diskFull(int error) {
 static int Store_recover(Store* this, unsigned tier, int error) {
    TierWriter* tw = &this->tiers[tier];
    const char* name = tier == RECORD_TIER_1S ? "1 s" : "1 min";
+   if (error == E2BIG) {
+      Store_log(this, "a tick of more than %d processes or trees is not recorded", RECORD_MAX_ROWS);
+      return error;
+   }
    if (!Store_diskFull(error)) {
       Store_log(this, "cannot write the %s tier: %s", name, strerror(error));
       return error;

@@ -183,6 +183,7 @@ bool TickCodec_decode(TickCodec* this, const uint8_t* data, size_t size, RecordT
    /* Every tree and process takes at least two bytes (key, bitmap): a
       count beyond the bytes left cannot be true. */
    uint64_t trees = ByteReader_bounded(&in, ByteReader_left(&in) / 2);
+   uint64_t rows = 0;
    for (uint64_t t = 0; t < trees && in.ok; t++) {
       RecordRow* row = RecordTick_addTree(out, 0, 0);
       TickSlot* s = TickCodec_getKey(&this->keys[0], &in, row);
@@ -190,6 +191,9 @@ bool TickCodec_decode(TickCodec* this, const uint8_t* data, size_t size, RecordT
          break;
       TickCodec_getRow(this, RECORD_SCOPE_TREE, s, &in, row);
       uint64_t procs = ByteReader_bounded(&in, ByteReader_left(&in) / 2);
+      rows += procs;
+      if (rows > RECORD_MAX_ROWS || trees > RECORD_MAX_ROWS)
+         in.ok = false;
       for (uint64_t p = 0; p < procs && in.ok; p++) {
          RecordRow* prow = RecordTick_addProcess(out, 0, 0);
          s = TickCodec_getKey(&this->keys[1], &in, prow);

@@ -309,11 +309,19 @@ static int TierWriter_startChunk(TierWriter* this, int64_t time) {
 
 bool TierWriter_sealDue(const TierWriter* this) {
    return this->chunkOpen && (this->ticks >= (uint32_t)this->config.sealTicks ||
-                              this->body.length >= this->config.sealBytes ||
-                              TickCodec_keyCount(&this->codec) >= RECORD_MAX_KEYS - 4096);
+                              this->body.length >= this->config.sealBytes);
 }
 
 int TierWriter_appendTick(TierWriter* this, const RecordTick* tick) {
+   if (tick->procCount > RECORD_MAX_ROWS || tick->treeCount > RECORD_MAX_ROWS)
+      return E2BIG;
+   /* Its new keys must not take the chunk past what a reader accepts. */
+   if (this->chunkOpen &&
+       TickCodec_keyCount(&this->codec) + tick->procCount + tick->treeCount > RECORD_MAX_KEYS) {
+      int error = TierWriter_seal(this);
+      if (error)
+         return error;
+   }
    int result = this->chunkOpen ? 0 : TierWriter_startChunk(this, tick->wallUs);
    ByteBuffer_clear(&this->record);
    TickCodec_encode(&this->codec, tick, &this->record);

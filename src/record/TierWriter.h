@@ -89,7 +89,8 @@ bool TierWriter_open(TierWriter* this, int dirFd, const TierConfig* config,
                      char* err, size_t errSize);
 
 /* Each returns 0, or the errno of a write that failed (the record is then
-   still in the open chunk, or the seal still pending). */
+   still in the open chunk, or the seal still pending); E2BIG for a tick of
+   more than RECORD_MAX_ROWS rows, which is not written. */
 int TierWriter_appendTick(TierWriter* this, const RecordTick* tick);
 int TierWriter_appendEvent(TierWriter* this, const RecordEvent* event);
 int TierWriter_seal(TierWriter* this);

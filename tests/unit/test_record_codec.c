@@ -320,6 +320,18 @@ static void test_ticks_round_trip_with_absent_pss(void** state) {
    assert_false(TickCodec_decode(&fx.dec, fx.buf.data, fx.buf.length - 1, &fx.out));
 }
 
+static void test_tick_of_too_many_rows_refused(void** state) {
+   (void)state;
+   RecordTick_clear(&fx.in, 1, 1);
+   RecordTick_addTree(&fx.in, 1, 1);
+   /* One key again and again: two bytes a row, so bytes alone do not bound it. */
+   for (int i = 0; i <= RECORD_MAX_ROWS; i++)
+      RecordTick_addProcess(&fx.in, 7, 7);
+   TickCodec_encode(&fx.enc, &fx.in, &fx.buf);
+   assert_false(TickCodec_decode(&fx.dec, fx.buf.data, fx.buf.length, &fx.out));
+   assert_true(fx.out.procCount <= RECORD_MAX_ROWS);
+}
+
 static void test_event_round_trip(void** state) {
    (void)state;
    RecordEvent e, back;
@@ -527,6 +539,8 @@ int main(void) {
          cmocka_unit_test(test_schema_round_trip),
          cmocka_unit_test(test_header_round_trip_and_newer_major),
          cmocka_unit_test_setup_teardown(test_ticks_round_trip_with_absent_pss, tick_setup,
+                                         tick_teardown),
+         cmocka_unit_test_setup_teardown(test_tick_of_too_many_rows_refused, tick_setup,
                                          tick_teardown),
          cmocka_unit_test(test_event_round_trip),
          cmocka_unit_test(test_chunk_header_and_body),
