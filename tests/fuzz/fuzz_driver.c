@@ -219,7 +219,9 @@ static bool FuzzDriver_body(const char* segment, const char* out) {
 }
 
 static int FuzzDriver_makeCorpus(const char* out) {
-   char tmp[] = "/tmp/leaktop-fuzz-corpus-XXXXXX";
+   const char* base = getenv("TMPDIR");
+   char tmp[4096];
+   snprintf(tmp, sizeof(tmp), "%s/leaktop-fuzz-corpus-XXXXXX", base && *base ? base : "/tmp");
    if (!mkdtemp(tmp)) {
       perror("mkdtemp");
       return 1;
