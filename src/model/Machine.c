@@ -199,7 +199,9 @@ static void Machine_discover(Machine* this) {
       const ProcSample* s = &listed[i];
       if (s->state == 'Z' || s->pid == this->source->self || (s->flags & PROC_PF_KTHREAD))
          continue;
-      if (this->opts->mode == TARGET_PATTERNS) {
+      if (this->source->klass->isRoot) {
+         candidate[i] = this->source->klass->isRoot(this->source, s->pid);
+      } else if (this->opts->mode == TARGET_PATTERNS) {
          candidate[i] = !Machine_isSelfOrAncestor(this, listed, n, s->pid) &&
                         Machine_matchesPattern(this, s->pid);
       } else if (children[i] > 0 || s->rssKiB >= MACHINE_LONE_PYTHON_MIN_KIB) {
@@ -223,8 +225,8 @@ static void Machine_discover(Machine* this) {
       }
       if (nested)
          continue;
-      if (this->opts->mode == TARGET_ALL_PYTHON && children[i] == 0 &&
-          s->rssKiB < MACHINE_LONE_PYTHON_MIN_KIB)
+      if (!this->source->klass->isRoot && this->opts->mode == TARGET_ALL_PYTHON &&
+          children[i] == 0 && s->rssKiB < MACHINE_LONE_PYTHON_MIN_KIB)
          continue;
       Machine_adoptSubtree(this, listed, n, s);
    }
@@ -535,7 +537,8 @@ static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval
 }
 
 static void Machine_readSmaps(Machine* this) {
-   bool due = this->lastSmaps < 0 || this->now - this->lastSmaps >= this->opts->smapsInterval;
+   bool due = this->lastSmaps < 0 || this->now - this->lastSmaps >= this->opts->smapsInterval ||
+              this->source->klass->isRoot;
    int total = Machine_processCount(this);
    pid_t* pids = xCalloc((size_t)total + 1, sizeof(pid_t));
    Process** procs = xCalloc((size_t)total + 1, sizeof(Process*));
@@ -556,6 +559,8 @@ static void Machine_readSmaps(Machine* this) {
       this->source->klass->smaps(this->source, pids, n, out);
       for (int i = 0; i < n; i++) {
          Process* p = procs[i];
+         if (out[i].unread)
+            continue;
          p->smapsTime = this->now;
          p->smapsKnown = out[i].known;
          p->smapsErrno = out[i].err;
@@ -630,7 +635,10 @@ void Machine_scan(Machine* this) {
    this->tick++;
 
    bool searching = this->opts->mode == TARGET_ALL_PYTHON || this->opts->mode == TARGET_PATTERNS;
-   if (searching && this->now - this->lastDiscovery >= MACHINE_DISCOVERY_SECONDS)
+   /* A recording's trees are adopted at the tick they appear in, as they
+      were recorded. */
+   if (this->source->klass->isRoot ||
+       (searching && this->now - this->lastDiscovery >= MACHINE_DISCOVERY_SECONDS))
       Machine_discover(this);
 
    for (int t = 0; t < this->treeCount; t++)

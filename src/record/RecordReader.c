@@ -268,6 +268,42 @@ bool RecordReader_span(const RecordReader* this, int64_t* firstUs, int64_t* last
    return *firstUs <= *lastUs;
 }
 
+int RecordReader_indexHoles(const RecordReader* this, RecordHole* out, int max) {
+   int n = 0;
+   int64_t before = -1;
+   for (int i = 0; i < this->fileCount && n < max; i++) {
+      const ReaderFile* f = &this->files[i];
+      const SegmentIndex* index = &f->index;
+      for (int e = 0; e < index->count && n < max; e++) {
+         const IndexEntry* entry = &index->entries[e];
+         if (!entry->isHole) {
+            if (entry->frame.type == RECORD_CHUNK)
+               before = entry->chunk.lastUs;
+            continue;
+         }
+         /* The newest file's tail is the one being written. */
+         if (entry->hole.tail && i == this->fileCount - 1)
+            continue;
+         int64_t after = -1;
+         for (int k = e + 1; k < index->count && after < 0; k++)
+            if (!index->entries[k].isHole && index->entries[k].frame.type == RECORD_CHUNK)
+               after = index->entries[k].chunk.firstUs;
+         RecordHole* h = &out[n++];
+         *h = (RecordHole){.start = entry->hole.start,
+                           .end = entry->hole.end,
+                           .fromUs = before,
+                           .toUs = after,
+                           .tail = entry->hole.tail};
+         snprintf(h->file, sizeof(h->file), "%s", f->name);
+         snprintf(h->why, sizeof(h->why), "%s",
+                  entry->hole.error  ? strerror(entry->hole.error)
+                  : entry->hole.tail ? "an incomplete tail"
+                                     : "damaged bytes");
+      }
+   }
+   return n;
+}
+
 /* ---- iteration -------------------------------------------------------- */
 
 static void RecordReader_addHole(RecordReader* this, const ReaderFile* f, uint64_t start,
@@ -450,7 +486,10 @@ RecordItemType RecordReader_next(RecordReader* this, RecordItem* out) {
       }
       out->header = &this->files[this->file].index.header;
       int64_t time = RecordItem_time(out);
-      if (time < this->skipBeforeUs) {
+      /* An info holds from where it stands: the ones before wallUs still
+         name what follows. */
+      bool info = out->type == RECORD_ITEM_EVENT && out->event->kind == EVENT_INFO;
+      if (time < this->skipBeforeUs && !info) {
          this->holePending = false;
          continue;
       }

@@ -58,8 +58,14 @@ RecordItemType RecordReader_next(RecordReader* this, RecordItem* out);
    nothing is recorded. */
 bool RecordReader_span(const RecordReader* this, int64_t* firstUs, int64_t* lastUs);
 
+/* The holes the time index shows (damaged frame headers, torn files), up
+   to max, without reading a chunk: a damaged chunk body is found only when
+   it is read (RECORD_ITEM_HOLE). The tail being written is not one. */
+int RecordReader_indexHoles(const RecordReader* this, RecordHole* out, int max);
+
 /* Goes to the chunk holding wallUs (or the first after it); items before
-   wallUs are skipped. False when nothing is recorded from wallUs on. */
+   wallUs are skipped, but for the infos, which name what follows. False when nothing is recorded
+   from wallUs on. */
 bool RecordReader_seek(RecordReader* this, int64_t wallUs);
 
 #endif

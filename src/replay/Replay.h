@@ -36,7 +36,7 @@ typedef struct ReplayEvent {
 
 typedef struct ReplayLost {
    int64_t fromUs, toUs; /* -1: open at the recording's start or end */
-   char why[240];        /* file, bytes, and what was wrong */
+   char why[320];        /* file, bytes, and what was wrong */
 } ReplayLost;
 
 typedef struct Replay Replay;

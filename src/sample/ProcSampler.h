@@ -29,7 +29,8 @@ typedef struct ProcSample {
 typedef struct SmapsSample {
    pid_t pid;
    bool known;
-   int err; /* errno explaining why not known */
+   int err;     /* errno explaining why not known */
+   bool unread; /* no reading this tick (a recording between two): the last one stands */
    uint64_t pssKiB, ussKiB, swapKiB;
 } SmapsSample;
 

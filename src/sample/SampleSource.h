@@ -37,11 +37,17 @@ typedef struct SampleSourceClass {
    bool (*command)(SampleSource* this, pid_t pid, char* text, size_t textSize, char* name,
                    size_t nameSize);
    bool (*isPython)(SampleSource* this, pid_t pid);
+   /* A recording's trees: discovery adopts the trees rooted at the PIDs
+      this names, at every tick, whatever the targets. NULL for a host,
+      which is searched for Python trees or patterns. */
+   bool (*isRoot)(SampleSource* this, pid_t pid);
    /* Appends pid's children to *pids (n used of *capacity); returns the new n. */
    int (*children)(SampleSource* this, pid_t pid, pid_t** pids, int n, int* capacity);
    /* This tick's samples of the given PIDs (those that exist, any order). */
    int (*sample)(SampleSource* this, const pid_t* pids, int n, ProcSample* out);
-   /* smaps_rollup of the given PIDs; out[i] belongs to pids[i]. */
+   /* smaps_rollup of the given PIDs; out[i] belongs to pids[i]. A source
+      with isRoot is asked every tick and answers unread where it holds
+      no reading. */
    void (*smaps)(SampleSource* this, const pid_t* pids, int n, SmapsSample* out);
    void (*locateCgroup)(SampleSource* this, pid_t pid, CgroupStatus* out);
    void (*refreshCgroup)(SampleSource* this, CgroupStatus* status);

@@ -79,6 +79,17 @@ void Traffic_delete(TrafficSource* this) {
    free(this);
 }
 
+double Traffic_idleFloorOf(const char* display) {
+   for (size_t i = 0; i < sizeof(Traffic_classes) / sizeof(Traffic_classes[0]); i++) {
+      const TrafficSourceClass* klass = Traffic_classes[i];
+      size_t len = strlen(klass->display);
+      if (strncmp(display, klass->display, len) == 0 &&
+          (display[len] == '\0' || display[len] == ' '))
+         return klass->idlePerSecond;
+   }
+   return 0;
+}
+
 const char* Traffic_displayName(const TrafficSource* this) {
    return this->display;
 }

@@ -62,6 +62,10 @@ void Traffic_delete(TrafficSource* this);
    recording, a script), named and measured as the source that counted it. */
 TrafficSource* Traffic_newSupplied(const char* display, const char* unit, double idlePerSecond);
 
+/* The idle floor of the source a display name names ("tcp connections
+   (auto)"), for traffic replayed under that name; 0 when none does. */
+double Traffic_idleFloorOf(const char* display);
+
 /* One tick: sets the traffic fields of every process and tree in. */
 void Traffic_sample(TrafficSource* this, const TrafficInput* in);
 
