@@ -2,6 +2,7 @@
 
 #include "CommandLine.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -113,7 +114,7 @@ pid_t CommandLine_pidOperand(int argc, char** argv, int first, const char** why)
    return (pid_t)pid;
 }
 
-static bool CommandLine_parsePids(const char* text, Options* opts) {
+bool CommandLine_parsePids(const char* text, Options* opts) {
    char* copy = xStrdup(text);
    char* save = NULL;
    bool ok = true;
@@ -149,11 +150,8 @@ enum {
 /* Periodic snapshots closer than this would keep a worker busy answering. */
 #define SNAPSHOT_EVERY_MIN 2.0
 
-/* A duration option of at least min seconds; false, with what was wrong on
-   stderr, when text is not one. what names the option in the message and
-   hint (may be empty) says what is accepted. */
-static bool CommandLine_durationOption(const char* text, double min, const char* what,
-                                       const char* hint, double* seconds) {
+bool CommandLine_durationOption(const char* text, double min, const char* what, const char* hint,
+                                double* seconds) {
    double v;
    if (!CommandLine_parseDuration(text, &v) || v < min) {
       fprintf(stderr, "leaktop: invalid %s '%s'%s\n", what, text, hint);
@@ -232,16 +230,18 @@ static int CommandLine_option(int c, const char* arg, Options* opts, bool* demo)
    return ok ? -1 : Command_tryHelp(&DashboardCommand_entry);
 }
 
-/* The operands are PATTERNs; one kind of target at most. */
-static int CommandLine_targets(int argc, char** argv, int first, bool demo, Options* opts) {
+int CommandLine_targets(int argc, char** argv, int first, bool demo, Options* opts,
+                        const Command* command) {
    for (int i = first; i < argc; i++) {
       opts->patterns = xReallocArray(opts->patterns, (size_t)opts->patternCount + 1, sizeof(char*));
       opts->patterns[opts->patternCount++] = argv[i];
    }
    int kinds = (demo ? 1 : 0) + (opts->pidCount > 0 ? 1 : 0) + (opts->patternCount > 0 ? 1 : 0);
    if (kinds > 1) {
-      fputs("leaktop: give --demo, -p PID or PATTERN, not several of them\n", stderr);
-      return Command_tryHelp(&DashboardCommand_entry);
+      return Command_usageError(command,
+                                command == &DashboardCommand_entry
+                                      ? "give --demo, -p PID or PATTERN, not several of them"
+                                      : "give -p PID or PATTERN, not both");
    }
    opts->mode = demo                 ? TARGET_DEMO
                 : opts->pidCount > 0 ? TARGET_PIDS
@@ -270,10 +270,7 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
          {"version", no_argument, NULL, 'V'},
          {NULL, 0, NULL, 0},
    };
-   memset(opts, 0, sizeof(*opts));
-   opts->delay = 1.0;
-   opts->smapsInterval = 10.0;
-   opts->growthWindow = 300.0;
+   CommandLine_defaults(opts);
    const char* noColor = getenv("NO_COLOR");
    opts->noColor = noColor && noColor[0];
    bool demo = false;
@@ -285,7 +282,51 @@ int CommandLine_parse(int argc, char** argv, Options* opts) {
       if (status >= 0)
          return status;
    }
-   return CommandLine_targets(argc, argv, optind, demo, opts);
+   return CommandLine_targets(argc, argv, optind, demo, opts, &DashboardCommand_entry);
+}
+
+void CommandLine_defaults(Options* opts) {
+   memset(opts, 0, sizeof(*opts));
+   opts->delay = 1.0;
+   opts->smapsInterval = 10.0;
+   opts->growthWindow = 300.0;
+}
+
+bool CommandLine_parseSize(const char* text, unsigned long long* bytes) {
+   char* end;
+   errno = 0;
+   if (!isdigit((unsigned char)text[0]))
+      return false;
+   unsigned long long v = strtoull(text, &end, 10);
+   if (errno || end == text)
+      return false;
+   int shift = 0;
+   switch (*end) {
+   case 'K':
+   case 'k':
+      shift = 10;
+      break;
+   case 'M':
+      shift = 20;
+      break;
+   case 'G':
+      shift = 30;
+      break;
+   case 'T':
+      shift = 40;
+      break;
+   }
+   if (shift)
+      end++;
+   /* "256MiB" and "256MB" mean what "256M" does: sizes here are binary. */
+   if (shift && strcmp(end, "iB") == 0)
+      end += 2;
+   else if (shift && strcmp(end, "B") == 0)
+      end++;
+   if (*end || (shift && v > (~0ULL >> shift)))
+      return false;
+   *bytes = v << shift;
+   return true;
 }
 
 void CommandLine_done(Options* opts) {

@@ -37,6 +37,29 @@ int CommandLine_parse(int argc, char** argv, Options* opts);
 
 void CommandLine_done(Options* opts);
 
+/* The dashboard's defaults: 1 s ticks, smaps every 10 s, a 5 min window. */
+void CommandLine_defaults(Options* opts);
+
+struct Command;
+
+/* Shared by the commands that take targets as the dashboard does. */
+/* -p's "PID[,PID...]" appended to opts; false with the reason on stderr. */
+bool CommandLine_parsePids(const char* text, Options* opts);
+/* A duration option of at least min seconds; false, with what was wrong on
+   stderr, when text is not one. what names the option in the message and
+   hint (may be empty) says what is accepted. */
+bool CommandLine_durationOption(const char* text, double min, const char* what, const char* hint,
+                                double* seconds);
+/* The operands from first on are PATTERNs; one kind of target at most, and
+   opts->mode says which. -1 to go on, else the exit status of a usage
+   error, reported as command's. */
+int CommandLine_targets(int argc, char** argv, int first, bool demo, Options* opts,
+                        const struct Command* command);
+
+/* "256M", "1G", "512K", "1048576" (bytes), binary multiples; false when
+   malformed or too large. */
+bool CommandLine_parseSize(const char* text, unsigned long long* bytes);
+
 /* Parses "30", "30s", "5m", "2h" into seconds; false when malformed. */
 bool CommandLine_parseDuration(const char* text, double* seconds);
 

@@ -26,6 +26,7 @@ typedef struct Command {
 extern const Command DashboardCommand_entry;
 extern const Command StackCommand_entry;
 extern const Command SnapshotCommand_entry;
+extern const Command RecordCommand_entry;
 extern const Command HelpCommand_entry;
 
 /* Every command, the dashboard first; NULL-terminated. */

@@ -1,0 +1,171 @@
+#!/bin/bash
+# leaktop record against real trees (the demo service, Debian's gunicorn):
+# what it records, read back with record_items; the lock naming the first
+# recorder's PID; a clean stop on SIGTERM with private files; a directory that
+# is not a recording refused; a full filesystem survived; and 20 SIGKILLs in a
+# row, each restart carrying on, with every tick kept but those near a kill.
+. "$(dirname "$0")/lib.sh"
+
+plan 18
+
+: "${RECORD_ITEMS:=$(dirname "$LEAKTOP")/../tests/integration/record_items}"
+[ -x "$RECORD_ITEMS" ] || bail "RECORD_ITEMS=$RECORD_ITEMS is not built (make check builds it)"
+
+# recorder_bg NAME ARGS...: leaktop record in the background; sets REC_PID.
+recorder_bg() {
+   local name=$1
+   shift
+   "$LEAKTOP" record "$@" >"$TEST_TMP/$name.out" 2>"$TEST_TMP/$name.err" </dev/null &
+   REC_PID=$!
+   track "$REC_PID"
+}
+
+# items DIR NAME: what the recording holds, into $TEST_TMP/NAME.items.
+items() {
+   "$RECORD_ITEMS" "$1" >"$TEST_TMP/$2.items" 2>"$TEST_TMP/$2.items.err"
+}
+
+ticks() { grep -c '^tick ' "$1"; }
+
+# private DIR: the directory is 0700 and every file in it 0600.
+private() {
+   [ "$(stat -c %a "$1")" = 700 ] || return 1
+   [ -z "$(find "$1" -type f ! -perm 600)" ]
+}
+
+start_service rec --workers 4 || bail "the demo service did not start"
+wait_for 20 has_children "$SVC_PID" 4 || bail "the demo service did not boot 4 workers"
+
+# ---- the demo tree, the lock, SIGTERM -------------------------------------
+REC=$TEST_TMP/rec
+recorder_bg demo -p "$SVC_PID" --dir "$REC" -d 0.5
+FIRST=$REC_PID
+wait_for 10 test -s "$REC/1s.journal"
+check "the start line says what it records, where, its cap and tick" \
+   grep -q "recording the subtrees of the PIDs given into $REC (cap 256M, a tick every 0.5 s" \
+   "$TEST_TMP/demo.out"
+
+RC=0
+"$LEAKTOP" record -p "$SVC_PID" --dir "$REC" >"$TEST_TMP/second.out" 2>"$TEST_TMP/second.err" ||
+   RC=$?
+ok "$([ "$RC" -eq 1 ] && echo 0 || echo 1)" "a second recorder on the directory is refused (exit 1)"
+check "the refusal names the first recorder's PID" \
+   grep -q "is being recorded by PID $FIRST" "$TEST_TMP/second.err"
+
+sleep 4
+kill -TERM "$FIRST"
+RC=0
+wait_exit "$FIRST" 10 || RC=$?
+ok "$RC" "SIGTERM stops the recorder cleanly (exit 0)"
+[ "$RC" -eq 0 ] || diag "$(cat "$TEST_TMP/demo.err")"
+check "the directory is 0700 and its files 0600" private "$REC"
+
+items "$REC" demo
+check "the recording reads back without a hole" \
+   bash -c "! grep -q '^hole' '$TEST_TMP/demo.items'"
+check "every tick holds the tree: the master and its 4 workers" \
+   awk '$1 == "tick" { n++; if ($3 != 1 || $4 < 5) bad = 1 } END { exit !(n >= 6 && !bad) }' \
+   "$TEST_TMP/demo.items"
+check "recorder_start, then the tree's info, then each worker's start" \
+   awk -v pid="$SVC_PID" '$1 == "event" && $2 == 8 { rs = NR }
+        $1 == "event" && $2 == 1 && $3 == 1 && $4 == pid { ti = NR }
+        $1 == "event" && $2 == 2 { starts++ ; if (!ti || !rs) bad = 1 }
+        $1 == "tick" && !first { first = NR }
+        END { exit !(rs && ti && starts >= 5 && rs < ti && ti < first && !bad) }' \
+   "$TEST_TMP/demo.items"
+
+# ---- a directory that is not a recording ----------------------------------
+mkdir -m 700 "$TEST_TMP/notrec"
+echo notes >"$TEST_TMP/notrec/notes.txt"
+RC=0
+"$LEAKTOP" record -p "$SVC_PID" --dir "$TEST_TMP/notrec" 2>"$TEST_TMP/notrec.err" || RC=$?
+ok "$([ "$RC" -eq 1 ] && grep -q "not a leaktop recording" "$TEST_TMP/notrec.err" &&
+   echo 0 || echo 1)" "a non-empty directory that is not a recording is refused, saying so"
+check "and nothing is written into it" test "$(ls "$TEST_TMP/notrec")" = notes.txt
+
+# ---- Debian's gunicorn ----------------------------------------------------
+GUNICORN=${GUNICORN:-/usr/bin/gunicorn}
+if [ -x "$GUNICORN" ]; then
+   start_gunicorn 2
+   recorder_bg gunicorn -p "$G" --dir "$TEST_TMP/grec" -d 0.5
+   sleep 3
+   kill -TERM "$REC_PID"
+   RC=0
+   wait_exit "$REC_PID" 10 || RC=$?
+   items "$TEST_TMP/grec" gunicorn
+   check "gunicorn: recorded, master and 2 workers, named gunicorn" \
+      awk -v rc="$RC" '$1 == "tick" { n++; if ($4 != 3) bad = 1 }
+           $1 == "event" && $2 == 1 && $3 == 2 && $5 == "gunicorn" { named++ }
+           END { exit !(rc == 0 && n >= 3 && !bad && named == 3) }' "$TEST_TMP/gunicorn.items"
+else
+   ok 0 "# SKIP $GUNICORN not installed (apt-get install gunicorn)"
+fi
+
+# ---- a full filesystem ----------------------------------------------------
+FULL=$TEST_TMP/full
+mkdir "$FULL"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=2m,mode=700 leaktop-test "$FULL" 2>/dev/null; then
+   # Leave four pages: the lock and the two journals take three, the 1 s
+   # journal fills the last within seconds at 0.1 s ticks.
+   dd if=/dev/zero of="$FULL/filler" bs=4k count=$((512 - 4)) 2>/dev/null
+   mkdir -m 700 "$FULL/rec"
+   recorder_bg full -p "$SVC_PID" --dir "$FULL/rec" -d 0.1 --max-size 1M
+   FULL_SAYS="leaktop record: [0-9T:+-]* .*\(disk full\|disk is full\|dropped\)"
+   wait_for 60 grep -q "$FULL_SAYS" "$TEST_TMP/full.err"
+   check "on a full filesystem the recorder says, with the time, that it dropped data" \
+      grep -q "$FULL_SAYS" "$TEST_TMP/full.err"
+   sleep 2
+   check "and it is still running" alive "$REC_PID"
+   diag "$(head -n 3 "$TEST_TMP/full.err")"
+   check "under its cap" test "$(du -sk "$FULL/rec" | cut -f1)" -le 1024
+   kill -TERM "$REC_PID"
+   wait_exit "$REC_PID" 10 >/dev/null
+   umount "$FULL"
+else
+   ok 0 "# SKIP mounting a tmpfs is not permitted here (needs root and CAP_SYS_ADMIN)"
+   ok 0 "# SKIP mounting a tmpfs is not permitted here"
+   ok 0 "# SKIP mounting a tmpfs is not permitted here"
+fi
+
+# ---- 20 SIGKILLs in a row ---------------------------------------------------
+KREC=$TEST_TMP/krec
+: >"$TEST_TMP/kills"
+refused=0
+for i in $(seq 1 20); do
+   recorder_bg "kill$i" -p "$SVC_PID" --dir "$KREC" -d 0.2
+   wait_for 10 grep -qs "^leaktop record: recording" "$TEST_TMP/kill$i.out" || refused=1
+   # Mid-write: 0.5 to 1.4 s in, at any point of a tick.
+   sleep "$(awk -v r="$RANDOM" 'BEGIN { printf "%.2f", 0.5 + (r % 90) / 100 }')"
+   echo "$(date +%s%N | cut -c1-16)" >>"$TEST_TMP/kills"
+   kill -KILL "$REC_PID"
+   wait "$REC_PID" 2>/dev/null
+   grep -qi "refus\|newer format" "$TEST_TMP/kill$i.err" && refused=1
+done
+recorder_bg kfinal -p "$SVC_PID" --dir "$KREC" -d 0.2
+sleep 2
+kill -TERM "$REC_PID"
+RC=0
+wait_exit "$REC_PID" 10 || RC=$?
+ok "$([ "$refused" -eq 0 ] && [ "$RC" -eq 0 ] && echo 0 || echo 1)" \
+   "every restart after a SIGKILL continues the recording (no refusal)"
+[ "$refused" -eq 0 ] || diag "$(cat "$TEST_TMP"/kill*.err)"
+items "$KREC" kills
+check "no segment is refused and no hole is left after 20 SIGKILLs" \
+   bash -c "! grep -q '^hole' '$TEST_TMP/kills.items' && ! test -s '$TEST_TMP/kills.items.err'"
+# Every gap between consecutive ticks longer than 0.6 s (three ticks) holds
+# a kill within a second of its ends: the ticks lost are those near a kill.
+check "every tick is kept but those within a second of a kill" \
+   awk 'NR == FNR { kill[++k] = $1; next }
+        $1 == "tick" { n++
+           if (last && $2 - last > 600000) {
+              found = 0
+              for (i = 1; i <= k; i++)
+                 if (kill[i] >= last - 1000000 && kill[i] <= $2 + 1000000) found = 1
+              if (!found) { print "gap from " last " to " $2; bad = 1 }
+              gaps++
+           }
+           last = $2 }
+        END { exit !(n > 100 && !bad && gaps <= 20) }' "$TEST_TMP/kills" "$TEST_TMP/kills.items"
+check "the recording's files stay private after the crashes" private "$KREC"
+
+done_testing
