@@ -61,7 +61,7 @@ static void Dashboard_chooseColumns(const Dashboard* this, const Ui* ui, int col
 }
 
 static void Dashboard_buildRows(Dashboard* this, const Ui* ui) {
-   DashboardRows_build(&this->rows, ui, this->flatView, Dashboard_sort(this), this->filter);
+   DashboardRows_build(&this->rows, ui, this->flatView, Dashboard_sort(this), this->filter.text);
 }
 
 void Dashboard_move(UiView* super, int delta) {
@@ -114,9 +114,9 @@ static void Dashboard_drawTop(const Dashboard* this, const Ui* ui, WINDOW* w, in
    x = Dashboard_put(w, y, x, "  traffic ", CLR_DEFAULT);
    x = Dashboard_put(w, y, x, Traffic_displayName(m->traffic), CLR_TOP);
    x = Dashboard_put(w, y, x, this->flatView ? "  flat" : "  tree", CLR_DEFAULT);
-   if (this->filter[0] && !this->editingFilter) {
+   if (this->filter.text[0] && !this->editingFilter) {
       x = Dashboard_put(w, y, x, "  filter ", CLR_DEFAULT);
-      Dashboard_put(w, y, x, this->filter, CLR_FILTER);
+      Dashboard_put(w, y, x, this->filter.text, CLR_FILTER);
    }
 }
 
@@ -286,11 +286,7 @@ static void Dashboard_drawProcess(const Dashboard* this, const Ui* ui, WINDOW* w
 static void Dashboard_drawStatus(const Dashboard* this, const Ui* ui, WINDOW* w, int y) {
    const char* hints = "F1 help  / filter  s sort  t tree  c columns  T traffic  q quit";
    if (this->editingFilter) {
-      Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
-      int x = Dashboard_put(w, y, 0, "Filter: ", CLR_STATUS);
-      x = Dashboard_put(w, y, x, this->filter, CLR_FILTER);
-      x = Dashboard_put(w, y, x, "_", CLR_FILTER);
-      Dashboard_put(w, y, x, "  Enter apply  Esc clear", CLR_STATUS);
+      LineField_draw(&this->filter, w, y, "Filter: ", "  Enter apply  Esc clear");
       return;
    }
    const char* note = Ui_note(ui);

@@ -162,7 +162,7 @@ static Reaction Dashboard_filter(UiView* super, Ui* ui, int key) {
 static Reaction Dashboard_clearFilter(UiView* super, Ui* ui, int key) {
    (void)key;
    if (!Action_cancelSnapshot(ui))
-      Dashboard_of(super)->filter[0] = '\0';
+      LineField_clear(&Dashboard_of(super)->filter);
    return REACT_REDRAW;
 }
 
@@ -257,7 +257,7 @@ static Reaction Dashboard_clearField(UiView* super, Ui* ui, int key) {
    (void)ui;
    (void)key;
    Dashboard* this = Dashboard_of(super);
-   this->filter[0] = '\0';
+   LineField_clear(&this->filter);
    this->editingFilter = false;
    return REACT_REDRAW;
 }
@@ -272,23 +272,13 @@ static Reaction Dashboard_applyField(UiView* super, Ui* ui, int key) {
 static Reaction Dashboard_eraseInField(UiView* super, Ui* ui, int key) {
    (void)ui;
    (void)key;
-   char* filter = Dashboard_of(super)->filter;
-   size_t len = strlen(filter);
-   if (len > 0)
-      filter[len - 1] = '\0';
+   LineField_erase(&Dashboard_of(super)->filter);
    return REACT_REDRAW;
 }
 
 static Reaction Dashboard_typeInField(UiView* super, Ui* ui, int key) {
    (void)ui;
-   char* filter = Dashboard_of(super)->filter;
-   size_t len = strlen(filter);
-   /* ASCII only: what a PID, a program name or a path is typed with. */
-   if (key < 32 || key >= 127 || len + 1 >= DASHBOARD_FILTER_MAX)
-      return REACT_NONE;
-   filter[len] = (char)key;
-   filter[len + 1] = '\0';
-   return REACT_REDRAW;
+   return LineField_type(&Dashboard_of(super)->filter, key) ? REACT_REDRAW : REACT_NONE;
 }
 
 /* While the filter is typed in (after `/`): Enter applies it, Esc clears it. */
