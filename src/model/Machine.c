@@ -331,6 +331,12 @@ bool Machine_setDemoRoot(Machine* this, pid_t pid, char* err, size_t errSize) {
    return true;
 }
 
+static void Machine_forgetDropped(Machine* this) {
+   for (int t = 0; t < this->droppedCount; t++)
+      ProcessTree_delete(this->dropped[t]);
+   this->droppedCount = 0;
+}
+
 void Machine_delete(Machine* this) {
    if (!this)
       return;
@@ -338,6 +344,8 @@ void Machine_delete(Machine* this) {
    for (int t = 0; t < this->treeCount; t++)
       ProcessTree_delete(this->trees[t]);
    free(this->trees);
+   Machine_forgetDropped(this);
+   free(this->dropped);
    for (int i = 0; i < priv->patternCount; i++)
       regfree(&priv->patterns[i]);
    free(priv->patterns);
@@ -595,11 +603,18 @@ static void Machine_composeNotice(Machine* this) {
 }
 
 static void Machine_dropEndedTrees(Machine* this) {
+   Machine_forgetDropped(this);
    int kept = 0;
    for (int t = 0; t < this->treeCount; t++) {
       ProcessTree* tree = this->trees[t];
       if (tree->rootGone && tree->count == 1) {
-         ProcessTree_delete(tree);
+         /* At most every tree: an array as large as the trees' holds them. */
+         if (this->droppedCapacity < this->treeCapacity) {
+            this->droppedCapacity = this->treeCapacity;
+            this->dropped =
+                  xReallocArray(this->dropped, (size_t)this->droppedCapacity, sizeof(ProcessTree*));
+         }
+         this->dropped[this->droppedCount++] = tree;
          this->endedTrees++;
       } else {
          this->trees[kept++] = tree;

@@ -40,6 +40,11 @@ typedef struct Machine {
    char notice[320];
 
    unsigned endedTrees; /* trees whose every process has ended */
+   /* The trees the last scan dropped, kept until the next scan so that a
+      recorder can still read how their last processes ended. */
+   ProcessTree** dropped;
+   int droppedCount;
+   int droppedCapacity;
 
    struct SampleSource* source;
    struct TrafficSource* traffic; /* never NULL; Traffic_displayName() says which */

@@ -25,6 +25,7 @@
 #include <cmocka.h>
 
 #include "RecordSim.h"
+#include "TempDir.h"
 #include "record/RecordReader.h"
 #include "record/SegmentFile.h"
 #include "record/Store.h"
@@ -38,25 +39,16 @@ static char logText[8192];
 
 static int setup(void** state) {
    (void)state;
-   const char* tmp = getenv("TMPDIR");
-   snprintf(root, sizeof(root), "%s/leaktop-record-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-   if (!mkdtemp(root))
+   if (TempDir_make(root, sizeof(root), "leaktop-record") != 0)
       return -1;
    snprintf(dir, sizeof(dir), "%s/rec", root);
    logText[0] = '\0';
    return 0;
 }
 
-static int removeEntry(const char* path, const struct stat* st, int flag, struct FTW* ftw) {
-   (void)st;
-   (void)flag;
-   (void)ftw;
-   return remove(path);
-}
-
 static int teardown(void** state) {
    (void)state;
-   return nftw(root, removeEntry, 16, FTW_DEPTH | FTW_PHYS);
+   return TempDir_remove(root);
 }
 
 static void collectLog(void* ctx, const char* message) {
