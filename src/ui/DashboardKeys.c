@@ -230,6 +230,8 @@ static const KeyBinding Dashboard_bindings[] = {
       {'s', "s", "sort by the next column (tree view: tree order first)", Dashboard_sortNext},
       {'I', "I", "invert the sort order", Dashboard_sortInvert},
       {'t', "t", "tree view / flat view", Dashboard_treeToggle},
+      /* Replay takes t for its cursor; F toggles there and here alike. */
+      {'F', "F", "tree view / flat view", Dashboard_treeToggle},
       {'c', "c", "next column set (default, memory split, all, cheap)", Dashboard_columns},
       {'w', "w", "growth window: 1m, 5m, 15m, 1h", Action_window},
       {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
@@ -283,14 +285,7 @@ static Reaction Dashboard_typeInField(UiView* super, Ui* ui, int key) {
 
 /* While the filter is typed in (after `/`): Enter applies it, Esc clears it. */
 static const KeyBinding Dashboard_filterBindings[] = {
-      {KEY_ESC, NULL, NULL, Dashboard_clearField},
-      {'\n', NULL, NULL, Dashboard_applyField},
-      {'\r', NULL, NULL, Dashboard_applyField},
-      {KEY_ENTER, NULL, NULL, Dashboard_applyField},
-      {KEY_BACKSPACE, NULL, NULL, Dashboard_eraseInField},
-      {127, NULL, NULL, Dashboard_eraseInField},
-      {8, NULL, NULL, Dashboard_eraseInField},
-      {KEY_RESIZE, NULL, NULL, Action_redraw},
+      LINE_FIELD_BINDINGS(Dashboard_clearField, Dashboard_applyField, Dashboard_eraseInField),
 };
 static const KeyTable Dashboard_filterKeys = {
       Dashboard_filterBindings, KEY_TABLE_COUNT(Dashboard_filterBindings), Dashboard_typeInField};

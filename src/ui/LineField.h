@@ -15,6 +15,17 @@ typedef struct LineField {
    char text[LINE_FIELD_MAX];
 } LineField;
 
+/* The keys of the modal table (KeyBindings.h) around a field: Esc, Enter
+   (three codes), Backspace (three codes) and a new terminal size; the
+   table's otherKey types the rest with LineField_type. */
+// clang-format off
+#define LINE_FIELD_BINDINGS(cancel, apply, erase)                                                  \
+   {KEY_ESC, NULL, NULL, cancel},                                                                 \
+   {'\n', NULL, NULL, apply}, {'\r', NULL, NULL, apply}, {KEY_ENTER, NULL, NULL, apply},            \
+   {KEY_BACKSPACE, NULL, NULL, erase}, {127, NULL, NULL, erase}, {8, NULL, NULL, erase},            \
+   {KEY_RESIZE, NULL, NULL, Action_redraw}
+// clang-format on
+
 void LineField_clear(LineField* this);
 /* Appends key when it is printable ASCII and there is room; false when it
    was not taken. */
