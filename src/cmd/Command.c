@@ -14,8 +14,13 @@
 #define SUGGEST_MAX_LENGTH 32
 
 const Command* const Command_table[] = {
-      &DashboardCommand_entry, &StackCommand_entry, &SnapshotCommand_entry,
-      &RecordCommand_entry,    &HelpCommand_entry,  NULL,
+      &DashboardCommand_entry,
+      &StackCommand_entry,
+      &SnapshotCommand_entry,
+      &RecordCommand_entry,
+      &ReplayCommand_entry,
+      &HelpCommand_entry,
+      NULL,
 };
 
 const Command* Command_find(const char* name) {
@@ -99,6 +104,10 @@ static void Command_printFlags(const Command* this, FILE* out) {
       fputs("; ", out);
    if (this->flags & CMD_STOPS_TARGET)
       fputs("may stop the process's threads for under a millisecond", out);
+   if ((this->flags & CMD_READS_RECORDING) && (this->flags & (CMD_NEEDS_PID | CMD_STOPS_TARGET)))
+      fputs("; ", out);
+   if (this->flags & CMD_READS_RECORDING)
+      fputs("reads a recording; touches no process", out);
    fputs(")\n", out);
 }
 

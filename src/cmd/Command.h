@@ -9,8 +9,9 @@
 
 /* What a command does to or needs of its target, for the command list. */
 typedef enum CommandFlag {
-   CMD_NEEDS_PID = 1 << 0,    /* takes the PID of one running process */
-   CMD_STOPS_TARGET = 1 << 1, /* may stop the target's threads with ptrace, briefly */
+   CMD_NEEDS_PID = 1 << 0,       /* takes the PID of one running process */
+   CMD_STOPS_TARGET = 1 << 1,    /* may stop the target's threads with ptrace, briefly */
+   CMD_READS_RECORDING = 1 << 2, /* reads a recording, not the live host */
 } CommandFlag;
 
 typedef struct Command {
@@ -27,6 +28,7 @@ extern const Command DashboardCommand_entry;
 extern const Command StackCommand_entry;
 extern const Command SnapshotCommand_entry;
 extern const Command RecordCommand_entry;
+extern const Command ReplayCommand_entry;
 extern const Command HelpCommand_entry;
 
 /* Every command, the dashboard first; NULL-terminated. */

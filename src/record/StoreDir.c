@@ -15,6 +15,29 @@
 #include "record/SegmentFile.h"
 #include "util/XUtils.h"
 
+#define STORE_DIR_SYSTEM "/var/lib/leaktop"
+
+bool StoreDir_default(char* out, size_t size, char* err, size_t errSize) {
+   if (geteuid() == 0) {
+      snprintf(out, size, "%s", STORE_DIR_SYSTEM);
+      return true;
+   }
+   const char* state = getenv("XDG_STATE_HOME");
+   const char* home = getenv("HOME");
+   /* The XDG base directory spec ignores a relative XDG_STATE_HOME. */
+   if (state && state[0] == '/')
+      snprintf(out, size, "%s/leaktop/recordings", state);
+   else if (home && home[0] == '/')
+      snprintf(out, size, "%s/.local/state/leaktop/recordings", home);
+   else {
+      snprintf(err, errSize,
+               "no default recording directory: neither XDG_STATE_HOME nor HOME "
+               "is an absolute path (give --dir)");
+      return false;
+   }
+   return true;
+}
+
 /* mkdir -p, each new directory 0700. */
 static void StoreDir_makeParents(const char* path) {
    char buf[4096];

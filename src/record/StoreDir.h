@@ -23,6 +23,13 @@ typedef struct StoreListing {
    int others; /* entries that are none of ours */
 } StoreListing;
 
+/* The directory `leaktop record`, `replay` and `dump` use when given none:
+   /var/lib/leaktop as root (the boot-time recorder's, a system service's
+   state), else $XDG_STATE_HOME/leaktop/recordings (~/.local/state/... when
+   it is unset or relative, as the XDG spec says). False with a message when
+   neither XDG_STATE_HOME nor HOME is an absolute path. Creates nothing. */
+bool StoreDir_default(char* out, size_t size, char* err, size_t errSize);
+
 /* Opens path as an O_DIRECTORY descriptor. With create, missing
    directories are made 0700 and the last must be ours and closed to
    others (a writer's check); without, it only has to be a directory.

@@ -14,6 +14,7 @@
 #include "ui/Columns.h"
 #include "ui/DashboardState.h"
 #include "ui/Draw.h"
+#include "ui/ReplayControl.h"
 #include "util/Format.h"
 #include "util/XUtils.h"
 
@@ -61,7 +62,7 @@ static void Dashboard_chooseColumns(const Dashboard* this, const Ui* ui, int col
 }
 
 static void Dashboard_buildRows(Dashboard* this, const Ui* ui) {
-   DashboardRows_build(&this->rows, ui, this->flatView, Dashboard_sort(this), this->filter);
+   DashboardRows_build(&this->rows, ui, this->flatView, Dashboard_sort(this), this->filter.text);
 }
 
 void Dashboard_move(UiView* super, int delta) {
@@ -91,7 +92,15 @@ static void Dashboard_drawTop(const Dashboard* this, const Ui* ui, WINDOW* w, in
    const Machine* m = ui->machine;
    char buf[64], buf2[64];
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
-   int x = Dashboard_put(w, y, 0, "leaktop", CLR_TOP);
+   int x;
+   if (ui->replay) {
+      /* Recorded data first of all: no one takes it for the live host. */
+      char head[96];
+      ReplayControl_header(ui, head, sizeof(head));
+      x = Dashboard_put(w, y, 0, head, CLR_WARNING);
+   } else {
+      x = Dashboard_put(w, y, 0, "leaktop", CLR_TOP);
+   }
    x = Dashboard_put(w, y, x, "  MemAvailable ", CLR_DEFAULT);
    if (m->hostMemKnown) {
       Format_size(buf, sizeof(buf), m->memAvailableKiB);
@@ -114,9 +123,9 @@ static void Dashboard_drawTop(const Dashboard* this, const Ui* ui, WINDOW* w, in
    x = Dashboard_put(w, y, x, "  traffic ", CLR_DEFAULT);
    x = Dashboard_put(w, y, x, Traffic_displayName(m->traffic), CLR_TOP);
    x = Dashboard_put(w, y, x, this->flatView ? "  flat" : "  tree", CLR_DEFAULT);
-   if (this->filter[0] && !this->editingFilter) {
+   if (this->filter.text[0] && !this->editingFilter) {
       x = Dashboard_put(w, y, x, "  filter ", CLR_DEFAULT);
-      Dashboard_put(w, y, x, this->filter, CLR_FILTER);
+      Dashboard_put(w, y, x, this->filter.text, CLR_FILTER);
    }
 }
 
@@ -284,13 +293,11 @@ static void Dashboard_drawProcess(const Dashboard* this, const Ui* ui, WINDOW* w
 }
 
 static void Dashboard_drawStatus(const Dashboard* this, const Ui* ui, WINDOW* w, int y) {
-   const char* hints = "F1 help  / filter  s sort  t tree  c columns  T traffic  q quit";
+   const char* hints = ui->replay
+                             ? "F1 help  t/T tick  [/] event  b time  Space play  q quit"
+                             : "F1 help  / filter  s sort  t tree  c columns  T traffic  q quit";
    if (this->editingFilter) {
-      Draw_fill(w, y, 0, -1, Colors_attr(CLR_STATUS));
-      int x = Dashboard_put(w, y, 0, "Filter: ", CLR_STATUS);
-      x = Dashboard_put(w, y, x, this->filter, CLR_FILTER);
-      x = Dashboard_put(w, y, x, "_", CLR_FILTER);
-      Dashboard_put(w, y, x, "  Enter apply  Esc clear", CLR_STATUS);
+      LineField_draw(&this->filter, w, y, "Filter: ", "  Enter apply  Esc clear");
       return;
    }
    const char* note = Ui_note(ui);

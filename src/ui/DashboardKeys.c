@@ -162,7 +162,7 @@ static Reaction Dashboard_filter(UiView* super, Ui* ui, int key) {
 static Reaction Dashboard_clearFilter(UiView* super, Ui* ui, int key) {
    (void)key;
    if (!Action_cancelSnapshot(ui))
-      Dashboard_of(super)->filter[0] = '\0';
+      LineField_clear(&Dashboard_of(super)->filter);
    return REACT_REDRAW;
 }
 
@@ -230,6 +230,8 @@ static const KeyBinding Dashboard_bindings[] = {
       {'s', "s", "sort by the next column (tree view: tree order first)", Dashboard_sortNext},
       {'I', "I", "invert the sort order", Dashboard_sortInvert},
       {'t', "t", "tree view / flat view", Dashboard_treeToggle},
+      /* Replay takes t for its cursor; F toggles there and here alike. */
+      {'F', "F", "tree view / flat view", Dashboard_treeToggle},
       {'c', "c", "next column set (default, memory split, all, cheap)", Dashboard_columns},
       {'w', "w", "growth window: 1m, 5m, 15m, 1h", Action_window},
       {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
@@ -257,7 +259,7 @@ static Reaction Dashboard_clearField(UiView* super, Ui* ui, int key) {
    (void)ui;
    (void)key;
    Dashboard* this = Dashboard_of(super);
-   this->filter[0] = '\0';
+   LineField_clear(&this->filter);
    this->editingFilter = false;
    return REACT_REDRAW;
 }
@@ -272,35 +274,18 @@ static Reaction Dashboard_applyField(UiView* super, Ui* ui, int key) {
 static Reaction Dashboard_eraseInField(UiView* super, Ui* ui, int key) {
    (void)ui;
    (void)key;
-   char* filter = Dashboard_of(super)->filter;
-   size_t len = strlen(filter);
-   if (len > 0)
-      filter[len - 1] = '\0';
+   LineField_erase(&Dashboard_of(super)->filter);
    return REACT_REDRAW;
 }
 
 static Reaction Dashboard_typeInField(UiView* super, Ui* ui, int key) {
    (void)ui;
-   char* filter = Dashboard_of(super)->filter;
-   size_t len = strlen(filter);
-   /* ASCII only: what a PID, a program name or a path is typed with. */
-   if (key < 32 || key >= 127 || len + 1 >= DASHBOARD_FILTER_MAX)
-      return REACT_NONE;
-   filter[len] = (char)key;
-   filter[len + 1] = '\0';
-   return REACT_REDRAW;
+   return LineField_type(&Dashboard_of(super)->filter, key) ? REACT_REDRAW : REACT_NONE;
 }
 
 /* While the filter is typed in (after `/`): Enter applies it, Esc clears it. */
 static const KeyBinding Dashboard_filterBindings[] = {
-      {KEY_ESC, NULL, NULL, Dashboard_clearField},
-      {'\n', NULL, NULL, Dashboard_applyField},
-      {'\r', NULL, NULL, Dashboard_applyField},
-      {KEY_ENTER, NULL, NULL, Dashboard_applyField},
-      {KEY_BACKSPACE, NULL, NULL, Dashboard_eraseInField},
-      {127, NULL, NULL, Dashboard_eraseInField},
-      {8, NULL, NULL, Dashboard_eraseInField},
-      {KEY_RESIZE, NULL, NULL, Action_redraw},
+      LINE_FIELD_BINDINGS(Dashboard_clearField, Dashboard_applyField, Dashboard_eraseInField),
 };
 static const KeyTable Dashboard_filterKeys = {
       Dashboard_filterBindings, KEY_TABLE_COUNT(Dashboard_filterBindings), Dashboard_typeInField};

@@ -8,16 +8,15 @@
 #include "ui/Columns.h"
 #include "ui/DashboardRows.h"
 #include "ui/KeyBindings.h"
+#include "ui/LineField.h"
 #include "ui/UiView.h"
-
-#define DASHBOARD_FILTER_MAX 64
 
 typedef struct Dashboard {
    bool flatView;
    int columnSet;
    DashboardSort flatSort;
    DashboardSort treeSort;
-   char filter[DASHBOARD_FILTER_MAX];
+   LineField filter;
    bool editingFilter;
    ColumnLayout layout; /* as last drawn */
    DashboardRows rows;

@@ -16,6 +16,7 @@
 #include "ui/Dashboard.h"
 #include "ui/DetailChart.h"
 #include "ui/Draw.h"
+#include "ui/ReplayControl.h"
 #include "ui/SnapshotPane.h"
 #include "util/Format.h"
 #include "util/XUtils.h"
@@ -343,6 +344,14 @@ static void DetailView_drawGone(const DetailView* this, const Ui* ui, WINDOW* w,
 
 static void DetailView_drawStatus(const Ui* ui, WINDOW* w, int y) {
    const char* hints = "q back  i snapshot  Tab pane  +/- zoom  w window  T traffic  F1 help";
+   char replay[128];
+   if (ui->replay) {
+      /* The view has no header line: the cursor's time stands in the hints. */
+      char head[96];
+      ReplayControl_header(ui, head, sizeof(head));
+      snprintf(replay, sizeof(replay), "%s  q back  Tab pane  F1 help", head);
+      hints = replay;
+   }
    Draw_status(w, y, Ui_note(ui), hints, Colors_attr(CLR_STATUS));
 }
 

@@ -12,7 +12,9 @@
 #include "ui/Dashboard.h"
 #include "ui/DetailView.h"
 #include "ui/Draw.h"
+#include "ui/KeyBindings.h"
 #include "ui/ProfileView.h"
+#include "ui/ReplayControl.h"
 #include "ui/StackView.h"
 #include "util/XUtils.h"
 
@@ -73,10 +75,32 @@ static int HelpView_title(HelpLine* out, int at, const char* text) {
    return at;
 }
 
-static int HelpView_build(HelpLine* out) {
-   int n = 0;
-   n = HelpView_title(out, n, "leaktop: live memory of Python service trees. Any key returns.");
+/* In replay, its keys first, as they come before each view's own, and
+   every time range the recording lost. */
+static int HelpView_replay(const Ui* ui, HelpLine* out, int n) {
+   n = HelpView_title(out, n, "Replay keys (in every view, before its own)");
+   n = HelpView_addBindings(out, n, &KeyBindings_replay);
    n = HelpView_title(out, n, "");
+   int count = ReplayControl_lostCount(ui);
+   if (count == 0)
+      return n;
+   n = HelpView_title(out, n, "Time ranges the recording lost");
+   for (int i = 0; i < count && n < HELP_MAX_LINES; i++) {
+      ReplayControl_lostLine(ui, i, out[n].text, sizeof(out[n].text));
+      out[n++].look = CLR_DEFAULT;
+   }
+   return HelpView_title(out, n, "");
+}
+
+static int HelpView_build(const Ui* ui, HelpLine* out) {
+   int n = 0;
+   n = HelpView_title(out, n,
+                      ui->replay
+                            ? "leaktop replay: a recording, at its time cursor. Any key returns."
+                            : "leaktop: live memory of Python service trees. Any key returns.");
+   n = HelpView_title(out, n, "");
+   if (ui->replay)
+      n = HelpView_replay(ui, out, n);
    for (size_t i = 0; i < sizeof(HelpView_listed) / sizeof(HelpView_listed[0]); i++) {
       char heading[64];
       snprintf(heading, sizeof(heading), "%s keys", HelpView_listed[i]->name);
@@ -121,10 +145,9 @@ static int HelpView_build(HelpLine* out) {
 }
 
 static void HelpView_draw(UiView* super, Ui* ui, WINDOW* w) {
-   (void)ui;
    HelpView* this = super->data;
    static HelpLine lines[HELP_MAX_LINES];
-   int n = HelpView_build(lines);
+   int n = HelpView_build(ui, lines);
    int rows, cols;
    getmaxyx(w, rows, cols);
    int body = rows >= 2 ? rows - 1 : rows;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 #include "ui/Action.h"
+#include "ui/LineField.h"
+#include "ui/ReplayControl.h"
 
 /* Keys every view takes the same way, after its own bindings. */
 static const KeyBinding KeyBindings_sharedBindings[] = {
@@ -13,6 +15,46 @@ static const KeyBinding KeyBindings_sharedBindings[] = {
 };
 static const KeyTable KeyBindings_shared = {KeyBindings_sharedBindings,
                                             KEY_TABLE_COUNT(KeyBindings_sharedBindings), NULL};
+
+/* Bound in every view, so a key means one thing wherever the cursor is
+   moved from; Space no longer scrolls the detail view's pane (PgUp and
+   PgDn do). */
+static const KeyBinding KeyBindings_replayBindings[] = {
+      {'t', "t", "one recorded tick back (held: faster)", ReplayControl_tickBack},
+      {'T', "T", "one recorded tick forward (held: faster)", ReplayControl_tickForward},
+      {'[', "[", "previous event (start, exit, OOM kill, verdict, snapshot)",
+       ReplayControl_previousEvent},
+      {']', "]", "next event", ReplayControl_nextEvent},
+      {'b', "b", "go to a time: 14:05, 2h ago, 2026-12-04T14:05 (Enter go, Esc cancel)",
+       ReplayControl_openPrompt},
+      {' ', "Space", "play / pause", ReplayControl_playPause},
+      {'x', "x", "speed: x1, x10, x60 recorded seconds per second", ReplayControl_nextSpeed},
+      {KEY_END, "End", "the newest data", ReplayControl_newest},
+      {'L', "L", "the time ranges the recording lost", ReplayControl_showLost},
+      {'S', "S", "stacks, profiles, heap snapshot requests: not in replay",
+       ReplayControl_refuseLive},
+      {'P', "P", "stacks, profiles, heap snapshot requests: not in replay",
+       ReplayControl_refuseLive},
+      {'i', "i", "stacks, profiles, heap snapshot requests: not in replay",
+       ReplayControl_refuseLive},
+      {'M', "M", "stacks, profiles, heap snapshot requests: not in replay",
+       ReplayControl_refuseLive},
+      {'R', "R", "stacks, profiles, heap snapshot requests: not in replay",
+       ReplayControl_refuseLive},
+      {'W', "W", "stacks, profiles, heap snapshot requests: not in replay",
+       ReplayControl_refuseLive},
+};
+const KeyTable KeyBindings_replay = {KeyBindings_replayBindings,
+                                     KEY_TABLE_COUNT(KeyBindings_replayBindings), NULL};
+
+/* While "go to time: " is typed in (after b), in any view. */
+static const KeyBinding KeyBindings_promptBindings[] = {
+      LINE_FIELD_BINDINGS(ReplayControl_promptCancel, ReplayControl_promptGo,
+                          ReplayControl_promptErase),
+};
+static const KeyTable KeyBindings_prompt = {KeyBindings_promptBindings,
+                                            KEY_TABLE_COUNT(KeyBindings_promptBindings),
+                                            ReplayControl_promptType};
 
 static const KeyBinding* KeyBindings_find(const KeyTable* table, int key) {
    for (int i = 0; i < table->count; i++)
@@ -24,9 +66,15 @@ static const KeyBinding* KeyBindings_find(const KeyTable* table, int key) {
 Reaction KeyBindings_dispatch(Ui* ui, int key) {
    UiView* top = Ui_topView(ui);
    const UiViewClass* klass = top->klass;
-   const KeyTable* modal = klass->modalKeys ? klass->modalKeys(top) : NULL;
+   const KeyTable* modal = ReplayControl_prompting(ui) ? &KeyBindings_prompt
+                           : klass->modalKeys          ? klass->modalKeys(top)
+                                                       : NULL;
    const KeyTable* own = modal ? modal : klass->keys;
-   const KeyBinding* b = KeyBindings_find(own, key);
+   /* A modal table (help, a field typed in) keeps every key, replay's too. */
+   const KeyBinding* b =
+         ui->replay && !own->otherKey ? KeyBindings_find(&KeyBindings_replay, key) : NULL;
+   if (!b)
+      b = KeyBindings_find(own, key);
    if (!b && own->otherKey)
       return own->otherKey(top, ui, key);
    if (!b)

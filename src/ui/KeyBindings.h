@@ -3,7 +3,7 @@
 /* Flat key-binding tables: key -> action. Each view has its own
    (UiView.h), and the help screen is generated from them, so it lists
    every binding there is. A key goes to the top view's table, then to the
-   keys every view shares. */
+   keys every view shares; in replay, the replay keys come first. */
 
 #include "ui/UiState.h"
 
@@ -38,6 +38,12 @@ typedef struct KeyTable {
 
 #define KEY_ESC    27
 #define KEY_CTRL_L 12
+
+/* In `leaktop replay`, the time cursor's keys, before the top view's own:
+   t and T move a tick (so the dashboard's tree toggle is F there), End
+   goes to the newest data, and the keys that need the live process are
+   refused with a note. The help screen lists them. */
+extern const KeyTable KeyBindings_replay;
 
 /* Handles one key of getch() in the top view. */
 Reaction KeyBindings_dispatch(Ui* ui, int key);

@@ -18,6 +18,7 @@
 #include "ui/Dashboard.h"
 #include "ui/Glyphs.h"
 #include "ui/KeyBindings.h"
+#include "ui/ReplayControl.h"
 #include "ui/UiState.h"
 #include "util/XUtils.h"
 
@@ -124,6 +125,9 @@ static void ScreenManager_draw(Ui* ui, bool full) {
       snprintf(ui->message, sizeof(ui->message), "every target has exited; q quits");
    UiView* top = Ui_topView(ui);
    top->klass->draw(top, ui, stdscr);
+   /* Replay's prompt is no view's: it takes the status line of any. */
+   if (ReplayControl_prompting(ui) && LINES >= 2)
+      ReplayControl_drawPrompt(ui, stdscr, LINES - 1);
    wnoutrefresh(stdscr);
    doupdate();
 }
@@ -154,67 +158,69 @@ static bool ScreenManager_startCurses(const Options* opts) {
    return true;
 }
 
-int ScreenManager_run(Machine* machine, const Options* opts) {
-   setlocale(LC_ALL, "");
-   static bool atExitRegistered = false;
-   if (!atExitRegistered) {
-      atexit(ScreenManager_atExit);
-      atExitRegistered = true;
+/* One tick of the model when due: a scan of the live host on the tick's
+   timer, or in replay the recorded ticks due at the cursor's pace. True
+   when the screen changed; *next is when the next one is due. */
+static bool ScreenManager_tick(Ui* ui, double now, double delay, double* next, long* scans) {
+   if (ui->replay) {
+      bool moved = ReplayControl_advance(ui, now);
+      *next = ReplayControl_nextWake(ui);
+      return moved;
    }
-   Ui ui;
-   ScreenManager_initUi(&ui, machine, opts);
-   SavedSignals saved;
-   ScreenManager_signal = 0;
-   ScreenManager_catchSignals(&saved);
-   if (!ScreenManager_startCurses(opts)) {
-      ScreenManager_restoreSignals(&saved);
-      ScreenManager_doneUi(&ui);
-      fprintf(stderr, "leaktop: cannot use the terminal (TERM=%s)\n",
-              getenv("TERM") ? getenv("TERM") : "");
-      return 1;
-   }
+   if (now < *next)
+      return false;
+   ScreenManager_applyCost(ui);
+   Machine_scan(ui->machine);
+   /* A thread a stack dump could not stop stays seized until here. */
+   PtraceThreads_release();
+   (*scans)++;
+   Ui_scanned(ui);
+   *next += delay;
+   if (*next <= now)
+      *next = now + delay;
+   return true;
+}
 
+/* How long getch() may wait: until the next tick or a view's work, and
+   not past a snapshot's next poll. */
+static int ScreenManager_waitMs(const Ui* ui, double next) {
+   double wake = next, work = Ui_nextWake(ui);
+   if (work >= 0 && (wake < 0 || work < wake))
+      wake = work;
+   int longest = SnapshotRunner_busy(ui->snapshots, NULL, NULL)
+                       ? SnapshotRunner_pollMs(ui->snapshots)
+                       : SCREEN_MAX_WAIT_MS;
+   if (wake < 0)
+      return longest;
+   double waitMs = ceil((wake - XUtils_monotonicNow()) * 1000);
+   return waitMs < 0 ? 0 : waitMs > longest ? longest : (int)waitMs;
+}
+
+static void ScreenManager_loop(Ui* ui, const Options* opts) {
    double delay = opts->delay > 0 ? opts->delay : 1;
    double next = XUtils_monotonicNow();
-   if (machine->tick > 0)
+   if (ui->machine->tick > 0)
       next += delay; /* the caller has just scanned */
    long scans = 0;
    bool dirty = true, full = false;
-   while (!ui.quit && !ScreenManager_signal) {
-      double now = XUtils_monotonicNow();
-      if (now >= next) {
-         ScreenManager_applyCost(&ui);
-         Machine_scan(machine);
-         /* A thread a stack dump could not stop stays seized until here. */
-         PtraceThreads_release();
-         scans++;
-         Ui_scanned(&ui);
-         next += delay;
-         if (next <= now)
-            next = now + delay;
+   while (!ui->quit && !ScreenManager_signal) {
+      if (ScreenManager_tick(ui, XUtils_monotonicNow(), delay, &next, &scans))
          dirty = true;
-      }
-      bool stepped = Ui_step(&ui);
-      if (ScreenManager_snapshots(&ui) || stepped)
+      bool stepped = Ui_step(ui);
+      /* A recording has no worker to ask for a snapshot. */
+      if ((!ui->replay && ScreenManager_snapshots(ui)) || stepped)
          dirty = true;
       if (dirty) {
-         ScreenManager_draw(&ui, full);
+         ScreenManager_draw(ui, full);
          dirty = full = false;
       }
       if (opts->iterations > 0 && scans >= opts->iterations)
          break;
-      double wake = next, work = Ui_nextWake(&ui);
-      if (work >= 0 && work < wake)
-         wake = work;
-      double waitMs = ceil((wake - XUtils_monotonicNow()) * 1000);
-      int longest = SnapshotRunner_busy(ui.snapshots, NULL, NULL)
-                          ? SnapshotRunner_pollMs(ui.snapshots)
-                          : SCREEN_MAX_WAIT_MS;
-      timeout(waitMs < 0 ? 0 : waitMs > longest ? longest : (int)waitMs);
+      timeout(ScreenManager_waitMs(ui, next));
       int key = getch();
       if (key == ERR)
          continue;
-      Reaction r = KeyBindings_dispatch(&ui, key);
+      Reaction r = KeyBindings_dispatch(ui, key);
       if (r & REACT_QUIT)
          break;
       if (r & REACT_RESIZE)
@@ -222,12 +228,52 @@ int ScreenManager_run(Machine* machine, const Options* opts) {
       if (r != REACT_NONE)
          dirty = true;
    }
+}
 
+/* Sets the screen up around the loop and restores it on every way out. */
+static int ScreenManager_session(Ui* ui, const Options* opts) {
+   setlocale(LC_ALL, "");
+   static bool atExitRegistered = false;
+   if (!atExitRegistered) {
+      atexit(ScreenManager_atExit);
+      atExitRegistered = true;
+   }
+   SavedSignals saved;
+   ScreenManager_signal = 0;
+   ScreenManager_catchSignals(&saved);
+   if (!ScreenManager_startCurses(opts)) {
+      ScreenManager_restoreSignals(&saved);
+      ScreenManager_doneUi(ui);
+      fprintf(stderr, "leaktop: cannot use the terminal (TERM=%s)\n",
+              getenv("TERM") ? getenv("TERM") : "");
+      return 1;
+   }
+   ScreenManager_loop(ui, opts);
    ScreenManager_cursesActive = false;
    endwin();
    delscreen(ScreenManager_screen);
    ScreenManager_screen = NULL;
    ScreenManager_restoreSignals(&saved);
-   ScreenManager_doneUi(&ui);
+   ScreenManager_doneUi(ui);
    return 0;
+}
+
+int ScreenManager_run(Machine* machine, const Options* opts) {
+   Ui ui;
+   ScreenManager_initUi(&ui, machine, opts);
+   return ScreenManager_session(&ui, opts);
+}
+
+int ScreenManager_replay(Replay* replay, double window) {
+   const Options* opts = Replay_options(replay);
+   ReplayControl* control = ReplayControl_new(replay);
+   Ui ui;
+   ScreenManager_initUi(&ui, Replay_machine(replay), opts);
+   ReplayControl_attach(control, &ui);
+   /* The growth window shown is the one asked for, else the recording's. */
+   if (window > 0)
+      ui.window = window;
+   int status = ScreenManager_session(&ui, opts);
+   ReplayControl_delete(control);
+   return status;
 }

@@ -25,6 +25,12 @@ static ColorElement SnapshotPane_intro(const Ui* ui, const Process* p, FILE* out
       fprintf(out, "%s\n", SnapshotRunner_status(ui->snapshots));
    if (r && r->error[0])
       fprintf(out, "The last request failed: %s\n", r->error);
+   if ((!r || !r->haveLatest) && ui->replay) {
+      fputs("No heap snapshot of this process recorded up to the cursor: the snapshots a\n"
+            "leaktop took while recording show here as the cursor passes them (] jumps).\n",
+            out);
+      return CLR_DEFAULT;
+   }
    if (!r || !r->haveLatest) {
       fputs("No heap snapshot of this process yet: i asks it for one; M starts tracemalloc\n"
             "first (later diffs then show lines), R adds a malloc_trim probe.\n",
@@ -37,7 +43,9 @@ static ColorElement SnapshotPane_intro(const Ui* ui, const Process* p, FILE* out
       struct tm tm;
       strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
    }
-   double age = XUtils_monotonicNow() - r->takenAt;
+   /* In replay the snapshot was taken on the recording's clock, and its age
+      is to the cursor, not to the wall clock. */
+   double age = (ui->replay ? ui->machine->now : XUtils_monotonicNow()) - r->takenAt;
    Format_age(ago, sizeof(ago), age > 0 ? age : 0);
    fprintf(out, "Heap snapshot %d at %s (%s ago) via %s: answered in %.0f ms", r->taken, when, ago,
            r->route, r->answerMs);
@@ -54,7 +62,9 @@ static ColorElement SnapshotPane_intro(const Ui* ui, const Process* p, FILE* out
                    ? CLR_WARNING
                    : CLR_TOP;
    }
-   fputs("The next snapshot (i) shows what grew since this one.\n", out);
+   fputs(ui->replay ? "The next recorded snapshot shows what grew since this one.\n"
+                    : "The next snapshot (i) shows what grew since this one.\n",
+         out);
    return CLR_DEFAULT;
 }
 
@@ -96,7 +106,9 @@ int SnapshotPane_draw(SnapshotPane* this, const Ui* ui, WINDOW* w, int y, int bo
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    int x = Draw_text(w, y, 0, width, "Heap snapshot", Colors_attr(CLR_TOP));
    Draw_text(w, y, x, width - x,
-             "  Tab chart  i again  M tracemalloc on/off  R malloc_trim  PgUp/PgDn scroll",
+             ui->replay
+                   ? "  recorded  Tab chart  [/] events  PgUp/PgDn scroll"
+                   : "  Tab chart  i again  M tracemalloc on/off  R malloc_trim  PgUp/PgDn scroll",
              Colors_attr(CLR_DEFAULT));
    y++;
    int verdictLine;

@@ -2,8 +2,8 @@
 #define HEADER_UiState
 /* The state of the interactive screen that is no one view's: the model,
    the options, the growth window, heap snapshot requests, the status
-   line's note, and the stack of open views (UiView.h), the dashboard at
-   the bottom and the one shown on top. One instance lives in
+   line's note, the stack of open views (UiView.h), the dashboard at
+   the bottom and the one shown on top, and in replay the time cursor. One instance lives in
    ScreenManager_run(). */
 
 #include <stdbool.h>
@@ -16,6 +16,7 @@
 #include "ui/UiView.h"
 
 struct SnapshotRunner_;
+struct ReplayControl;
 
 typedef struct Ui {
    Machine* machine;
@@ -33,6 +34,9 @@ typedef struct Ui {
    double snapshotPolled; /* monotonic time of the last poll */
 
    char message[256]; /* a one-off note for the status line */
+
+   /* `leaktop replay`'s time cursor (ReplayControl.h), NULL when live. */
+   struct ReplayControl* replay;
 } Ui;
 
 /* The process with identity (pid, start) in any tree, or NULL. */

@@ -485,8 +485,33 @@ static void test_cap_drops_seconds_before_minutes(void** state) {
    RecordSim_done(&sim);
 }
 
+/* The default directory follows XDG_STATE_HOME, then HOME, as the snapshot
+   store does; root's is the system one. */
+static void test_default_directory(void** state) {
+   (void)state;
+   char where[512], err[256] = "";
+   if (geteuid() == 0) {
+      assert_true(StoreDir_default(where, sizeof(where), err, sizeof(err)));
+      assert_string_equal(where, "/var/lib/leaktop");
+      return;
+   }
+   setenv("XDG_STATE_HOME", "/srv/state", 1);
+   setenv("HOME", "/home/oncall", 1);
+   assert_true(StoreDir_default(where, sizeof(where), err, sizeof(err)));
+   assert_string_equal(where, "/srv/state/leaktop/recordings");
+   /* A relative XDG_STATE_HOME is ignored, as the spec says. */
+   setenv("XDG_STATE_HOME", "state", 1);
+   assert_true(StoreDir_default(where, sizeof(where), err, sizeof(err)));
+   assert_string_equal(where, "/home/oncall/.local/state/leaktop/recordings");
+   unsetenv("XDG_STATE_HOME");
+   unsetenv("HOME");
+   assert_false(StoreDir_default(where, sizeof(where), err, sizeof(err)));
+   assert_non_null(strstr(err, "--where"));
+}
+
 int main(void) {
    const struct CMUnitTest tests[] = {
+         cmocka_unit_test(test_default_directory),
          cmocka_unit_test_setup_teardown(test_round_trip_both_tiers, setup, teardown),
          cmocka_unit_test_setup_teardown(test_flipped_byte_costs_a_hole, setup, teardown),
          cmocka_unit_test_setup_teardown(test_torn_tail_truncated_on_reopen, setup, teardown),
