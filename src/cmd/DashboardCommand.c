@@ -12,6 +12,7 @@
 #include "demo/Demo.h"
 #include "model/Machine.h"
 #include "output/Batch.h"
+#include "replay/ReplayPrime.h"
 #include "ui/ScreenManager.h"
 
 /* Starts the demo when asked for and resolves the targets; NULL with the
@@ -91,7 +92,14 @@ static int DashboardCommand_run(int argc, char** argv) {
       fprintf(stderr, "leaktop: %s\n", err);
       status = 1;
    } else {
-      status = opts.batch ? Batch_run(machine, &opts, stdout) : ScreenManager_run(machine, &opts);
+      /* What a recorder saw of these processes before now. */
+      char note[600] = "";
+      if (opts.mode != TARGET_DEMO)
+         ReplayPrime_fromHost(machine, note, sizeof(note));
+      if (opts.batch && note[0])
+         fprintf(stderr, "leaktop: %s\n", note);
+      status = opts.batch ? Batch_run(machine, &opts, stdout)
+                          : ScreenManager_run(machine, &opts, note);
       Machine_delete(machine);
    }
    Demo_stop(demo);

@@ -17,6 +17,7 @@
 
 #include "model/Machine.h"
 #include "record/Recorder.h"
+#include "replay/ReplayPrime.h"
 #include "record/Store.h"
 #include "sample/SampleSource.h"
 #include "util/Format.h"
@@ -254,6 +255,12 @@ static int RecordCommand_record(RecordOptions* ro, const char* dir) {
       return 1;
    }
    Recorder* recorder = Recorder_new(Store_schema(store), getpid(), config.writer);
+   /* After a crash or a restart the classifier goes on from the recorded
+      history rather than from zero. */
+   char note[600];
+   ReplayPrime_fromDir(machine, dir, note, sizeof(note));
+   if (note[0])
+      fprintf(stderr, "leaktop record: %s\n", note);
    RecordCommand_announce(ro, dir);
    RecordCommand_loop(machine, recorder, store, &ro->opts);
    int rc = Store_close(store);

@@ -31,6 +31,12 @@ void History_init(History* this, double tickSeconds) {
    this->heartbeat = 2.5 * tickSeconds;
 }
 
+void History_copy(History* this, const History* from) {
+   *this = *from;
+   for (int i = 0; i < HISTORY_TIERS; i++)
+      this->tiers[i].buckets = this->storage + (from->tiers[i].buckets - from->storage);
+}
+
 static void HistoryTier_push(HistoryTier* tier, HistoryBucket bucket) {
    tier->head = (tier->head + 1) % tier->rows;
    tier->buckets[tier->head] = bucket;

@@ -45,6 +45,9 @@ typedef struct History {
 /* tickSeconds is the sampling interval: tier 0 has one bucket per tick. */
 void History_init(History* this, double tickSeconds);
 
+/* Makes this a copy of from, its tiers in its own storage. */
+void History_copy(History* this, const History* from);
+
 /* Records a sample taken at time now (seconds, monotonic). */
 void History_add(History* this, double now, uint32_t valueKiB);
 /* Records that the value could not be read at time now. */

@@ -43,6 +43,12 @@ static void SumTier_record(SumTier* tier, long long number, bool known, double d
    *sum = isnan(*sum) ? (float)delta : *sum + (float)delta;
 }
 
+void SumHistory_copy(SumHistory* this, const SumHistory* from) {
+   *this = *from;
+   for (int i = 0; i < HISTORY_TIERS; i++)
+      this->tiers[i].sums = this->storage + (from->tiers[i].sums - from->storage);
+}
+
 void SumHistory_add(SumHistory* this, double now, bool known, double delta) {
    for (int i = 0; i < HISTORY_TIERS; i++) {
       SumTier* tier = &this->tiers[i];

@@ -27,6 +27,9 @@ typedef struct SumHistory {
 /* Takes the tiers' steps and sizes from shape (already initialised). */
 void SumHistory_init(SumHistory* this, const History* shape);
 
+/* Makes this a copy of from, its tiers in its own storage. */
+void SumHistory_copy(SumHistory* this, const SumHistory* from);
+
 /* Records at time now an increment (known) or that none could be read. */
 void SumHistory_add(SumHistory* this, double now, bool known, double delta);
 

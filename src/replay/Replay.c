@@ -39,6 +39,7 @@ struct Replay {
    RecordReader* coarse; /* the 1 min tier; NULL for one file */
    int64_t firstUs, lastUs;
    int64_t fineFirstUs; /* where 1 s data begins; INT64_MAX when none */
+   int64_t sinceUs;     /* nothing before is fed (Replay_openSince) */
 
    Machine* machine;
    SampleSource* source; /* the machine's */
@@ -56,6 +57,7 @@ struct Replay {
 
    ReplayEvent* events;
    int eventCount, eventCapacity;
+   int eventAt; /* the last event Replay_nextEvent gave, -1 none */
    ReplayLost lost[REPLAY_LOST_MAX];
    int lostCount;
 };
@@ -156,6 +158,7 @@ static void Replay_addEvent(Replay* this, const RecordEvent* e) {
    }
    ReplayEvent* r = &this->events[this->eventCount++];
    r->wallUs = e->wallUs;
+   r->order = this->eventCount - 1;
    r->kind = (ReplayEventKind)e->kind;
    r->pid = e->scope == RECORD_SCOPE_HOST ? 0 : (pid_t)e->key[0];
    r->startTicks = e->key[1];
@@ -163,8 +166,11 @@ static void Replay_addEvent(Replay* this, const RecordEvent* e) {
 }
 
 static int Replay_compareEvents(const void* a, const void* b) {
-   int64_t x = ((const ReplayEvent*)a)->wallUs, y = ((const ReplayEvent*)b)->wallUs;
-   return (x > y) - (x < y);
+   const ReplayEvent* x = a;
+   const ReplayEvent* y = b;
+   if (x->wallUs != y->wallUs)
+      return (x->wallUs > y->wallUs) - (x->wallUs < y->wallUs);
+   return (x->order > y->order) - (x->order < y->order);
 }
 
 /* Events go to both tiers: the 1 min tier, sixty times smaller, lists them
@@ -190,7 +196,8 @@ static void Replay_index(Replay* this) {
 
 /* ---- open -------------------------------------------------------------- */
 
-Replay* Replay_open(const char* path, const Options* opts, char* err, size_t errSize) {
+Replay* Replay_openSince(const char* path, const Options* opts, int64_t sinceUs, char* err,
+                         size_t errSize) {
    struct stat st;
    if (stat(path, &st) < 0) {
       RecordReader* probe = RecordReader_open(path, RECORD_TIER_1S, err, errSize);
@@ -198,6 +205,7 @@ Replay* Replay_open(const char* path, const Options* opts, char* err, size_t err
       return NULL;
    }
    Replay* this = xCalloc(1, sizeof(*this));
+   this->eventAt = -1;
    snprintf(this->path, sizeof(this->path), "%s", path);
    this->opts = *opts;
    this->opts.mode = TARGET_ALL_PYTHON;
@@ -233,6 +241,14 @@ Replay* Replay_open(const char* path, const Options* opts, char* err, size_t err
       return NULL;
    }
    err[0] = '\0';
+   this->sinceUs = sinceUs;
+   if (sinceUs > this->firstUs)
+      this->firstUs = sinceUs;
+   if (this->firstUs > this->lastUs) {
+      snprintf(err, errSize, "%s holds nothing recorded since then", path);
+      Replay_delete(this);
+      return NULL;
+   }
    Replay_index(this);
    Replay_seekEnd(this);
    if (!this->machine) {
@@ -241,6 +257,10 @@ Replay* Replay_open(const char* path, const Options* opts, char* err, size_t err
       return NULL;
    }
    return this;
+}
+
+Replay* Replay_open(const char* path, const Options* opts, char* err, size_t errSize) {
+   return Replay_openSince(path, opts, INT64_MIN, err, errSize);
 }
 
 static void Replay_dropSnapshots(Replay* this) {
@@ -312,14 +332,17 @@ static void Replay_giveSnapshots(Replay* this) {
 }
 
 /* What the model cannot rebuild from the ticks it was fed since the seek:
-   generations counted since the recorder attached, peaks since each
+   the tick number, generations counted since the recorder attached, peaks since each
    process started, the split of tree traffic. */
 static void Replay_restore(Replay* this) {
    Machine* m = this->machine;
+   int64_t v;
+   /* The recorder's tick number, so a dump's "tick" is the recorded one. */
+   if (ReplaySource_hostField(this->source, RF_HOST_TICK, &v) && v > 0)
+      m->tick = (unsigned long)v;
    for (int t = 0; t < m->treeCount; t++) {
       ProcessTree* tree = m->trees[t];
       const Process* root = ProcessTree_root(tree);
-      int64_t v;
       if (ReplaySource_treeField(this->source, root->pid, root->startTicks, RF_TREE_TRAFFIC_SPLIT,
                                  &v))
          tree->trafficSplit = v != 0;
@@ -415,6 +438,8 @@ bool Replay_seek(Replay* this, int64_t wallUs, char* err, size_t errSize) {
 
    int64_t from = wallUs - REPLAY_COARSE_LOOKBACK_US;
    int64_t fineFrom = wallUs - REPLAY_FINE_LOOKBACK_US;
+   from = from > this->sinceUs ? from : this->sinceUs;
+   fineFrom = fineFrom > this->sinceUs ? fineFrom : this->sinceUs;
    this->switchUs = this->fineFirstUs > fineFrom ? this->fineFirstUs : fineFrom;
    if (this->coarse && from < this->switchUs) {
       this->reading = this->coarse;
@@ -434,6 +459,8 @@ bool Replay_seek(Replay* this, int64_t wallUs, char* err, size_t errSize) {
          this->haveNext = true;
          break;
       }
+      if (tick.wallUs < this->sinceUs)
+         continue;
       fed = Replay_feed(this, &tick, header) || fed;
       if (!this->source)
          break;
@@ -490,17 +517,26 @@ const ReplayEvent* Replay_event(const Replay* this, int index) {
    return index >= 0 && index < this->eventCount ? &this->events[index] : NULL;
 }
 
-const ReplayEvent* Replay_nextEvent(const Replay* this, int direction) {
-   if (direction > 0) {
-      for (int i = 0; i < this->eventCount; i++)
+const ReplayEvent* Replay_nextEvent(Replay* this, int direction) {
+   int found = -1;
+   int at = this->eventAt;
+   if (at >= 0 && at < this->eventCount && this->events[at].wallUs == this->cursor) {
+      int next = at + (direction > 0 ? 1 : -1);
+      if (next >= 0 && next < this->eventCount)
+         found = next;
+   } else if (direction > 0) {
+      for (int i = 0; i < this->eventCount && found < 0; i++)
          if (this->events[i].wallUs > this->cursor)
-            return &this->events[i];
+            found = i;
    } else {
-      for (int i = this->eventCount - 1; i >= 0; i--)
+      for (int i = this->eventCount - 1; i >= 0 && found < 0; i--)
          if (this->events[i].wallUs < this->cursor)
-            return &this->events[i];
+            found = i;
    }
-   return NULL;
+   if (found < 0)
+      return NULL;
+   this->eventAt = found;
+   return &this->events[found];
 }
 
 int Replay_lostCount(const Replay* this) {

@@ -31,6 +31,7 @@ typedef struct ReplayEvent {
    ReplayEventKind kind;
    pid_t pid; /* the process, or the tree's root; 0 for the host */
    unsigned long long startTicks;
+   int order;      /* in the order written, for events of one tick */
    char text[192]; /* one line for the status line: "worker 4242 OOM-killed (killed by SIGKILL)" */
 } ReplayEvent;
 
@@ -47,6 +48,11 @@ typedef struct Replay Replay;
    Replay_options). NULL with the reader's message in err (empty directory,
    not a recording, newer format, nothing recorded). */
 Replay* Replay_open(const char* path, const Options* opts, char* err, size_t errSize);
+/* The same, with nothing before sinceUs: the model at the newest data is
+   built from what was recorded since (a live leaktop's history, which must
+   start in this boot). */
+Replay* Replay_openSince(const char* path, const Options* opts, int64_t sinceUs, char* err,
+                         size_t errSize);
 void Replay_delete(Replay* this);
 
 /* The options the model runs with: the caller's, with the recording's tick,
@@ -76,9 +82,11 @@ int64_t Replay_cursor(const Replay* this);
 /* Every event of the recording, oldest first. */
 int Replay_eventCount(const Replay* this);
 const ReplayEvent* Replay_event(const Replay* this, int index);
-/* The first event after the cursor (direction 1) or before it (-1);
-   NULL when none. */
-const ReplayEvent* Replay_nextEvent(const Replay* this, int direction);
+/* The first event after the cursor (direction 1) or before it (-1), the
+   one it becomes the current event; when the cursor is at the current
+   event's time, the next one in the list, so that events of one tick are
+   each visited. NULL when none. */
+const ReplayEvent* Replay_nextEvent(Replay* this, int direction);
 
 /* The time ranges lost to damage, oldest first. */
 int Replay_lostCount(const Replay* this);

@@ -532,6 +532,12 @@ bool ReplaySource_processField(const SampleSource* this, pid_t pid, unsigned lon
    return row && row->key[1] == startTicks && RecordRow_get(row, s->fields.proc[id], value);
 }
 
+bool ReplaySource_hostField(const SampleSource* this, unsigned id, int64_t* value) {
+   const ReplayState* s = ReplaySource_state(this);
+   return id >= 1 && id <= RF_HOST_MEM_TOTAL &&
+          RecordRow_get(&s->tick.host, s->fields.host[id], value);
+}
+
 bool ReplaySource_treeField(const SampleSource* this, pid_t pid, unsigned long long startTicks,
                             unsigned id, int64_t* value) {
    const ReplayState* s = ReplaySource_state(this);

@@ -33,6 +33,8 @@ void ReplaySource_scanned(SampleSource* this);
    tick; false when the process is not in it or the value is absent. */
 bool ReplaySource_processField(const SampleSource* this, pid_t pid, unsigned long long startTicks,
                                unsigned id, int64_t* value);
+/* A host field (HostFieldId) of the current tick. */
+bool ReplaySource_hostField(const SampleSource* this, unsigned id, int64_t* value);
 /* The same for the tree rooted at (pid, startTicks) (TreeFieldId). */
 bool ReplaySource_treeField(const SampleSource* this, pid_t pid, unsigned long long startTicks,
                             unsigned id, int64_t* value);

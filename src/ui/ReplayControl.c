@@ -201,7 +201,8 @@ static Reaction ReplayControl_event(Ui* ui, int direction) {
    int64_t at = e->wallUs;
    char text[sizeof(e->text)], err[256];
    snprintf(text, sizeof(text), "%s", e->text);
-   if (!Replay_seek(this->replay, at, err, sizeof(err))) {
+   /* Events of one tick: the model is there already. */
+   if (at != Replay_cursor(this->replay) && !Replay_seek(this->replay, at, err, sizeof(err))) {
       snprintf(ui->message, sizeof(ui->message), "%s", err);
       return REACT_REDRAW;
    }

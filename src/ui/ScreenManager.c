@@ -258,9 +258,10 @@ static int ScreenManager_session(Ui* ui, const Options* opts) {
    return 0;
 }
 
-int ScreenManager_run(Machine* machine, const Options* opts) {
+int ScreenManager_run(Machine* machine, const Options* opts, const char* note) {
    Ui ui;
    ScreenManager_initUi(&ui, machine, opts);
+   snprintf(ui.message, sizeof(ui.message), "%s", note ? note : "");
    return ScreenManager_session(&ui, opts);
 }
 

@@ -11,8 +11,9 @@
    or opts->iterations ticks were taken (when > 0). Calls Machine_scan()
    every opts->delay seconds and sets machine->scanFlags from what
    is visible. The terminal is restored on every way out. Returns the exit
-   status. */
-int ScreenManager_run(Machine* machine, const Options* opts);
+   status. note, when not empty, is on the status line at first (where the
+   history came from). */
+int ScreenManager_run(Machine* machine, const Options* opts, const char* note);
 
 /* The same screen over a recording: the model is the cursor's, which keys
    move and playing advances (ReplayControl.h); nothing is scanned and no

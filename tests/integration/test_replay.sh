@@ -12,7 +12,7 @@
 
 set -u
 
-PLAN=22
+PLAN=24
 # shellcheck source=tests/integration/tui_lib.sh
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -38,6 +38,27 @@ ALL_PIDS+=("$RECORDER")
 START=$(date +%s)
 sleep "$RECORD_SECONDS"
 for pid in $(descendants "$DEMO"); do ALL_PIDS+=("$pid"); done
+# The leaking worker: the one with the largest RSS after all that load
+# (the workers are forks, their command lines all the master's).
+LEAKER=$(for pid in $(pgrep -P "$DEMO"); do
+   echo "$(awk '/^VmRSS/ { print $2 }' /proc/"$pid"/status 2>/dev/null) $pid"
+done | sort -n | tail -n 1 | awk '{ print $2 }')
+
+# ---- history on attach: a live leaktop next to the running recorder ----
+"$LEAKTOP" --batch -n 1 -p "$DEMO" >"$WORK/attach.json" 2>"$WORK/attach.err"
+# (Another recorder on this host may hold the same tree: either will do.)
+check "a live leaktop next to the recorder says it loaded the history, and from where" \
+   grep -q "history from /.* since .*, [0-9]* processes, recorder PID [0-9]" "$WORK/attach.err"
+attach_verdict=$(python3 -c '
+import json, sys
+tick = json.loads(open(sys.argv[1]).readline())
+for tree in tick["trees"]:
+    for p in tree["processes"]:
+        if p["pid"] == int(sys.argv[2]):
+            print(p["verdict"]["label"])
+' "$WORK/attach.json" "$LEAKER" 2>&1)
+check "its first tick already has the leaking worker's recorded verdict ($attach_verdict)" \
+   eval '[[ "$attach_verdict" == grows* ]]'
 kill -TERM "$RECORDER"
 wait "$RECORDER"
 record_status=$?
@@ -48,11 +69,6 @@ else
    not_ok "leaktop record recorded the demo for ${RECORD_SECONDS}s and stopped on SIGTERM"
    sed 's/^/# record: /' "$WORK/record.err" "$WORK/demo.err" 2>/dev/null
 fi
-# The leaking worker: the one with the largest RSS after all that load
-# (the workers are forks, their command lines all the master's).
-LEAKER=$(for pid in $(pgrep -P "$DEMO"); do
-   echo "$(awk '/^VmRSS/ { print $2 }' /proc/"$pid"/status 2>/dev/null) $pid"
-done | sort -n | tail -n 1 | awk '{ print $2 }')
 kill -TERM "$DEMO" 2>/dev/null
 
 # ---- refusals before the screen ---------------------------------------
@@ -151,10 +167,11 @@ check "[ jumps back to an earlier event" \
       [ "$(cursor)" -ge "$first" ]'
 
 # Space plays at x10 (x), Space pauses; End goes to the newest data.
+played_from=$(cursor)
 keys x
 keys Space
 check "x then Space: playing at x10, the cursor moves" \
-   wait_for 10 eval 'screen_has "x10 playing" && [ "$(cursor)" -gt $((verdict_at + 5)) ]'
+   wait_for 10 eval 'screen_has "x10 playing" && [ "$(cursor)" -gt $((played_from + 5)) ]'
 keys Space
 wait_for 5 screen_has "x10 paused" >/dev/null
 paused=$(cursor)

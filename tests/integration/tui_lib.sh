@@ -47,7 +47,7 @@ not_ok() {
    echo "not ok $N - $1"
    FAILED=1
    # The screen at the time of failure, as TAP diagnostics.
-   tm capture-pane -p -t "$SESSION" 2>/dev/null | sed 's/^/# | /'
+   [ -n "${SESSION:-}" ] && tm capture-pane -p -t "$SESSION" 2>/dev/null | sed 's/^/# | /'
 }
 check() { # description, command...
    local desc=$1

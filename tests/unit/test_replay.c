@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -231,6 +232,20 @@ static void test_events_in_order(void** state) {
    const ReplayEvent* next = Replay_nextEvent(r, 1);
    assert_non_null(next);
    assert_true(next->wallUs > live[0].wallUs);
+   /* ] visits every event, also those of one tick, each once. */
+   int visited = 1;
+   const ReplayEvent* e = next;
+   while (e) {
+      if (e->wallUs != Replay_cursor(r))
+         assert_true(Replay_seek(r, e->wallUs, err, sizeof(err)));
+      const ReplayEvent* following = Replay_nextEvent(r, 1);
+      if (following) {
+         assert_int_equal(following - Replay_event(r, 0), e - Replay_event(r, 0) + 1);
+         visited++;
+      }
+      e = following;
+   }
+   assert_int_equal(visited, Replay_eventCount(r) - (int)(next - Replay_event(r, 0)));
    Replay_seekEnd(r);
    const ReplayEvent* before = Replay_nextEvent(r, -1);
    assert_non_null(before);
@@ -252,12 +267,40 @@ static void test_bad_input(void** state) {
    assert_non_null(strstr(err, "missing"));
 }
 
+/* Bytes flipped inside the first sealed chunk: replay reads around it,
+   says what was lost, and the ticks after it still replay as they were. */
+static void test_damage_is_a_hole(void** state) {
+   (void)state;
+   char seg[4300];
+   snprintf(seg, sizeof(seg), "%s/1s-0000000001.seg", dir);
+   FILE* f = fopen(seg, "r+b");
+   assert_non_null(f);
+   assert_int_equal(fseek(f, 0, SEEK_END), 0);
+   long size = ftell(f);
+   /* The first of the two chunks holds the first 300 ticks. */
+   assert_int_equal(fseek(f, size / 4, SEEK_SET), 0);
+   assert_int_equal(fwrite("\xde\xad\xbe\xef\xde\xad\xbe\xef", 1, 8, f), 8);
+   fclose(f);
+   Options opts = replayOptions();
+   char err[512] = "";
+   Replay* r = Replay_open(dir, &opts, err, sizeof(err));
+   if (!r)
+      fail_msg("Replay_open: %s", err);
+   assert_true(Replay_lostCount(r) >= 1);
+   assert_non_null(strstr(Replay_lost(r, 0)->why, "1s-0000000001.seg"));
+   /* The ticks of the second chunk are all there. */
+   assert_true(Replay_seek(r, live[590].wallUs, err, sizeof(err)));
+   assert_int_equal(Replay_cursor(r), live[590].wallUs);
+   Replay_delete(r);
+}
+
 int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_same_verdicts_tick_by_tick),
          cmocka_unit_test(test_seek_rebuilds_the_same_state),
          cmocka_unit_test(test_events_in_order),
          cmocka_unit_test(test_bad_input),
+         cmocka_unit_test(test_damage_is_a_hole),
    };
    return cmocka_run_group_tests(tests, record, cleanup);
 }
