@@ -176,8 +176,8 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
    else
       row "atop -w FILE 1" "not installed" "anchor"
    fi
-   row "recorder dir, growth in the window, per process per day" "$(per_day $((rec1 - rec0)) "$win" "$nprocs") KiB" "journal only: unsealed, see note"
-   row "recorder dir after SIGTERM (sealed), per process per day" "$(per_day "$rec_closed" "$win" "$nprocs") KiB" "headers weigh in a short run"
+   row "recorder dir growth in the window, per process per day" "$(per_day $((rec1 - rec0)) "$win" "$nprocs") KiB" "journal: not compressed yet"
+   row "recorder dir sealed at SIGTERM, per process per day" "$(per_day "$rec_closed" "$win" "$nprocs") KiB" "zstd 3, headers included"
    if [ -n "$atop_pid" ]; then
       row "atop file growth, per day (whole host)" "$(awk -v b=$((atop1 - atop0)) -v s="$win" 'BEGIN { printf "%.1f MiB", b * 86400 / s / 1048576 }')" "anchor"
       row "  per host process per day" "$(per_day $((atop1 - atop0)) "$win" "$host_procs") KiB" "anchor"
