@@ -3,6 +3,7 @@
 #   1. CPU seconds per 100 ticks on a 9-process Python tree, leaktop vs top.
 #   2. One-shot PSS/USS table of the same tree, leaktop --batch -n 1 vs smem.
 #   3. leaktop's own RSS with 1000 processes and full history tiers.
+#   4. the flight recorder against issue 9's targets (bench/recorder.sh).
 # Usage: bench/run.sh [BUILDDIR]   (default: the source tree)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -85,3 +86,7 @@ if [ -x "$build/bench/own_memory" ]; then
 else
    echo "   build it with: make bench/own_memory"
 fi
+
+echo
+echo "4. the flight recorder (bench/recorder.sh: about two minutes)"
+"$here/recorder.sh" "$build"
