@@ -17,9 +17,11 @@
 
 #include "model/Machine.h"
 #include "record/Recorder.h"
+#include "record/ResultEvents.h"
 #include "record/Store.h"
 #include "sample/SampleSource.h"
 #include "util/Format.h"
+#include "util/XUtils.h"
 
 /* Below this a cap holds little more than the two journals and one segment
    of each tier: the oldest data would go at every append. */
@@ -217,14 +219,23 @@ static void RecordCommand_announce(const RecordOptions* ro, const char* dir) {
    fflush(stdout);
 }
 
-/* Ticks until a signal, or until every explicit target has ended. */
+/* Ticks until a signal, or until every explicit target has ended. The
+   result stores are looked at once per smaps round: a snapshot or profile
+   is a marker at the tick it is noticed, a few seconds late at most. */
 static void RecordCommand_loop(Machine* machine, Recorder* recorder, Store* store,
                                const Options* opts) {
    struct timespec next;
    clock_gettime(CLOCK_MONOTONIC, &next);
+   ResultEvents* results = ResultEvents_new(XUtils_wallNow(), RecordCommand_log, NULL);
+   double lastPoll = -1;
    while (!RecordCommand_stop) {
       Machine_scan(machine);
       Recorder_capture(recorder, machine);
+      double now = XUtils_monotonicNow();
+      if (lastPoll < 0 || now - lastPoll >= opts->smapsInterval) {
+         ResultEvents_poll(results, recorder);
+         lastPoll = now;
+      }
       Recorder_write(recorder, store);
       if (Machine_allTargetsGone(machine)) {
          fputs("leaktop record: every target has ended; the recording is closed\n", stderr);
@@ -232,6 +243,7 @@ static void RecordCommand_loop(Machine* machine, Recorder* recorder, Store* stor
       }
       RecordCommand_waitUntil(&next, opts->delay);
    }
+   ResultEvents_delete(results);
 }
 
 static int RecordCommand_record(RecordOptions* ro, const char* dir) {
