@@ -17,16 +17,17 @@
 
 #include "model/Machine.h"
 #include "record/Recorder.h"
-#include "replay/ReplayPrime.h"
+#include "record/ResultEvents.h"
 #include "record/Store.h"
+#include "record/StoreDir.h"
+#include "replay/ReplayPrime.h"
 #include "sample/SampleSource.h"
 #include "util/Format.h"
+#include "util/XUtils.h"
 
 /* Below this a cap holds little more than the two journals and one segment
    of each tier: the oldest data would go at every append. */
 #define RECORD_MIN_MAX_BYTES (1ULL << 20)
-/* Where a system recorder keeps its recordings (the unit's StateDirectory). */
-#define RECORD_SYSTEM_DIR "/var/lib/leaktop"
 
 typedef struct RecordOptions {
    Options opts;
@@ -52,7 +53,7 @@ static void RecordCommand_usage(FILE* out) {
          "\n"
          "  -p, --pid=PID[,PID...]   record the subtree of each PID\n"
          "      --dir=DIR            the recording directory (created 0700); default\n"
-         "                           " RECORD_SYSTEM_DIR " as root, else\n"
+         "                           " STORE_DIR_SYSTEM " as root, else\n"
          "                           $XDG_STATE_HOME/leaktop/recordings\n"
          "                           (~/.local/state/leaktop/recordings)\n"
          "  -d, --delay=SECONDS      seconds between ticks (default 1)\n"
@@ -141,32 +142,6 @@ static int RecordCommand_parse(int argc, char** argv, RecordOptions* ro) {
    return CommandLine_targets(argc, argv, optind, false, &ro->opts, &RecordCommand_entry);
 }
 
-/* The default directory: the system's as root, else the user's state dir. */
-static bool RecordCommand_defaultDir(char* out, size_t size, char* err, size_t errSize) {
-   if (geteuid() == 0) {
-      snprintf(out, size, "%s", RECORD_SYSTEM_DIR);
-      return true;
-   }
-   const char* state = getenv("XDG_STATE_HOME");
-   const char* home = getenv("HOME");
-   int n;
-   if (state && state[0] == '/')
-      n = snprintf(out, size, "%s/leaktop/recordings", state);
-   else if (home && home[0] == '/')
-      n = snprintf(out, size, "%s/.local/state/leaktop/recordings", home);
-   else {
-      snprintf(err, errSize,
-               "no place for the recording: neither XDG_STATE_HOME nor HOME is an absolute "
-               "path (give --dir DIR)");
-      return false;
-   }
-   if (n < 0 || (size_t)n >= size) {
-      snprintf(err, errSize, "the default recording directory's path is too long (give --dir)");
-      return false;
-   }
-   return true;
-}
-
 /* The store's messages (full disk, dropped data, a torn tail cut), with the
    time, so that a journal or a log file says when. */
 static void RecordCommand_log(void* ctx, const char* message) {
@@ -218,14 +193,23 @@ static void RecordCommand_announce(const RecordOptions* ro, const char* dir) {
    fflush(stdout);
 }
 
-/* Ticks until a signal, or until every explicit target has ended. */
+/* Ticks until a signal, or until every explicit target has ended. The
+   result stores are looked at once per smaps round: a snapshot or profile
+   is a marker at the tick it is noticed, a few seconds late at most. */
 static void RecordCommand_loop(Machine* machine, Recorder* recorder, Store* store,
                                const Options* opts) {
    struct timespec next;
    clock_gettime(CLOCK_MONOTONIC, &next);
+   ResultEvents* results = ResultEvents_new(XUtils_wallNow(), RecordCommand_log, NULL);
+   double lastPoll = -1;
    while (!RecordCommand_stop) {
       Machine_scan(machine);
       Recorder_capture(recorder, machine);
+      double now = XUtils_monotonicNow();
+      if (lastPoll < 0 || now - lastPoll >= opts->smapsInterval) {
+         ResultEvents_poll(results, recorder);
+         lastPoll = now;
+      }
       Recorder_write(recorder, store);
       if (Machine_allTargetsGone(machine)) {
          fputs("leaktop record: every target has ended; the recording is closed\n", stderr);
@@ -233,6 +217,7 @@ static void RecordCommand_loop(Machine* machine, Recorder* recorder, Store* stor
       }
       RecordCommand_waitUntil(&next, opts->delay);
    }
+   ResultEvents_delete(results);
 }
 
 static int RecordCommand_record(RecordOptions* ro, const char* dir) {
@@ -283,7 +268,7 @@ static int RecordCommand_run(int argc, char** argv) {
    char err[512];
    if (ro.dir) {
       snprintf(dir, sizeof(dir), "%s", ro.dir);
-   } else if (!RecordCommand_defaultDir(dir, sizeof(dir), err, sizeof(err))) {
+   } else if (!StoreDir_default(dir, sizeof(dir), err, sizeof(err))) {
       fprintf(stderr, "leaktop record: %s\n", err);
       CommandLine_done(&ro.opts);
       return 1;

@@ -108,9 +108,7 @@ static int ReplayCommand_parse(int argc, char** argv, ReplayOptions* ro) {
    };
    memset(ro, 0, sizeof(*ro));
    /* What the model is built with until the recording's own replace them. */
-   ro->opts.delay = 1.0;
-   ro->opts.smapsInterval = 10.0;
-   ro->opts.growthWindow = 300.0;
+   CommandLine_defaults(&ro->opts);
    const char* noColor = getenv("NO_COLOR");
    ro->opts.noColor = noColor && noColor[0];
    optind = 1;

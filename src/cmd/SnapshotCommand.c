@@ -204,6 +204,7 @@ static int SnapshotCommand_report(const SnapshotJob* job, const SnapshotOptions*
    }
    snap.hostPid = opts->pid;
    snap.startTicks = startTicks;
+   snprintf(snap.route, sizeof(snap.route), "%s", SnapshotJob_route(job));
    Snapshot before;
    bool haveBefore;
    if (!SnapshotStore_exchange(&snap, &before, &haveBefore, err, sizeof(err)))

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "sample/ProcFiles.h"
 #include "target/CPythonLayout.h"
+#include "stacks/ProfileStore.h"
 #include "stacks/ProfileTree.h"
 #include "target/PtraceThreads.h"
 #include "stacks/StackOutput.h"
@@ -113,6 +115,31 @@ static int StackCommand_parse(int argc, char** argv, StackOptions* opts) {
    return -1;
 }
 
+/* The generation of opts->pid, for the profile store; 0 (said) when the
+   process has ended. */
+static unsigned long long StackCommand_startTicks(const StackOptions* opts) {
+   ProcStat stat;
+   ProcStatus status;
+   if (ProcFiles_sample(opts->pid, &stat, &status))
+      return stat.startTicks;
+   fprintf(stderr, "leaktop stack: profile not stored: process %d has ended\n", (int)opts->pid);
+   return 0;
+}
+
+/* The profile's folded stacks into the profile store, so that a recorder
+   running on the host keeps them; a failure is said, not fatal. */
+static void StackCommand_save(const StackOptions* opts, const StackProfile* profile,
+                              const ProfileTree* tree, const StackDump* last, double took) {
+   unsigned long long startTicks = StackCommand_startTicks(opts);
+   if (!startTicks)
+      return;
+   ProfileInfo info;
+   ProfileStore_describe(&info, opts->pid, startTicks, profile, last, took, opts->pythonOnly);
+   char err[512];
+   if (!ProfileStore_saveTree(&info, tree, err, sizeof(err)))
+      fprintf(stderr, "leaktop stack: profile not stored: %s\n", err);
+}
+
 static int StackCommand_dump(StackSession* session, const StackOptions* opts) {
    StackDump dump = {0};
    char err[512] = "";
@@ -127,6 +154,11 @@ static int StackCommand_dump(StackSession* session, const StackOptions* opts) {
       StackOutput_json(&dump, stdout);
    else
       StackOutput_text(&dump, stdout);
+   fflush(stdout);
+   unsigned long long startTicks = StackCommand_startTicks(opts);
+   if (startTicks &&
+       !ProfileStore_saveDump(opts->pid, startTicks, &dump, opts->pythonOnly, err, sizeof(err)))
+      fprintf(stderr, "leaktop stack: profile not stored: %s\n", err);
    StackDump_done(&dump);
    return 0;
 }
@@ -206,6 +238,8 @@ static int StackCommand_profile(StackSession* session, const StackOptions* opts)
       }
       ProfileTree_top(&tree, TOP_STACKS, stdout);
    }
+   fflush(stdout);
+   StackCommand_save(opts, &profile, &tree, &last, took);
    ProfileTree_done(&tree);
    StackProfile_done(&profile);
    StackDump_done(&last);

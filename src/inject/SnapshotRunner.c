@@ -146,6 +146,7 @@ static SnapshotRunnerState SnapshotRunner_answered(SnapshotRunner* this, Process
    double now = XUtils_monotonicNow();
    const InjectReport* report = SnapshotJob_report(this->job);
    snprintf(record->route, sizeof(record->route), "%s", SnapshotJob_route(this->job));
+   snprintf(snap.route, sizeof(snap.route), "%s", record->route);
    record->answerMs = (now - this->startedAt) * 1000.0;
    record->pausedThreads = report->threads;
    record->pauseMs = report->pauseMs;

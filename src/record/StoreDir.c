@@ -15,8 +15,6 @@
 #include "record/SegmentFile.h"
 #include "util/XUtils.h"
 
-#define STORE_DIR_SYSTEM "/var/lib/leaktop"
-
 bool StoreDir_default(char* out, size_t size, char* err, size_t errSize) {
    if (geteuid() == 0) {
       snprintf(out, size, "%s", STORE_DIR_SYSTEM);

@@ -14,6 +14,8 @@
 #include "record/RecordFormat.h"
 
 #define STORE_LOCK_NAME "leaktop.lock"
+/* Where a system recorder keeps its recordings (the unit's StateDirectory). */
+#define STORE_DIR_SYSTEM "/var/lib/leaktop"
 
 typedef struct StoreListing {
    bool lock;

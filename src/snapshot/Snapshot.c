@@ -277,6 +277,7 @@ static void Snapshot_parseBody(Snapshot* s, json_object* root) {
    s->hostPid = hostPid > 0 && hostPid <= INT_MAX ? (pid_t)hostPid : 0;
    int64_t ticks = Snapshot_optCount(s, root, "", "start_ticks");
    s->startTicks = ticks > 0 ? (unsigned long long)ticks : 0;
+   Snapshot_copyText(s, Snapshot_member(root, "leaktop_route"), s->route, sizeof(s->route));
 }
 
 /* Read before the rest, so the collector's errors come first and notes
@@ -503,6 +504,8 @@ json_object* Snapshot_toJson(const Snapshot* s) {
       json_object_object_add(o, "host_pid", json_object_new_int(s->hostPid));
    if (s->startTicks > 0)
       json_object_object_add(o, "start_ticks", json_object_new_int64((int64_t)s->startTicks));
+   if (s->route[0])
+      json_object_object_add(o, "leaktop_route", json_object_new_string(s->route));
    return o;
 }
 

@@ -90,6 +90,9 @@ typedef struct Snapshot {
       target's result; 0 when unknown. */
    pid_t hostPid;
    unsigned long long startTicks;
+   /* How it was asked ("agent", "pending call", "remote exec"), so that a
+      recorder reading the store can say so; "" unknown. */
+   char route[32];
 } Snapshot;
 
 /* Parses a result text of len bytes. False, with a message in err, when it
@@ -100,8 +103,8 @@ bool Snapshot_parse(const char* text, size_t len, Snapshot* out, char* err, size
 
 void Snapshot_done(Snapshot* s);
 
-/* The snapshot as the contract's result object (plus host_pid and
-   start_ticks when known); a new reference. Snapshot_parse reads it back. */
+/* The snapshot as the contract's result object (plus host_pid,
+   start_ticks and leaktop_route when known); a new reference. Snapshot_parse reads it back. */
 struct json_object* Snapshot_toJson(const Snapshot* s);
 
 /* The same as text, allocated. */

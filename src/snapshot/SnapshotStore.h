@@ -2,17 +2,16 @@
 #define HEADER_SnapshotStore
 /* leaktop's private store of recent snapshots, so that `leaktop snapshot
    PID` run twice shows a diff: $XDG_STATE_HOME/leaktop/snapshots, else
-   $HOME/.local/state/leaktop/snapshots. The directory must be ours and
-   closed to others (0700); files are written whole under a temporary name
-   and renamed, never through a link. One file per snapshot, named by the
-   worker generation (host pid and start time in clock ticks) and a number
-   counting up within it. */
+   $HOME/.local/state/leaktop/snapshots: a PrivateStore (0700, files
+   written whole and renamed, never through a link) of one file per
+   snapshot, PID-TICKS-N.json, each the text Snapshot_serialize writes. */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
 #include "snapshot/Snapshot.h"
+#include "util/PrivateStore.h"
 
 /* Snapshots kept per worker generation: the newest is what the next one
    is compared with; a few more let an operator look back. */
@@ -21,10 +20,9 @@
 #define SNAPSHOTSTORE_MAX_AGE   (7 * 86400)
 #define SNAPSHOTSTORE_MAX_FILES 200
 
-typedef struct {
-   int dirFd;
-   char path[4096]; /* for messages */
-} SnapshotStore;
+#define SNAPSHOTSTORE_SUFFIX ".json"
+
+typedef PrivateStore SnapshotStore;
 
 /* Opens (creating it 0700 if missing) the default store, and prunes it:
    old files, and those written before the last boot, when pids and start

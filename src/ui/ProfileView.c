@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "stacks/ProfileStore.h"
 #include "stacks/ProfileTree.h"
 #include "target/PtraceThreads.h"
 #include "stacks/StackProfile.h"
@@ -90,6 +91,22 @@ static void ProfileView_endSession(ProfileView* this) {
    PtraceThreads_release();
 }
 
+/* Every thread's stacks, idle ones too, whatever the view's toggles: what
+   `leaktop stack --duration` stores, for a recorder to keep. */
+static void ProfileView_save(ProfileView* this) {
+   if (this->profile.samples == 0)
+      return;
+   ProfileTree tree;
+   ProfileTree_build(&tree, &this->profile, false, true);
+   ProfileInfo info;
+   ProfileStore_describe(&info, this->pid, this->startTicks, &this->profile, &this->last,
+                         this->took, this->pythonOnly);
+   char err[400];
+   if (!ProfileStore_saveTree(&info, &tree, err, sizeof(err)) && !this->error[0])
+      snprintf(this->error, sizeof(this->error), "profile not stored: %s", err);
+   ProfileTree_done(&tree);
+}
+
 static void ProfileView_finish(ProfileView* this) {
    this->took = XUtils_monotonicNow() - this->start;
    ProfileView_endSession(this);
@@ -98,6 +115,7 @@ static void ProfileView_finish(ProfileView* this) {
    this->pauseP99 =
          StackProfile_quantile(this->profile.threadPauses, this->profile.threadPauseCount, 0.99);
    ProfileView_build(this);
+   ProfileView_save(this);
 }
 
 static void ProfileView_begin(ProfileView* this) {

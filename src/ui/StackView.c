@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stacks/ProfileStore.h"
 #include "stacks/StackSession.h"
 #include "ui/Action.h"
 #include "ui/Colors.h"
@@ -52,6 +53,9 @@ static void StackView_dump(StackView* this) {
       StackOutput_text(&dump, out);
       if (dump.warning[0])
          fprintf(out, "\n(%s)\n", dump.warning);
+      /* Kept for a recorder, like `leaktop stack PID`'s; said when not. */
+      if (!ProfileStore_saveDump(this->pid, this->start, &dump, false, err, sizeof(err)))
+         fprintf(out, "\n(profile not stored: %s)\n", err);
    } else if (out) {
       fprintf(out, "No stacks for process %d: %s\n", (int)this->pid, err);
    }

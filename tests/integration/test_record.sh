@@ -1,12 +1,13 @@
 #!/bin/bash
 # leaktop record against real trees (the demo service, Debian's gunicorn):
 # what it records, read back with record_items; the lock naming the first
-# recorder's PID; a clean stop on SIGTERM with private files; a directory that
+# recorder's PID; a clean stop on SIGTERM with private files; the snapshots
+# and stack profiles taken meanwhile, kept with their results; a directory that
 # is not a recording refused; a full filesystem survived; and 20 SIGKILLs in a
 # row, each restart carrying on, with every tick kept but those near a kill.
 . "$(dirname "$0")/lib.sh"
 
-plan 18
+plan 22
 
 : "${RECORD_ITEMS:=$(dirname "$LEAKTOP")/../tests/integration/record_items}"
 [ -x "$RECORD_ITEMS" ] || bail "RECORD_ITEMS=$RECORD_ITEMS is not built (make check builds it)"
@@ -73,6 +74,52 @@ check "recorder_start, then the tree's info, then each worker's start" \
         $1 == "tick" && !first { first = NR }
         END { exit !(rs && ti && starts >= 5 && rs < ti && ti < first && !bad) }' \
    "$TEST_TMP/demo.items"
+
+# ---- snapshots and stack profiles taken while recording --------------------
+# Both stores live under the test's own state, the recorder's and the
+# commands' alike.
+export XDG_STATE_HOME=$TEST_TMP/state
+mkdir -p -m 700 "$XDG_STATE_HOME"
+WORKER=$(pgrep -P "$SVC_PID" | head -n 1)
+RREC=$TEST_TMP/rrec
+recorder_bg results -p "$SVC_PID" --dir "$RREC" -d 0.5 --smaps-interval 1
+RESULTS_REC=$REC_PID
+wait_for 10 test -s "$RREC/1s.journal"
+# A snapshot runs when the worker's main thread next runs Python: requests
+# keep it doing so rather than waiting in accept().
+load "$SVC_PORT" --rate 20 --duration 20 &
+LOAD_PID=$!
+track "$LOAD_PID"
+SNAP_RC=0
+"$LEAKTOP" snapshot "$WORKER" --timeout 10 >"$TEST_TMP/rsnap.out" 2>"$TEST_TMP/rsnap.err" ||
+   SNAP_RC=$?
+STACK_RC=0
+"$LEAKTOP" stack "$WORKER" >"$TEST_TMP/rstack.out" 2>"$TEST_TMP/rstack.err" || STACK_RC=$?
+[ "$SNAP_RC" -eq 0 ] && [ "$STACK_RC" -eq 0 ] ||
+   diag "snapshot $SNAP_RC, stack $STACK_RC: $(cat "$TEST_TMP/rsnap.err" "$TEST_TMP/rstack.err")"
+sleep 3 # two smaps rounds at least: both stores are looked at
+kill -TERM "$RESULTS_REC"
+wait_exit "$RESULTS_REC" 10 >/dev/null
+kill "$LOAD_PID" 2>/dev/null
+wait "$LOAD_PID" 2>/dev/null
+items "$RREC" results
+# "event KIND SCOPE PID STATUS SIZE INLINE ROUTE": one each for the worker,
+# answered, its result inline whole.
+check "the snapshot taken while recording is an event of the worker, its result inline" \
+   awk -v w="$WORKER" '$1 == "event" && $2 == 5 && $3 == 2 && $4 == w && $5 == 0 &&
+        $6 > 0 && $7 == $6 && $8 != "-" { n++ } END { exit n != 1 }' "$TEST_TMP/results.items"
+check "the inline snapshot is the stored result: a leaktop snapshot of the worker" \
+   bash -c '"$1" --result 5 "$2" "$3" | "$4" -c "import json, sys
+s = json.load(sys.stdin)
+sys.exit(not (s[\"leaktop_snapshot\"] == 1 and s[\"host_pid\"] == int(sys.argv[1]) and s[\"types\"]))" "$2"' \
+   _ "$RECORD_ITEMS" "$WORKER" "$RREC" "$PY"
+check "the stack taken while recording is a profile event of the worker, route native" \
+   awk -v w="$WORKER" '$1 == "event" && $2 == 6 && $3 == 2 && $4 == w && $5 == 0 &&
+        $6 > 0 && $7 == $6 && $8 == "native" { n++ } END { exit n != 1 }' "$TEST_TMP/results.items"
+check "the inline profile is the folded stacks, the worker's loop among them" \
+   bash -c '"$1" --result 6 "$2" "$3" >"$4" && grep -q "worker_main" "$4" &&
+      ! grep -qv "^[^ ].* [0-9][0-9]*\$" "$4"' _ "$RECORD_ITEMS" "$WORKER" "$RREC" \
+   "$TEST_TMP/results.folded"
 
 # ---- a directory that is not a recording ----------------------------------
 mkdir -m 700 "$TEST_TMP/notrec"
