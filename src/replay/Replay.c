@@ -400,6 +400,14 @@ static bool Replay_read(Replay* this, RecordTick* out, const SegmentHeader** hea
          return false;
       if (type == RECORD_ITEM_HOLE) {
          Replay_addLost(this, &item.hole);
+         /* Seconds lost: their minutes stand in, up to the next good second. */
+         if (this->reading == this->fine && this->coarse &&
+             (item.hole.toUs >= 0 || !item.hole.tail)) {
+            this->switchUs = item.hole.toUs >= 0 ? item.hole.toUs : INT64_MAX;
+            this->reading = this->coarse;
+            RecordReader_seek(this->coarse,
+                              item.hole.fromUs >= 0 ? item.hole.fromUs + 1 : INT64_MIN);
+         }
          continue;
       }
       int64_t time = type == RECORD_ITEM_TICK ? item.tick->wallUs : item.event->wallUs;

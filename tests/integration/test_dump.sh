@@ -7,7 +7,7 @@
 # replay) read around and say.
 . "$(dirname "$0")/lib.sh"
 
-plan 15
+plan 17
 
 start_service dump --workers 2 || bail "the demo service did not start"
 wait_for 20 has_children "$SVC_PID" 2 || bail "the demo service did not boot 2 workers"
@@ -116,5 +116,15 @@ check "flipped bytes: dump exits 0 and says which time range was lost" \
    eval '[ $code -eq 0 ] && grep -q "lost the records between .* (1s-0000000001.seg, bytes" "$TEST_TMP/damaged.err"'
 jcheck "it reads around the hole: ticks before or after it, fewer than in the whole" \
    "$TEST_TMP/damaged.jsonl" "0 < len(ticks) < $NTICKS" 'len(ticks)'
+
+TRUNCATED=$TEST_TMP/truncated
+cp -a "$REC" "$TRUNCATED"
+truncate -s $((SIZE * 6 / 10)) "$TRUNCATED/1s-0000000001.seg"
+"$LEAKTOP" dump --dir "$TRUNCATED" >"$TEST_TMP/truncated.jsonl" 2>"$TEST_TMP/truncated.err"
+code=$?
+check "a truncated segment: dump exits 0 and says the range lost at its end" \
+   eval '[ $code -eq 0 ] && grep -q "lost the records between .* (1s-0000000001.seg, bytes .*incomplete tail" "$TEST_TMP/truncated.err"'
+jcheck "the ticks before the cut are all written" "$TEST_TMP/truncated.jsonl" \
+   "0 < len(ticks) < $NTICKS" 'len(ticks)'
 
 done_testing

@@ -12,7 +12,7 @@
 
 set -u
 
-PLAN=24
+PLAN=26
 # shellcheck source=tests/integration/tui_lib.sh
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -186,5 +186,21 @@ check "S (stacks) is refused: not available in replay" \
 
 keys q
 check "q quits with status 0 and restores the terminal" eval 'exited_cleanly && terminal_restored'
+
+# ---- damage ------------------------------------------------------------------
+# Bytes flipped in the middle of the 1 s segment: replay opens, says the
+# range it lost, and the 1 min tier stands in for the seconds.
+DAMAGED=$WORK/damaged
+cp -a "$REC" "$DAMAGED"
+SEG=$(ls "$DAMAGED"/1s-*.seg | head -n 1)
+SIZE=$(stat -c %s "$SEG")
+printf '\xde\xad\xbe\xef\xde\xad\xbe\xef' |
+   dd of="$SEG" bs=1 seek=$((SIZE / 2)) conv=notrunc 2>/dev/null
+TUI_SIZE=120x30 TUI_TARGET="replay --dir $DAMAGED" start LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
+check "over flipped bytes replay opens, and the status line says the range it lost" \
+   wait_for 10 eval 'screen_has "REPLAY" && status_has "the recording lost [0-9]+ range"'
+check "the leaking worker is still there, from the 1 min tier" wait_for 5 leaker_says "$LEAKER"
+keys q
+wait_for 5 exited_cleanly >/dev/null
 
 finish

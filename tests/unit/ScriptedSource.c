@@ -232,6 +232,10 @@ void ScriptedSource_spawn(SampleSource* this, pid_t pid, pid_t ppid, const char*
    }
 }
 
+void ScriptedSource_advance(SampleSource* this, double seconds) {
+   ScriptedSource_host(this)->now += seconds;
+}
+
 void ScriptedSource_setRss(SampleSource* this, pid_t pid, uint64_t rssKiB) {
    ScriptedProcess* p = ScriptedSource_find(this, pid);
    p->sample.rssKiB = p->sample.anonKiB = rssKiB;

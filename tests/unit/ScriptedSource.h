@@ -25,6 +25,9 @@ void ScriptedSource_exit(SampleSource* this, pid_t pid, const char* how);
 void ScriptedSource_reap(SampleSource* this, pid_t pid);
 /* The cgroup's memory.events counts one more oom_kill. */
 void ScriptedSource_oomKill(SampleSource* this);
+/* Moves the clock on by seconds without a tick (a host that ran while no
+   leaktop watched it). */
+void ScriptedSource_advance(SampleSource* this, double seconds);
 uint64_t ScriptedSource_rss(const SampleSource* this, pid_t pid);
 
 #endif

@@ -24,6 +24,7 @@
 #include "record/Recorder.h"
 #include "record/Store.h"
 #include "replay/Replay.h"
+#include "replay/ReplayPrime.h"
 
 #define MIB   1024u
 #define TICKS 600
@@ -43,6 +44,15 @@ typedef struct LiveTick {
    int count;
    LiveProc procs[PROCS];
 } LiveTick;
+
+/* The live leaktop's: the tree of PID 100. */
+static pid_t master = 100;
+static Options liveOpts = {.mode = TARGET_PIDS,
+                           .pids = &master,
+                           .pidCount = 1,
+                           .delay = 1,
+                           .smapsInterval = 10,
+                           .growthWindow = 300};
 
 static char root[4096];
 static char dir[4200];
@@ -69,14 +79,6 @@ static int record(void** state) {
    if (TempDir_make(root, sizeof(root), "leaktop-replay") != 0)
       return -1;
    snprintf(dir, sizeof(dir), "%.4000s/rec", root);
-   static pid_t master = 100;
-   static Options opts;
-   opts = (Options){.mode = TARGET_PIDS,
-                    .pids = &master,
-                    .pidCount = 1,
-                    .delay = 1,
-                    .smapsInterval = 10,
-                    .growthWindow = 300};
    SampleSource* host = ScriptedSource_new(1, 2048 * MIB, 8192 * MIB);
    ScriptedSource_spawn(host, 100, 1, "gunicorn", 30 * MIB);
    ScriptedSource_spawn(host, 101, 100, "gunicorn", 40 * MIB);
@@ -86,7 +88,7 @@ static int record(void** state) {
    ScriptedSource_setTraffic(host, 102, 5);
    ScriptedSource_setTraffic(host, 103, 5);
    char err[512] = "";
-   Machine* m = Machine_newFrom(&opts, host, err, sizeof(err));
+   Machine* m = Machine_newFrom(&liveOpts, host, err, sizeof(err));
    if (!m)
       fail_msg("%s", err);
    StoreConfig c;
@@ -267,6 +269,42 @@ static void test_bad_input(void** state) {
    assert_non_null(strstr(err, "missing"));
 }
 
+/* A restart (of the recorder, or a live leaktop started later): the same
+   host, the same processes, a new model. Primed from the recording, it has
+   the recorded verdicts before its first tick; without, it is warming up. */
+static void test_restart_takes_the_recorded_history(void** state) {
+   (void)state;
+   const LiveTick* end = &live[liveCount - 1];
+   for (int primed = 0; primed < 2; primed++) {
+      SampleSource* host = ScriptedSource_new(1, 2048 * MIB, 8192 * MIB);
+      for (pid_t pid = 100; pid <= 102; pid++)
+         ScriptedSource_spawn(host, pid, pid == 100 ? 1 : 100, "gunicorn", 40 * MIB);
+      ScriptedSource_advance(host, 402);
+      ScriptedSource_spawn(host, 104, 100, "gunicorn", 40 * MIB);
+      ScriptedSource_advance(host, TICKS - 402);
+      for (int i = 0; i < end->count; i++)
+         ScriptedSource_setRss(host, end->procs[i].pid, end->procs[i].rssKiB);
+      char err[512] = "", note[600] = "";
+      Machine* m = Machine_newFrom(&liveOpts, host, err, sizeof(err));
+      if (!m)
+         fail_msg("%s", err);
+      const Process* leaker = Machine_findProcess(m, 101, end->procs[1].start, NULL);
+      assert_non_null(leaker);
+      if (primed) {
+         assert_int_equal(ReplayPrime_fromDir(m, dir, note, sizeof(note)), end->count);
+         assert_non_null(strstr(note, "history from"));
+         assert_int_equal(leaker->growth.verdict, end->procs[1].verdict);
+         assert_true(leaker->growth.verdict == VERDICT_GROWS_WITH_TIME);
+      }
+      Machine_scan(m);
+      if (primed)
+         assert_int_equal(leaker->growth.verdict, VERDICT_GROWS_WITH_TIME);
+      else
+         assert_int_equal(leaker->growth.verdict, VERDICT_WARMING_UP);
+      Machine_delete(m);
+   }
+}
+
 /* Bytes flipped inside the first sealed chunk: replay reads around it,
    says what was lost, and the ticks after it still replay as they were. */
 static void test_damage_is_a_hole(void** state) {
@@ -277,8 +315,16 @@ static void test_damage_is_a_hole(void** state) {
    assert_non_null(f);
    assert_int_equal(fseek(f, 0, SEEK_END), 0);
    long size = ftell(f);
-   /* The first of the two chunks holds the first 300 ticks. */
-   assert_int_equal(fseek(f, size / 4, SEEK_SET), 0);
+   /* Past the magic and the two header frames (16 bytes and the payload
+      whose length is at bytes 4-7 of the frame), a quarter into the
+      chunks: the first of the two holds the first 300 ticks. */
+   unsigned char frame[8];
+   assert_int_equal(fseek(f, 8, SEEK_SET), 0);
+   assert_int_equal(fread(frame, 1, sizeof(frame), f), sizeof(frame));
+   long length = frame[4] | frame[5] << 8 | frame[6] << 16 | (long)frame[7] << 24;
+   long chunks = 8 + 2 * (16 + length);
+   assert_true(size > chunks + 64);
+   assert_int_equal(fseek(f, chunks + (size - chunks) / 4, SEEK_SET), 0);
    assert_int_equal(fwrite("\xde\xad\xbe\xef\xde\xad\xbe\xef", 1, 8, f), 8);
    fclose(f);
    Options opts = replayOptions();
@@ -287,6 +333,12 @@ static void test_damage_is_a_hole(void** state) {
    if (!r)
       fail_msg("Replay_open: %s", err);
    assert_true(Replay_lostCount(r) >= 1);
+   /* Where the seconds are lost, the minutes stand in: a tick of the 1 min
+      tier, at most a minute before the time asked for. */
+   assert_true(Replay_seek(r, live[200].wallUs, err, sizeof(err)));
+   assert_true(Replay_cursor(r) <= live[200].wallUs);
+   assert_true(Replay_cursor(r) > live[200].wallUs - 60 * 1000000LL);
+   assert_true(Replay_cursor(r) % (60 * 1000000LL) == 0);
    assert_non_null(strstr(Replay_lost(r, 0)->why, "1s-0000000001.seg"));
    /* The ticks of the second chunk are all there. */
    assert_true(Replay_seek(r, live[590].wallUs, err, sizeof(err)));
@@ -300,6 +352,7 @@ int main(void) {
          cmocka_unit_test(test_seek_rebuilds_the_same_state),
          cmocka_unit_test(test_events_in_order),
          cmocka_unit_test(test_bad_input),
+         cmocka_unit_test(test_restart_takes_the_recorded_history),
          cmocka_unit_test(test_damage_is_a_hole),
    };
    return cmocka_run_group_tests(tests, record, cleanup);
