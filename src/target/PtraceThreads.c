@@ -136,7 +136,11 @@ int PtraceThreads_release(void) {
 static int PtraceThreads_pass(PtraceThreads* pt, char* err, size_t errSize) {
    DIR* dir = ProcFiles_openDir(pt->pid, "task");
    if (!dir) {
-      snprintf(err, errSize, "cannot list the threads of %d: %s", (int)pt->pid, strerror(errno));
+      /* Gone between two samples: it exited (and was reaped). */
+      if (errno == ENOENT || errno == ESRCH)
+         snprintf(err, errSize, "process %d exited", (int)pt->pid);
+      else
+         snprintf(err, errSize, "cannot list the threads of %d: %s", (int)pt->pid, strerror(errno));
       return -1;
    }
    int first = pt->count;
