@@ -14,6 +14,7 @@
 #include "output/Batch.h"
 #include "replay/ReplayPrime.h"
 #include "ui/ScreenManager.h"
+#include "ui/TerminalCheck.h"
 
 /* Starts the demo when asked for and resolves the targets; NULL with the
    reason in err when there is nothing to watch. */
@@ -82,6 +83,14 @@ static int DashboardCommand_run(int argc, char** argv) {
       first = NULL;
 
    char err[512] = "";
+   /* Said before the demo starts; for other targets, after the targets
+      are resolved, so that a mistyped one is said first. */
+   bool screen = !opts.batch;
+   if (screen && opts.mode == TARGET_DEMO && !TerminalCheck_usable("--batch", err, sizeof(err))) {
+      fprintf(stderr, "leaktop: %s\n", err);
+      CommandLine_done(&opts);
+      return 1;
+   }
    Demo* demo;
    Machine* machine = DashboardCommand_start(&opts, &demo, err, sizeof(err));
    const Command* meant = DashboardCommand_mistyped(&machine, first, err, sizeof(err));
@@ -90,6 +99,10 @@ static int DashboardCommand_run(int argc, char** argv) {
       status = 1;
    } else if (!machine) {
       fprintf(stderr, "leaktop: %s\n", err);
+      status = 1;
+   } else if (screen && !TerminalCheck_usable("--batch", err, sizeof(err))) {
+      fprintf(stderr, "leaktop: %s\n", err);
+      Machine_delete(machine);
       status = 1;
    } else {
       /* What a recorder saw of these processes before now. */

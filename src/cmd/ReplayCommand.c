@@ -14,6 +14,7 @@
 #include "record/StoreDir.h"
 #include "replay/Replay.h"
 #include "ui/ScreenManager.h"
+#include "ui/TerminalCheck.h"
 #include "util/TimeSpec.h"
 #include "util/XUtils.h"
 
@@ -157,10 +158,14 @@ static int ReplayCommand_run(int argc, char** argv) {
       fprintf(stderr, "leaktop replay: %s\n", err);
       return 1;
    }
-   if (ro.time && !ReplayCommand_start(replay, ro.time))
+   if (ro.time && !ReplayCommand_start(replay, ro.time)) {
       status = 1;
-   else
+   } else if (!TerminalCheck_usable("leaktop dump", err, sizeof(err))) {
+      fprintf(stderr, "leaktop replay: %s\n", err);
+      status = 1;
+   } else {
       status = ScreenManager_replay(replay, ro.window);
+   }
    Replay_delete(replay);
    return status;
 }
