@@ -1,11 +1,11 @@
-/* Runs fuzz_segment.c's target without libFuzzer, as a TAP check program:
-   over every seed of the corpus and a few thousand deterministic mutations
-   of them (bit flips, byte overwrites, truncations, zeroed runs, splices of
-   two seeds), so make check (and its sanitizer build) exercises the reader
-   on bad input. With --make-corpus DIR it writes the seeds instead, with
-   the real writer: segments of both tiers (zstd and uncompressed), a
-   journal holding ticks, and a bare chunk body.
-   Usage: fuzz_segment [CORPUS_DIR] | fuzz_segment --make-corpus DIR */
+/* Runs a fuzz target (LLVMFuzzerTestOneInput) without libFuzzer, as a TAP
+   check program: over every seed of the corpus and a few thousand
+   deterministic mutations of them (bit flips, byte overwrites,
+   truncations, zeroed runs, splices of two seeds), so make check (and its
+   sanitizer build) exercises the parser on bad input. With --make-corpus
+   DIR it writes the seeds instead, for a target whose seeds are made
+   (FuzzTarget_makeCorpus, e.g. segment_corpus.c).
+   Usage: fuzz_NAME [CORPUS_DIR] | fuzz_NAME --make-corpus DIR */
 #include "config.h"
 
 #include <dirent.h>
@@ -17,12 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "RecordSim.h"
-#include "record/ChunkCodec.h"
-#include "record/SegmentIndex.h"
-#include "record/Store.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
+#include "fuzz_driver.h"
 
 #define MUTATIONS_PER_SEED 600
 
@@ -41,7 +36,7 @@ static uint64_t FuzzDriver_random(void) {
    return FuzzDriver_rng;
 }
 
-static bool FuzzDriver_readFile(const char* path, uint8_t** data, size_t* size) {
+bool FuzzDriver_readFile(const char* path, uint8_t** data, size_t* size) {
    FILE* f = fopen(path, "rb");
    if (!f)
       return false;
@@ -137,118 +132,13 @@ static int FuzzDriver_run(const char* corpus) {
    return 0;
 }
 
-/* ---- the seeds, from the real writer ---------------------------------- */
-
-static bool FuzzDriver_copy(const char* from, const char* to) {
-   uint8_t* data;
-   size_t size;
-   if (!FuzzDriver_readFile(from, &data, &size))
-      return false;
-   FILE* f = fopen(to, "wb");
-   bool ok = f && fwrite(data, 1, size, f) == size;
-   if (f)
-      fclose(f);
-   free(data);
-   return ok;
-}
-
-static int FuzzDriver_remove(const char* path, const struct stat* st, int flag, struct FTW* ftw) {
-   (void)st;
-   (void)flag;
-   (void)ftw;
-   return remove(path);
-}
-
-/* Records 25 s of a small tree with codec into dir; the journal is copied
-   as journalCopy before the store closes, while it still holds ticks. */
-static bool FuzzDriver_record(const char* dir, const ChunkCodec* codec, const char* journalCopy) {
-   StoreConfig c;
-   StoreConfig_defaults(&c, dir);
-   c.codec = codec;
-   c.sealTicks[RECORD_TIER_1S] = 10;
-   c.sealTicks[RECORD_TIER_1M] = 2;
-   c.sync = false;
-   snprintf(c.host, sizeof(c.host), "fuzz-host");
-   snprintf(c.bootId, sizeof(c.bootId), "00000000-0000-4000-8000-000000000000");
-   char err[512];
-   Store* s = Store_open(&c, err, sizeof(err));
-   if (!s) {
-      fprintf(stderr, "fuzz_segment: %s\n", err);
-      return false;
-   }
-   RecordSim sim;
-   RecordSim_init(&sim, 2, 1, 1790000000LL * 1000000);
-   for (int i = 0; i < 125; i++) {
-      const RecordTick* t = RecordSim_next(&sim);
-      for (int e = 0; e < sim.eventCount; e++)
-         Store_appendEvent(s, &sim.events[e]);
-      Store_appendTick(s, t);
-   }
-   RecordSim_done(&sim);
-   char path[4400];
-   snprintf(path, sizeof(path), "%s/1s.journal", dir);
-   bool ok = !journalCopy || FuzzDriver_copy(path, journalCopy);
-   return Store_close(s) == 0 && ok;
-}
-
-/* The uncompressed body of the first chunk of a segment written with codec none. */
-static bool FuzzDriver_body(const char* segment, const char* out) {
-   uint8_t* data;
-   size_t size;
-   if (!FuzzDriver_readFile(segment, &data, &size))
-      return false;
-   FrameSource source;
-   FrameSource_memory(&source, data, size);
-   SegmentIndex index;
-   SegmentIndex_init(&index);
-   SegmentIndex_build(&index, &source, true);
-   bool ok = false;
-   for (int i = 0; i < index.count && !ok; i++) {
-      const IndexEntry* e = &index.entries[i];
-      if (e->isHole || e->frame.type != RECORD_CHUNK)
-         continue;
-      FILE* f = fopen(out, "wb");
-      const uint8_t* body = data + e->frame.offset + FRAME_HEADER_SIZE + CHUNK_HEADER_SIZE;
-      ok = f && fwrite(body, 1, e->chunk.rawSize, f) == e->chunk.rawSize;
-      if (f)
-         fclose(f);
-   }
-   SegmentIndex_done(&index);
-   free(data);
-   return ok;
-}
-
-static int FuzzDriver_makeCorpus(const char* out) {
-   const char* base = getenv("TMPDIR");
-   char tmp[4096];
-   snprintf(tmp, sizeof(tmp), "%s/leaktop-fuzz-corpus-XXXXXX", base && *base ? base : "/tmp");
-   if (!mkdtemp(tmp)) {
-      perror("mkdtemp");
-      return 1;
-   }
-   char zstd[4200], none[4200], from[4400], to[4400], journal[4400];
-   snprintf(zstd, sizeof(zstd), "%s/zstd", tmp);
-   snprintf(none, sizeof(none), "%s/none", tmp);
-   snprintf(journal, sizeof(journal), "%s/journal-1s", out);
-   bool ok = FuzzDriver_record(zstd, &ChunkCodec_zstd, journal) &&
-             FuzzDriver_record(none, &ChunkCodec_none, NULL);
-   const char* copies[][2] = {
-         {zstd, "1s-0000000001.seg"}, {zstd, "1m-0000000001.seg"}, {none, "1s-0000000001.seg"}};
-   const char* names[] = {"segment-1s-zstd", "segment-1m-zstd", "segment-1s-none"};
-   for (int i = 0; i < 3 && ok; i++) {
-      snprintf(from, sizeof(from), "%s/%s", copies[i][0], copies[i][1]);
-      snprintf(to, sizeof(to), "%s/%s", out, names[i]);
-      ok = FuzzDriver_copy(from, to);
-   }
-   snprintf(from, sizeof(from), "%s/1s-0000000001.seg", none);
-   snprintf(to, sizeof(to), "%s/body-1s", out);
-   ok = ok && FuzzDriver_body(from, to);
-   nftw(tmp, FuzzDriver_remove, 16, FTW_DEPTH | FTW_PHYS);
-   return ok ? 0 : 1;
-}
-
 int main(int argc, char** argv) {
-   if (argc == 3 && strcmp(argv[1], "--make-corpus") == 0)
-      return FuzzDriver_makeCorpus(argv[2]);
+   if (argc == 3 && strcmp(argv[1], "--make-corpus") == 0) {
+      if (!FuzzTarget_makeCorpus) {
+         fprintf(stderr, "%s: its seeds are files of the tree, not made\n", argv[0]);
+         return 2;
+      }
+      return FuzzTarget_makeCorpus(argv[2]);
+   }
    return FuzzDriver_run(argc > 1 ? argv[1] : FUZZ_CORPUS);
 }
