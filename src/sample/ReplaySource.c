@@ -47,6 +47,8 @@ typedef struct ReplayState {
    int exitCount, exitCapacity;
    ProcSample* listed;
    int listedCapacity;
+   int* byPid; /* indices of tick.procs sorted by PID: Machine asks by PID */
+   int byPidCapacity;
 
    char bootId[64];
    int64_t lastWallUs, lastMonoUs;
@@ -142,10 +144,37 @@ static void ReplayFields_use(ReplayFields* this, const SegmentHeader* header) {
       this->proc[id] = ReplayFields_find(schema, RECORD_SCOPE_PROCESS, id);
 }
 
-static const RecordRow* ReplaySource_row(const ReplayState* s, pid_t pid) {
+static const RecordTick* ReplaySource_sorting; /* for the qsort comparator */
+
+static int ReplaySource_comparePid(const void* a, const void* b) {
+   uint64_t x = ReplaySource_sorting->procs[*(const int*)a].key[0];
+   uint64_t y = ReplaySource_sorting->procs[*(const int*)b].key[0];
+   return (x > y) - (x < y);
+}
+
+static void ReplaySource_index(ReplayState* s) {
+   if (s->tick.procCount > s->byPidCapacity) {
+      s->byPidCapacity = s->tick.procCount + 16;
+      s->byPid = xReallocArray(s->byPid, (size_t)s->byPidCapacity, sizeof(int));
+   }
    for (int i = 0; i < s->tick.procCount; i++)
-      if (s->tick.procs[i].key[0] == (uint64_t)pid)
-         return &s->tick.procs[i];
+      s->byPid[i] = i;
+   ReplaySource_sorting = &s->tick;
+   qsort(s->byPid, (size_t)s->tick.procCount, sizeof(int), ReplaySource_comparePid);
+}
+
+static const RecordRow* ReplaySource_row(const ReplayState* s, pid_t pid) {
+   int lo = 0, hi = s->tick.procCount - 1;
+   while (lo <= hi) {
+      int mid = lo + (hi - lo) / 2;
+      const RecordRow* row = &s->tick.procs[s->byPid[mid]];
+      if (row->key[0] == (uint64_t)pid)
+         return row;
+      if (row->key[0] < (uint64_t)pid)
+         lo = mid + 1;
+      else
+         hi = mid - 1;
+   }
    return NULL;
 }
 
@@ -192,6 +221,7 @@ static void ReplaySource_fill(const ReplayState* s, const RecordRow* row, ProcSa
 void ReplaySource_tick(SampleSource* this, const RecordTick* tick, const SegmentHeader* header) {
    ReplayState* s = ReplaySource_state(this);
    RecordTick_copy(&s->tick, tick);
+   ReplaySource_index(s);
    ReplayFields_use(&s->fields, header);
    this->bootTime = (double)header->bootTimeUs / 1e6;
    this->hertz = header->hertz > 0 ? (long)header->hertz : 100;
@@ -314,30 +344,29 @@ static bool ReplaySource_isRoot(SampleSource* this, pid_t pid) {
    return false;
 }
 
+static int ReplaySource_append(pid_t** pids, int n, int* capacity, pid_t pid) {
+   if (n == *capacity) {
+      *capacity = *capacity ? *capacity * 2 : 64;
+      *pids = xReallocArray(*pids, (size_t)*capacity, sizeof(pid_t));
+   }
+   (*pids)[n] = pid;
+   return n + 1;
+}
+
 static int ReplaySource_children(SampleSource* this, pid_t pid, pid_t** pids, int n,
                                  int* capacity) {
    ReplayState* s = ReplaySource_state(this);
    int ppidIndex = s->fields.proc[RF_PROC_PPID];
    for (int i = 0; i < s->tick.procCount; i++) {
       int64_t ppid;
-      if (!RecordRow_get(&s->tick.procs[i], ppidIndex, &ppid) || ppid != pid)
-         continue;
-      if (n == *capacity) {
-         *capacity = *capacity ? *capacity * 2 : 64;
-         *pids = xReallocArray(*pids, (size_t)*capacity, sizeof(pid_t));
-      }
-      (*pids)[n++] = (pid_t)s->tick.procs[i].key[0];
+      if (RecordRow_get(&s->tick.procs[i], ppidIndex, &ppid) && ppid == pid)
+         n = ReplaySource_append(pids, n, capacity, (pid_t)s->tick.procs[i].key[0]);
    }
-   /* A zombie's parent still lists it. */
-   for (int i = 0; i < s->exitCount; i++) {
-      if (!s->exits[i].zombie)
-         continue;
-      if (n == *capacity) {
-         *capacity = *capacity ? *capacity * 2 : 64;
-         *pids = xReallocArray(*pids, (size_t)*capacity, sizeof(pid_t));
-      }
-      (*pids)[n++] = (pid_t)s->exits[i].pid;
-   }
+   /* This tick's zombies too, as a parent still lists them live, so that
+      Machine samples them and asks how they ended (it drops repeats). */
+   for (int i = 0; i < s->exitCount; i++)
+      if (s->exits[i].zombie)
+         n = ReplaySource_append(pids, n, capacity, (pid_t)s->exits[i].pid);
    return n;
 }
 
@@ -479,6 +508,7 @@ static void ReplaySource_delete(SampleSource* this) {
    ReplayNames_done(&s->trees);
    free(s->exits);
    free(s->listed);
+   free(s->byPid);
    free(s);
    free(this);
 }
