@@ -176,13 +176,13 @@ static bool DumpCommand_time(const char* text, int64_t* out) {
 /* The range to write, within the recording; false with the message said. */
 static bool DumpCommand_range(const DumpOptions* d, Replay* replay, int64_t* from, int64_t* to) {
    Replay_span(replay, from, to);
-   int64_t last = *to;
+   int64_t first = *from;
    if ((d->from && !DumpCommand_time(d->from, from)) || (d->to && !DumpCommand_time(d->to, to)))
       return false;
    char err[512];
    /* A --to past the newest data means up to it; a --from outside, or a --to
-      before the start, is said. */
-   if (!Replay_seek(replay, *to > last ? last : *to, err, sizeof(err)) ||
+      before the start, is said (by the seek, which refuses it unbuilt). */
+   if ((*to < first && !Replay_seek(replay, *to, err, sizeof(err))) ||
        !Replay_seek(replay, *from, err, sizeof(err))) {
       fprintf(stderr, "leaktop dump: %s\n", err);
       return false;

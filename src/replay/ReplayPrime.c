@@ -39,19 +39,23 @@ static pid_t ReplayPrime_writer(const char* dir) {
    return pid;
 }
 
-/* What the recording in dir holds of the machine's processes: how many,
-   and since when (wall seconds). With take, they are given it. */
-static int ReplayPrime_apply(Machine* machine, const char* dir, bool take, double* since,
-                             char* note, size_t noteSize) {
-   note[0] = '\0';
-   *since = INFINITY;
+/* The recording in dir replayed to its newest data since this boot; NULL
+   when there is none. */
+static Replay* ReplayPrime_open(const Machine* machine, const char* dir) {
    if (Machine_processCount(machine) == 0)
-      return 0;
+      return NULL;
    char err[512];
    int64_t boot = (int64_t)(machine->source->bootTime * 1e6);
-   Replay* replay = Replay_openSince(dir, machine->opts, boot, err, sizeof(err));
-   if (!replay)
-      return 0;
+   return Replay_openSince(dir, machine->opts, boot, err, sizeof(err));
+}
+
+/* What replay holds of the machine's processes: how many, and since when
+   (wall seconds). With take, they are given it. 0 with note saying why
+   when it holds some but at another clock or tick. */
+static int ReplayPrime_match(Machine* machine, const Replay* replay, const char* dir, bool take,
+                             double* since, char* note, size_t noteSize) {
+   note[0] = '\0';
+   *since = INFINITY;
    const Machine* recorded = Replay_machine(replay);
    bool sameClock = fabs((machine->wallNow - machine->now) - (recorded->wallNow - recorded->now)) <=
                     PRIME_CLOCK_SKEW_S;
@@ -68,7 +72,6 @@ static int ReplayPrime_apply(Machine* machine, const char* dir, bool take, doubl
             snprintf(note, noteSize, "history in %s not loaded: %s", dir,
                      !sameClock ? "its clock is not this boot's"
                                 : "it was recorded at another tick (-d)");
-            Replay_delete(replay);
             return 0;
          }
          if (take)
@@ -78,13 +81,13 @@ static int ReplayPrime_apply(Machine* machine, const char* dir, bool take, doubl
          given++;
       }
    }
-   Replay_delete(replay);
    return given;
 }
 
-int ReplayPrime_fromDir(Machine* machine, const char* dir, char* note, size_t noteSize) {
+static int ReplayPrime_takeAll(Machine* machine, const Replay* replay, const char* dir, char* note,
+                               size_t noteSize) {
    double since;
-   int given = ReplayPrime_apply(machine, dir, true, &since, note, noteSize);
+   int given = ReplayPrime_match(machine, replay, dir, true, &since, note, noteSize);
    if (given > 0) {
       char when[64];
       TimeSpec_format((int64_t)(since * 1e6), (int64_t)(machine->wallNow * 1e6), when,
@@ -99,27 +102,47 @@ int ReplayPrime_fromDir(Machine* machine, const char* dir, char* note, size_t no
    return given;
 }
 
+int ReplayPrime_fromDir(Machine* machine, const char* dir, char* note, size_t noteSize) {
+   note[0] = '\0';
+   Replay* replay = ReplayPrime_open(machine, dir);
+   int given = replay ? ReplayPrime_takeAll(machine, replay, dir, note, noteSize) : 0;
+   Replay_delete(replay);
+   return given;
+}
+
 int ReplayPrime_fromHost(Machine* machine, char* note, size_t noteSize) {
    RecordingPlaces places;
    RecordingFinder_find(&places);
    note[0] = '\0';
    /* The recording that has the most of these processes, then the longest
-      history of them: two recorders may both watch a tree. */
-   int best = -1, bestGiven = 0;
+      history of them: two recorders may both watch a tree. It stays open
+      to be taken from. */
+   Replay* best = NULL;
+   int bestPlace = -1, bestGiven = 0;
    double bestSince = INFINITY;
    for (int i = 0; i < places.count; i++) {
+      Replay* replay = ReplayPrime_open(machine, places.dirs[i]);
+      if (!replay)
+         continue;
       char why[512];
       double since;
-      int given = ReplayPrime_apply(machine, places.dirs[i], false, &since, why, sizeof(why));
+      int given =
+            ReplayPrime_match(machine, replay, places.dirs[i], false, &since, why, sizeof(why));
       if (why[0] && !note[0])
          snprintf(note, noteSize, "%s", why);
       if (given > bestGiven || (given == bestGiven && given > 0 && since < bestSince)) {
-         best = i;
+         Replay_delete(best);
+         best = replay;
+         bestPlace = i;
          bestGiven = given;
          bestSince = since;
+      } else {
+         Replay_delete(replay);
       }
    }
-   if (best < 0)
+   if (!best)
       return 0;
-   return ReplayPrime_fromDir(machine, places.dirs[best], note, noteSize);
+   int given = ReplayPrime_takeAll(machine, best, places.dirs[bestPlace], note, noteSize);
+   Replay_delete(best);
+   return given;
 }
