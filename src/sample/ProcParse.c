@@ -359,6 +359,13 @@ void ProcParse_commandName(const char* raw, size_t len, char* out, size_t outSiz
    if (outSize == 0)
       return;
    out[0] = '\0';
+   /* The last argument need not end in a NUL (a truncated read, a
+      setproctitle that overwrote it): parse a terminated copy. */
+   char copy[1024];
+   len = len < sizeof(copy) - 1 ? len : sizeof(copy) - 1;
+   memcpy(copy, raw, len);
+   copy[len] = '\0';
+   raw = copy;
    const char* argv[4] = {0};
    int argc = 0;
    for (size_t i = 0; i < len && argc < 4;) {

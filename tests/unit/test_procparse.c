@@ -209,6 +209,14 @@ static void test_command_names(void** state) {
    static const char bare[] = "/usr/bin/python3.11\0";
    ProcParse_commandName(bare, sizeof(bare) - 1, name, sizeof(name));
    assert_string_equal(name, "python3.11");
+   /* Found by fuzz_procparse: a last argument without its NUL is read no
+      further than len (the bytes after it belong to someone else). */
+   static const char unterminated[] = "python3\0/srv/app.pyTRAILING";
+   ProcParse_commandName(unterminated, sizeof("python3\0/srv/app.py") - 1, name, sizeof(name));
+   assert_string_equal(name, "app");
+   static const char flag[] = "python3\0-uX";
+   ProcParse_commandName(flag, sizeof("python3\0-u") - 1, name, sizeof(name));
+   assert_string_equal(name, "python3");
 }
 
 static void test_sanitize_hostile_command_lines(void** state) {
