@@ -91,34 +91,37 @@ static bool CPython_readVersion(RemoteMemory* mem, const ElfSymbols* elf, uint64
    return (hex >> 24) == 3;
 }
 
-static bool CPython_setLayout(CPython* py, const ElfSymbols* elf, uint64_t bias, char* err,
-                              size_t errSize) {
+/* The layout of the interpreter whose _PyRuntime is at runtime: the table
+   it publishes (3.13+), else the built-in one for its Py_Version. */
+static bool CPython_findLayout(RemoteMemory* mem, uint64_t runtime, const ElfSymbols* elf,
+                               uint64_t bias, CPythonLayout* layout, char* version,
+                               size_t versionSize, char* err, size_t errSize) {
    uint8_t table[DEBUG_OFFSETS_SIZE];
-   if (!RemoteMemory_read(py->mem, py->runtime, table, sizeof(table))) {
-      snprintf(err, errSize, "cannot read _PyRuntime at %#llx: %s", (unsigned long long)py->runtime,
+   if (!RemoteMemory_read(mem, runtime, table, sizeof(table))) {
+      snprintf(err, errSize, "cannot read _PyRuntime at %#llx: %s", (unsigned long long)runtime,
                strerror(errno));
       return false;
    }
    int minor = 0;
    if (memcmp(table, DEBUG_OFFSETS_COOKIE, 8) == 0) {
       uint64_t hex = CPython_u64(table, 8);
-      snprintf(py->version, sizeof(py->version), "%u.%u.%u", (unsigned)(hex >> 24) & 0xff,
+      snprintf(version, versionSize, "%u.%u.%u", (unsigned)(hex >> 24) & 0xff,
                (unsigned)(hex >> 16) & 0xff, (unsigned)(hex >> 8) & 0xff);
-      return CPythonLayout_fromDebugOffsets(table, sizeof(table), &py->layout, err, errSize);
+      return CPythonLayout_fromDebugOffsets(table, sizeof(table), layout, err, errSize);
    }
-   if (!CPython_readVersion(py->mem, elf, bias, &minor, py->version, sizeof(py->version))) {
+   if (!CPython_readVersion(mem, elf, bias, &minor, version, versionSize)) {
       snprintf(err, errSize,
                "CPython older than 3.11 or of unknown version (no Py_Version); "
                "supported: " CPYTHON_SUPPORTED);
       return false;
    }
-   const CPythonLayout* layout = CPythonLayout_forMinor(minor);
-   if (!layout) {
-      snprintf(err, errSize, "CPython %s is not supported (supported: %s)", py->version,
+   const CPythonLayout* builtin = CPythonLayout_forMinor(minor);
+   if (!builtin) {
+      snprintf(err, errSize, "CPython %s is not supported (supported: %s)", version,
                CPYTHON_SUPPORTED);
       return false;
    }
-   py->layout = *layout;
+   *layout = *builtin;
    return true;
 }
 
@@ -169,21 +172,37 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
    *found = true;
    uint64_t base = ProcMaps_fileBase(maps, home);
    uint64_t bias = base - ElfSymbols_firstLoad(elf);
-   CPython* py = xCalloc(1, sizeof(CPython));
-   py->mem = mem;
-   py->runtime = addr + bias;
-   uint64_t codeType, codeTypeSize;
-   if (ElfSymbols_find(elf, "PyCode_Type", &codeType, &codeTypeSize))
-      py->codeType = codeType + bias;
-   bool ok = base != 0 && CPython_setLayout(py, elf, bias, err, errSize);
+   CPythonLayout layout;
+   char version[32] = "";
+   CPython* py = NULL;
    if (base == 0)
       snprintf(err, errSize, "%s is not mapped at file offset 0", home);
-   py->elf = elf;
-   py->bias = bias;
-   if (!ok) {
-      CPython_free(py);
+   else if (CPython_findLayout(mem, addr + bias, elf, bias, &layout, version, sizeof(version), err,
+                               errSize)) {
+      uint64_t codeType = 0, codeTypeSize;
+      if (ElfSymbols_find(elf, "PyCode_Type", &codeType, &codeTypeSize))
+         codeType += bias;
+      py = CPython_open(mem, addr + bias, &layout, version, codeType, err, errSize);
+   }
+   if (!py) {
+      ElfSymbols_close(elf);
       return NULL;
    }
+   py->elf = elf;
+   py->bias = bias;
+   py->pthreadTid = CPython_pthreadTidOffset(pid, maps, mem);
+   return py;
+}
+
+CPython* CPython_open(RemoteMemory* mem, uint64_t runtime, const CPythonLayout* layout,
+                      const char* version, uint64_t codeType, char* err, size_t errSize) {
+   CPython* py = xCalloc(1, sizeof(CPython));
+   py->mem = mem;
+   py->runtime = runtime;
+   py->layout = *layout;
+   py->codeType = codeType;
+   py->pthreadTid = LAYOUT_NONE;
+   snprintf(py->version, sizeof(py->version), "%s", version);
    const CPythonLayout* l = &py->layout;
    int64_t last = l->frCode;
    int64_t fields[] = {l->frPrevious, l->frInstr, l->frOwner, l->frIsEntry};
@@ -201,7 +220,6 @@ CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool
       CPython_free(py);
       return NULL;
    }
-   py->pthreadTid = CPython_pthreadTidOffset(pid, maps, mem);
    return py;
 }
 
@@ -236,7 +254,7 @@ const CPythonLayout* CPython_layout(const CPython* py) {
 
 bool CPython_symbol(const CPython* py, const char* name, uint64_t* addr) {
    uint64_t at, size;
-   if (!ElfSymbols_find(py->elf, name, &at, &size))
+   if (!py->elf || !ElfSymbols_find(py->elf, name, &at, &size))
       return false;
    *addr = at + py->bias;
    return true;
@@ -409,15 +427,18 @@ static void CPython_frames(CPython* py, uint64_t frame, FrameList* out) {
          }
       } else if (codeAddr) {
          const CodeInfo* code = CPython_code(py, codeAddr);
-         int64_t lasti = ((int64_t)CPython_u64(f, l->frInstr) -
-                          (int64_t)(codeAddr + (uint64_t)l->coCodeAdaptive)) /
-                         2;
+         /* Unsigned: a damaged frame's pointer is any 64-bit value. */
+         uint64_t instr = CPython_u64(f, l->frInstr);
+         uint64_t start = codeAddr + (uint64_t)l->coCodeAdaptive;
+         int lasti = instr < start                   ? -1
+                     : (instr - start) / 2 > INT_MAX ? INT_MAX
+                                                     : (int)((instr - start) / 2);
          StackFrame sf = {
                .kind = FRAME_PYTHON,
                .function = code ? code->qualname : "<unreadable>",
                .file = code ? code->filename : "?",
                .line = code ? LineTable_line(code->linetable, code->linetableLen, code->firstLine,
-                                             lasti > INT_MAX ? INT_MAX : (int)lasti)
+                                             lasti)
                             : -1,
                .entry = l->frIsEntry != LAYOUT_NONE && f[l->frIsEntry],
          };

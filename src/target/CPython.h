@@ -28,6 +28,12 @@ typedef struct {
    an unreadable table). */
 CPython* CPython_attach(pid_t pid, const ProcMaps* maps, RemoteMemory* mem, bool* found, char* err,
                         size_t errSize);
+/* The interpreter whose _PyRuntime is at runtime, read with layout: where
+   attach ends, once it found both; codeType is &PyCode_Type (0: code
+   objects are not checked). No symbols and no pthread TIDs. NULL, with
+   err set, when the layout's offsets are out of range. */
+CPython* CPython_open(RemoteMemory* mem, uint64_t runtime, const CPythonLayout* layout,
+                      const char* version, uint64_t codeType, char* err, size_t errSize);
 void CPython_free(CPython* py);
 /* "3.11.2" */
 const char* CPython_version(const CPython* py);

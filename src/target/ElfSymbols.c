@@ -45,7 +45,9 @@ static void ElfSymbols_readTable(ElfSymbols* elf, Elf* e, Elf_Scn* scn, const GE
    Elf_Data* data = elf_getdata(scn, NULL);
    if (!data || shdr->sh_entsize == 0)
       return;
-   size_t n = shdr->sh_size / shdr->sh_entsize;
+   /* The data libelf read, not the header's sh_size: a damaged header may
+      claim any size. */
+   size_t n = data->d_size / shdr->sh_entsize;
    elf->symbols = xReallocArray(elf->symbols, (size_t)elf->symbolCount + n, sizeof(Symbol));
    for (size_t i = 0; i < n; i++) {
       GElf_Sym sym;
@@ -92,7 +94,8 @@ static void ElfSymbols_readSections(ElfSymbols* elf, Elf* e) {
    GElf_Shdr shdr;
    if (table && gelf_getshdr(table, &shdr))
       ElfSymbols_readTable(elf, e, table, &shdr);
-   qsort(elf->symbols, (size_t)elf->symbolCount, sizeof(Symbol), ElfSymbols_compare);
+   if (elf->symbolCount > 1) /* a file without symbols has no array */
+      qsort(elf->symbols, (size_t)elf->symbolCount, sizeof(Symbol), ElfSymbols_compare);
 }
 
 static bool ElfSymbols_readLoad(ElfSymbols* elf, Elf* e) {

@@ -2,6 +2,7 @@
 
 #include "target/LineTable.h"
 
+#include <limits.h>
 #include <stdbool.h>
 
 /* Location-entry codes (Objects/locations.md). */
@@ -51,8 +52,10 @@ static void LineTable_skip(Cursor* c, size_t n) {
 int LineTable_line(const uint8_t* table, size_t len, int firstLine, int lasti) {
    if (lasti < 0)
       return firstLine;
+   if (!table)
+      return -1; /* a code object without a table (NULL + 0 is undefined) */
    Cursor c = {table, table + len, false};
-   int line = firstLine;
+   long line = firstLine; /* deltas of a damaged table may leave int's range */
    long addr = 0;
    while (c.p < c.end) {
       uint8_t first = *c.p++;
@@ -77,7 +80,7 @@ int LineTable_line(const uint8_t* table, size_t len, int firstLine, int lasti) {
       if (c.bad)
          return -1;
       if (lasti < addr + length)
-         return noLocation ? -1 : line;
+         return noLocation || line < 0 || line > INT_MAX ? -1 : (int)line;
       addr += length;
    }
    return -1;

@@ -24,9 +24,17 @@ seeds[procparse]=tests/fuzz/corpus/proc
 sources[procparse]="src/sample/ProcParse.c"
 seeds[traffic]=tests/fuzz/corpus/proc
 sources[traffic]="src/traffic/TrafficParse.c"
+seeds[cpython]=tests/fuzz/corpus/cpython
+sources[cpython]="tests/fuzz/FakeMemory.c src/target/CPython.c src/target/CPythonLayout.c
+   src/target/LineTable.c src/target/FrameList.c src/target/ElfSymbols.c src/target/ProcMaps.c
+   src/sample/ProcParse.c src/util/XUtils.c"
+libs[cpython]="-lelf"
+seeds[elf]=tests/fuzz/corpus/elf
+sources[elf]="src/target/ElfSymbols.c src/util/XUtils.c"
+libs[elf]="-lelf"
 
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(segment snapshot procparse traffic)
+[ ${#targets[@]} -gt 0 ] || targets=(segment snapshot procparse traffic cpython elf)
 
 build() {
    local t=$1

@@ -100,6 +100,12 @@ static void test_linetable_forms(void** state) {
    const uint8_t bad[] = {0x05, 0x80};
    assert_int_equal(LineTable_line(bad, sizeof(bad), 10, 0), -1);
    assert_int_equal(LineTable_line(NULL, 0, 10, 0), -1);
+   /* Found by fuzz_cpython: deltas that leave int's range (2^31 - 1 twice,
+      svarint 0xfffffffe: 6-bit chunks) are no line, not an overflow. */
+   const uint8_t huge[] = {0xf0, 0x7e, 0x7f, 0x7f, 0x7f, 0x7f, 0x03, 0, 0, 0,
+                           0xf0, 0x7e, 0x7f, 0x7f, 0x7f, 0x7f, 0x03, 0, 0, 0};
+   assert_int_equal(LineTable_line(huge, sizeof(huge), 10, 0), -1);
+   assert_int_equal(LineTable_line(huge, sizeof(huge), 10, 1), -1);
 }
 
 /* Part of pyenv 3.13.0's _Py_DebugOffsets (gdb: print/x
