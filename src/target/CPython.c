@@ -410,9 +410,9 @@ uint64_t CPython_pthreadTid(CPython* py, const PyThreadStack* thread) {
    return tid > 0 ? (uint64_t)tid : 0;
 }
 
-static void CPython_frames(CPython* py, uint64_t frame, FrameList* out) {
+static void CPython_frames(CPython* py, uint64_t frame, FrameList* out, int* budget) {
    const CPythonLayout* l = &py->layout;
-   for (int depth = 0; frame && depth < MAX_DEPTH; depth++) {
+   for (int depth = 0; frame && depth<MAX_DEPTH&& * budget> 0; depth++) {
       uint8_t f[256];
       if (!RemoteMemory_read(py->mem, frame, f, py->frameRead))
          return;
@@ -443,12 +443,21 @@ static void CPython_frames(CPython* py, uint64_t frame, FrameList* out) {
                .entry = l->frIsEntry != LAYOUT_NONE && f[l->frIsEntry],
          };
          FrameList_add(out, &sf);
+         (*budget)--;
       }
       uint64_t previous = CPython_u64(f, l->frPrevious);
       if (previous == frame)
          return;
       frame = previous;
    }
+}
+
+/* Linear: thread lists are short, and MAX_THREADS bounds a damaged one. */
+static bool CPython_seen(const uint64_t* seen, int count, uint64_t tstate) {
+   for (int i = 0; i < count; i++)
+      if (seen[i] == tstate)
+         return true;
+   return false;
 }
 
 int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errSize) {
@@ -460,12 +469,14 @@ int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errS
       snprintf(err, errSize, "cannot read the interpreter list: %s", strerror(errno));
       return -1;
    }
+   int budget = CPYTHON_MAX_FRAMES;
+   uint64_t* seen = NULL; /* thread states read, to end a ring */
    for (int i = 0; interp && i < MAX_INTERPRETERS; i++) {
       uint64_t holder = CPython_gilHolder(py, interp);
       uint64_t tstate = 0;
       if (!RemoteMemory_readU64(py->mem, interp + (uint64_t)l->interpThreadsHead, &tstate))
          break;
-      for (int t = 0; tstate && t < MAX_THREADS; t++) {
+      for (int t = 0; tstate && t < MAX_THREADS && !CPython_seen(seen, count, tstate); t++) {
          uint8_t state[MAX_TSTATE_READ];
          if (!RemoteMemory_read(py->mem, tstate, state, py->tstateRead) ||
              CPython_u64(state, l->tsInterp) != interp) {
@@ -476,20 +487,24 @@ int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errS
                      (unsigned long long)tstate, (unsigned long long)interp, py->version);
             CPython_freeThreads(*threads, count);
             *threads = NULL;
+            free(seen);
             return -1;
          }
          *threads = xReallocArray(*threads, (size_t)count + 1, sizeof(PyThreadStack));
+         seen = xReallocArray(seen, (size_t)count + 1, sizeof(*seen));
+         seen[count] = tstate;
          PyThreadStack* out = &(*threads)[count++];
          memset(out, 0, sizeof(*out));
          out->nativeTid = CPython_u64(state, l->tsNativeThreadId);
          out->pthread = CPython_u64(state, l->tsThreadId);
          out->gil = holder == tstate;
-         CPython_frames(py, CPython_currentFrame(py, state), &out->frames);
+         CPython_frames(py, CPython_currentFrame(py, state), &out->frames, &budget);
          tstate = CPython_u64(state, l->tsNext);
       }
       if (!RemoteMemory_readU64(py->mem, interp + (uint64_t)l->interpNext, &interp))
          break;
    }
+   free(seen);
    return count;
 }
 

@@ -50,7 +50,12 @@ uint64_t CPython_mainInterpreter(const CPython* py);
    another library's copy of a name (a gdal PyGILState_Ensure) out. */
 bool CPython_symbol(const CPython* py, const char* name, uint64_t* addr);
 
-/* Every thread state of every interpreter with its frames. Returns the
+/* Frames in one CPython_threads, all threads together: a ring of thread
+   states or of frames in damaged memory must not cost threads times depth. */
+#define CPYTHON_MAX_FRAMES 65536
+
+/* Every thread state of every interpreter with its frames; a thread list
+   that comes back to a thread already read ends there. Returns the
    count (0 while the interpreter starts or exits), or -1 with err set when
    the structures do not read back consistently. */
 int CPython_threads(CPython* py, PyThreadStack** threads, char* err, size_t errSize);

@@ -4,7 +4,9 @@
    there. Each: one interpreter, the GIL held by its first thread, and
    threads whose frames name code objects with ASCII and UCS-2 names and
    a line table; and the damage the fuzzer found crashes on, kept as seeds
-   so that make check's sanitizer build replays them. */
+   so that make check's sanitizer build replays them: a bad line table and
+   instruction pointer, and rings of thread states and of frames (which
+   once cost 4096 threads of 4096 frames). */
 #include "config.h"
 
 #include <stdio.h>
@@ -26,6 +28,7 @@ typedef struct SeedBuilder {
    uint8_t buf[65536];
    size_t at;
    bool damaged; /* the regressions the fuzzer found, in the innermost frame */
+   bool ring;    /* the last thread's next and the outermost frame's previous lead back */
 } SeedBuilder;
 
 static void put64(uint8_t* block, int64_t at, uint64_t value) {
@@ -92,7 +95,10 @@ static uint64_t SeedBuilder_frames(SeedBuilder* b, const CPythonLayout* l, int t
       uint8_t f[256] = {0};
       uint64_t code = SeedBuilder_code(b, l, t * 8 + d);
       put64(f, l->frCode, code);
-      put64(f, l->frPrevious, d + 1 < depth ? first + (uint64_t)(d + 1) * 0x100 : 0);
+      put64(f, l->frPrevious,
+            d + 1 < depth ? first + (uint64_t)(d + 1) * 0x100
+            : b->ring     ? first
+                          : 0);
       /* Damaged: an instruction pointer far below its code, whose
          distance from it does not fit a signed 64-bit difference. */
       put64(f, l->frInstr,
@@ -125,7 +131,7 @@ static void SeedBuilder_interpreter(SeedBuilder* b, const CPythonLayout* l, int 
    for (int t = 0; t < threads; t++) {
       uint64_t addr = SEED_THREAD + (uint64_t)t * 0x1000;
       uint8_t ts[0x100] = {0};
-      put64(ts, l->tsNext, t + 1 < threads ? addr + 0x1000 : 0);
+      put64(ts, l->tsNext, t + 1 < threads ? addr + 0x1000 : b->ring ? SEED_THREAD : 0);
       put64(ts, l->tsInterp, SEED_INTERP);
       put64(ts, l->tsThreadId, 0);
       put64(ts, l->tsNativeThreadId, 4242 + (uint64_t)t);
@@ -145,16 +151,19 @@ static void SeedBuilder_interpreter(SeedBuilder* b, const CPythonLayout* l, int 
 int FuzzTarget_makeCorpus(const char* dir) {
    static const int minors[] = {11, 12};
    for (size_t i = 0; i < sizeof(minors) / sizeof(minors[0]); i++) {
-      for (int variant = 0; variant < 3; variant++) {
+      for (int variant = 0; variant < 4; variant++) {
          static SeedBuilder b;
-         int threads = variant == 1 ? 2 : 1;
+         int threads = variant == 1 || variant == 3 ? 2 : 1;
          b.at = 0;
          b.damaged = variant == 2;
+         b.ring = variant == 3;
          b.buf[b.at++] = (uint8_t)minors[i];
          SeedBuilder_interpreter(&b, CPythonLayout_forMinor(minors[i]), threads);
          char path[4200];
          if (b.damaged)
             snprintf(path, sizeof(path), "%s/cpython-3%d-damaged", dir, minors[i]);
+         else if (b.ring)
+            snprintf(path, sizeof(path), "%s/cpython-3%d-ring", dir, minors[i]);
          else
             snprintf(path, sizeof(path), "%s/cpython-3%d-%dthreads", dir, minors[i], threads);
          FILE* f = fopen(path, "wb");

@@ -43,8 +43,13 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
    CPython_mainInterpreter(py);
    PyThreadStack* threads;
    int count = CPython_threads(py, &threads, err, sizeof(err));
-   for (int i = 0; i < count; i++)
+   int frames = 0;
+   for (int i = 0; i < count; i++) {
       CPython_pthreadTid(py, &threads[i]);
+      frames += threads[i].frames.count;
+   }
+   if (frames > CPYTHON_MAX_FRAMES)
+      __builtin_trap(); /* the bound on what damaged memory can cost */
    if (count > 0)
       CPython_freeThreads(threads, count);
    CPython_free(py);
