@@ -423,6 +423,9 @@ static void Machine_updateProcess(Machine* this, Process* p, const ProcSample* s
    p->ctxKnown = s->ctxKnown;
    p->ctxVoluntary = s->ctxVoluntary;
    p->ctxInvoluntary = s->ctxInvoluntary;
+   if (s->statHash == 0 || s->statHash != p->statHash)
+      p->statChanged = this->now;
+   p->statHash = s->statHash;
    if (s->memKnown) {
       p->rssKiB = s->rssKiB;
       p->anonKiB = s->anonKiB;
@@ -536,6 +539,17 @@ static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval
          limitKiB);
 }
 
+/* A process whose stat has not changed since its last smaps_rollup read
+   (no CPU time, no fault: copy-on-write unsharing faults too) has the same
+   pages: that reading stands, for a while. PSS and USS still move when a
+   sharer forks or exits, so it is read again after SMAPS_STANDS_SECONDS. */
+#define SMAPS_STANDS_SECONDS 60.0
+
+static bool Machine_smapsStands(const Machine* this, const Process* p) {
+   return p->smapsTime >= 0 && p->smapsKnown && p->statHash != 0 &&
+          p->statChanged <= p->smapsTime && this->now - p->smapsTime < SMAPS_STANDS_SECONDS;
+}
+
 static void Machine_readSmaps(Machine* this) {
    bool due = this->lastSmaps < 0 || this->now - this->lastSmaps >= this->opts->smapsInterval ||
               this->source->klass->isRoot;
@@ -548,7 +562,7 @@ static void Machine_readSmaps(Machine* this) {
       for (int i = 0; i < tree->count; i++) {
          Process* p = tree->procs[i];
          /* Between rounds, only processes never read yet (new workers). */
-         if (!p->seen || (!due && p->smapsTime >= 0))
+         if (!p->seen || (!due && p->smapsTime >= 0) || Machine_smapsStands(this, p))
             continue;
          pids[n] = p->pid;
          procs[n++] = p;

@@ -3,13 +3,17 @@
 #include "sample/ProcSampler.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <libproc2/pids.h>
 
 #include "sample/ProcFiles.h"
+#include "sample/StatusCache.h"
 #include "util/XUtils.h"
 
 /* procps-ng 4.0.5 dropped PIDS_VAL's info argument (procps issue #332). */
@@ -18,6 +22,11 @@
 #else
 #define SAMPLER_VAL(index, type, stack, info) PIDS_VAL(index, type, stack)
 #endif
+
+/* Stat files kept open at most: a tick then reads each with one pread(),
+   where an open() would walk /proc's directories (with close, a third of
+   a tick's cost at 1000 processes). */
+#define SAMPLER_MAX_OPEN_STATS 16384
 
 /* libproc2 rejects a select of more than FILL_ID_MAX (255) PIDs. */
 #define SAMPLER_SELECT_MAX 255
@@ -36,11 +45,35 @@ struct ProcSampler {
    ProcSample* listed;
    int listedCapacity;
    long pageKiB;
+   StatusCache statuses; /* also holds each process's open stat file */
+   int openStats;        /* stat files held open */
+   int maxOpenStats;     /* below RLIMIT_NOFILE */
 };
+
+static void ProcSampler_closeStat(void* context, int fd) {
+   ProcSampler* this = context;
+   close(fd);
+   this->openStats--;
+}
 
 ProcSampler* ProcSampler_new(void) {
    ProcSampler* this = xCalloc(1, sizeof(*this));
    this->pageKiB = sysconf(_SC_PAGESIZE) / 1024;
+   StatusCache_init(&this->statuses);
+   /* Raising the soft limit to the hard one is open to any process: it is
+      what lets a big tree's stat files stay open. Room is left for the
+      rest of leaktop's files. */
+   struct rlimit limit;
+   if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
+      rlim_t wanted = limit.rlim_max < SAMPLER_MAX_OPEN_STATS + 512 ? limit.rlim_max
+                                                                    : SAMPLER_MAX_OPEN_STATS + 512;
+      if (limit.rlim_cur < wanted) {
+         limit.rlim_cur = wanted;
+         setrlimit(RLIMIT_NOFILE, &limit);
+         getrlimit(RLIMIT_NOFILE, &limit);
+      }
+      this->maxOpenStats = limit.rlim_cur > 512 ? (int)(limit.rlim_cur - 512) : 0;
+   }
    return this;
 }
 
@@ -52,6 +85,7 @@ void ProcSampler_delete(ProcSampler* this) {
    if (this->list)
       procps_pids_unref(&this->list);
    free(this->listed);
+   StatusCache_done(&this->statuses, ProcSampler_closeStat, this);
    free(this);
 }
 
@@ -85,17 +119,64 @@ static void ProcSampler_selectAll(struct pids_info* info, const pid_t* pids, int
    }
 }
 
+/* /proc/PID/stat into text, through the file kept open for pid, else a
+   new one (kept when there is room); *fd gets the one to keep, -1 none.
+   A kept file of a process that ended fails to read: its PID may now be
+   another process's, so it is opened anew (and the old one released). */
+static bool ProcSampler_readStat(ProcSampler* this, pid_t pid, char* text, size_t size, int* fd) {
+   *fd = StatusCache_handle(&this->statuses, pid);
+   if (*fd >= 0) {
+      ssize_t n = pread(*fd, text, size - 1, 0);
+      if (n > 0) {
+         text[n] = '\0';
+         return true;
+      }
+      *fd = -1;
+   }
+   if (this->openStats >= this->maxOpenStats)
+      return ProcFiles_read(pid, "stat", text, size) > 0;
+   char path[64];
+   snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+   int opened = open(path, O_RDONLY | O_CLOEXEC);
+   if (opened < 0)
+      return false;
+   ssize_t n = pread(opened, text, size - 1, 0);
+   if (n <= 0) {
+      close(opened);
+      return false;
+   }
+   text[n] = '\0';
+   *fd = opened;
+   this->openStats++;
+   return true;
+}
+
 int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* out) {
-   (void)this;
    /* Not libproc2's select: in 4.0.2 it reads status twice per PID (once
       only to learn the TGID) and parses it with sscanf, and it has no context
-      switches; one read of stat and one of status give everything. */
+      switches; one read of stat, and of status only when stat changed
+      (sample/StatusCache.h), give everything. */
    int found = 0;
    for (int i = 0; i < n; i++) {
+      char text[4096];
       ProcStat stat;
       ProcStatus status;
-      if (!ProcFiles_sample(pids[i], &stat, &status))
+      int fd;
+      if (!ProcSampler_readStat(this, pids[i], text, sizeof(text), &fd))
          continue;
+      uint64_t statHash = StatusCache_hash(text);
+      bool parsed = ProcParse_stat(text, &stat);
+      if (!parsed || !StatusCache_reuse(&this->statuses, pids[i], statHash, fd, &status)) {
+         if (!parsed || ProcFiles_read(pids[i], "status", text, sizeof(text)) <= 0) {
+            /* Not kept: released at the end of the tick, unless the cache
+               holds it from an earlier one (then it goes too). */
+            if (fd >= 0 && fd != StatusCache_handle(&this->statuses, pids[i]))
+               ProcSampler_closeStat(this, fd);
+            continue;
+         }
+         ProcParse_status(text, &status);
+         StatusCache_store(&this->statuses, pids[i], statHash, fd, &status);
+      }
       ProcSample* p = &out[found++];
       memset(p, 0, sizeof(*p));
       p->pid = pids[i];
@@ -112,7 +193,9 @@ int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* 
       p->ctxKnown = status.ctxKnown;
       p->ctxVoluntary = status.ctxVoluntary;
       p->ctxInvoluntary = status.ctxInvoluntary;
+      p->statHash = statHash;
    }
+   StatusCache_endTick(&this->statuses, ProcSampler_closeStat, this);
    return found;
 }
 

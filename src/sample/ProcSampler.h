@@ -1,8 +1,9 @@
 #ifndef HEADER_ProcSampler
 #define HEADER_ProcSampler
-/* Per-process figures. Every tick: /proc/PID/stat and status, one read of
-   each. smaps_rollup, which walks the target's page tables, and the
-   host-wide listing go through libproc2 on a slower cadence. */
+/* Per-process figures. Every tick: /proc/PID/stat, and status where stat
+   changed or is due a refresh (sample/StatusCache.h). smaps_rollup, which
+   walks the target's page tables, and the host-wide listing go through
+   libproc2 on a slower cadence. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,9 @@ typedef struct ProcSample {
    unsigned long long cpuTicks;
    bool ctxKnown;
    uint64_t ctxVoluntary, ctxInvoluntary;
+   /* A hash of the stat text, 0 when the source has none: equal hashes mean
+      the process did not run, fault or change (Machine skips its smaps). */
+   uint64_t statHash;
    /* Traffic served during the last tick, from sample sources that carry
       it with the samples (a recording, a script); the live one leaves it
       unknown and its traffic source measures (traffic/Traffic.h). */

@@ -137,7 +137,9 @@ static void Columns_count(char* buf, size_t size, unsigned long long n) {
 static ColorElement Columns_fmtCsw(const Process* p, const ColumnContext* ctx, char* buf,
                                    size_t size) {
    (void)ctx;
-   /* Read only while the column shows, so the first tick after `c` has none. */
+   /* From status, which is read again only when stat changed or every
+      STATUS_CACHE_REFRESH ticks: a process that wakes too briefly to
+      move its CPU time shows a count up to that many ticks old. */
    if (!p->ctxKnown)
       return Columns_unknown(buf, size, p->memKnown ? Columns_notYet : Columns_na);
    Columns_count(buf, size, p->ctxVoluntary + p->ctxInvoluntary);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "sample/ProcParse.h"
+#include "sample/StatusCache.h"
 #include "util/Text.h"
 
 static void test_keyed_value(void** state) {
@@ -241,6 +242,93 @@ static void test_sanitize_hostile_command_lines(void** state) {
    assert_string_equal(small, "ab");
 }
 
+static int released[8];
+static int releasedCount;
+
+static void release_handle(void* context, int handle) {
+   assert_ptr_equal(context, released);
+   released[releasedCount++] = handle;
+}
+
+/* Handles go back to the caller when no entry keeps them any more. */
+static void test_status_cache_handles(void** state) {
+   (void)state;
+   StatusCache cache;
+   StatusCache_init(&cache);
+   ProcStatus read = {.memKnown = true}, got;
+   uint64_t h = StatusCache_hash("1 (a) S");
+   StatusCache_store(&cache, 30, h, 5, &read);
+   StatusCache_store(&cache, 20, h, 6, &read);
+   StatusCache_store(&cache, 10, h, -1, &read);
+   StatusCache_endTick(&cache, release_handle, released);
+   assert_int_equal(releasedCount, 0);
+   assert_int_equal(StatusCache_handle(&cache, 30), 5);
+   assert_int_equal(StatusCache_handle(&cache, 20), 6);
+   assert_int_equal(StatusCache_handle(&cache, 40), -1);
+   /* 30 keeps its handle, 20 gets a new one (its PID was reused), 10 is gone. */
+   assert_true(StatusCache_reuse(&cache, 30, h, 5, &got));
+   StatusCache_store(&cache, 20, h, 7, &read);
+   StatusCache_endTick(&cache, release_handle, released);
+   assert_int_equal(releasedCount, 1);
+   assert_int_equal(released[0], 6);
+   StatusCache_done(&cache, release_handle, released);
+   assert_int_equal(releasedCount, 3);
+   assert_true((released[1] == 5 && released[2] == 7) || (released[1] == 7 && released[2] == 5));
+}
+
+/* Status is read again when stat changes, when a process is new, and at
+   least every STATUS_CACHE_REFRESH ticks; a process gone is forgotten. */
+static void test_status_cache(void** state) {
+   (void)state;
+   StatusCache cache;
+   StatusCache_init(&cache);
+   ProcStatus read = {.memKnown = true, .rssKiB = 100}, got;
+   uint64_t idle = StatusCache_hash("10 (python3) S 1 0");
+   uint64_t busy = StatusCache_hash("10 (python3) R 1 7");
+   assert_true(idle != busy);
+   /* PID 10's first refresh is due at tick 10 - 10 % 10 = 10; PID 13's at 7. */
+   assert_false(StatusCache_reuse(&cache, 10, idle, -1, &got));
+   StatusCache_store(&cache, 10, idle, -1, &read);
+   assert_false(StatusCache_reuse(&cache, 13, idle, -1, &got));
+   StatusCache_store(&cache, 13, idle, -1, &read);
+   StatusCache_endTick(&cache, NULL, NULL);
+   int reads10 = 0, reads13 = 0;
+   for (int tick = 1; tick <= 30; tick++) {
+      pid_t pids[] = {13, 10};
+      for (int k = 0; k < 2; k++) {
+         if (StatusCache_reuse(&cache, pids[k], idle, -1, &got)) {
+            assert_int_equal(got.rssKiB, 100);
+         } else {
+            StatusCache_store(&cache, pids[k], idle, -1, &read);
+            *(pids[k] == 10 ? &reads10 : &reads13) += 1;
+         }
+      }
+      StatusCache_endTick(&cache, NULL, NULL);
+   }
+   /* Unchanged for 30 ticks: read again every 10, not every tick. */
+   assert_int_equal(reads10, 3);
+   assert_int_equal(reads13, 3);
+   /* A changed stat is read at once. */
+   assert_false(StatusCache_reuse(&cache, 10, busy, -1, &got));
+   StatusCache_store(&cache, 10, busy, -1, &read);
+   StatusCache_endTick(&cache, NULL, NULL);
+   /* 13 was not sampled in that tick: it is gone, and read anew. */
+   assert_false(StatusCache_reuse(&cache, 13, idle, -1, &got));
+   assert_true(StatusCache_reuse(&cache, 10, busy, -1, &got));
+   StatusCache_endTick(&cache, NULL, NULL);
+   /* Many processes: the arrays grow and stay sorted. */
+   for (int tick = 0; tick < 2; tick++) {
+      for (pid_t pid = 2000; pid > 0; pid -= 3)
+         if (!StatusCache_reuse(&cache, pid, idle, -1, &got))
+            StatusCache_store(&cache, pid, idle, -1, &read);
+      StatusCache_endTick(&cache, NULL, NULL);
+   }
+   assert_int_equal(cache.count, 667);
+   for (int i = 1; i < cache.count; i++)
+      assert_true(cache.entries[i - 1].pid < cache.entries[i].pid);
+   StatusCache_done(&cache, NULL, NULL);
+}
+
 int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_keyed_value),
@@ -255,6 +343,8 @@ int main(void) {
          cmocka_unit_test(test_python_paths_and_maps),
          cmocka_unit_test(test_command_names),
          cmocka_unit_test(test_sanitize_hostile_command_lines),
+         cmocka_unit_test(test_status_cache),
+         cmocka_unit_test(test_status_cache_handles),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
