@@ -71,6 +71,18 @@ check() {
    return 0
 }
 
+# refuses DESCRIPTION STATUS TEXT COMMAND...: COMMAND exits with STATUS and
+# says TEXT (a glob, on stdout or stderr); what it said joins the line.
+refuses() {
+   local desc=$1 status=$2 text=$3 said rc=0
+   shift 3
+   said=$("$@" 2>&1) || rc=$?
+   # shellcheck disable=SC2053 # TEXT is a glob
+   ok "$([ "$rc" -eq "$status" ] && [[ "$said" == $text ]] && echo 0 || echo 1)" "$desc ($said)"
+   [ "$rc" -eq "$status" ] || diag "exit $rc, not $status"
+   return 0
+}
+
 # jcheck DESCRIPTION FILE EXPR [DIAG_EXPR...]: passes if the Python
 # expression EXPR is true over the batch output in FILE (see batchq.py);
 # on failure prints the DIAG_EXPRs' values as TAP comments.
