@@ -17,7 +17,7 @@
    minutes, the time a verdict must be reached in. */
 #define CLASSIFY_TAU_SECONDS 300.0
 /* Nothing but "warming up" before this much has been watched. */
-#define CLASSIFY_WARMUP_SECONDS 60.0
+#define CLASSIFY_WARMUP_SECONDS 30.0
 /* Fewer closed buckets than this after warm-up: "too few samples". */
 #define CLASSIFY_MIN_BUCKETS 10
 /* Growth that matters: 128 KiB/min is 180 MiB a day. */
@@ -39,6 +39,27 @@
    filling cache and one high-water-mark step do not keep doing so. */
 #define CLASSIFY_SEGMENT_SECONDS 10.0
 #define CLASSIFY_SUSTAIN_SECONDS 180.0
+/* The strict window's newest high must be this recent. */
+#define CLASSIFY_STRICT_RECORD_SECONDS 30.0
+/* Evidence shortens the sustain window (doc/classification.md): a span of
+   S seconds suffices when the floor rose by 180/S ratchet steps a segment
+   on average, down to this span, with a new high in this share of its
+   segments, and the t of its segments' rises reaches 4 sqrt(180/S) (the
+   shape of O'Brien-Fleming's group-sequential boundary: a look taken early
+   needs stronger evidence). */
+#define CLASSIFY_FAST_SECONDS 30.0
+#define CLASSIFY_FAST_DENSITY 0.8
+/* The newest third of a shortened window must carry this share of its
+   rise: a filling cache slows down before it stops, a leak does not. */
+#define CLASSIFY_NEWEST_SHARE 0.25
+/* A shortened window also needs idle buckets, if there were this many,
+   growing at this share of the
+   whole rate (growth in bursts only is a cache filling as much as a leak:
+   the strict window tells them apart) ... */
+#define CLASSIFY_FAST_IDLE_BUCKETS 3.0
+#define CLASSIFY_FAST_IDLE_SHARE   0.5
+/* ... and a hold shortened in proportion, down to this. */
+#define CLASSIFY_FAST_HOLD_SECONDS 10.0
 /* No new high for this long ends a growth verdict (plateau). */
 #define CLASSIFY_STALL_SECONDS 120.0
 /* A new high must clear the floor's noise: socketry counts rises of 10 MiB
@@ -66,7 +87,7 @@ void Classifier_init(GrowthClassifier* this) {
    this->firstTime = -1;
    this->prevFloorKiB = -1;
    this->lastRssKiB = -1;
-   this->lastSpike = this->lastRecord = -1;
+   this->lastSpike = this->lastRecord = this->lastDrop = -1;
    this->highFloorKiB = -1;
    this->ussTime = -1;
    this->verdict = this->candidate = VERDICT_WARMING_UP;
@@ -227,6 +248,7 @@ static void Classifier_closeSegment(GrowthClassifier* this, double end) {
    } else if (floor < this->highFloorKiB - fmax(CLASSIFY_SPIKE_MIN_KIB, 2 * step)) {
       /* The floor came back down: that high was a long spike, not a level. */
       this->highFloorKiB = floor;
+      this->lastDrop = end;
    }
    this->baseFloorKiB = fmin(this->baseFloorKiB, floor);
    this->segmentStart = end;
@@ -237,28 +259,80 @@ static double Classifier_lastRecordAge(const GrowthClassifier* this, double now)
    return this->lastRecord < 0 ? INFINITY : now - this->lastRecord;
 }
 
-/* The floor kept setting new highs over the sustain window: one in each
-   third, none carrying most of the net rise (a high-water-mark step). */
-static bool Classifier_sustained(const GrowthClassifier* this, double now) {
-   double rel = now - this->firstTime;
-   double third = CLASSIFY_SUSTAIN_SECONDS / 3;
-   if (rel < CLASSIFY_SUSTAIN_SECONDS)
+/* The floor kept setting new highs over the last span seconds: one in each
+   third, none carrying most of the net rise (a high-water-mark step). Ages
+   are taken to the nearest segment, so float times and a tick that closes a
+   segment late do not move a record into the next third. */
+static bool Classifier_sustained(const GrowthClassifier* this, double rel, double span) {
+   const double half = CLASSIFY_SEGMENT_SECONDS / 2;
+   if (rel + half < span)
       return false;
    bool seen[3] = {false, false, false};
-   double largest = 0;
-   for (int k = 0; k < this->floorCount; k++) {
+   double largest = 0, sum = 0, squares = 0;
+   int segments = 0, records = 0;
+   for (int k = 0; k < this->floorCount - 1; k++) {
       int i = (this->floorHead - k + CLASSIFY_FLOORS) % CLASSIFY_FLOORS;
       double age = fmax(rel - this->floorTime[i], 0);
-      if (age >= CLASSIFY_SUSTAIN_SECONDS)
+      if (age >= span - half)
          break;
+      double rise = this->floorKiB[i] - this->floorKiB[(i - 1 + CLASSIFY_FLOORS) % CLASSIFY_FLOORS];
+      sum += rise;
+      squares += rise * rise;
+      segments++;
       if (this->floorJump[i] > 0) {
-         seen[(int)(age / third)] = true;
+         seen[(int)fmin((age + half) / (span / 3), 2)] = true;
          largest = fmax(largest, this->floorJump[i]);
+         records++;
       }
    }
-   double rise =
-         this->floorKiB[this->floorHead] - Classifier_floorAt(this, rel - CLASSIFY_SUSTAIN_SECONDS);
-   return seen[0] && seen[1] && seen[2] && largest <= CLASSIFY_MAX_RECORD_SHARE * rise;
+   double now = this->floorKiB[this->floorHead];
+   double rise = now - Classifier_floorAt(this, rel - span + half);
+   double newest = now - Classifier_floorAt(this, rel - span / 3 + half);
+   if (!(seen[0] && seen[1] && seen[2] && largest <= CLASSIFY_MAX_RECORD_SHARE * rise))
+      return false;
+   if (span >= CLASSIFY_SUSTAIN_SECONDS)
+      /* Still setting highs: a cache that just filled has stopped. */
+      return rel - (this->lastRecord - this->firstTime) < CLASSIFY_STRICT_RECORD_SECONDS;
+   /* The newest third still rising: a filling cache slows before it stops. */
+   if (newest < CLASSIFY_NEWEST_SHARE * rise)
+      return false;
+   /* A shortened window: many records at a high rate, on increments whose
+      own t (segment floors, far less noisy than ticks) clears the bar. */
+   double step = fmax(CLASSIFY_RATCHET_MIN_KIB, CLASSIFY_RATCHET_NOISE * this->noiseKiB);
+   double steps = rise / step / segments;
+   double mean = sum / segments;
+   double var = fmax(squares / segments - mean * mean, 0) * segments / fmax(segments - 1, 1);
+   double t = Classifier_t(mean, sqrt(var / segments));
+   return records >= CLASSIFY_FAST_DENSITY * segments && steps * span >= CLASSIFY_SUSTAIN_SECONDS &&
+          t >= CLASSIFY_T_ENTER * sqrt(CLASSIFY_SUSTAIN_SECONDS / span);
+}
+
+/* The shortest span over which the floor's rise suffices, 0 for none:
+   evaluated when a segment closes, the only time the ring changes. */
+static double Classifier_entrySpan(const GrowthClassifier* this, double rel) {
+   for (double span = CLASSIFY_FAST_SECONDS; span < CLASSIFY_SUSTAIN_SECONDS;
+        span += CLASSIFY_SEGMENT_SECONDS)
+      if (Classifier_sustained(this, rel, span))
+         return span;
+   return Classifier_sustained(this, rel, CLASSIFY_SUSTAIN_SECONDS) ? CLASSIFY_SUSTAIN_SECONDS : 0;
+}
+
+/* Whether the growth evidence suffices to enter a growth verdict now. */
+static bool Classifier_enters(const GrowthClassifier* this, double now, double tTotal) {
+   double span = this->entrySpan;
+   if (span >= CLASSIFY_SUSTAIN_SECONDS)
+      return tTotal >= CLASSIFY_T_ENTER;
+   /* The span's own t was tested; the ticks' must at least hold a verdict. */
+   if (span <= 0 || !(tTotal >= CLASSIFY_T_STAY))
+      return false;
+   /* Spikes, a floor that came back down, or growth that stops while idle
+      are the traps the strict window is for. */
+   const GrowthEvidence* e = &this->evidence;
+   bool recent = (this->lastSpike >= 0 && now - this->lastSpike < CLASSIFY_SPIKE_SECONDS) ||
+                 (this->lastDrop >= 0 && now - this->lastDrop < CLASSIFY_SPIKE_SECONDS);
+   bool idleStill = this->idleN >= CLASSIFY_FAST_IDLE_BUCKETS &&
+                    !(e->idlePerMin >= CLASSIFY_FAST_IDLE_SHARE * e->growthPerMin);
+   return !recent && !idleStill;
 }
 
 /* Which of time and traffic the growth belongs to, or why it cannot be said. */
@@ -323,7 +397,7 @@ static GrowthVerdict Classifier_propose(GrowthClassifier* this, double now, Grow
    bool grows = e->growthPerMin >= CLASSIFY_MIN_GROWTH_KIB_PER_MIN &&
                 (growing ? tTotal >= CLASSIFY_T_STAY &&
                                  Classifier_lastRecordAge(this, now) < CLASSIFY_STALL_SECONDS
-                         : tTotal >= CLASSIFY_T_ENTER && Classifier_sustained(this, now));
+                         : Classifier_enters(this, now, tTotal));
    if (grows)
       return Classifier_attribute(this, reason);
 
@@ -350,7 +424,13 @@ static void Classifier_decide(GrowthClassifier* this, double now) {
       this->candidateSince = now;
    }
    bool changed = this->candidate != this->verdict || this->candidateReason != this->reason;
-   if (changed && now - this->candidateSince >= CLASSIFY_HOLD_SECONDS) {
+   double hold = CLASSIFY_HOLD_SECONDS;
+   if (Classifier_growthVerdict(this->candidate, this->candidateReason) &&
+       !Classifier_growthVerdict(this->verdict, this->reason) && this->entrySpan > 0)
+      /* Entering growth on a shortened window: a hold shortened alike. */
+      hold = fmax(CLASSIFY_FAST_HOLD_SECONDS,
+                  CLASSIFY_HOLD_SECONDS * this->entrySpan / CLASSIFY_SUSTAIN_SECONDS);
+   if (changed && now - this->candidateSince >= hold) {
       this->verdict = this->candidate;
       this->reason = this->candidateReason;
       this->since = now;
@@ -437,8 +517,11 @@ void Classifier_update(GrowthClassifier* this, const ClassifierInput* in) {
       Classifier_fitRate(this->idleN, this->idleM, this->idleT, this->idleMM, &e->idlePerMin,
                          &e->idleStderr);
    }
-   if (t - this->segmentStart >= CLASSIFY_SEGMENT_SECONDS && this->segmentMinKiB >= 0)
+   if (t - this->segmentStart >= CLASSIFY_SEGMENT_SECONDS && this->segmentMinKiB >= 0) {
       Classifier_closeSegment(this, t);
+      /* The ring changes only here. */
+      this->entrySpan = Classifier_entrySpan(this, t - this->firstTime);
+   }
    Classifier_decide(this, t);
 }
 

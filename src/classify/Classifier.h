@@ -105,6 +105,8 @@ typedef struct GrowthClassifier {
    double highFloorKiB, baseFloorKiB, noiseKiB;
    double lastRecord; /* time of the last new high, < 0 none */
    double lastSpike;  /* time of the last single-tick jump, < 0 none */
+   double lastDrop;   /* time the floor last came back down from a high, < 0 none */
+   double entrySpan;  /* shortest span of records that suffices to enter growth, 0 none */
 
    /* USS trend: decayed least squares with an intercept. */
    double ussTime; /* of the last reading fed, < 0 none */
