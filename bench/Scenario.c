@@ -56,6 +56,7 @@ void Scenario_init(Scenario* this, ScenarioKind kind, double tick, double scale,
    this->phaseLeft = 30;
    this->leakKiBPerMin = scale * SCENARIO_LEAK_KIB_PER_MIN;
    this->jitterKiB = SCENARIO_JITTER_KIB;
+   this->leakUntil = INFINITY;
 }
 
 void Scenario_initLeak(Scenario* this, double tick, double kibPerMin, double baseKiB,
@@ -85,7 +86,8 @@ void Scenario_next(Scenario* this, ClassifierInput* out) {
    double requests = Scenario_arrivals(this, Scenario_rate(this) * this->tick);
    switch (this->kind) {
    case SCENARIO_LEAK_TIME:
-      this->floorKiB += this->leakKiBPerMin * this->tick / 60;
+      if (this->t <= this->leakUntil)
+         this->floorKiB += this->leakKiBPerMin * this->tick / 60;
       break;
    case SCENARIO_WARM_CACHE: {
       double full = 1 - exp(-SCENARIO_WARM_SECONDS / SCENARIO_WARM_TAU);

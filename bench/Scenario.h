@@ -39,9 +39,10 @@ typedef struct Scenario {
    double spikeLeft; /* seconds left of the current payload */
    double baseKiB;   /* the level at the start */
    /* Set after Scenario_init to vary a time leak (SCENARIO_LEAK_TIME): its
-      rate, and the allocator jitter of every sample (uniform, KiB). */
+      rate and end, and the allocator jitter of every sample (uniform, KiB). */
    double leakKiBPerMin;
    double jitterKiB;
+   double leakUntil; /* seconds: the time leak stops here (a warm-up), INFINITY never */
 } Scenario;
 
 void Scenario_init(Scenario* this, ScenarioKind kind, double tick, double scale,

@@ -48,7 +48,7 @@
    shape of O'Brien-Fleming's group-sequential boundary: a look taken early
    needs stronger evidence). */
 #define CLASSIFY_FAST_SECONDS 30.0
-#define CLASSIFY_FAST_DENSITY 0.8
+#define CLASSIFY_FAST_DENSITY 0.6
 /* The newest third of a shortened window must carry this share of its
    rise: a filling cache slows down before it stops, a leak does not. */
 #define CLASSIFY_NEWEST_SHARE 0.25
@@ -58,10 +58,14 @@
    the strict window tells them apart) ... */
 #define CLASSIFY_FAST_IDLE_BUCKETS 3.0
 #define CLASSIFY_FAST_IDLE_SHARE   0.5
+/* ... a new high of the bucket floors within a fifth of the span, or this ... */
+#define CLASSIFY_FRESH_SECONDS 6.0
 /* ... and a hold shortened in proportion, down to this. */
 #define CLASSIFY_FAST_HOLD_SECONDS 10.0
-/* No new high for this long ends a growth verdict (plateau). */
-#define CLASSIFY_STALL_SECONDS 120.0
+/* No new high for this long ends a growth verdict (plateau); this long
+   for one entered on the shortest span. */
+#define CLASSIFY_STALL_SECONDS      120.0
+#define CLASSIFY_FAST_STALL_SECONDS 60.0
 /* A new high must clear the floor's noise: socketry counts rises of 10 MiB
    over the running maximum; a per-worker floor is far quieter. */
 #define CLASSIFY_RATCHET_MIN_KIB 128.0
@@ -87,7 +91,9 @@ void Classifier_init(GrowthClassifier* this) {
    this->firstTime = -1;
    this->prevFloorKiB = -1;
    this->lastRssKiB = -1;
-   this->lastSpike = this->lastRecord = this->lastDrop = -1;
+   this->lastSpike = this->lastRecord = this->lastDrop = this->lastBucketRecord = -1;
+   this->bucketHighKiB = -1;
+   this->floorT = NAN;
    this->highFloorKiB = -1;
    this->ussTime = -1;
    this->verdict = this->candidate = VERDICT_WARMING_UP;
@@ -209,6 +215,15 @@ static void Classifier_closeBucket(GrowthClassifier* this, double end) {
       this->buckets++;
    }
    this->prevFloorKiB = floor;
+   /* The ratchet on bucket floors, for whether the floor rises right now. */
+   double step = fmax(CLASSIFY_RATCHET_MIN_KIB, CLASSIFY_RATCHET_NOISE * this->noiseKiB);
+   if (this->bucketHighKiB < 0 ||
+       floor < this->bucketHighKiB - fmax(CLASSIFY_SPIKE_MIN_KIB, 2 * step))
+      this->bucketHighKiB = floor;
+   else if (floor > this->bucketHighKiB + step) {
+      this->bucketHighKiB = floor;
+      this->lastBucketRecord = end;
+   }
 }
 
 /* The newest floor segment that ended at or before time t, or the oldest. */
@@ -259,17 +274,26 @@ static double Classifier_lastRecordAge(const GrowthClassifier* this, double now)
    return this->lastRecord < 0 ? INFINITY : now - this->lastRecord;
 }
 
-/* The floor kept setting new highs over the last span seconds: one in each
-   third, none carrying most of the net rise (a high-water-mark step). Ages
-   are taken to the nearest segment, so float times and a tick that closes a
-   segment late do not move a record into the next third. */
-static bool Classifier_sustained(const GrowthClassifier* this, double rel, double span) {
+/* The floor segments of the last span seconds. Ages are taken to the
+   nearest segment, so float times and a tick that closes a segment late do
+   not move a record into the next third. */
+typedef struct SpanRise {
+   int segments, records;
+   bool thirds;    /* a new high in each third */
+   double largest; /* the largest new high, KiB */
+   double rise;    /* of the floor over the span, KiB */
+   double newest;  /* of which in the newest third */
+   double t;       /* of the segments' rises: their mean over its standard error */
+} SpanRise;
+
+static bool Classifier_spanRise(const GrowthClassifier* this, double rel, double span,
+                                SpanRise* out) {
    const double half = CLASSIFY_SEGMENT_SECONDS / 2;
+   *out = (SpanRise){.t = NAN};
    if (rel + half < span)
       return false;
    bool seen[3] = {false, false, false};
-   double largest = 0, sum = 0, squares = 0;
-   int segments = 0, records = 0;
+   double sum = 0, squares = 0;
    for (int k = 0; k < this->floorCount - 1; k++) {
       int i = (this->floorHead - k + CLASSIFY_FLOORS) % CLASSIFY_FLOORS;
       double age = fmax(rel - this->floorTime[i], 0);
@@ -278,53 +302,89 @@ static bool Classifier_sustained(const GrowthClassifier* this, double rel, doubl
       double rise = this->floorKiB[i] - this->floorKiB[(i - 1 + CLASSIFY_FLOORS) % CLASSIFY_FLOORS];
       sum += rise;
       squares += rise * rise;
-      segments++;
+      out->segments++;
       if (this->floorJump[i] > 0) {
          seen[(int)fmin((age + half) / (span / 3), 2)] = true;
-         largest = fmax(largest, this->floorJump[i]);
-         records++;
+         out->largest = fmax(out->largest, this->floorJump[i]);
+         out->records++;
       }
    }
+   int n = out->segments;
+   if (n < 2)
+      return false;
    double now = this->floorKiB[this->floorHead];
-   double rise = now - Classifier_floorAt(this, rel - span + half);
-   double newest = now - Classifier_floorAt(this, rel - span / 3 + half);
-   if (!(seen[0] && seen[1] && seen[2] && largest <= CLASSIFY_MAX_RECORD_SHARE * rise))
+   out->thirds = seen[0] && seen[1] && seen[2];
+   out->rise = now - Classifier_floorAt(this, rel - span + half);
+   out->newest = now - Classifier_floorAt(this, rel - span / 3 + half);
+   double mean = sum / n;
+   /* Under white noise the rises of successive floors are anticorrelated
+      and this t errs low; under a random walk it is exact. */
+   out->t = Classifier_t(mean, sqrt(fmax(squares - n * mean * mean, 0) / (n - 1) / n));
+   return true;
+}
+
+/* The floor kept setting new highs over the last span seconds: one in each
+   third, none carrying most of the net rise (a high-water-mark step). */
+static bool Classifier_sustained(const GrowthClassifier* this, double rel, double span) {
+   SpanRise r;
+   if (!Classifier_spanRise(this, rel, span, &r) || !r.thirds ||
+       !(r.largest <= CLASSIFY_MAX_RECORD_SHARE * r.rise))
       return false;
    if (span >= CLASSIFY_SUSTAIN_SECONDS)
       /* Still setting highs: a cache that just filled has stopped. */
       return rel - (this->lastRecord - this->firstTime) < CLASSIFY_STRICT_RECORD_SECONDS;
-   /* The newest third still rising: a filling cache slows before it stops. */
-   if (newest < CLASSIFY_NEWEST_SHARE * rise)
-      return false;
-   /* A shortened window: many records at a high rate, on increments whose
-      own t (segment floors, far less noisy than ticks) clears the bar. */
+   /* A shortened window: many records at a high rate, still rising (a
+      filling cache slows before it stops), on rises whose t clears a bar
+      that is higher the shorter the span. */
    double step = fmax(CLASSIFY_RATCHET_MIN_KIB, CLASSIFY_RATCHET_NOISE * this->noiseKiB);
-   double steps = rise / step / segments;
-   double mean = sum / segments;
-   double var = fmax(squares / segments - mean * mean, 0) * segments / fmax(segments - 1, 1);
-   double t = Classifier_t(mean, sqrt(var / segments));
-   return records >= CLASSIFY_FAST_DENSITY * segments && steps * span >= CLASSIFY_SUSTAIN_SECONDS &&
-          t >= CLASSIFY_T_ENTER * sqrt(CLASSIFY_SUSTAIN_SECONDS / span);
+   double steps = r.rise / step / r.segments;
+   return r.newest >= CLASSIFY_NEWEST_SHARE * r.rise &&
+          r.records >= CLASSIFY_FAST_DENSITY * r.segments &&
+          steps * span >= CLASSIFY_SUSTAIN_SECONDS &&
+          r.t >= CLASSIFY_T_ENTER * sqrt(CLASSIFY_SUSTAIN_SECONDS / span);
 }
 
-/* The shortest span over which the floor's rise suffices, 0 for none:
-   evaluated when a segment closes, the only time the ring changes. */
-static double Classifier_entrySpan(const GrowthClassifier* this, double rel) {
+/* The shortest shortened span over which the floor's rise suffices, 0 for
+   none: evaluated when a segment closes, the only time the ring changes. */
+static double Classifier_fastSpan(const GrowthClassifier* this, double rel) {
    for (double span = CLASSIFY_FAST_SECONDS; span < CLASSIFY_SUSTAIN_SECONDS;
         span += CLASSIFY_SEGMENT_SECONDS)
       if (Classifier_sustained(this, rel, span))
          return span;
-   return Classifier_sustained(this, rel, CLASSIFY_SUSTAIN_SECONDS) ? CLASSIFY_SUSTAIN_SECONDS : 0;
+   return 0;
 }
 
-/* Whether the growth evidence suffices to enter a growth verdict now. */
-static bool Classifier_enters(const GrowthClassifier* this, double now, double tTotal) {
-   double span = this->entrySpan;
-   if (span >= CLASSIFY_SUSTAIN_SECONDS)
-      return tTotal >= CLASSIFY_T_ENTER;
+static bool Classifier_growthVerdict(GrowthVerdict v, GrowthReason r) {
+   return v == VERDICT_GROWS_WITH_TIME || v == VERDICT_GROWS_WITH_TRAFFIC ||
+          (v == VERDICT_INCONCLUSIVE &&
+           (r == REASON_TRAFFIC_CONSTANT || r == REASON_TOO_NOISY || r == REASON_NO_TRAFFIC));
+}
+
+/* The t of the floor's growth: of the buckets' increments, or of the
+   segments' over the strict window where that is stronger (the minimum of
+   ten seconds is far less noisy than that of two). */
+static double Classifier_growthT(const GrowthClassifier* this) {
+   const GrowthEvidence* e = &this->evidence;
+   return fmax(Classifier_t(e->growthPerMin, e->growthStderr), this->floorT);
+}
+
+/* No new high for this long ends a growth verdict: twice the span it was
+   entered on, so that a warm-up taken for growth on a short span is let go
+   soon, within the bounds. */
+static double Classifier_stallSeconds(const GrowthClassifier* this) {
+   if (!Classifier_growthVerdict(this->verdict, this->reason))
+      return CLASSIFY_STALL_SECONDS;
+   return fmin(CLASSIFY_STALL_SECONDS, fmax(CLASSIFY_FAST_STALL_SECONDS, 2 * this->enteredSpan));
+}
+
+/* The span of records a growth verdict can be entered on now: the
+   shortened one where it suffices, else the strict window, 0 for none. */
+static double Classifier_entering(const GrowthClassifier* this, double now, double tTotal) {
+   double strict = this->strictHeld && tTotal >= CLASSIFY_T_ENTER ? CLASSIFY_SUSTAIN_SECONDS : 0;
+   double span = this->fastSpan;
    /* The span's own t was tested; the ticks' must at least hold a verdict. */
    if (span <= 0 || !(tTotal >= CLASSIFY_T_STAY))
-      return false;
+      return strict;
    /* Spikes, a floor that came back down, or growth that stops while idle
       are the traps the strict window is for. */
    const GrowthEvidence* e = &this->evidence;
@@ -332,7 +392,11 @@ static bool Classifier_enters(const GrowthClassifier* this, double now, double t
                  (this->lastDrop >= 0 && now - this->lastDrop < CLASSIFY_SPIKE_SECONDS);
    bool idleStill = this->idleN >= CLASSIFY_FAST_IDLE_BUCKETS &&
                     !(e->idlePerMin >= CLASSIFY_FAST_IDLE_SHARE * e->growthPerMin);
-   return !recent && !idleStill;
+   /* Segment floors lag by a segment: the buckets' say whether the floor
+      still rises now, so a warm-up that stopped is not entered on. */
+   bool rising = this->lastBucketRecord >= 0 &&
+                 now - this->lastBucketRecord <= fmax(CLASSIFY_FRESH_SECONDS, span / 5);
+   return !recent && !idleStill && rising ? span : strict;
 }
 
 /* Which of time and traffic the growth belongs to, or why it cannot be said. */
@@ -342,7 +406,7 @@ static GrowthVerdict Classifier_attribute(GrowthClassifier* this, GrowthReason* 
    double tBeta = Classifier_t(e->perThousandUnits, e->perThousandStderr);
    double tIdle = Classifier_t(e->idlePerMin, e->idleStderr);
    bool idleEnough = this->idleN >= CLASSIFY_MIN_IDLE_BUCKETS;
-   double tTotal = Classifier_t(e->growthPerMin, e->growthStderr);
+   double tTotal = Classifier_growthT(this);
    *reason = REASON_NONE;
    if (!this->everTraffic) {
       *reason = REASON_NO_TRAFFIC;
@@ -354,8 +418,12 @@ static GrowthVerdict Classifier_attribute(GrowthClassifier* this, GrowthReason* 
       e->confidence = Classifier_confidenceOf(tTotal);
       return VERDICT_INCONCLUSIVE;
    }
-   bool byTime = tAlpha >= CLASSIFY_T_ATTRIBUTE || (idleEnough && tIdle >= CLASSIFY_T_ATTRIBUTE);
-   bool byTraffic = tBeta >= CLASSIFY_T_ATTRIBUTE;
+   /* The cause already named keeps its name on the lower bar (hysteresis). */
+   double tTime = this->verdict == VERDICT_GROWS_WITH_TIME ? CLASSIFY_T_STAY : CLASSIFY_T_ATTRIBUTE;
+   double tTraffic =
+         this->verdict == VERDICT_GROWS_WITH_TRAFFIC ? CLASSIFY_T_STAY : CLASSIFY_T_ATTRIBUTE;
+   bool byTime = tAlpha >= tTime || (idleEnough && tIdle >= tTime);
+   bool byTraffic = tBeta >= tTraffic;
    if (byTime && byTraffic) {
       /* Both: name the larger share of the growth. */
       const GrowthSums* s = &this->withTraffic;
@@ -375,12 +443,6 @@ static GrowthVerdict Classifier_attribute(GrowthClassifier* this, GrowthReason* 
    return VERDICT_INCONCLUSIVE;
 }
 
-static bool Classifier_growthVerdict(GrowthVerdict v, GrowthReason r) {
-   return v == VERDICT_GROWS_WITH_TIME || v == VERDICT_GROWS_WITH_TRAFFIC ||
-          (v == VERDICT_INCONCLUSIVE &&
-           (r == REASON_TRAFFIC_CONSTANT || r == REASON_TOO_NOISY || r == REASON_NO_TRAFFIC));
-}
-
 static GrowthVerdict Classifier_propose(GrowthClassifier* this, double now, GrowthReason* reason) {
    GrowthEvidence* e = &this->evidence;
    double observed = now - this->firstTime;
@@ -392,12 +454,12 @@ static GrowthVerdict Classifier_propose(GrowthClassifier* this, double now, Grow
       *reason = REASON_TOO_FEW_SAMPLES;
       return VERDICT_INCONCLUSIVE;
    }
-   double tTotal = Classifier_t(e->growthPerMin, e->growthStderr);
+   double tTotal = Classifier_growthT(this);
    bool growing = Classifier_growthVerdict(this->verdict, this->reason);
    bool grows = e->growthPerMin >= CLASSIFY_MIN_GROWTH_KIB_PER_MIN &&
                 (growing ? tTotal >= CLASSIFY_T_STAY &&
-                                 Classifier_lastRecordAge(this, now) < CLASSIFY_STALL_SECONDS
-                         : Classifier_enters(this, now, tTotal));
+                                 Classifier_lastRecordAge(this, now) < Classifier_stallSeconds(this)
+                         : (this->enteringSpan = Classifier_entering(this, now, tTotal)) > 0);
    if (grows)
       return Classifier_attribute(this, reason);
 
@@ -407,7 +469,7 @@ static GrowthVerdict Classifier_propose(GrowthClassifier* this, double now, Grow
       return VERDICT_SPIKES;
    if (this->highFloorKiB - this->baseFloorKiB >= CLASSIFY_PLATEAU_MIN_KIB) {
       /* Still setting highs: too early to call it a plateau. */
-      if (Classifier_lastRecordAge(this, now) < CLASSIFY_STALL_SECONDS)
+      if (Classifier_lastRecordAge(this, now) < Classifier_stallSeconds(this))
          return this->verdict == VERDICT_WARMING_UP ? VERDICT_WARMING_UP : this->verdict;
       return VERDICT_PLATEAU;
    }
@@ -426,11 +488,13 @@ static void Classifier_decide(GrowthClassifier* this, double now) {
    bool changed = this->candidate != this->verdict || this->candidateReason != this->reason;
    double hold = CLASSIFY_HOLD_SECONDS;
    if (Classifier_growthVerdict(this->candidate, this->candidateReason) &&
-       !Classifier_growthVerdict(this->verdict, this->reason) && this->entrySpan > 0)
+       !Classifier_growthVerdict(this->verdict, this->reason) && this->enteringSpan > 0)
       /* Entering growth on a shortened window: a hold shortened alike. */
       hold = fmax(CLASSIFY_FAST_HOLD_SECONDS,
-                  CLASSIFY_HOLD_SECONDS * this->entrySpan / CLASSIFY_SUSTAIN_SECONDS);
+                  CLASSIFY_HOLD_SECONDS * this->enteringSpan / CLASSIFY_SUSTAIN_SECONDS);
    if (changed && now - this->candidateSince >= hold) {
+      if (!Classifier_growthVerdict(this->verdict, this->reason))
+         this->enteredSpan = this->enteringSpan;
       this->verdict = this->candidate;
       this->reason = this->candidateReason;
       this->since = now;
@@ -520,7 +584,13 @@ void Classifier_update(GrowthClassifier* this, const ClassifierInput* in) {
    if (t - this->segmentStart >= CLASSIFY_SEGMENT_SECONDS && this->segmentMinKiB >= 0) {
       Classifier_closeSegment(this, t);
       /* The ring changes only here. */
-      this->entrySpan = Classifier_entrySpan(this, t - this->firstTime);
+      double rel = t - this->firstTime;
+      this->fastSpan = Classifier_fastSpan(this, rel);
+      this->strictHeld = Classifier_sustained(this, rel, CLASSIFY_SUSTAIN_SECONDS);
+      SpanRise r;
+      double span = CLASSIFY_SEGMENT_SECONDS * round(rel / CLASSIFY_SEGMENT_SECONDS);
+      Classifier_spanRise(this, rel, fmin(span, CLASSIFY_SUSTAIN_SECONDS), &r);
+      this->floorT = r.t;
    }
    Classifier_decide(this, t);
 }
@@ -539,7 +609,7 @@ bool Classifier_isGrowth(const GrowthClassifier* this) {
 
 double Classifier_projectedGrowth(const GrowthClassifier* this) {
    const GrowthEvidence* e = &this->evidence;
-   double t = Classifier_t(e->growthPerMin, e->growthStderr);
+   double t = Classifier_growthT(this);
    return t >= CLASSIFY_T_STAY && e->growthPerMin > 0 ? e->growthPerMin : NAN;
 }
 

@@ -86,10 +86,12 @@ typedef struct GrowthClassifier {
    bool bucketTrafficSeen;
    bool bucketIdle; /* every tick of it was idle */
 
-   double prevFloorKiB; /* floor of the last closed bucket, < 0 none */
-   double lastRssKiB;   /* < 0 none */
-   int buckets;         /* closed buckets with a floor increment */
-   GrowthSums all;      /* every bucket, traffic known or not: dt and dM only */
+   double prevFloorKiB;     /* floor of the last closed bucket, < 0 none */
+   double bucketHighKiB;    /* highest bucket floor, the ratchet's at bucket scale, < 0 none */
+   double lastBucketRecord; /* time a bucket floor last set a new high, < 0 none */
+   double lastRssKiB;       /* < 0 none */
+   int buckets;             /* closed buckets with a floor increment */
+   GrowthSums all;          /* every bucket, traffic known or not: dt and dM only */
    GrowthSums withTraffic;
    double idleT, idleM, idleMM, idleN; /* decayed sums of idle buckets */
    bool everTraffic;
@@ -103,10 +105,14 @@ typedef struct GrowthClassifier {
    float floorJump[CLASSIFY_FLOORS];
    int floorHead, floorCount;
    double highFloorKiB, baseFloorKiB, noiseKiB;
-   double lastRecord; /* time of the last new high, < 0 none */
-   double lastSpike;  /* time of the last single-tick jump, < 0 none */
-   double lastDrop;   /* time the floor last came back down from a high, < 0 none */
-   double entrySpan;  /* shortest span of records that suffices to enter growth, 0 none */
+   double lastRecord;   /* time of the last new high, < 0 none */
+   double lastSpike;    /* time of the last single-tick jump, < 0 none */
+   double lastDrop;     /* time the floor last came back down from a high, < 0 none */
+   double fastSpan;     /* shortest shortened span whose records suffice, 0 none */
+   bool strictHeld;     /* the strict window's records suffice */
+   double enteringSpan; /* the span a growth candidate rests on, 0 none */
+   double enteredSpan;  /* the span the growth verdict was entered on */
+   double floorT;       /* t of the segments' rises over the strict window, NAN unknown */
 
    /* USS trend: decayed least squares with an intercept. */
    double ussTime; /* of the last reading fed, < 0 none */
