@@ -36,34 +36,34 @@
 #define CLASSIFY_MIN_IDLE_BUCKETS 10.0
 /* Floor segments of the ratchet; the sustain window is split in thirds,
    each of which must set a new high before a growth verdict: warm-up, a
-   filling cache and one high-water-mark step do not keep doing so. */
-#define CLASSIFY_SEGMENT_SECONDS 10.0
-#define CLASSIFY_SUSTAIN_SECONDS 180.0
-/* The strict window's newest high must be this recent. */
+   filling cache and one high-water-mark step do not keep doing so. This is
+   the strict window, for weak evidence; its newest high must be recent. */
+#define CLASSIFY_SEGMENT_SECONDS       10.0
+#define CLASSIFY_SUSTAIN_SECONDS       180.0
 #define CLASSIFY_STRICT_RECORD_SECONDS 30.0
-/* Evidence shortens the sustain window (doc/classification.md): a span of
-   S seconds suffices when the floor rose by 180/S ratchet steps a segment
-   on average, down to this span, with a new high in this share of its
-   segments, and the t of its segments' rises reaches 4 sqrt(180/S) (the
-   shape of O'Brien-Fleming's group-sequential boundary: a look taken early
-   needs stronger evidence). */
+/* Evidence shortens the window (doc/classification.md): a span of S
+   seconds, down to 30, suffices when the floor rose by 180/S ratchet steps
+   a segment on average, with a new high in 60% of its segments, and the t
+   of its segments' rises reaches 4 sqrt(180/S) (the shape of O'Brien and
+   Fleming's group-sequential boundary: an early look needs stronger
+   evidence, so that looking every segment does not inflate false alarms). */
 #define CLASSIFY_FAST_SECONDS 30.0
 #define CLASSIFY_FAST_DENSITY 0.6
-/* The newest third of a shortened window must carry this share of its
-   rise: a filling cache slows down before it stops, a leak does not. */
+/* A shortened window also needs its newest third to carry a quarter of its
+   rise (a filling cache slows down before it stops, a leak does not) ... */
 #define CLASSIFY_NEWEST_SHARE 0.25
-/* A shortened window also needs idle buckets, if there were this many,
-   growing at this share of the
-   whole rate (growth in bursts only is a cache filling as much as a leak:
-   the strict window tells them apart) ... */
+/* ... idle buckets, if there were three, growing at half the whole rate
+   (growth in bursts only may be a cache filling with requests: the strict
+   window tells them apart) ... */
 #define CLASSIFY_FAST_IDLE_BUCKETS 3.0
 #define CLASSIFY_FAST_IDLE_SHARE   0.5
-/* ... a new high of the bucket floors within a fifth of the span, or this ... */
+/* ... a new high of the bucket floors within a fifth of the span or 6 s,
+   as segment floors lag by a segment ... */
 #define CLASSIFY_FRESH_SECONDS 6.0
-/* ... and a hold shortened in proportion, down to this. */
+/* ... and it is shown after a hold shortened in proportion, down to 10 s. */
 #define CLASSIFY_FAST_HOLD_SECONDS 10.0
-/* No new high for this long ends a growth verdict (plateau); this long
-   for one entered on the shortest span. */
+/* No new high for this long ends a growth verdict (plateau); for one
+   entered on a span S, twice S, at least 60 s. */
 #define CLASSIFY_STALL_SECONDS      120.0
 #define CLASSIFY_FAST_STALL_SECONDS 60.0
 /* A new high must clear the floor's noise: socketry counts rises of 10 MiB

@@ -5,14 +5,16 @@
    1 KiB), that names the pattern of growth with its evidence. Pure logic:
    time and values are passed in, nothing is read.
 
-   Method (../shared/research/classification.md): per-bucket increments of
-   the RSS floor regressed on elapsed time and traffic served, with
-   exponentially decayed running sums (§2.3); growth during idle intervals
-   (§2.4); a new-high-water-mark ratchet on the floor (§0.3, socketry's
-   memory-leak monitor) against warm-up, plateau and high-water-mark steps;
-   single-tick jumps for spikes; and a verdict that changes only after its
-   candidate held for a while, with a stricter test to enter a growth verdict
-   than to stay in one (hysteresis, §2.6). */
+   Method (doc/classification.md, with its thresholds and measured times):
+   per-bucket increments of the RSS floor regressed on elapsed time and
+   traffic served, with exponentially decayed running sums; growth during
+   idle intervals; a new-high-water-mark ratchet on the floor (socketry's
+   memory-leak monitor) against warm-up, plateau and high-water-mark steps,
+   over a window that shortens from 3 minutes to 30 s as the evidence
+   strengthens (many new highs at a high rate, a high t); single-tick jumps
+   for spikes; and a verdict that changes only after its candidate held for
+   a while, with a stricter test to enter a growth verdict than to stay in
+   one (hysteresis). */
 
 #include <stdbool.h>
 #include <stdint.h>
