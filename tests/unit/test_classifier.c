@@ -1,6 +1,9 @@
 /* Classifier: every verdict on synthetic series (bench/Scenario.c), and the
    traps: constant traffic, warm-up then plateau, one step, periodic spikes,
-   diurnal traffic, gaps, recycled workers, flapping on noise. */
+   diurnal traffic, gaps, recycled workers, flapping on noise; the times of
+   issue 14 (10 MiB/min within a minute, 1 MiB/min within three) and the
+   traps of a shortened window (fast and steady warm-ups, one spike,
+   wandering near zero). */
 #include "config.h"
 
 #include <math.h>
@@ -256,6 +259,27 @@ static void test_traps_never_grow_in_half_an_hour(void** state) {
    assert_int_equal(classifier.verdict, VERDICT_PLATEAU);
 }
 
+/* Near the smallest growth that matters (128 KiB/min, 180 MiB a day): below
+   it never growth, above it growth entered once and kept, over half an
+   hour, without flapping. */
+static void test_near_the_threshold(void** state) {
+   (void)state;
+   const double below[] = {64, 100, 128}, above[] = {160, 200, 256};
+   for (int k = 0; k < 3; k++) {
+      for (unsigned long long seed = 1; seed <= 10; seed++) {
+         Scenario s;
+         int changes, entries;
+         Scenario_initLeak(&s, 1.0, below[k], 30 * 1024, 512, seed);
+         assert_false(isfinite(first_growth(&s, 1800, &changes, &entries)));
+         assert_true(changes <= 2);
+         Scenario_initLeak(&s, 1.0, above[k], 30 * 1024, 96, seed);
+         first_growth(&s, 1800, &changes, &entries);
+         assert_int_equal(entries, 1);
+         assert_true(changes <= 3);
+      }
+   }
+}
+
 /* A warm-up at a steady rate from the first sample: one that stops within
    40 s is never taken for growth (the bucket floors show it stopped before
    the hold ends); one that lasts a minute is, at 51 s, as a leak would be
@@ -443,6 +467,7 @@ int main(void) {
          cmocka_unit_test(test_strong_growth_is_judged_within_a_minute),
          cmocka_unit_test(test_slow_growth_is_judged_within_three_minutes),
          cmocka_unit_test(test_traps_never_grow_in_half_an_hour),
+         cmocka_unit_test(test_near_the_threshold),
          cmocka_unit_test(test_linear_warm_up),
          cmocka_unit_test(test_too_few_samples),
          cmocka_unit_test(test_growth_without_traffic_signal),
