@@ -76,6 +76,13 @@
 #define CLASSIFY_SPIKE_MIN_KIB 2048.0
 #define CLASSIFY_SPIKE_NOISE   6.0
 #define CLASSIFY_SPIKE_SECONDS 600.0
+/* ... and it must outrun RSS's recent rise: a leak of several MiB a tick
+   rises that much every tick, and is not a payload. The rise is a decayed
+   mean of the change (signed: a spike that falls back adds nothing),
+   judged from when it has this much history. */
+#define CLASSIFY_RISE_TAU_SECONDS 30.0
+#define CLASSIFY_RISE_MIN_SECONDS 5.0
+#define CLASSIFY_SPIKE_OVER_RISE  4.0
 /* Grew at least this much and stopped: plateau rather than stable. */
 #define CLASSIFY_PLATEAU_MIN_KIB 2048.0
 /* One record may not carry more than this share of the window's rise. */
@@ -91,6 +98,7 @@ void Classifier_init(GrowthClassifier* this) {
    this->firstTime = -1;
    this->prevFloorKiB = -1;
    this->lastRssKiB = -1;
+   this->riseSince = -1;
    this->lastSpike = this->lastRecord = this->lastDrop = this->lastBucketRecord = -1;
    this->bucketHighKiB = -1;
    this->floorT = NAN;
@@ -529,6 +537,22 @@ static void Classifier_updateUss(GrowthClassifier* this, double t, double uss) {
                   !(e->growthPerMin >= e->ussPerMin / 2);
 }
 
+/* A single-tick jump of delta KiB over dt seconds: a spike when it clears
+   the floor's noise and outruns the recent rise. */
+static void Classifier_updateRise(GrowthClassifier* this, double t, double delta, double dt) {
+   bool jump = delta >= fmax(CLASSIFY_SPIKE_MIN_KIB, CLASSIFY_SPIKE_NOISE * this->noiseKiB);
+   bool judged = this->riseSince >= 0 && t - this->riseSince >= CLASSIFY_RISE_MIN_SECONDS;
+   double rise = this->riseWeight > 0 ? fmax(this->riseSum / this->riseWeight, 0) : 0;
+   if (jump && judged && delta >= CLASSIFY_SPIKE_OVER_RISE * rise * dt)
+      this->lastSpike = t;
+   /* Normalised by the sum of the weights: no bias toward 0 at the start. */
+   double keep = exp(-dt / CLASSIFY_RISE_TAU_SECONDS);
+   this->riseSum = this->riseSum * keep + (1 - keep) * delta / dt;
+   this->riseWeight = this->riseWeight * keep + (1 - keep);
+   if (this->riseSince < 0)
+      this->riseSince = t;
+}
+
 void Classifier_update(GrowthClassifier* this, const ClassifierInput* in) {
    double t = in->time;
    if (this->firstTime < 0) {
@@ -549,11 +573,10 @@ void Classifier_update(GrowthClassifier* this, const ClassifierInput* in) {
    }
    if (in->rssKnown) {
       double rss = in->rssKiB;
-      if (this->lastRssKiB >= 0 &&
-          rss - this->lastRssKiB >=
-                fmax(CLASSIFY_SPIKE_MIN_KIB, CLASSIFY_SPIKE_NOISE * this->noiseKiB))
-         this->lastSpike = t;
+      if (this->lastRssKiB >= 0 && t > this->lastRssTime)
+         Classifier_updateRise(this, t, rss - this->lastRssKiB, t - this->lastRssTime);
       this->lastRssKiB = rss;
+      this->lastRssTime = t;
       if (!this->bucketHasRss || rss < this->bucketMinKiB)
          this->bucketMinKiB = rss;
       this->bucketHasRss = true;

@@ -92,8 +92,12 @@ typedef struct GrowthClassifier {
    double bucketHighKiB;    /* highest bucket floor, the ratchet's at bucket scale, < 0 none */
    double lastBucketRecord; /* time a bucket floor last set a new high, < 0 none */
    double lastRssKiB;       /* < 0 none */
-   int buckets;             /* closed buckets with a floor increment */
-   GrowthSums all;          /* every bucket, traffic known or not: dt and dM only */
+   double lastRssTime;
+   double riseSum,
+         riseWeight; /* decayed mean of RSS's change, KiB/s: what a jump is measured against */
+   double riseSince; /* time of the first change in it, < 0 none */
+   int buckets;      /* closed buckets with a floor increment */
+   GrowthSums all;   /* every bucket, traffic known or not: dt and dM only */
    GrowthSums withTraffic;
    double idleT, idleM, idleMM, idleN; /* decayed sums of idle buckets */
    bool everTraffic;

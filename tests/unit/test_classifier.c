@@ -205,6 +205,14 @@ static void test_strong_growth_is_judged_within_a_minute(void** state) {
       assert_true(at <= 60);
       assert_int_equal(entries, 1);
       assert_true(Classifier_isGrowth(&classifier));
+      /* Several MiB a tick (the demo at 256 KiB a request under 40 a
+         second) passes the spike threshold every tick: growth, never
+         spikes. */
+      Scenario_initLeak(&s, 1.0, 200 * 1024, 15 * 1024, 96, seed);
+      at = first_growth(&s, 300, &changes, &entries);
+      assert_true(at <= 60);
+      assert_int_equal(entries, 1);
+      assert_true(classifier.lastSpike < 0);
    }
 }
 
