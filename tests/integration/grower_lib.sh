@@ -13,7 +13,7 @@ check_totals() {
       '[(p["pid"], p["traffic"]["total"]) for p in procs(last)]' 'env("TRUTH")'
 }
 
-# check_verdicts ROOT UNIT: 5 checks. The grower's traffic has idle ticks and
+# check_verdicts ROOT UNIT: 5 checks (UNIT: request, task). The grower's traffic has idle ticks and
 # busy ones; its verdict ends on grows with traffic, the stable workers' on
 # stable, neither they nor ROOT ever grow; the tree's verdict ends on one
 # worker grows. Prints the time each verdict was reached and held.
@@ -42,7 +42,7 @@ check_verdicts() {
    jcheck "tree: one worker grows" "$OUT" \
       'settled_at(tree_verdicts(envint("ROOTQ")), "one worker grows") is not None' \
       'changes(tree_verdicts(envint("ROOTQ")))'
-   diag "$unit per worker while watched: $TRUTH (grower $GROWER)"
+   diag "${unit}s per worker while watched: $TRUTH(grower $GROWER)"
    diag "time to the verdict (held to the end; $RETAIN_KIB KiB per $unit):"
    local row
    for row in "${table[@]}"; do diag "TTV $row"; done

@@ -57,7 +57,7 @@ for _ in range(12):
     work.delay()' || bail "warm-up: tasks could not be sent"
 wait_for 30 tasks_done 12 || bail "warm-up tasks not run: $(tail -n 5 "$CLOG")"
 GROWER=$(cat "$RETAIN_GROWER_FILE")
-STABLE=$(echo "$WORKERS" | tr ' ' '\n' | grep -vx "$GROWER" | tr '\n' ' ')
+STABLE=$(echo "$WORKERS" | tr ' ' '\n' | grep -vx "$GROWER" | xargs)
 export GROWER STABLE
 FROM=$(($(lines "$CLOG") + 1))
 
@@ -83,6 +83,6 @@ jcheck "the source is named: read syscalls, in reads" "$OUT" \
    'last["traffic_source"] == "read syscalls" and last["traffic_unit"] == "reads"' \
    '(last["traffic_source"], last["traffic_unit"])'
 check_totals "each child's reads are twice the tasks it ran (the worker's log)" "$TASKS" 2
-check_verdicts "$C" tasks
+check_verdicts "$C" task
 
 done_testing

@@ -3,9 +3,9 @@
 # and three workers serving HTTP on loopback, one of them retaining memory
 # per request (retain_app.py). The traffic source is uwsgi's own stats
 # server (--stats on a loopback port): requests per worker, exact. Checks
-# the roles, the per-worker request counts against the stats server's, and
-# the verdicts: the grower grows with traffic, the other workers and the
-# master stay stable.
+# the roles, the per-worker request counts against the stats server's (and
+# the io source's read syscalls beside them), and the verdicts: the grower
+# grows with traffic, the other workers and the master stay stable.
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/integration/grower_lib.sh
 . "$(dirname "$0")/grower_lib.sh"
@@ -15,7 +15,7 @@ WATCH=${UWSGI_SECONDS:-250}
 TICK=0.5
 # 2 s before the load and 6 s after it, for its last requests.
 TICKS=$(awk "BEGIN { print int(($WATCH + 8) / $TICK) }")
-plan 13
+plan 15
 if [ ! -x "$UWSGI" ] || ! "$UWSGI" --plugin python3 --help >/dev/null 2>&1; then
    skip_rest "uwsgi with the Python 3 plugin is missing (apt-get install uwsgi-core uwsgi-plugin-python3)"
    done_testing
@@ -59,10 +59,14 @@ for _ in range(12):
     u.urlopen("http://127.0.0.1:%s/" % sys.argv[1], timeout=10).read()' "$PORT" || bail "warm-up failed"
 wait_for 10 test -s "$RETAIN_GROWER_FILE" || bail "no uwsgi worker claimed the grower role"
 GROWER=$(cat "$RETAIN_GROWER_FILE")
-STABLE=$(echo "$WORKERS" | tr ' ' '\n' | grep -vx "$GROWER" | tr '\n' ' ')
+STABLE=$(echo "$WORKERS" | tr ' ' '\n' | grep -vx "$GROWER" | xargs)
 export GROWER STABLE
 stats >"$TEST_TMP/before.txt" || bail "the stats server does not answer"
 
+# Side by side, the io source: read syscalls per worker.
+IO_OUT=$TEST_TMP/io.jsonl
+leaktop_bg "$IO_OUT" --batch -d "$TICK" -n "$TICKS" -p "$U" --traffic io
+IO_PID=$LT_PID
 OUT=$TEST_TMP/uwsgi.jsonl
 leaktop_bg "$OUT" --batch -d "$TICK" -n "$TICKS" -p "$U" --traffic "uwsgi:$STATS"
 sleep 2
@@ -71,6 +75,7 @@ timeout -k 5 $((WATCH + 60)) "$PY" "$TESTS_SRCDIR/integration/scenario_load.py" 
    "$PORT:bursty:2" >"$TEST_TMP/load.out" || rc=$?
 ok "$rc" "load: every request answered ($(awk '{ print $2 }' "$TEST_TMP/load.out") in ${WATCH} s)"
 leaktop_done 60 "leaktop --batch --traffic uwsgi:$STATS exits 0"
+LT_PID=$IO_PID LT_OUT=$IO_OUT leaktop_done 30 "leaktop --batch --traffic io exits 0"
 stats >"$TEST_TMP/after.txt"
 jcheck "batch output follows the schema" "$OUT" 'not schema_errors()' 'schema_errors()[:10]'
 jcheck "one tree named uwsgi, its master the root" "$OUT" \
@@ -86,8 +91,9 @@ jcheck "the source is named: uwsgi requests, in requests" "$OUT" \
 SERVED=$(awk 'NR == FNR { b[$1] = $2; next } { printf "%s:%d ", $1, $2 - b[$1] }' \
    "$TEST_TMP/before.txt" "$TEST_TMP/after.txt")
 check_totals "each worker's traffic total is the requests it served (stats server)" "$SERVED" 1
+OUT=$IO_OUT check_totals "io: one read syscall per request (a GET without a body)" "$SERVED" 1
 jcheck "the master serves none" "$OUT" 'proc(last, envint("U"))["traffic"]["total"] == 0' \
    'proc(last, envint("U"))["traffic"]'
-check_verdicts "$U" requests
+check_verdicts "$U" request
 
 done_testing
