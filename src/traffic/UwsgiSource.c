@@ -98,12 +98,17 @@ static char* UwsgiSource_fetch(const UwsgiSource* this) {
    if (fd < 0)
       return NULL;
    if (connect(fd, (const struct sockaddr*)&this->addr, this->addrLen) < 0) {
-      int soErr = errno;
-      socklen_t len = sizeof(soErr);
-      if ((errno != EINPROGRESS && errno != EAGAIN) || !UwsgiSource_wait(fd, POLLOUT, deadline) ||
-          getsockopt(fd, SOL_SOCKET, SO_ERROR, &soErr, &len) < 0 || soErr != 0) {
+      int why = errno;
+      if (why == EINPROGRESS) {
+         why = ETIMEDOUT;
+         socklen_t len = sizeof(why);
+         if (UwsgiSource_wait(fd, POLLOUT, deadline) &&
+             getsockopt(fd, SOL_SOCKET, SO_ERROR, &why, &len) < 0)
+            why = errno;
+      }
+      if (why != 0) {
          close(fd);
-         errno = soErr ? soErr : ETIMEDOUT;
+         errno = why;
          return NULL;
       }
    }
