@@ -441,6 +441,15 @@ static void test_io_source(void** state) {
    assert_true(self->trafficDelta >= 50 && self->trafficDelta <= 52);
    assert_false(proc(f, 101)->trafficKnown); /* no /proc/101/io of this start time */
    Traffic_delete(t);
+
+   /* A process that started after the source's first sample: all its reads
+      are traffic, from its first reading on. */
+   t = Traffic_new("io", err, sizeof(err));
+   assert_non_null(t);
+   self->startEpoch = XUtils_wallNow() + 60;
+   Traffic_sample(t, &f->in);
+   assert_true(self->trafficKnown && self->trafficDelta >= 50);
+   Traffic_delete(t);
    fixture_delete(f);
 }
 
