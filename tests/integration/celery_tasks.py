@@ -1,4 +1,4 @@
-"""The celery side of test_celery.sh: one task, retain_app.retain() per
+"""The celery side of test_celery.sh: one task, grower_app.retain() per
 call, returning the PID of the prefork child that ran it (the worker logs
 it in its "succeeded" line: the truth the test counts tasks by). A task
 lasts 0.3 s, so that a burst keeps several children busy: the pool hands a
@@ -10,7 +10,7 @@ import time
 
 from celery import Celery
 
-from retain_app import retain
+from grower_app import retain
 
 app = Celery("celery_tasks", broker=os.environ["CELERY_BROKER"])
 app.conf.worker_prefetch_multiplier = 1

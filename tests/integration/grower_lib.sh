@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # Checks shared by test_uwsgi.sh and test_celery.sh over one leaktop --batch
 # run ($OUT) of a real server whose worker $GROWER retains memory per unit of
-# work (retain_app.py) while the workers $STABLE keep none. Source after lib.sh.
+# work (grower_app.py) while the workers $STABLE keep none. Source after lib.sh.
 
 # check_totals DESCRIPTION TRUTH FACTOR: every worker of $WORKERS has as its
 # traffic total FACTOR times its count in TRUTH ("PID:COUNT ...", a worker

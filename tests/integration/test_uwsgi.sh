@@ -1,7 +1,7 @@
 #!/bin/bash
 # leaktop --batch against Debian's uwsgi with its Python 3 plugin: a master
 # and three workers serving HTTP on loopback, one of them retaining memory
-# per request (retain_app.py). The traffic source is uwsgi's own stats
+# per request (grower_app.py). The traffic source is uwsgi's own stats
 # server (--stats on a loopback port): requests per worker, exact. Checks
 # the roles, the per-worker request counts against the stats server's (and
 # the io source's read syscalls beside them), and the verdicts: the grower
@@ -43,7 +43,7 @@ PY
 export RETAIN_GROWER_FILE=$TEST_TMP/grower RETAIN_KIB=256
 LOG=$TEST_TMP/uwsgi.log
 "$UWSGI" --plugin python3 --master --processes 3 --die-on-term --http-socket 127.0.0.1:0 \
-   --stats "$STATS" --chdir "$TESTS_SRCDIR/integration" --wsgi-file retain_app.py \
+   --stats "$STATS" --chdir "$TESTS_SRCDIR/integration" --wsgi-file grower_app.py \
    >"$LOG" 2>&1 </dev/null &
 U=$!
 track "$U"
