@@ -20,7 +20,7 @@
 
 void DeployWatch_init(DeployWatch* this) {
    memset(this, 0, sizeof(*this));
-   this->lastScan = NAN;
+   this->lastScan = this->lastProbe = NAN;
 }
 
 static void DeployWatch_push(DeployWatch* this, DeployKind kind, double wall, pid_t pid,
@@ -34,6 +34,14 @@ static void DeployWatch_push(DeployWatch* this, DeployKind kind, double wall, pi
       this->pending = false;
    }
    DeployWatch_add(this, &e);
+}
+
+void DeployWatch_setClock(DeployWatch* this, double now, double wall) {
+   this->wallOffset = wall - now;
+}
+
+double DeployWatch_monotonic(const DeployWatch* this, double wall) {
+   return wall - this->wallOffset;
 }
 
 void DeployWatch_add(DeployWatch* this, const DeployEvent* event) {
@@ -80,6 +88,7 @@ static void DeployWatch_files(DeployWatch* this, const CodeFacts* f, double now)
 
 void DeployWatch_observeRoot(DeployWatch* this, pid_t pid, unsigned long long startTicks,
                              const CodeFacts* facts, double now) {
+   this->lastProbe = now;
    DeployWatch_files(this, facts, now);
    if (!facts->execKnown)
       return;
@@ -111,8 +120,10 @@ void DeployWatch_observeWorkers(DeployWatch* this, const DeployProcess* procs, i
       if (procs[i].startWall + DEPLOY_CLOCK_SLACK > this->changedAt &&
           (!first || procs[i].startWall < first->startWall))
          first = &procs[i];
+   /* Its start may read up to the slack early: the new code ran after the change, not before. */
    if (first)
-      DeployWatch_push(this, DEPLOY_CODE_CHANGED, first->startWall, first->pid, first->startTicks);
+      DeployWatch_push(this, DEPLOY_CODE_CHANGED, fmax(first->startWall, this->changedAt),
+                       first->pid, first->startTicks);
 }
 
 const char* DeployWatch_kindName(DeployKind kind) {

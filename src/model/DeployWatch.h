@@ -41,6 +41,7 @@ typedef struct DeployEvent {
 } DeployEvent;
 
 typedef struct DeployWatch {
+   double lastProbe; /* when the root was last observed, NAN never */
    /* The root's exec image, as last seen. */
    bool execKnown;
    uint64_t execId, exeId;
@@ -57,6 +58,8 @@ typedef struct DeployWatch {
    pid_t masters[DEPLOY_MASTERS_KEPT];
    unsigned long long masterStarts[DEPLOY_MASTERS_KEPT];
    int masterNext;
+
+   double wallOffset; /* wall clock minus the monotonic one, at the last tick */
 
    DeployEvent events[DEPLOY_EVENTS_KEPT]; /* ring, newest at head */
    int head, kept;
@@ -88,6 +91,12 @@ static inline bool DeployWatch_waiting(const DeployWatch* this) {
 /* The processes of the tree other than the root: the first to start after
    a change of the code files runs the new code. */
 void DeployWatch_observeWorkers(DeployWatch* this, const DeployProcess* procs, int n);
+
+/* The tick's clocks, so that the wall times above can be compared with
+   the monotonic ones of the classifiers. */
+void DeployWatch_setClock(DeployWatch* this, double now, double wall);
+/* wall as a monotonic time. */
+double DeployWatch_monotonic(const DeployWatch* this, double wall);
 
 /* Adds an event found elsewhere (played from a recording). */
 void DeployWatch_add(DeployWatch* this, const DeployEvent* event);

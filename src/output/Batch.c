@@ -308,6 +308,27 @@ static json_object* Batch_cgroup(const CgroupStatus* cg) {
    return o;
 }
 
+/* The deploys the tree keeps, newest first. */
+static json_object* Batch_deploys(const DeployWatch* w) {
+   json_object* a = json_object_new_array();
+   const DeployEvent* e;
+   for (int age = 0; (e = DeployWatch_event(w, age)) != NULL; age++) {
+      json_object* d = json_object_new_object();
+      char text[DEPLOY_DESCRIBE_SIZE];
+      DeployWatch_describe(e, text, sizeof(text));
+      const char* kind = DeployWatch_kindName(e->kind);
+      Batch_add(d, "time", Batch_finite(e->wall, 2));
+      Batch_add(d, "kind", kind ? json_object_new_string(kind) : NULL);
+      Batch_add(d, "pid", json_object_new_int(e->pid));
+      Batch_add(d, "start_ticks", Batch_u64(e->startTicks));
+      Batch_add(d, "code_changed", Batch_finite(e->codeChanged, 2));
+      Batch_add(d, "file", e->file[0] ? json_object_new_string(e->file) : NULL);
+      Batch_add(d, "text", json_object_new_string(text));
+      json_object_array_add(a, d);
+   }
+   return a;
+}
+
 static json_object* Batch_tree(const Machine* machine, const ProcessTree* tree) {
    json_object* o = json_object_new_object();
    const Process* root = ProcessTree_root(tree);
@@ -357,6 +378,8 @@ static json_object* Batch_tree(const Machine* machine, const ProcessTree* tree) 
    }
    Batch_add(o, "exited", exited);
    Batch_add(o, "exited_total", json_object_new_int((int)tree->exitedTotal));
+   Batch_add(o, "deploys", Batch_deploys(&tree->deploy));
+   Batch_add(o, "deploys_total", json_object_new_int((int)tree->deploy.total));
    return o;
 }
 

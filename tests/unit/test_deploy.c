@@ -16,7 +16,9 @@
 
 #include <cmocka.h>
 
+#include "classify/TreeVerdict.h"
 #include "model/DeployWatch.h"
+#include "model/ProcessTree.h"
 #include "sample/CodeProbe.h"
 
 /* A stat line as proc(5) lays it out, with fields 28 and 48-51 given. */
@@ -150,6 +152,7 @@ static void test_removed_file_dates_from_last_scan(void** state) {
    assert_int_equal(watch.total, 1);
    const DeployEvent* e = DeployWatch_event(&watch, 0);
    assert_true(e->codeChanged == 2000.0);
+   assert_true(e->wall == 2000.0); /* not before the change it runs */
    assert_string_equal(e->file, "");
 }
 
@@ -276,6 +279,36 @@ static void test_growth_timing(void** state) {
    assert_int_equal(DeployWatch_growthTiming(&g, 700), DEPLOY_GROWTH_UNKNOWN);
 }
 
+/* The tree's verdict says whether its growth began after the newest deploy. */
+static void test_tree_verdict_text(void** state) {
+   (void)state;
+   ProcessTree* tree = ProcessTree_new(Process_new(10, 100, 1.0, 1000));
+   Process* worker = Process_new(20, 200, 1.0, 1000);
+   ProcessTree_add(tree, worker, true);
+   ProcessTree_reorder(tree);
+   tree->procs[0]->seen = worker->seen = true;
+   const double highs[] = {1110, 1120, 1130, 1140, 1150};
+   growing(&worker->growth, 1000, highs, 5, 15);
+   const double offset = 1e9; /* wall minus monotonic */
+   DeployWatch_setClock(&tree->deploy, 1160, 1160 + offset);
+
+   TreeVerdict_compute(&tree->verdict, tree, NAN, NAN);
+   assert_int_equal(tree->verdict.label, TREE_ONE_GROWS);
+   assert_null(strstr(tree->verdict.evidence, "new code")); /* no deploy yet */
+
+   DeployEvent e = {.wall = 1090 + offset, .kind = DEPLOY_CODE_CHANGED, .codeChanged = NAN};
+   DeployWatch_add(&tree->deploy, &e);
+   TreeVerdict_compute(&tree->verdict, tree, NAN, NAN);
+   assert_non_null(strstr(tree->verdict.evidence, "; growth began after new code at 02:04"));
+
+   DeployEvent later = {.wall = 1125 + offset, .kind = DEPLOY_REEXEC, .codeChanged = NAN};
+   DeployWatch_add(&tree->deploy, &later);
+   TreeVerdict_compute(&tree->verdict, tree, NAN, NAN);
+   assert_non_null(
+         strstr(tree->verdict.evidence, "; growth was under way before new code at 02:05"));
+   ProcessTree_delete(tree);
+}
+
 int main(void) {
    setenv("TZ", "UTC", 1);
    tzset();
@@ -288,6 +321,7 @@ int main(void) {
          cmocka_unit_test(test_new_master_child),
          cmocka_unit_test(test_ring_keeps_newest),
          cmocka_unit_test(test_growth_timing),
+         cmocka_unit_test(test_tree_verdict_text),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
