@@ -455,7 +455,9 @@ static void Recorder_treeEvents(Recorder* this, const ProcessTree* tree, Recorde
             Recorder_push(this, EVENT_OOM_KILL, RECORD_SCOPE_TREE, now->rootPid, now->rootStart);
       RecordEvent_addNumber(e, ATTR_OOM_COUNT, (int64_t)now->oomKills);
    }
-   Recorder_deployEvents(this, tree, old ? old->deploys : 0);
+   /* A tree new to this recorder can hold deploys only from a recording
+      it was primed with: written there already. */
+   Recorder_deployEvents(this, tree, old ? old->deploys : tree->deploy.total);
 }
 
 /* ---- rows --------------------------------------------------------------- */
