@@ -3,11 +3,13 @@
 # of wsgi_app.py: a quiet run and a HUP reload with nothing changed are no
 # deploy; a HUP after the app file was replaced is one, in --batch and in a
 # recording (read back with leaktop dump); a USR2 re-exec is a new master;
-# workers that leak from a deploy on grow, in the tree's verdict, since it.
+# workers that leak from a deploy on grow, in the tree's verdict, since it;
+# Debian's uwsgi re-execs its master in place on HUP.
 . "$(dirname "$0")/lib.sh"
 
 GUNICORN=${GUNICORN:-/usr/bin/gunicorn}
-plan 19
+UWSGI=${UWSGI:-/usr/bin/uwsgi}
+plan 22
 [ -x "$GUNICORN" ] || {
    skip_rest "$GUNICORN not installed (apt-get install gunicorn)"
    done_testing
@@ -182,5 +184,37 @@ diag "the tree's verdict named the deploy $(jq_ "$OUT3" "round(min(t['time'] for
 jcheck "the tree's verdict says the growth began after the deploy" "$OUT3" \
    "tree(last, envint(\"G\"))[\"verdict\"][\"evidence\"].endswith(\"; growth began after new code at \" + __import__(\"time\").strftime(\"%H:%M\", __import__(\"time\").localtime(${D}[\"time\"])))" \
    'tree(last, envint("G"))["verdict"]["evidence"]'
+
+
+# ---- uwsgi: the master re-execs itself on HUP --------------------------------
+if [ ! -x "$UWSGI" ] || ! "$UWSGI" --plugin python3 --help >/dev/null 2>&1; then
+   skip_rest "uwsgi with the Python 3 plugin is missing (apt-get install uwsgi-core uwsgi-plugin-python3)"
+   done_testing
+fi
+UAPP=$TEST_TMP/uapp
+mkdir "$UAPP" || bail "cannot make $UAPP"
+cp "$TESTS_SRCDIR/integration/wsgi_app.py" "$UAPP/" || bail "cannot copy the app"
+ULOG=$TEST_TMP/uwsgi.log
+"$UWSGI" --plugin python3 --master --processes 2 --die-on-term --http-socket 127.0.0.1:0 \
+   --wsgi-file "$UAPP/wsgi_app.py" --callable app >"$ULOG" 2>&1 </dev/null &
+U=$!
+track "$U"
+wait_for 20 grep -qs "spawned uWSGI worker 2" "$ULOG" || bail "uwsgi did not start: $(tail -n 5 "$ULOG")"
+OUT4=$TEST_TMP/uwsgi.jsonl
+leaktop_bg "$OUT4" --batch -d 1 -n 16 -p "$U"
+sleep 3
+touch "$UAPP/wsgi_app.py"
+T_TOUCH=$(date +%s.%N)
+kill -HUP "$U"
+wait_for 20 grep -qs "binary reloading uWSGI" "$ULOG" || bail "uwsgi did not reload: $(tail -n 5 "$ULOG")"
+G=$U
+export G T_TOUCH
+leaktop_done 40 "leaktop --batch -n 16 exits 0 (uwsgi run)"
+jcheck "uwsgi HUP: one deploy, the master re-exec'd in place, after the touched file" "$OUT4" \
+   "tree(last, envint(\"G\"))[\"deploys_total\"] == 1 and ${D}[\"kind\"] == \"reexec\" and ${D}[\"pid\"] == envint(\"G\") and ${D}[\"file\"] == \"wsgi_app.py\" and abs(${D}[\"code_changed\"] - float(env(\"T_TOUCH\"))) < 1" \
+   'tree(last, envint("G"))["deploys"]' 'env("T_TOUCH")'
+jcheck "uwsgi HUP: the master kept its PID and start, its workers are new, no other deploy" "$OUT4" \
+   'proc(last, envint("G"))["start_ticks"] == proc(first, envint("G"))["start_ticks"] and not set(pids(first, envint("G"), "worker")) & set(pids(last, envint("G"), "worker")) and all(tree(t, envint("G"))["deploys_total"] <= 1 for t in ticks)' \
+   '[(p["pid"], p["role"]) for p in procs(first)]' '[(p["pid"], p["role"]) for p in procs(last)]'
 
 done_testing
