@@ -8,8 +8,9 @@
      same program from an exec of its own (gunicorn's USR2);
    - a worker started after the code files changed (gunicorn's HUP, a
      recycled worker, a restart): it loaded the new files. With an
-     application preloaded in the master (gunicorn --preload) a forked
-     worker runs the old code: only a new master runs the new one.
+     application preloaded in the master (gunicorn --preload, uwsgi without
+     --lazy-apps) a forked worker runs the old code, yet is reported: that
+     cannot be told from outside.
    Times are wall clock seconds. Pure logic. */
 
 #include <stdbool.h>
@@ -29,7 +30,6 @@ typedef enum DeployKind {
    DEPLOY_REEXEC,           /* the master exec'd anew in place */
    DEPLOY_NEW_MASTER,       /* a new master exec'd as a child of the old one */
 } DeployKind;
-#define DEPLOY_KIND_LAST DEPLOY_NEW_MASTER
 
 typedef struct DeployEvent {
    double wall; /* when the new code began to run */

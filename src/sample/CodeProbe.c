@@ -160,7 +160,9 @@ static void CodeProbe_scanDir(const char* dir, CodeFacts* out) {
       return;
    }
    struct dirent* e;
-   while (out->fileCount < CODE_PROBE_FILES_MAX && (e = readdir(d)) != NULL) {
+   for (int seen = 0; seen < CODE_PROBE_ENTRIES_MAX && out->fileCount < CODE_PROBE_FILES_MAX &&
+                      (e = readdir(d)) != NULL;
+        seen++) {
       size_t len = strlen(e->d_name);
       struct stat st;
       if (len > 3 && strcmp(e->d_name + len - 3, ".py") == 0 &&

@@ -14,7 +14,9 @@
 /* At most this many files are stat()ed per probe: the cost stays bounded
    whatever the application's size. */
 #define CODE_PROBE_FILES_MAX 64
-#define CODE_PROBE_NAME_SIZE 64
+/* ...and at most this many entries of its working directory are read. */
+#define CODE_PROBE_ENTRIES_MAX 1024
+#define CODE_PROBE_NAME_SIZE   64
 
 typedef struct CodeFacts {
    /* Fields 28 and 48-51 of /proc/PID/stat (start of the stack, of the
