@@ -8,18 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "SelfMemory.h"
 #include "model/Machine.h"
 #include "output/Batch.h"
 #include "traffic/Traffic.h"
 #include "util/XUtils.h"
-
-static long Bench_statusKiB(const char* key) {
-   char text[8192];
-   if (XUtils_readFileAt(AT_FDCWD, "/proc/self/status", text, sizeof(text)) <= 0)
-      return -1;
-   const char* p = strstr(text, key);
-   return p ? strtol(p + strlen(key) + 1, NULL, 10) : -1;
-}
 
 int main(int argc, char** argv) {
    int processes = argc > 1 ? atoi(argv[1]) : 1000;
@@ -43,7 +36,7 @@ int main(int argc, char** argv) {
       ProcessTree_add(tree, p, true);
    }
    ProcessTree_reorder(tree);
-   long before = Bench_statusKiB("VmRSS:");
+   long before = SelfMemory_kib("VmRSS");
    const int seconds = 25 * 3600;
    for (int i = 0; i < tree->count; i++) {
       Process* p = tree->procs[i];
@@ -62,8 +55,8 @@ int main(int argc, char** argv) {
    Batch_writeTick(&machine, devnull);
    fclose(devnull);
 
-   long after = Bench_statusKiB("VmRSS:");
-   long peak = Bench_statusKiB("VmHWM:");
+   long after = SelfMemory_kib("VmRSS");
+   long peak = SelfMemory_kib("VmHWM");
    printf("own memory: %d processes, every history tier full (%d s of samples each)\n", processes,
           seconds);
    printf("  per-process record: %zu bytes (history %zu)\n", sizeof(Process), sizeof(History));

@@ -4,6 +4,9 @@
 #   2. One-shot PSS/USS table of the same tree, leaktop --batch -n 1 vs smem.
 #   3. leaktop's own RSS with 1000 processes and full history tiers.
 #   4. the flight recorder against issue 9's targets (bench/recorder.sh).
+#   5. cost at scale: a 1000-process tree, leaktop next to top and htop -p
+#      (bench/scale.sh), and own memory over a simulated day of worker
+#      churn (bench/churn_memory).
 # Usage: bench/run.sh [BUILDDIR]   (default: the source tree)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -90,3 +93,8 @@ fi
 echo
 echo "4. the flight recorder (bench/recorder.sh: about two minutes)"
 "$here/recorder.sh" "$build"
+
+echo
+echo "5. cost at scale (bench/scale.sh: about ten minutes) and own memory under churn"
+"$here/scale.sh" "$build" 1000
+"$build/bench/churn_memory" 1000 20 24

@@ -67,9 +67,10 @@ if command -v tmux >/dev/null; then
    echo "   leaktop (interactive): $li   top (interactive, whole host): $ti"
 fi
 if command -v htop >/dev/null && command -v tmux >/dev/null; then
-   # Bookworm's htop 3.2 has no tick count: it runs for as many seconds.
+   # Bookworm's htop 3.2 has no tick count: it runs for as many seconds
+   # (in the foreground, or it stops at its first read of the terminal).
    pids=$(echo "$master" $(pgrep -P "$master") | tr ' ' ',')
-   hi=$(percent tui_cpu timeout @N@ htop -d 10 -p "$pids")
+   hi=$(percent tui_cpu timeout --foreground @N@ htop -d 10 -p "$pids")
    echo "   htop -p TREE (interactive): $hi"
 else
    echo "   (htop not measured: apt-get install htop tmux)"

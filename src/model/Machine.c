@@ -362,10 +362,22 @@ void Machine_delete(Machine* this) {
 
 /* ---- one tick --------------------------------------------------------- */
 
+/* A process that did not run since its children list was read has not
+   forked (a fork's parent takes copy-on-write faults, which move its stat)
+   nor reaped; its list is read again anyway after this long, for a child
+   reparented to it. */
+#define MACHINE_CHILDREN_STAND_SECONDS 60.0
+
+static bool Machine_childrenMayChange(const Machine* this, const Process* p) {
+   return p->statHash == 0 || p->childrenTime < 0 || p->statChanged >= p->childrenTime ||
+          this->now - p->childrenTime >= MACHINE_CHILDREN_STAND_SECONDS;
+}
+
 /* PIDs of every tracked process plus the children they have now. Reading a
    children list costs a directory walk of the process's threads, so every
    tick it is done for the roots and known parents (where new workers
-   appear), and for every process only once per discovery period. */
+   appear), and for every process only once per discovery period; in both,
+   only for a process that ran since its list was last read. */
 static int Machine_collectPids(Machine* this, pid_t** pids, int* capacity) {
    bool everyone = this->now - this->lastChildScan >= MACHINE_DISCOVERY_SECONDS;
    if (everyone)
@@ -380,8 +392,10 @@ static int Machine_collectPids(Machine* this, pid_t** pids, int* capacity) {
             *pids = xReallocArray(*pids, (size_t)*capacity, sizeof(pid_t));
          }
          (*pids)[n++] = p->pid;
-         if (everyone || i == 0 || p->hasChildren)
+         if ((everyone || i == 0 || p->hasChildren) && Machine_childrenMayChange(this, p)) {
             n = this->source->klass->children(this->source, p->pid, pids, n, capacity);
+            p->childrenTime = this->now;
+         }
       }
    }
    return n;

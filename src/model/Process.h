@@ -57,9 +57,10 @@ typedef struct Process {
    bool smapsKnown;
    int smapsErrno; /* why smaps is unknown: 0 = not read yet */
    uint64_t pssKiB, ussKiB, swapKiB;
-   double smapsTime;   /* monotonic time of the last read, < 0 never */
-   uint64_t statHash;  /* of the last stat read (ProcSample.statHash), 0 unknown */
-   double statChanged; /* monotonic time statHash last changed */
+   double smapsTime;    /* monotonic time of the last read, < 0 never */
+   uint64_t statHash;   /* of the last stat read (ProcSample.statHash), 0 unknown */
+   double statChanged;  /* monotonic time statHash last changed */
+   double childrenTime; /* monotonic time its children list was read, < 0 never */
 
    bool hasChildren; /* a parent in its tree: its children are looked up every tick */
    double firstSeen; /* monotonic time leaktop first saw it */

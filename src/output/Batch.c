@@ -10,12 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
-
 #include "classify/Runbook.h"
 #include "classify/TimeToLimit.h"
 #include "classify/WorkerVerdict.h"
 #include "inject/SnapshotRunner.h"
+#include "output/JsonWriter.h"
 #include "snapshot/SnapshotOutput.h"
 #include "sample/ProcFiles.h"
 #include "sample/SampleSource.h"
@@ -29,40 +28,17 @@ static void Batch_onSignal(int sig) {
    Batch_stopRequested = 1;
 }
 
-/* Keys are string literals: json-c need not copy them (less memory per
-   cached process object, and no strdup per field per tick). */
-static void Batch_add(json_object* obj, const char* key, json_object* value) {
-   json_object_object_add_ex(obj, key, value, JSON_C_OBJECT_KEY_IS_CONSTANT);
-}
-
-static json_object* Batch_u64(uint64_t v) {
-   return json_object_new_int64(v > INT64_MAX ? INT64_MAX : (int64_t)v);
-}
-
-static json_object* Batch_knownU64(bool known, uint64_t v) {
-   return known ? Batch_u64(v) : NULL;
-}
-
-static json_object* Batch_finite(double v, int decimals) {
-   if (!isfinite(v))
-      return NULL;
-   /* Printed with a fixed precision: the shortest round-trip form of a
-      binary double would show 1795264165.1689999 for a time stamp. */
-   char text[64];
-   snprintf(text, sizeof(text), "%.*f", decimals, v);
-   return json_object_new_double_s(v, text);
-}
-
-/* A process's JSON object lives as long as the process: each tick replaces
-   its values in place, which costs json-c far less than building and
-   freeing a fresh object with its hash table. */
+/* A process's verdict object, kept as JSON text while the process lives:
+   its evidence only changes when the classifier closes a bucket (every
+   2 s), and composing it (labels, summary, next step) is most of what a
+   process costs to print. */
 typedef struct BatchCached {
    pid_t pid;
    unsigned long long startTicks;
    unsigned long tick; /* last tick it was written in */
-   json_object* obj;
-   /* What the verdict object was last written from: the evidence only
-      changes when the classifier closes a bucket (every 2 s). */
+   char* verdict;
+   size_t verdictLength;
+   /* What the verdict was written from. */
    int verdictBuckets;
    int verdictLabel;
    double verdictSince;
@@ -70,342 +46,353 @@ typedef struct BatchCached {
    int verdictSnapshots; /* snapshots taken when it was written */
 } BatchCached;
 
-static BatchCached* Batch_cache;
-static int Batch_cacheCount;
-static int Batch_cacheCapacity;
-static int Batch_cacheHint;
+typedef struct BatchState {
+   JsonWriter line;    /* the tick's line, reused */
+   JsonWriter scratch; /* a verdict being composed */
+   BatchCached* cache;
+   int cacheCount;
+   int cacheCapacity;
+   int cacheHint;
+} BatchState;
 
-/* The cache entry of p, its object created with the constant fields on
-   first use. */
+static BatchState Batch_state;
+
 static BatchCached* Batch_cachedEntry(const Process* p, unsigned long tick) {
+   BatchState* st = &Batch_state;
    /* Processes come in the same order every tick: look where the last one was found first. */
-   for (int k = 0; k < Batch_cacheCount; k++) {
-      int i = (Batch_cacheHint + k) % Batch_cacheCount;
-      BatchCached* c = &Batch_cache[i];
+   for (int k = 0; k < st->cacheCount; k++) {
+      int i = (st->cacheHint + k) % st->cacheCount;
+      BatchCached* c = &st->cache[i];
       if (c->pid == p->pid && c->startTicks == p->startTicks) {
          c->tick = tick;
-         Batch_cacheHint = i + 1;
+         st->cacheHint = i + 1;
          return c;
       }
    }
-   if (Batch_cacheCount == Batch_cacheCapacity) {
-      Batch_cacheCapacity = Batch_cacheCapacity ? Batch_cacheCapacity * 2 : 16;
-      Batch_cache = xReallocArray(Batch_cache, (size_t)Batch_cacheCapacity, sizeof(BatchCached));
+   if (st->cacheCount == st->cacheCapacity) {
+      st->cacheCapacity = st->cacheCapacity ? st->cacheCapacity * 2 : 16;
+      st->cache = xReallocArray(st->cache, (size_t)st->cacheCapacity, sizeof(BatchCached));
    }
-   json_object* o = json_object_new_object();
-   Batch_add(o, "pid", json_object_new_int(p->pid));
-   Batch_add(o, "start_ticks", Batch_u64(p->startTicks));
-   Batch_add(o, "start_time", Batch_finite(p->startEpoch, 2));
-   /* Read once when the process was found, and never again. */
-   Batch_add(o, "name", json_object_new_string(p->name));
-   Batch_add(o, "cmdline", json_object_new_string(p->cmdline));
-   BatchCached* c = &Batch_cache[Batch_cacheCount++];
+   BatchCached* c = &st->cache[st->cacheCount++];
    *c = (BatchCached){
-         .pid = p->pid, .startTicks = p->startTicks, .tick = tick, .obj = o, .verdictBuckets = -1};
+         .pid = p->pid, .startTicks = p->startTicks, .tick = tick, .verdictBuckets = -1};
    return c;
 }
 
-/* Drops the objects of processes that were not written in this tick. */
+/* Drops the entries of processes that were not written in this tick. */
 static void Batch_pruneCache(unsigned long tick) {
+   BatchState* st = &Batch_state;
    int kept = 0;
-   for (int i = 0; i < Batch_cacheCount; i++) {
-      if (Batch_cache[i].tick == tick)
-         Batch_cache[kept++] = Batch_cache[i];
+   for (int i = 0; i < st->cacheCount; i++) {
+      if (st->cache[i].tick == tick)
+         st->cache[kept++] = st->cache[i];
       else
-         json_object_put(Batch_cache[i].obj);
+         free(st->cache[i].verdict);
    }
-   Batch_cacheCount = kept;
+   st->cacheCount = kept;
 }
 
-static void Batch_dropCache(void) {
-   for (int i = 0; i < Batch_cacheCount; i++)
-      json_object_put(Batch_cache[i].obj);
-   free(Batch_cache);
-   Batch_cache = NULL;
-   Batch_cacheCount = Batch_cacheCapacity = Batch_cacheHint = 0;
+static void Batch_dropState(void) {
+   BatchState* st = &Batch_state;
+   for (int i = 0; i < st->cacheCount; i++)
+      free(st->cache[i].verdict);
+   free(st->cache);
+   JsonWriter_done(&st->line);
+   JsonWriter_done(&st->scratch);
+   memset(st, 0, sizeof(*st));
 }
 
-/* Fills obj (reused across ticks) with one tick's traffic; unknown is null. */
-static json_object* Batch_traffic(json_object* obj, bool known, double delta, double total,
-                                  bool idle) {
-   Batch_add(obj, "delta", known ? Batch_finite(delta, 3) : NULL);
-   Batch_add(obj, "total", known ? Batch_finite(total, 3) : NULL);
-   Batch_add(obj, "idle", json_object_new_boolean(idle));
-   return obj;
+/* One tick's traffic, unknown as null; the caller closes the object. */
+static void Batch_traffic(JsonWriter* w, bool known, double delta, double total, bool idle) {
+   JsonWriter_beginObject(w, "traffic");
+   if (known) {
+      JsonWriter_fixed(w, "delta", delta, 3);
+      JsonWriter_fixed(w, "total", total, 3);
+   } else {
+      JsonWriter_null(w, "delta");
+      JsonWriter_null(w, "total");
+   }
+   JsonWriter_bool(w, "idle", idle);
 }
 
-/* Fills obj (reused across ticks) with a process's verdict and its evidence. */
-static void Batch_verdict(json_object* obj, const Machine* machine, const Process* p) {
+/* A process's verdict and its evidence, as one object. */
+static void Batch_verdict(JsonWriter* w, const Machine* machine, const Process* p) {
    const GrowthClassifier* g = &p->growth;
    const GrowthEvidence* e = &g->evidence;
-   const char* reason = Classifier_reasonText(g->reason);
    SnapshotVerdict heap = ProcessSnapshots_verdict(p->snapshots);
    char label[64], full[96];
    Classifier_describe(g, label, (int)sizeof(label));
    WorkerVerdict_compose(label, heap, false, full, sizeof(full));
-   Batch_add(obj, "label", json_object_new_string(Classifier_label(g->verdict)));
-   Batch_add(obj, "reason", reason ? json_object_new_string(reason) : NULL);
-   Batch_add(obj, "snapshot",
-             heap == SNAPSHOT_VERDICT_UNKNOWN
-                   ? NULL
-                   : json_object_new_string(SnapshotDiff_verdictName(heap)));
-   Batch_add(obj, "summary", json_object_new_string(full));
-   Batch_add(obj, "confidence", Batch_finite(e->confidence, 3));
-   Batch_add(obj, "growth_kib_per_min", Batch_finite(e->growthPerMin, 1));
-   Batch_add(obj, "growth_stderr", Batch_finite(e->growthStderr, 1));
-   Batch_add(obj, "growth_unexplained_kib_per_min", Batch_finite(e->unexplainedPerMin, 1));
-   Batch_add(obj, "growth_unexplained_stderr", Batch_finite(e->unexplainedStderr, 1));
-   Batch_add(obj, "growth_per_1000_units", Batch_finite(e->perThousandUnits, 1));
-   Batch_add(obj, "growth_per_1000_stderr", Batch_finite(e->perThousandStderr, 1));
-   Batch_add(obj, "traffic_unit", json_object_new_string(Traffic_unit(machine->traffic)));
-   Batch_add(obj, "idle_growth_kib_per_min", Batch_finite(e->idlePerMin, 1));
-   Batch_add(obj, "idle_growth_stderr", Batch_finite(e->idleStderr, 1));
-   Batch_add(obj, "collinearity", Batch_finite(e->collinearity, 3));
-   Batch_add(obj, "uss_growth_kib_per_min", Batch_finite(e->ussPerMin, 1));
-   Batch_add(obj, "next_step", json_object_new_string(Runbook_step(g->verdict, g->reason, heap)));
+   JsonWriter_beginObject(w, NULL);
+   JsonWriter_string(w, "label", Classifier_label(g->verdict));
+   JsonWriter_string(w, "reason", Classifier_reasonText(g->reason));
+   JsonWriter_string(w, "snapshot",
+                     heap == SNAPSHOT_VERDICT_UNKNOWN ? NULL : SnapshotDiff_verdictName(heap));
+   JsonWriter_string(w, "summary", full);
+   JsonWriter_fixed(w, "confidence", e->confidence, 3);
+   JsonWriter_fixed(w, "growth_kib_per_min", e->growthPerMin, 1);
+   JsonWriter_fixed(w, "growth_stderr", e->growthStderr, 1);
+   JsonWriter_fixed(w, "growth_unexplained_kib_per_min", e->unexplainedPerMin, 1);
+   JsonWriter_fixed(w, "growth_unexplained_stderr", e->unexplainedStderr, 1);
+   JsonWriter_fixed(w, "growth_per_1000_units", e->perThousandUnits, 1);
+   JsonWriter_fixed(w, "growth_per_1000_stderr", e->perThousandStderr, 1);
+   JsonWriter_string(w, "traffic_unit", Traffic_unit(machine->traffic));
+   JsonWriter_fixed(w, "idle_growth_kib_per_min", e->idlePerMin, 1);
+   JsonWriter_fixed(w, "idle_growth_stderr", e->idleStderr, 1);
+   JsonWriter_fixed(w, "collinearity", e->collinearity, 3);
+   JsonWriter_fixed(w, "uss_growth_kib_per_min", e->ussPerMin, 1);
+   JsonWriter_string(w, "next_step", Runbook_step(g->verdict, g->reason, heap));
    /* Monotonic to wall clock: the change was this long before now. */
-   Batch_add(obj, "since", Batch_finite(machine->wallNow - (machine->now - g->since), 0));
+   JsonWriter_fixed(w, "since", machine->wallNow - (machine->now - g->since), 0);
+   JsonWriter_endObject(w);
 }
 
 /* Up to this many types and lines that grew, per snapshot diff. */
 #define BATCH_SNAPSHOT_TOP 5
 
-static json_object* Batch_snapshotDiff(const SnapshotDiff* d) {
-   json_object* o = json_object_new_object();
+static void Batch_snapshotDiff(JsonWriter* w, const SnapshotDiff* d) {
    char text[320];
    SnapshotOutput_verdict(d, text, sizeof(text));
-   Batch_add(o, "verdict", json_object_new_string(SnapshotDiff_verdictName(d->verdict)));
-   Batch_add(o, "verdict_text", json_object_new_string(text));
-   Batch_add(o, "interval_s", Batch_finite(d->interval, 1));
-   Batch_add(o, "rss_delta_kib", d->rssKnown ? json_object_new_int64(d->rssDeltaKiB) : NULL);
-   Batch_add(o, "traced_delta_bytes",
-             d->growth.tracedKnown ? json_object_new_int64(d->growth.tracedDeltaBytes) : NULL);
-   Batch_add(o, "allocated_blocks_percent", Batch_finite(d->blocksPercent, 2));
-   json_object* types = json_object_new_array();
+   JsonWriter_beginObject(w, "diff");
+   JsonWriter_string(w, "verdict", SnapshotDiff_verdictName(d->verdict));
+   JsonWriter_string(w, "verdict_text", text);
+   JsonWriter_fixed(w, "interval_s", d->interval, 1);
+   JsonWriter_knownInt(w, "rss_delta_kib", d->rssKnown, d->rssDeltaKiB);
+   JsonWriter_knownInt(w, "traced_delta_bytes", d->growth.tracedKnown, d->growth.tracedDeltaBytes);
+   JsonWriter_fixed(w, "allocated_blocks_percent", d->blocksPercent, 2);
+   JsonWriter_beginArray(w, "types");
    for (int i = 0; i < d->typeCount && i < BATCH_SNAPSHOT_TOP; i++) {
-      json_object* t = json_object_new_object();
-      Batch_add(t, "name", json_object_new_string(d->types[i].name));
-      Batch_add(t, "after", json_object_new_int64(d->types[i].after));
-      Batch_add(t, "delta", json_object_new_int64(d->types[i].delta));
-      json_object_array_add(types, t);
+      JsonWriter_beginObject(w, NULL);
+      JsonWriter_string(w, "name", d->types[i].name);
+      JsonWriter_int(w, "after", d->types[i].after);
+      JsonWriter_int(w, "delta", d->types[i].delta);
+      JsonWriter_endObject(w);
    }
-   Batch_add(o, "types", types);
-   json_object* lines = json_object_new_array();
+   JsonWriter_endArray(w);
+   JsonWriter_beginArray(w, "lines");
    for (int i = 0; i < d->lineCount && i < BATCH_SNAPSHOT_TOP; i++) {
-      json_object* l = json_object_new_object();
-      Batch_add(l, "file", json_object_new_string(d->lines[i].file));
-      Batch_add(l, "line", json_object_new_int(d->lines[i].line));
-      Batch_add(l, "size_delta", json_object_new_int64(d->lines[i].sizeDelta));
-      json_object_array_add(lines, l);
+      JsonWriter_beginObject(w, NULL);
+      JsonWriter_string(w, "file", d->lines[i].file);
+      JsonWriter_int(w, "line", d->lines[i].line);
+      JsonWriter_int(w, "size_delta", d->lines[i].sizeDelta);
+      JsonWriter_endObject(w);
    }
-   Batch_add(o, "lines", lines);
-   return o;
+   JsonWriter_endArray(w);
+   JsonWriter_endObject(w);
 }
 
 /* The latest heap snapshot of a process and its diff; null before the first request. */
-static json_object* Batch_snapshot(const Machine* machine, const ProcessSnapshots* r) {
-   if (!r)
-      return NULL;
-   json_object* o = json_object_new_object();
-   Batch_add(o, "taken", json_object_new_int(r->taken));
-   Batch_add(o, "error", r->error[0] ? json_object_new_string(r->error) : NULL);
-   if (!r->haveLatest)
-      return o;
-   const Snapshot* s = &r->latest;
-   Batch_add(o, "seq", json_object_new_int64(s->seq));
-   Batch_add(o, "time", Batch_finite(s->time, 3));
-   Batch_add(o, "age_s", Batch_finite(machine->now - r->takenAt, 1));
-   Batch_add(o, "route", json_object_new_string(r->route));
-   Batch_add(o, "answer_ms", Batch_finite(r->answerMs, 1));
-   Batch_add(o, "paused_threads", json_object_new_int(r->pausedThreads));
-   Batch_add(o, "pause_ms", r->pausedThreads > 0 ? Batch_finite(r->pauseMs, 3) : NULL);
-   Batch_add(o, "rss_kib", s->rssKiB >= 0 ? json_object_new_int64(s->rssKiB) : NULL);
-   Batch_add(o, "allocated_blocks",
-             s->allocatedBlocks >= 0 ? json_object_new_int64(s->allocatedBlocks) : NULL);
-   Batch_add(o, "gc_objects", s->gcObjects >= 0 ? json_object_new_int64(s->gcObjects) : NULL);
-   Batch_add(o, "tracing", json_object_new_boolean(s->tracemallocKnown && s->tracing));
-   Batch_add(o, "diff", r->haveDiff && r->diff.comparable ? Batch_snapshotDiff(&r->diff) : NULL);
-   return o;
+static void Batch_snapshot(JsonWriter* w, const Machine* machine, const ProcessSnapshots* r) {
+   if (!r) {
+      JsonWriter_null(w, "snapshot");
+      return;
+   }
+   JsonWriter_beginObject(w, "snapshot");
+   JsonWriter_int(w, "taken", r->taken);
+   JsonWriter_string(w, "error", r->error[0] ? r->error : NULL);
+   if (r->haveLatest) {
+      const Snapshot* s = &r->latest;
+      JsonWriter_int(w, "seq", (int64_t)s->seq);
+      JsonWriter_fixed(w, "time", s->time, 3);
+      JsonWriter_fixed(w, "age_s", machine->now - r->takenAt, 1);
+      JsonWriter_string(w, "route", r->route);
+      JsonWriter_fixed(w, "answer_ms", r->answerMs, 1);
+      JsonWriter_int(w, "paused_threads", r->pausedThreads);
+      JsonWriter_fixed(w, "pause_ms", r->pausedThreads > 0 ? r->pauseMs : NAN, 3);
+      /* The collector marks what it could not count negative. */
+      JsonWriter_knownInt(w, "rss_kib", s->rssKiB >= 0, s->rssKiB);
+      JsonWriter_knownInt(w, "allocated_blocks", s->allocatedBlocks >= 0, s->allocatedBlocks);
+      JsonWriter_knownInt(w, "gc_objects", s->gcObjects >= 0, s->gcObjects);
+      JsonWriter_bool(w, "tracing", s->tracemallocKnown && s->tracing);
+      if (r->haveDiff && r->diff.comparable)
+         Batch_snapshotDiff(w, &r->diff);
+      else
+         JsonWriter_null(w, "diff");
+   }
+   JsonWriter_endObject(w);
 }
 
-static json_object* Batch_process(const Machine* machine, const Process* p, double headroomKiB) {
-   const Options* opts = machine->opts;
-   BatchCached* c = Batch_cachedEntry(p, machine->tick);
-   json_object* o = json_object_get(c->obj);
-   Batch_add(o, "ppid", json_object_new_int(p->ppid));
-   Batch_add(o, "role", json_object_new_string(Process_roleName(p->role)));
-   Batch_add(o, "generation", json_object_new_int((int)p->generation));
-   Batch_add(o, "depth", json_object_new_int(p->depth));
-   char state[2] = {p->state, '\0'};
-   Batch_add(o, "state", json_object_new_string(state));
-   Batch_add(o, "age_s", Batch_finite(Process_age(p, machine->wallNow), 1));
-   Batch_add(o, "rss_kib", Batch_knownU64(p->memKnown, p->rssKiB));
-   Batch_add(o, "rss_anon_kib", Batch_knownU64(p->memKnown, p->anonKiB));
-   Batch_add(o, "rss_file_kib", Batch_knownU64(p->memKnown, p->fileKiB));
-   Batch_add(o, "rss_shmem_kib", Batch_knownU64(p->memKnown, p->shmemKiB));
-   Batch_add(o, "peak_rss_kib", Batch_u64(p->peakRssKiB));
-   Batch_add(o, "pss_kib", Batch_knownU64(p->smapsKnown, p->pssKiB));
-   Batch_add(o, "uss_kib", Batch_knownU64(p->smapsKnown, p->ussKiB));
-   Batch_add(o, "swap_kib", Batch_knownU64(p->smapsKnown, p->swapKiB));
-   Batch_add(o, "smaps_age_s",
-             p->smapsTime >= 0 ? Batch_finite(machine->now - p->smapsTime, 1) : NULL);
-   Batch_add(o, "smaps_error",
-             !p->smapsKnown && p->smapsTime >= 0
-                   ? json_object_new_string(ProcFiles_explainSmapsError(p->smapsErrno))
-                   : NULL);
-   Batch_add(o, "growth_kib_per_min",
-             Batch_finite(Process_growthPerMinute(p, opts->growthWindow), 1));
-   Batch_add(o, "growth_window_s", Batch_finite(opts->growthWindow, 0));
-   Batch_add(o, "cpu_pct", p->cpuKnown ? Batch_finite(p->cpuPercent, 1) : NULL);
-   Batch_add(o, "ctx_voluntary", Batch_knownU64(p->ctxKnown, p->ctxVoluntary));
-   Batch_add(o, "ctx_involuntary", Batch_knownU64(p->ctxKnown, p->ctxInvoluntary));
-   json_object* traffic;
-   if (!json_object_object_get_ex(o, "traffic", &traffic)) {
-      traffic = json_object_new_object();
-      Batch_add(o, "traffic", traffic);
-   }
-   Batch_traffic(traffic, p->trafficKnown, p->trafficDelta, p->trafficTotal, p->idle);
-   json_object* verdict;
-   if (!json_object_object_get_ex(o, "verdict", &verdict)) {
-      verdict = json_object_new_object();
-      Batch_add(o, "verdict", verdict);
-   }
+/* The verdict object of p, from its cache entry while what it shows holds. */
+static void Batch_cachedVerdict(JsonWriter* w, const Machine* machine, const Process* p,
+                                BatchCached* c) {
    const GrowthClassifier* g = &p->growth;
    int label = (int)g->verdict * 16 + (int)g->reason;
    int taken = p->snapshots ? p->snapshots->taken : 0;
-   if (c->verdictBuckets != g->buckets || c->verdictLabel != label || c->verdictSince != g->since ||
-       c->verdictTraffic != machine->traffic || c->verdictSnapshots != taken) {
-      Batch_verdict(verdict, machine, p);
+   if (!c->verdict || c->verdictBuckets != g->buckets || c->verdictLabel != label ||
+       c->verdictSince != g->since || c->verdictTraffic != machine->traffic ||
+       c->verdictSnapshots != taken) {
+      JsonWriter* scratch = &Batch_state.scratch;
+      JsonWriter_reset(scratch);
+      Batch_verdict(scratch, machine, p);
+      c->verdict = xReallocArray(c->verdict, scratch->length + 1, 1);
+      memcpy(c->verdict, scratch->text, scratch->length + 1);
+      c->verdictLength = scratch->length;
       c->verdictBuckets = g->buckets;
       c->verdictLabel = label;
       c->verdictSince = g->since;
       c->verdictTraffic = machine->traffic;
       c->verdictSnapshots = taken;
    }
-   Batch_add(o, "snapshot", Batch_snapshot(machine, p->snapshots));
-   Batch_add(
-         o, "time_to_limit_s",
-         Batch_finite(TimeToLimit_seconds(Classifier_projectedGrowth(&p->growth), headroomKiB), 0));
-   return o;
+   JsonWriter_raw(w, "verdict", c->verdict, c->verdictLength);
 }
 
-static json_object* Batch_cgroup(const CgroupStatus* cg) {
-   if (!cg->found)
-      return NULL;
-   json_object* o = json_object_new_object();
-   Batch_add(o, "path", json_object_new_string(cg->path));
-   Batch_add(o, "version", json_object_new_int(cg->version));
-   Batch_add(o, "limited", json_object_new_boolean(cg->limited));
-   Batch_add(o, "limit_bytes", Batch_knownU64(cg->limited, cg->limitBytes));
-   Batch_add(o, "current_bytes", Batch_knownU64(cg->currentKnown, cg->currentBytes));
-   bool headroom = cg->limited && cg->currentKnown;
-   Batch_add(o, "headroom_bytes",
-             headroom ? json_object_new_int64(cg->limitBytes > cg->currentBytes
-                                                    ? (int64_t)(cg->limitBytes - cg->currentBytes)
-                                                    : 0)
-                      : NULL);
-   Batch_add(o, "oom_kills", Batch_knownU64(cg->oomKnown, cg->oomKills));
-   return o;
+static void Batch_process(JsonWriter* w, const Machine* machine, const Process* p,
+                          double headroomKiB) {
+   const Options* opts = machine->opts;
+   BatchCached* c = Batch_cachedEntry(p, machine->tick);
+   JsonWriter_beginObject(w, NULL);
+   JsonWriter_int(w, "pid", p->pid);
+   JsonWriter_u64(w, "start_ticks", p->startTicks);
+   JsonWriter_fixed(w, "start_time", p->startEpoch, 2);
+   /* Read once when the process was found, and never again. */
+   JsonWriter_string(w, "name", p->name);
+   JsonWriter_string(w, "cmdline", p->cmdline);
+   JsonWriter_int(w, "ppid", p->ppid);
+   JsonWriter_string(w, "role", Process_roleName(p->role));
+   JsonWriter_int(w, "generation", p->generation);
+   JsonWriter_int(w, "depth", p->depth);
+   char state[2] = {p->state, '\0'};
+   JsonWriter_string(w, "state", state);
+   JsonWriter_fixed(w, "age_s", Process_age(p, machine->wallNow), 1);
+   JsonWriter_knownU64(w, "rss_kib", p->memKnown, p->rssKiB);
+   JsonWriter_knownU64(w, "rss_anon_kib", p->memKnown, p->anonKiB);
+   JsonWriter_knownU64(w, "rss_file_kib", p->memKnown, p->fileKiB);
+   JsonWriter_knownU64(w, "rss_shmem_kib", p->memKnown, p->shmemKiB);
+   JsonWriter_u64(w, "peak_rss_kib", p->peakRssKiB);
+   JsonWriter_knownU64(w, "pss_kib", p->smapsKnown, p->pssKiB);
+   JsonWriter_knownU64(w, "uss_kib", p->smapsKnown, p->ussKiB);
+   JsonWriter_knownU64(w, "swap_kib", p->smapsKnown, p->swapKiB);
+   JsonWriter_fixed(w, "smaps_age_s", p->smapsTime >= 0 ? machine->now - p->smapsTime : NAN, 1);
+   JsonWriter_string(
+         w, "smaps_error",
+         !p->smapsKnown && p->smapsTime >= 0 ? ProcFiles_explainSmapsError(p->smapsErrno) : NULL);
+   JsonWriter_fixed(w, "growth_kib_per_min", Process_growthPerMinute(p, opts->growthWindow), 1);
+   JsonWriter_fixed(w, "growth_window_s", opts->growthWindow, 0);
+   JsonWriter_fixed(w, "cpu_pct", p->cpuKnown ? p->cpuPercent : NAN, 1);
+   JsonWriter_knownU64(w, "ctx_voluntary", p->ctxKnown, p->ctxVoluntary);
+   JsonWriter_knownU64(w, "ctx_involuntary", p->ctxKnown, p->ctxInvoluntary);
+   Batch_traffic(w, p->trafficKnown, p->trafficDelta, p->trafficTotal, p->idle);
+   JsonWriter_endObject(w);
+   Batch_cachedVerdict(w, machine, p, c);
+   Batch_snapshot(w, machine, p->snapshots);
+   JsonWriter_fixed(w, "time_to_limit_s",
+                    TimeToLimit_seconds(Classifier_projectedGrowth(&p->growth), headroomKiB), 0);
+   JsonWriter_endObject(w);
 }
 
 /* The deploys the tree keeps, newest first. */
-static json_object* Batch_deploys(const DeployWatch* w) {
-   json_object* a = json_object_new_array();
+static void Batch_deploys(JsonWriter* w, const DeployWatch* deploys) {
+   JsonWriter_beginArray(w, "deploys");
    const DeployEvent* e;
-   for (int age = 0; (e = DeployWatch_event(w, age)) != NULL; age++) {
-      json_object* d = json_object_new_object();
+   for (int age = 0; (e = DeployWatch_event(deploys, age)) != NULL; age++) {
       char text[DEPLOY_DESCRIBE_SIZE];
       DeployWatch_describe(e, text, sizeof(text));
-      const char* kind = DeployWatch_kindName(e->kind);
-      Batch_add(d, "time", Batch_finite(e->wall, 2));
-      Batch_add(d, "kind", kind ? json_object_new_string(kind) : NULL);
-      Batch_add(d, "pid", json_object_new_int(e->pid));
-      Batch_add(d, "start_ticks", Batch_u64(e->startTicks));
-      Batch_add(d, "code_changed", Batch_finite(e->codeChanged, 2));
-      Batch_add(d, "file", e->file[0] ? json_object_new_string(e->file) : NULL);
-      Batch_add(d, "text", json_object_new_string(text));
-      json_object_array_add(a, d);
+      JsonWriter_beginObject(w, NULL);
+      JsonWriter_fixed(w, "time", e->wall, 2);
+      JsonWriter_string(w, "kind", DeployWatch_kindName(e->kind));
+      JsonWriter_int(w, "pid", e->pid);
+      JsonWriter_u64(w, "start_ticks", e->startTicks);
+      JsonWriter_fixed(w, "code_changed", e->codeChanged, 2);
+      JsonWriter_string(w, "file", e->file[0] ? e->file : NULL);
+      JsonWriter_string(w, "text", text);
+      JsonWriter_endObject(w);
    }
-   return a;
+   JsonWriter_endArray(w);
+   JsonWriter_int(w, "deploys_total", deploys->total);
 }
 
-static json_object* Batch_tree(const Machine* machine, const ProcessTree* tree) {
-   json_object* o = json_object_new_object();
+static void Batch_cgroup(JsonWriter* w, const CgroupStatus* cg) {
+   if (!cg->found) {
+      JsonWriter_null(w, "cgroup");
+      return;
+   }
+   JsonWriter_beginObject(w, "cgroup");
+   JsonWriter_string(w, "path", cg->path);
+   JsonWriter_int(w, "version", cg->version);
+   JsonWriter_bool(w, "limited", cg->limited);
+   JsonWriter_knownU64(w, "limit_bytes", cg->limited, cg->limitBytes);
+   JsonWriter_knownU64(w, "current_bytes", cg->currentKnown, cg->currentBytes);
+   JsonWriter_knownU64(w, "headroom_bytes", cg->limited && cg->currentKnown,
+                       cg->limitBytes > cg->currentBytes ? cg->limitBytes - cg->currentBytes : 0);
+   JsonWriter_knownU64(w, "oom_kills", cg->oomKnown, cg->oomKills);
+   JsonWriter_endObject(w);
+}
+
+static void Batch_tree(JsonWriter* w, const Machine* machine, const ProcessTree* tree) {
    const Process* root = ProcessTree_root(tree);
-   Batch_add(o, "root_pid", json_object_new_int(root->pid));
-   Batch_add(o, "root_start_ticks", Batch_u64(root->startTicks));
-   Batch_add(o, "name", json_object_new_string(tree->name));
-   Batch_add(o, "root_exited", json_object_new_boolean(tree->rootGone));
-   Batch_add(o, "workers", json_object_new_int(ProcessTree_workerCount(tree)));
-   Batch_add(o, "total_rss_kib", Batch_u64(ProcessTree_totalRss(tree)));
+   JsonWriter_beginObject(w, NULL);
+   JsonWriter_int(w, "root_pid", root->pid);
+   JsonWriter_u64(w, "root_start_ticks", root->startTicks);
+   JsonWriter_string(w, "name", tree->name);
+   JsonWriter_bool(w, "root_exited", tree->rootGone);
+   JsonWriter_int(w, "workers", ProcessTree_workerCount(tree));
+   JsonWriter_u64(w, "total_rss_kib", ProcessTree_totalRss(tree));
    bool complete;
    uint64_t pss = ProcessTree_totalPss(tree, &complete);
-   Batch_add(o, "total_pss_kib", Batch_knownU64(complete, pss));
-   Batch_add(o, "cgroup", Batch_cgroup(&tree->cgroup));
-   json_object* traffic = Batch_traffic(json_object_new_object(), tree->trafficKnown,
-                                        tree->trafficDelta, tree->trafficTotal, tree->trafficIdle);
-   Batch_add(traffic, "split", json_object_new_boolean(tree->trafficSplit));
-   Batch_add(o, "traffic", traffic);
-   json_object* verdict = json_object_new_object();
-   Batch_add(verdict, "label", json_object_new_string(TreeVerdict_label(tree->verdict.label)));
-   Batch_add(verdict, "evidence", json_object_new_string(tree->verdict.evidence));
-   Batch_add(verdict, "growth_kib_per_min", Batch_finite(tree->verdict.growthPerMin, 1));
-   Batch_add(verdict, "next_step", json_object_new_string(Runbook_treeStep(tree->verdict.label)));
-   Batch_add(o, "verdict", verdict);
-   Batch_add(o, "time_to_limit_s", Batch_finite(tree->verdict.timeToLimit, 0));
+   JsonWriter_knownU64(w, "total_pss_kib", complete, pss);
+   Batch_cgroup(w, &tree->cgroup);
+   Batch_traffic(w, tree->trafficKnown, tree->trafficDelta, tree->trafficTotal, tree->trafficIdle);
+   JsonWriter_bool(w, "split", tree->trafficSplit);
+   JsonWriter_endObject(w);
+   JsonWriter_beginObject(w, "verdict");
+   JsonWriter_string(w, "label", TreeVerdict_label(tree->verdict.label));
+   JsonWriter_string(w, "evidence", tree->verdict.evidence);
+   JsonWriter_fixed(w, "growth_kib_per_min", tree->verdict.growthPerMin, 1);
+   JsonWriter_string(w, "next_step", Runbook_treeStep(tree->verdict.label));
+   JsonWriter_endObject(w);
+   JsonWriter_fixed(w, "time_to_limit_s", tree->verdict.timeToLimit, 0);
    double headroom =
          TimeToLimit_headroomKiB(&tree->cgroup, machine->hostMemKnown, machine->memAvailableKiB);
-   json_object* procs = json_object_new_array();
+   JsonWriter_beginArray(w, "processes");
    for (int i = 0; i < tree->count; i++) {
       if (i == 0 && tree->rootGone)
          continue;
-      json_object_array_add(procs, Batch_process(machine, tree->procs[i], headroom));
+      Batch_process(w, machine, tree->procs[i], headroom);
    }
-   Batch_add(o, "processes", procs);
-   json_object* exited = json_object_new_array();
+   JsonWriter_endArray(w);
+   JsonWriter_beginArray(w, "exited");
    const ExitedProcess* e;
    for (int age = 0; (e = ProcessTree_exited(tree, age)) != NULL; age++) {
-      json_object* x = json_object_new_object();
-      Batch_add(x, "pid", json_object_new_int(e->pid));
-      Batch_add(x, "start_ticks", Batch_u64(e->startTicks));
-      Batch_add(x, "name", json_object_new_string(e->name));
-      Batch_add(x, "generation", json_object_new_int((int)e->generation));
-      Batch_add(x, "lifetime_s", Batch_finite(e->lifetime, 1));
-      Batch_add(x, "peak_rss_kib", Batch_u64(e->peakRssKiB));
-      Batch_add(x, "exit_time", Batch_finite(e->exitEpoch, 2));
-      Batch_add(x, "how", json_object_new_string(e->how));
-      json_object_array_add(exited, x);
+      JsonWriter_beginObject(w, NULL);
+      JsonWriter_int(w, "pid", e->pid);
+      JsonWriter_u64(w, "start_ticks", e->startTicks);
+      JsonWriter_string(w, "name", e->name);
+      JsonWriter_int(w, "generation", e->generation);
+      JsonWriter_fixed(w, "lifetime_s", e->lifetime, 1);
+      JsonWriter_u64(w, "peak_rss_kib", e->peakRssKiB);
+      JsonWriter_fixed(w, "exit_time", e->exitEpoch, 2);
+      JsonWriter_string(w, "how", e->how);
+      JsonWriter_endObject(w);
    }
-   Batch_add(o, "exited", exited);
-   Batch_add(o, "exited_total", json_object_new_int((int)tree->exitedTotal));
-   Batch_add(o, "deploys", Batch_deploys(&tree->deploy));
-   Batch_add(o, "deploys_total", json_object_new_int((int)tree->deploy.total));
-   return o;
+   JsonWriter_endArray(w);
+   JsonWriter_int(w, "exited_total", tree->exitedTotal);
+   Batch_deploys(w, &tree->deploy);
+   JsonWriter_endObject(w);
 }
 
 void Batch_writeTick(const Machine* machine, FILE* out) {
-   json_object* o = json_object_new_object();
-   Batch_add(o, "time", Batch_finite(machine->wallNow, 3));
-   Batch_add(o, "tick", json_object_new_int64((int64_t)machine->tick));
-   Batch_add(o, "interval_s", Batch_finite(machine->opts->delay, 3));
-   json_object* host = json_object_new_object();
-   Batch_add(host, "mem_total_kib", Batch_knownU64(machine->hostMemKnown, machine->memTotalKiB));
-   Batch_add(host, "mem_available_kib",
-             Batch_knownU64(machine->hostMemKnown, machine->memAvailableKiB));
-   Batch_add(o, "host", host);
-   Batch_add(o, "notice", json_object_new_string(machine->notice));
-   Batch_add(o, "traffic_source", json_object_new_string(Traffic_displayName(machine->traffic)));
-   Batch_add(o, "traffic_unit", json_object_new_string(Traffic_unit(machine->traffic)));
-   json_object* trees = json_object_new_array();
+   JsonWriter* w = &Batch_state.line;
+   JsonWriter_reset(w);
+   JsonWriter_beginObject(w, NULL);
+   JsonWriter_fixed(w, "time", machine->wallNow, 3);
+   JsonWriter_u64(w, "tick", machine->tick);
+   JsonWriter_fixed(w, "interval_s", machine->opts->delay, 3);
+   JsonWriter_beginObject(w, "host");
+   JsonWriter_knownU64(w, "mem_total_kib", machine->hostMemKnown, machine->memTotalKiB);
+   JsonWriter_knownU64(w, "mem_available_kib", machine->hostMemKnown, machine->memAvailableKiB);
+   JsonWriter_endObject(w);
+   JsonWriter_string(w, "notice", machine->notice);
+   JsonWriter_string(w, "traffic_source", Traffic_displayName(machine->traffic));
+   JsonWriter_string(w, "traffic_unit", Traffic_unit(machine->traffic));
+   JsonWriter_beginArray(w, "trees");
    for (int t = 0; t < machine->treeCount; t++)
-      json_object_array_add(trees, Batch_tree(machine, machine->trees[t]));
-   Batch_add(o, "trees", trees);
-   fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
-         out);
-   Batch_pruneCache(machine->tick);
+      Batch_tree(w, machine, machine->trees[t]);
+   JsonWriter_endArray(w);
+   JsonWriter_endObject(w);
+   fwrite(w->text, 1, w->length, out);
    fputc('\n', out);
    fflush(out);
-   json_object_put(o);
+   Batch_pruneCache(machine->tick);
 }
 
 /* Starts the next periodic snapshot that is due and looks for the answer
@@ -474,6 +461,6 @@ int Batch_run(Machine* machine, const Options* opts, FILE* out) {
       }
    }
    SnapshotRunner_free(snapshots);
-   Batch_dropCache();
+   Batch_dropState();
    return status;
 }

@@ -25,6 +25,19 @@ export PYTHONDONTWRITEBYTECODE=1 # never write into the source tree
 TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/leaktop-test.XXXXXX")
 chmod 755 "$TEST_TMP" # readable by a test that drops to user nobody
 
+# readable_copy PATH: prints the path of a copy of PATH (a file, or a
+# directory and what it holds) that any user can read and run. A process
+# run as nobody cannot read a clone under a 0700 home; one with a /tmp of
+# its own cannot see a clone under /tmp, but sees TEST_TMP bound back.
+readable_copy() {
+   local dir=$TEST_TMP/readable
+   mkdir -p "$dir"
+   chmod 755 "$dir"
+   cp -R "$1" "$dir/" || bail "cannot copy $1 to $dir"
+   chmod -R a+rX "$dir/$(basename "$1")"
+   echo "$dir/$(basename "$1")"
+}
+
 # ---- TAP -----------------------------------------------------------------
 
 _tap_planned=0
@@ -55,6 +68,18 @@ check() {
    out=$("$@" 2>&1) || rc=$?
    ok "$rc" "$desc"
    [ "$rc" -eq 0 ] || diag "$out"
+   return 0
+}
+
+# refuses DESCRIPTION STATUS TEXT COMMAND...: COMMAND exits with STATUS and
+# says TEXT (a glob, on stdout or stderr); what it said joins the line.
+refuses() {
+   local desc=$1 status=$2 text=$3 said rc=0
+   shift 3
+   said=$("$@" 2>&1) || rc=$?
+   # shellcheck disable=SC2053 # TEXT is a glob
+   ok "$([ "$rc" -eq "$status" ] && [[ "$said" == $text ]] && echo 0 || echo 1)" "$desc ($said)"
+   [ "$rc" -eq "$status" ] || diag "exit $rc, not $status"
    return 0
 }
 

@@ -9,8 +9,11 @@
 GUNICORN=${GUNICORN:-/usr/bin/gunicorn}
 : "${LEAKTOP_PYTHONDIR:=$(dirname "$TESTS_SRCDIR")/python}"
 : "${AGENT_REQUEST:=$(dirname "$TESTS_SRCDIR")/tests/integration/agent_request}"
+# Agents and clients run as nobody: they read copies, not the tree.
+LEAKTOP_PYTHONDIR=$(readable_copy "$LEAKTOP_PYTHONDIR")
+AGENT_REQUEST=$(readable_copy "$AGENT_REQUEST")
 export LEAKTOP_PYTHONDIR
-TARGET=$TESTS_SRCDIR/integration/agent_target.py
+TARGET=$(readable_copy "$TESTS_SRCDIR/integration/agent_target.py")
 
 plan 17
 [ -x "$AGENT_REQUEST" ] || bail "AGENT_REQUEST=$AGENT_REQUEST is not built (make check builds it)"

@@ -8,8 +8,9 @@
 # test reads the way leaktop does, through /proc/PID/root.
 . "$(dirname "$0")/lib.sh"
 
-COLLECTOR=${LEAKTOP_PYTHONDIR:-$(dirname "$TESTS_SRCDIR")/python}/leaktop_collector.py
-TARGET=$TESTS_SRCDIR/integration/collector_target.py
+# Targets run as nobody: they read copies, not the tree.
+COLLECTOR=$(readable_copy "${LEAKTOP_PYTHONDIR:-$(dirname "$TESTS_SRCDIR")/python}/leaktop_collector.py")
+TARGET=$(readable_copy "$TESTS_SRCDIR/integration/collector_target.py")
 ALLOC_LINE=$(grep -n '# ALLOC_LINE' "$TARGET" | cut -d: -f1)
 
 PYS=("$SYS_PY")

@@ -49,7 +49,7 @@ export SVC_PID
 NOBODY_OUT=$TEST_TMP/nobody.jsonl
 rc=0
 (cd / && timeout -k 5 30 setpriv --reuid=65534 --regid=65534 --clear-groups \
-   "$LEAKTOP" --batch -n 1 -p "$SVC_PID") >"$NOBODY_OUT" 2>"$NOBODY_OUT.err" </dev/null || rc=$?
+   "$(readable_copy "$LEAKTOP")" --batch -n 1 -p "$SVC_PID") >"$NOBODY_OUT" 2>"$NOBODY_OUT.err" </dev/null || rc=$?
 ok "$rc" "leaktop as nobody against root's service: exit 0"
 [ "$rc" -eq 0 ] || diag "$(cat "$NOBODY_OUT.err")"
 jcheck "as nobody: master and worker found, RSS present (within 1% of VmRSS)" "$NOBODY_OUT" \

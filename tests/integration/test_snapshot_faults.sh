@@ -164,7 +164,7 @@ RC=0
 OUT=$TEST_TMP/nobody.out
 ERR=$TEST_TMP/nobody.err
 timeout -k 5 30 setpriv --reuid=65534 --regid=65534 --clear-groups \
-   "$LEAKTOP" snapshot "$T_PID" >"$OUT" 2>"$ERR" </dev/null || RC=$?
+   "$(readable_copy "$LEAKTOP")" snapshot "$T_PID" >"$OUT" 2>"$ERR" </dev/null || RC=$?
 expect_rc 1 "leaktop as nobody against a root worker is refused"
 says "... saying ptrace is not permitted and what would be" "$ERR" \
    "^leaktop snapshot: not permitted to read process $T_PID: it runs as uid 0 and leaktop as uid 65534 without CAP_SYS_PTRACE"

@@ -153,7 +153,7 @@ is_rc 1 "a kernel thread is refused"
 check "the kernel-thread refusal says why" grep -q "kernel thread" "$ERR"
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
    RC=0
-   timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$LEAKTOP" stack "$PY_PID" \
+   timeout 30 setpriv --reuid=65534 --regid=65534 --clear-groups "$(readable_copy "$LEAKTOP")" stack "$PY_PID" \
       >"$TEST_TMP/nobody.out" 2>"$TEST_TMP/nobody.err" || RC=$?
    ERR=$TEST_TMP/nobody.err
    is_rc 1 "user nobody on root's process: refused"

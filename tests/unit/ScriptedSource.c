@@ -19,6 +19,7 @@ typedef struct ScriptedProcess {
    char name[32];
    char how[40];
    double trafficPerTick;
+   int childrenReads; /* of its children list */
    bool present;
 } ScriptedProcess;
 
@@ -81,6 +82,9 @@ static bool ScriptedSource_isPython(SampleSource* this, pid_t pid) {
 static int ScriptedSource_children(SampleSource* this, pid_t pid, pid_t** pids, int n,
                                    int* capacity) {
    ScriptedHost* host = ScriptedSource_host(this);
+   ScriptedProcess* parent = ScriptedSource_find(this, pid);
+   if (parent)
+      parent->childrenReads++;
    for (int i = 0; i < SCRIPTED_MAX; i++) {
       const ScriptedProcess* p = &host->procs[i];
       if (!p->present || p->sample.ppid != pid)
@@ -267,4 +271,12 @@ void ScriptedSource_oomKill(SampleSource* this) {
 
 uint64_t ScriptedSource_rss(const SampleSource* this, pid_t pid) {
    return ScriptedSource_find(this, pid)->sample.rssKiB;
+}
+
+void ScriptedSource_setStatHash(SampleSource* this, pid_t pid, uint64_t hash) {
+   ScriptedSource_find(this, pid)->sample.statHash = hash;
+}
+
+int ScriptedSource_childrenReads(const SampleSource* this, pid_t pid) {
+   return ScriptedSource_find(this, pid)->childrenReads;
 }

@@ -29,5 +29,10 @@ void ScriptedSource_oomKill(SampleSource* this);
    leaktop watched it). */
 void ScriptedSource_advance(SampleSource* this, double seconds);
 uint64_t ScriptedSource_rss(const SampleSource* this, pid_t pid);
+/* The hash of pid's stat text from now on (0, the default: none, as a
+   recording has); equal hashes say the process did not run. */
+void ScriptedSource_setStatHash(SampleSource* this, pid_t pid, uint64_t hash);
+/* How many times pid's children list was read. */
+int ScriptedSource_childrenReads(const SampleSource* this, pid_t pid);
 
 #endif

@@ -126,6 +126,29 @@ static void test_worker_appears(void** state) {
    assert_int_equal(proc(f, 104)->depth, 2);
 }
 
+/* A master whose stat does not move has not forked: its children list is
+   not read again until it runs, or for 60 s; once it ran, the worker it
+   forked is found at the next tick. */
+static void test_children_read_when_parent_ran(void** state) {
+   Fixture* f = *state;
+   ScriptedSource_setStatHash(f->host, 100, 7);
+   grow(f, 0, 0, 2);
+   int reads = ScriptedSource_childrenReads(f->host, 100);
+   ScriptedSource_spawn(f->host, 103, 100, "gunicorn", 20 * MIB);
+   grow(f, 0, 0, 10);
+   assert_int_equal(ScriptedSource_childrenReads(f->host, 100), reads);
+   assert_null(proc(f, 103));
+   ScriptedSource_setStatHash(f->host, 100, 8); /* the fork's faults */
+   grow(f, 0, 0, 2);
+   assert_non_null(proc(f, 103));
+   /* Still again: the list stands, but not longer than 60 s. */
+   ScriptedSource_spawn(f->host, 104, 100, "gunicorn", 20 * MIB);
+   grow(f, 0, 0, 30);
+   assert_null(proc(f, 104));
+   grow(f, 0, 0, 35);
+   assert_non_null(proc(f, 104));
+}
+
 /* 12 MiB/min in an idle worker beside a flat one: the growing one is judged
    to grow with time, the flat one stable, the tree "one grows", with a time
    to the cgroup's limit from the slope. */
@@ -264,6 +287,7 @@ int main(void) {
          cmocka_unit_test_setup_teardown(test_attach, setup, teardown),
          cmocka_unit_test(test_unknown_pid_refused),
          cmocka_unit_test_setup_teardown(test_worker_appears, setup, teardown),
+         cmocka_unit_test_setup_teardown(test_children_read_when_parent_ran, setup, teardown),
          cmocka_unit_test_setup_teardown(test_grows_and_verdicts, setup, teardown),
          cmocka_unit_test_setup_teardown(test_recycled, setup, teardown),
          cmocka_unit_test_setup_teardown(test_oom_killed, setup, teardown),
