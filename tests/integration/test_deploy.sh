@@ -170,7 +170,7 @@ def _leak():
 threading.Thread(target=_leak, daemon=True).start()
 PY
 reload
-# A growth verdict needs the floor's new highs over 3 minutes.
+# A growth verdict at 20 MiB/min takes about a minute (doc/classification.md).
 wait_for 300 grep -q 'growth began after new code at' "$OUT3"
 kill -TERM "$LT_PID"
 leaktop_done 20 "leaktop --batch ends 0 on SIGTERM (growth run)"
