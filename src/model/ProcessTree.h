@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "classify/TreeVerdict.h"
+#include "model/DeployWatch.h"
 #include "model/Process.h"
 #include "sample/Cgroup.h"
 
@@ -44,6 +45,7 @@ typedef struct ProcessTree {
    double lastOomKill; /* monotonic time the cgroup last counted an OOM kill, < 0 never */
    bool rootGone;
    TreeVerdict verdict; /* from its processes' verdicts, every tick */
+   DeployWatch deploy;  /* new code at T (model/DeployScan.h) */
 
    /* Traffic of the whole tree this tick (the sum over its processes). */
    bool trafficKnown;

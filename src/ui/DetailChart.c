@@ -119,8 +119,21 @@ void DetailChart_drawRows(const DetailChart* this, const Glyphs* g, WINDOW* w, i
    }
 }
 
+/* The columns where new code began to run. */
+static void DetailChart_deployColumns(const DetailChart* this, const DeployWatch* deploys,
+                                      double now, bool* out) {
+   memset(out, 0, sizeof(bool) * (size_t)this->width);
+   const DeployEvent* e;
+   for (int age = 0; deploys && (e = DeployWatch_event(deploys, age)) != NULL; age++) {
+      double at = DeployWatch_monotonic(deploys, e->wall);
+      int col = Chart_timeColumn(now - at, this->span, this->width);
+      if (col >= 0 && col < this->width)
+         out[col] = true;
+   }
+}
+
 void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* w, int y,
-                              const Process* p, double now) {
+                              const Process* p, const DeployWatch* deploys, double now) {
    char labels[DETAIL_CHART_MAX_WIDTH + 1];
    int ticks[CHART_MAX_TICKS];
    int tickCount = Chart_timeAxis(this->span, this->width, labels, sizeof(labels), ticks);
@@ -130,7 +143,9 @@ void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* 
    int changed = gc->since > gc->firstTime
                        ? Chart_timeColumn(now - gc->since, this->span, this->width)
                        : -1;
-   /* Snapshot marks share the row; a spike or the verdict change wins a column. */
+   /* Snapshot marks share the row; the verdict change, new code or a spike wins a column. */
+   bool deployed[DETAIL_CHART_MAX_WIDTH];
+   DetailChart_deployColumns(this, deploys, now, deployed);
    bool snapped[DETAIL_CHART_MAX_WIDTH];
    memset(snapped, 0, sizeof(bool) * (size_t)this->width);
    for (int i = 0; p->snapshots && i < p->snapshots->markCount; i++) {
@@ -146,8 +161,11 @@ void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* 
       for (int t = 0; t < tickCount; t++)
          if (ticks[t] == col)
             mark = g->axisTimeTick;
-      if (spikes[col] || col == changed || snapped[col]) {
-         mark = col == changed ? g->verdictMark : spikes[col] ? g->spikeMark : g->snapshotMark;
+      if (spikes[col] || col == changed || snapped[col] || deployed[col]) {
+         mark = col == changed  ? g->verdictMark
+                : deployed[col] ? g->deployMark
+                : spikes[col]   ? g->spikeMark
+                                : g->snapshotMark;
          e = CLR_CHART_MARK;
       }
       Draw_text(w, y, DETAIL_AXIS_WIDTH + col, 1, mark, Colors_attr(e));
