@@ -2,11 +2,9 @@
 
 #include "report/ReportMarkdown.h"
 
-#include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "classify/Runbook.h"
+#include "report/ReportFacts.h"
 #include "report/ReportText.h"
 #include "util/Format.h"
 
@@ -16,81 +14,20 @@
 
 /* Untrusted text, escaped, redacted when asked. */
 static void ReportMarkdown_text(FILE* out, const char* text, bool redact) {
-   char redacted[256], escaped[1024];
-   if (redact) {
-      ReportText_redact(text, redacted, sizeof(redacted));
-      text = redacted;
-   }
-   ReportText_markdown(text, escaped, sizeof(escaped));
-   fputs(escaped, out);
-}
-
-static void ReportMarkdown_size(FILE* out, uint64_t kib) {
-   char buf[16];
-   Format_size(buf, sizeof(buf), kib);
-   fputs(buf, out);
-}
-
-static void ReportMarkdown_time(FILE* out, int64_t wallUs) {
-   char buf[48];
-   ReportText_utc(wallUs, buf, sizeof(buf));
-   fputs(buf, out);
-}
-
-/* Those that grow first, then by growth, then by peak RSS. */
-static int ReportMarkdown_compare(const void* a, const void* b) {
-   const ReportProcess* x = *(const ReportProcess* const*)a;
-   const ReportProcess* y = *(const ReportProcess* const*)b;
-   if (x->growing != y->growing)
-      return x->growing ? -1 : 1;
-   double gx = isfinite(x->growthPerMin) ? x->growthPerMin : -INFINITY;
-   double gy = isfinite(y->growthPerMin) ? y->growthPerMin : -INFINITY;
-   if (x->growing && gx != gy)
-      return gx > gy ? -1 : 1;
-   if (x->peakRssKiB != y->peakRssKiB)
-      return x->peakRssKiB > y->peakRssKiB ? -1 : 1;
-   return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
-/* The processes of r in the order shown; the caller frees the array. */
-static const ReportProcess** ReportMarkdown_order(const ReportTree* r) {
-   const ReportProcess** order = calloc((size_t)r->processCount + 1, sizeof(*order));
-   if (!order)
-      return NULL;
-   for (int i = 0; i < r->processCount; i++)
-      order[i] = &r->processes[i];
-   qsort(order, (size_t)r->processCount, sizeof(*order), ReportMarkdown_compare);
-   return order;
+   ReportText_put(out, text, redact, REPORT_TEXT_MARKDOWN);
 }
 
 static void ReportMarkdown_summary(FILE* out, const ReportTree* r, bool redact) {
-   fprintf(out, "## %s (master PID %d)\n\n", r->name[0] ? r->name : "tree", (int)r->rootPid);
-   fputs("- **Command:** ", out);
-   ReportMarkdown_text(out, r->rootCmdline, redact);
-   fprintf(out, "\n- **Verdict:** %s", TreeVerdict_label(r->label));
-   if (r->evidence[0]) {
-      fputs(": ", out);
-      ReportMarkdown_text(out, r->evidence, false);
+   fputs("## ", out);
+   ReportMarkdown_text(out, r->name[0] ? r->name : "tree", false);
+   fprintf(out, " (master PID %d)\n\n", (int)r->rootPid);
+   ReportFact facts[REPORT_FACTS];
+   int n = ReportFacts_tree(r, facts);
+   for (int i = 0; i < n; i++) {
+      fprintf(out, "- **%s:** ", facts[i].label);
+      ReportMarkdown_text(out, facts[i].value, facts[i].command && redact);
+      fputc('\n', out);
    }
-   fprintf(out, "\n- **Next step:** %s\n", Runbook_treeStep(r->label));
-   fputs("- **Peak RSS of the tree:** ", out);
-   ReportMarkdown_size(out, r->peakRssKiB);
-   if (r->peakUs) {
-      fputs(" at ", out);
-      ReportMarkdown_time(out, r->peakUs);
-   }
-   if (r->limited) {
-      fputs(", under a cgroup limit of ", out);
-      ReportMarkdown_size(out, r->limitBytes / 1024);
-   }
-   char ttl[16];
-   Format_ttl(ttl, sizeof(ttl), r->timeToLimit);
-   fprintf(out, "\n- **Time to the limit at the end:** %s\n",
-           isfinite(r->timeToLimit) ? ttl : "none (not growing, or beyond a day)");
-   if (r->oomKnown)
-      fprintf(out, "- **OOM kills in the window:** %llu\n",
-              (unsigned long long)(r->oomKillsLast - r->oomKillsFirst));
-   fprintf(out, "- **Processes that ended in the window:** %u\n", r->exitedLast - r->exitedFirst);
 }
 
 static void ReportMarkdown_impact(FILE* out, const ReportModel* m, const ReportTree* r,
@@ -109,30 +46,11 @@ static void ReportMarkdown_impact(FILE* out, const ReportModel* m, const ReportT
       snprintf(command, sizeof(command), "%.*s%s", (int)cut, p->cmdline,
                p->cmdline[cut] ? "…" : "");
       ReportMarkdown_text(out, command, redact);
-      fputs(" | ", out);
-      if (p->memKnown) {
-         ReportMarkdown_size(out, p->firstRssKiB);
-         fputs(" → ", out);
-         ReportMarkdown_size(out, p->lastRssKiB);
-         fputs(" | ", out);
-         ReportMarkdown_size(out, p->peakRssKiB);
-      } else {
-         fputs("n/a | n/a", out);
-      }
-      fputs(" | ", out);
-      if (p->pssKnown)
-         ReportMarkdown_size(out, p->peakPssKiB);
-      else
-         fputs("n/a", out);
-      char growth[16], traffic[16];
-      Format_growth(growth, sizeof(growth), p->growthPerMin);
-      Format_count(traffic, sizeof(traffic), p->traffic);
-      fprintf(out, " | %s | %s | ", growth, p->trafficKnown ? traffic : "n/a");
-      ReportMarkdown_text(out, p->summary, false);
-      if (p->ended[0]) {
-         fputs("; ended: ", out);
-         ReportMarkdown_text(out, p->ended, false);
-      }
+      ReportCells c;
+      ReportFacts_cells(p, &c);
+      fprintf(out, " | %s → %s | %s | %s | %s | %s | ", c.rssFirst, c.rssLast, c.rssPeak, c.pssPeak,
+              c.growth, c.traffic);
+      ReportMarkdown_text(out, c.verdict, false);
       fputs(" |\n", out);
    }
    if (r->processCount > shown || r->processesLeftOut > 0)
@@ -164,13 +82,19 @@ static void ReportMarkdown_sparklines(FILE* out, const ReportModel* m, const Rep
    char span[16];
    Format_span(span, sizeof(span), (double)(m->toUs - m->fromUs) / 1e6);
    fprintf(out, "\n### RSS over the window (%s in %d steps, each its highest)\n\n```\n", span,
-           REPORT_POINTS);
+           REPORT_MD_STEPS);
    for (int i = 0; i < shown; i++) {
       const ReportProcess* p = order[i];
       if (!p->memKnown)
          continue;
-      char line[3 * REPORT_POINTS + 1];
-      ReportText_sparkline(p->rssKiB, REPORT_POINTS, line, sizeof(line));
+      uint32_t steps[REPORT_MD_STEPS] = {0};
+      for (int b = 0; b < m->points; b++) {
+         int step = b * REPORT_MD_STEPS / m->points;
+         if (p->rssKiB[b] > steps[step])
+            steps[step] = p->rssKiB[b];
+      }
+      char line[3 * REPORT_MD_STEPS + 1];
+      ReportText_sparkline(steps, REPORT_MD_STEPS, line, sizeof(line));
       char low[16], high[16];
       Format_size(low, sizeof(low), p->firstRssKiB);
       Format_size(high, sizeof(high), p->peakRssKiB);
@@ -185,7 +109,7 @@ static void ReportMarkdown_timeline(FILE* out, const ReportModel* m) {
       fputs("No events were recorded in the window.\n", out);
    for (int i = 0; i < m->eventCount; i++) {
       fputs("- ", out);
-      ReportMarkdown_time(out, m->events[i].wallUs);
+      ReportText_putUtc(out, m->events[i].wallUs);
       fputs(": ", out);
       ReportMarkdown_text(out, m->events[i].text, false);
       fputc('\n', out);
@@ -198,9 +122,9 @@ static void ReportMarkdown_provenance(FILE* out, const ReportModel* m) {
    fprintf(out, "\n## Provenance\n\n- %ld ticks", m->ticks);
    if (m->ticks > 0) {
       fputs(" from ", out);
-      ReportMarkdown_time(out, m->firstUs);
+      ReportText_putUtc(out, m->firstUs);
       fputs(" to ", out);
-      ReportMarkdown_time(out, m->lastUs);
+      ReportText_putUtc(out, m->lastUs);
    }
    fprintf(out, ", every %.3g s; verdicts recomputed from the recorded samples\n", m->tickSeconds);
    for (int i = 0; i < m->lostCount && i < (int)(sizeof(m->lost) / sizeof(m->lost[0])); i++) {
@@ -216,17 +140,17 @@ static void ReportMarkdown_provenance(FILE* out, const ReportModel* m) {
 void ReportMarkdown_write(const ReportModel* m, bool redact, FILE* out) {
    fputs("# Memory incident report\n\n", out);
    fputs("| | |\n|---|---|\n| Window | ", out);
-   ReportMarkdown_time(out, m->fromUs);
+   ReportText_putUtc(out, m->fromUs);
    fputs(" to ", out);
-   ReportMarkdown_time(out, m->toUs);
+   ReportText_putUtc(out, m->toUs);
    char span[16];
    Format_span(span, sizeof(span), (double)(m->toUs - m->fromUs) / 1e6);
    fprintf(out, " (%s) |\n", span);
    if (m->hostKnown) {
       fputs("| Host memory | ", out);
-      ReportMarkdown_size(out, m->memTotalKiB);
+      ReportText_putSize(out, m->memTotalKiB);
       fputs(" total, ", out);
-      ReportMarkdown_size(out, m->minAvailableKiB);
+      ReportText_putSize(out, m->minAvailableKiB);
       fputs(" available at the lowest |\n", out);
    }
    fprintf(out, "| Trees | %d |\n\n", m->treeCount);
@@ -234,7 +158,7 @@ void ReportMarkdown_write(const ReportModel* m, bool redact, FILE* out) {
       fputs("No service tree was recorded in the window.\n", out);
    for (int t = 0; t < m->treeCount; t++) {
       const ReportTree* r = &m->trees[t];
-      const ReportProcess** order = ReportMarkdown_order(r);
+      const ReportProcess** order = ReportModel_order(r);
       if (!order)
          continue;
       int shown = r->processCount < REPORT_MD_PROCESSES ? r->processCount : REPORT_MD_PROCESSES;

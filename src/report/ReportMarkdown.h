@@ -12,6 +12,8 @@
 #include "report/ReportModel.h"
 
 #define REPORT_MD_PROCESSES 40
+/* Characters of a sparkline: the model's buckets, a few merged in each. */
+#define REPORT_MD_STEPS 48
 
 /* redact: command lines lose their arguments. */
 void ReportMarkdown_write(const ReportModel* model, bool redact, FILE* out);

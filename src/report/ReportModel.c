@@ -18,6 +18,8 @@ void ReportModel_init(ReportModel* this, int64_t fromUs, int64_t toUs, double ti
    this->fromUs = fromUs;
    this->toUs = toUs > fromUs ? toUs : fromUs;
    this->tickSeconds = tickSeconds;
+   double ticks = tickSeconds > 0 ? (double)(this->toUs - this->fromUs) / 1e6 / tickSeconds : 0;
+   this->points = ticks < 1 ? 1 : ticks < REPORT_POINTS ? (int)lround(ticks) : REPORT_POINTS;
 }
 
 void ReportModel_done(ReportModel* this) {
@@ -29,7 +31,7 @@ void ReportModel_done(ReportModel* this) {
 int ReportModel_bucket(const ReportModel* this, int64_t wallUs) {
    int64_t span = this->toUs - this->fromUs + 1;
    int64_t at = wallUs < this->fromUs ? 0 : wallUs - this->fromUs;
-   int64_t bucket = at >= span ? REPORT_POINTS - 1 : at * REPORT_POINTS / span;
+   int64_t bucket = at >= span ? this->points - 1 : at * this->points / span;
    return (int)bucket;
 }
 
@@ -107,8 +109,12 @@ static void ReportModel_addProcess(ReportModel* this, ReportTree* r, const Proce
          rp->peakPssKiB = p->pssKiB;
    }
    if (p->trafficKnown) {
+      int b = ReportModel_bucket(this, wallUs);
       rp->trafficKnown = true;
-      rp->traffic += p->trafficDelta;
+      rp->trafficTotal += p->trafficDelta;
+      rp->traffic[b] += (float)p->trafficDelta;
+      if (!p->idle)
+         rp->busy[b] = 1;
    }
    const GrowthClassifier* g = &p->growth;
    rp->verdict = g->verdict;
@@ -171,13 +177,14 @@ void ReportModel_addTick(ReportModel* this, const Machine* machine, int64_t wall
    }
 }
 
-void ReportModel_addEvent(ReportModel* this, int64_t wallUs, const char* text) {
+void ReportModel_addEvent(ReportModel* this, int64_t wallUs, pid_t pid, const char* text) {
    if (this->eventCount == REPORT_MAX_EVENTS) {
       this->eventsLeftOut++;
       return;
    }
    ReportEvent* e = &this->events[this->eventCount++];
    e->wallUs = wallUs;
+   e->pid = pid;
    snprintf(e->text, sizeof(e->text), "%s", text);
 }
 
@@ -185,4 +192,29 @@ void ReportModel_addLost(ReportModel* this, const char* text) {
    if (this->lostCount < (int)(sizeof(this->lost) / sizeof(this->lost[0])))
       snprintf(this->lost[this->lostCount], sizeof(this->lost[0]), "%s", text);
    this->lostCount++;
+}
+
+/* Those that grow first, then by growth, then by peak RSS. */
+static int ReportModel_compare(const void* a, const void* b) {
+   const ReportProcess* x = *(const ReportProcess* const*)a;
+   const ReportProcess* y = *(const ReportProcess* const*)b;
+   if (x->growing != y->growing)
+      return x->growing ? -1 : 1;
+   double gx = isfinite(x->growthPerMin) ? x->growthPerMin : -INFINITY;
+   double gy = isfinite(y->growthPerMin) ? y->growthPerMin : -INFINITY;
+   if (x->growing && gx != gy)
+      return gx > gy ? -1 : 1;
+   if (x->peakRssKiB != y->peakRssKiB)
+      return x->peakRssKiB > y->peakRssKiB ? -1 : 1;
+   return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+const ReportProcess** ReportModel_order(const ReportTree* r) {
+   const ReportProcess** order = calloc((size_t)r->processCount + 1, sizeof(*order));
+   if (!order)
+      return NULL;
+   for (int i = 0; i < r->processCount; i++)
+      order[i] = &r->processes[i];
+   qsort(order, (size_t)r->processCount, sizeof(*order), ReportModel_compare);
+   return order;
 }

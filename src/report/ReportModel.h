@@ -19,7 +19,7 @@
 #include "model/Machine.h"
 #include "model/ProcessTree.h"
 
-#define REPORT_POINTS        48
+#define REPORT_POINTS        240
 #define REPORT_MAX_TREES     16
 #define REPORT_MAX_PROCESSES 512
 #define REPORT_MAX_EVENTS    200
@@ -38,7 +38,7 @@ typedef struct ReportProcess {
    bool pssKnown;
    uint64_t peakPssKiB;
    bool trafficKnown;
-   double traffic; /* units served within the window */
+   double trafficTotal; /* units served within the window */
    /* At its last tick. */
    GrowthVerdict verdict;
    bool growing;        /* Classifier_isGrowth */
@@ -46,8 +46,11 @@ typedef struct ReportProcess {
    char summary[96];
    char nextStep[REPORT_TEXT_SIZE];
    char ended[TREE_HOW_SIZE]; /* how it ended within the window ("exit 0"), "" if not seen to */
-   /* Highest RSS per bucket of the window, 0 where not seen. */
+   /* Per bucket of the window: the highest RSS (0 where not seen), the
+      traffic served, and whether every tick seen in it was idle. */
    uint32_t rssKiB[REPORT_POINTS];
+   float traffic[REPORT_POINTS];
+   uint8_t busy[REPORT_POINTS]; /* 1: some tick in it was not idle */
 } ReportProcess;
 
 typedef struct ReportTree {
@@ -72,6 +75,7 @@ typedef struct ReportTree {
 
 typedef struct ReportEvent {
    int64_t wallUs;
+   pid_t pid; /* the process or the tree's root it is about, 0 the host */
    char text[REPORT_TEXT_SIZE];
 } ReportEvent;
 
@@ -80,6 +84,9 @@ typedef struct ReportModel {
    int64_t firstUs, lastUs; /* the first and last tick in it, 0 none */
    long ticks;
    double tickSeconds;
+   /* Buckets in use: one per tick for a window of fewer than REPORT_POINTS
+      ticks, so that none is empty, else REPORT_POINTS. */
+   int points;
    char trafficUnit[32];
    bool hostKnown;
    uint64_t memTotalKiB, minAvailableKiB;
@@ -98,10 +105,15 @@ void ReportModel_done(ReportModel* this);
 
 /* One tick of the model, at wallUs (within the window). */
 void ReportModel_addTick(ReportModel* this, const Machine* machine, int64_t wallUs);
-void ReportModel_addEvent(ReportModel* this, int64_t wallUs, const char* text);
+void ReportModel_addEvent(ReportModel* this, int64_t wallUs, pid_t pid, const char* text);
 void ReportModel_addLost(ReportModel* this, const char* text);
 
-/* The bucket of wallUs in the window, 0 .. REPORT_POINTS - 1. */
+/* The processes of r in the order a report lists them: those that grow
+   first (by growth), then by peak RSS; NULL when out of memory. The caller
+   frees the array. */
+const ReportProcess** ReportModel_order(const ReportTree* r);
+
+/* The bucket of wallUs in the window, 0 .. points - 1. */
 int ReportModel_bucket(const ReportModel* this, int64_t wallUs);
 
 #endif

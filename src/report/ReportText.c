@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/Format.h"
+
 /* The length of the valid UTF-8 character at s (1 to 4), 0 when invalid:
    overlong forms, surrogates and values past U+10FFFF included. */
 static int ReportText_utf8Length(const unsigned char* s, unsigned* codepoint) {
@@ -30,33 +32,44 @@ static int ReportText_utf8Length(const unsigned char* s, unsigned* codepoint) {
    return n;
 }
 
-void ReportText_markdown(const char* in, char* out, size_t size) {
-   static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+/* What one character of untrusted text becomes in mode: into piece, its
+   length returned. */
+static size_t ReportText_piece(const unsigned char* s, int n, unsigned cp, ReportTextMode mode,
+                               char* piece) {
+   if (n == 0 || cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029) {
+      memcpy(piece, "\xef\xbf\xbd", 3); /* U+FFFD */
+      return 3;
+   }
+   const char* entity = cp == '<'                                ? "&lt;"
+                        : cp == '>'                              ? "&gt;"
+                        : cp == '&'                              ? "&amp;"
+                        : cp == '"' && mode == REPORT_TEXT_HTML  ? "&quot;"
+                        : cp == '\'' && mode == REPORT_TEXT_HTML ? "&#39;"
+                                                                 : NULL;
+   if (entity) {
+      memcpy(piece, entity, strlen(entity));
+      return strlen(entity);
+   }
+   if (mode == REPORT_TEXT_MARKDOWN && n == 1 && strchr("\\`*_[]#!|~", (int)cp)) {
+      piece[0] = '\\';
+      piece[1] = (char)cp;
+      return 2;
+   }
+   memcpy(piece, s, (size_t)n);
+   return (size_t)n;
+}
+
+static void ReportText_escape(const char* in, char* out, size_t size, ReportTextMode mode) {
    size_t at = 0;
    if (size == 0)
       return;
    const unsigned char* s = (const unsigned char*)in;
    while (*s) {
       char piece[8];
-      size_t len;
       unsigned cp = 0;
       int n = ReportText_utf8Length(s, &cp);
-      if (n == 0 || cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029) {
-         memcpy(piece, replacement, 3);
-         len = 3;
-         n = n ? n : 1;
-      } else if (cp == '<' || cp == '>' || cp == '&') {
-         const char* entity = cp == '<' ? "&lt;" : cp == '>' ? "&gt;" : "&amp;";
-         len = strlen(entity);
-         memcpy(piece, entity, len);
-      } else if (n == 1 && strchr("\\`*_[]#!|~", (int)cp)) {
-         piece[0] = '\\';
-         piece[1] = (char)cp;
-         len = 2;
-      } else {
-         memcpy(piece, s, (size_t)n);
-         len = (size_t)n;
-      }
+      size_t len = ReportText_piece(s, n, cp, mode, piece);
+      n = n ? n : 1;
       if (at + len + 1 > size)
          break;
       memcpy(out + at, piece, len);
@@ -64,6 +77,14 @@ void ReportText_markdown(const char* in, char* out, size_t size) {
       s += n;
    }
    out[at] = '\0';
+}
+
+void ReportText_markdown(const char* in, char* out, size_t size) {
+   ReportText_escape(in, out, size, REPORT_TEXT_MARKDOWN);
+}
+
+void ReportText_html(const char* in, char* out, size_t size) {
+   ReportText_escape(in, out, size, REPORT_TEXT_HTML);
 }
 
 size_t ReportText_cut(const char* text, size_t max) {
@@ -119,4 +140,26 @@ void ReportText_sparkline(const uint32_t* values, int count, char* out, size_t s
    }
    if (size > 0)
       out[at < size ? at : size - 1] = '\0';
+}
+
+void ReportText_put(FILE* out, const char* text, bool redact, ReportTextMode mode) {
+   char redacted[256], escaped[2048];
+   if (redact) {
+      ReportText_redact(text, redacted, sizeof(redacted));
+      text = redacted;
+   }
+   ReportText_escape(text, escaped, sizeof(escaped), mode);
+   fputs(escaped, out);
+}
+
+void ReportText_putSize(FILE* out, uint64_t kib) {
+   char buf[16];
+   Format_size(buf, sizeof(buf), kib);
+   fputs(buf, out);
+}
+
+void ReportText_putUtc(FILE* out, int64_t wallUs) {
+   char buf[48];
+   ReportText_utc(wallUs, buf, sizeof(buf));
+   fputs(buf, out);
 }

@@ -5,6 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+typedef enum ReportTextMode { REPORT_TEXT_MARKDOWN, REPORT_TEXT_HTML } ReportTextMode;
 
 /* Untrusted text (command lines, names) for Markdown, in a table cell or
    running text: valid UTF-8 kept, control bytes, invalid UTF-8 and the line
@@ -14,12 +17,24 @@
    inline HTML takes none. Never cuts a character or an escape in half. */
 void ReportText_markdown(const char* in, char* out, size_t size);
 
+/* Untrusted text for HTML and SVG (element content and quoted attribute
+   values alike): &, <, >, " and ' as entities; control bytes, invalid
+   UTF-8 and U+2028/U+2029 as U+FFFD. Never cuts a character or an entity
+   in half. */
+void ReportText_html(const char* in, char* out, size_t size);
+
 /* The length of text's longest prefix of at most max bytes that ends
    between two UTF-8 characters. */
 size_t ReportText_cut(const char* text, size_t max);
 
 /* "2026-12-04 14:05:30 UTC". */
 void ReportText_utc(int64_t wallUs, char* out, size_t size);
+
+/* The renderers' writes: untrusted text escaped for mode (its arguments
+   dropped when redact), a size (Format_size), a time in UTC. */
+void ReportText_put(FILE* out, const char* text, bool redact, ReportTextMode mode);
+void ReportText_putSize(FILE* out, uint64_t kib);
+void ReportText_putUtc(FILE* out, int64_t wallUs);
 
 /* The arguments of a command line dropped (--redact): its first word, and
    that without its directory; "" stays "". */

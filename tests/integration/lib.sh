@@ -124,6 +124,11 @@ diag() {
    printf '%s\n' "$*" | sed 's/^/# /'
 }
 
+# skip_n N REASON: N tests skipped, saying why.
+skip_n() {
+   for _ in $(seq "$1"); do ok 0 "# SKIP $2"; done
+}
+
 # skip_rest REASON: marks the remaining planned tests as skipped.
 skip_rest() {
    while [ "$_tap_count" -lt "$_tap_planned" ]; do
@@ -259,7 +264,9 @@ has_children() { # has_children PID N
 start_service() {
    local name=$1
    shift
-   "$SYS_PY" "$LEAKTOP_DATADIR/demo_service.py" --port 0 "$@" \
+   # SVC_ARGV0, when set, is the service's argv[0] (its command line's start).
+   bash -c 'exec -a "$0" "$@"' "${SVC_ARGV0:-$SYS_PY}" "$SYS_PY" \
+      "$LEAKTOP_DATADIR/demo_service.py" --port 0 "$@" \
       >"$TEST_TMP/$name.out" 2>"$TEST_TMP/$name.err" </dev/null &
    SVC_PID=$!
    track "$SVC_PID"

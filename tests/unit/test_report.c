@@ -17,6 +17,7 @@
 #include "CommandLine.h"
 #include "ScriptedSource.h"
 #include "model/Machine.h"
+#include "report/ReportHtml.h"
 #include "report/ReportMarkdown.h"
 #include "report/ReportModel.h"
 #include "report/ReportText.h"
@@ -63,19 +64,28 @@ static void gather(ReportModel* model, const char* hostileName) {
       Machine_scan(machine);
       ReportModel_addTick(model, machine, (int64_t)(machine->wallNow * 1e6));
    }
-   ReportModel_addEvent(model, start + 300 * 1000000LL,
+   ReportModel_addEvent(model, start + 300 * 1000000LL, 103,
                         "worker 103 OOM-killed (killed by SIGKILL) -> generation 2");
    ReportModel_addLost(model, "lost the records between 18:01:00 and 18:01:30 (a torn chunk)");
    Machine_delete(machine);
 }
 
-static char* render(const ReportModel* model, bool redact) {
+static char* renderWith(const ReportModel* model, bool redact,
+                        void (*write)(const ReportModel*, bool, FILE*)) {
    char* text = NULL;
    size_t size = 0;
    FILE* out = open_memstream(&text, &size);
    assert_non_null(out);
-   ReportMarkdown_write(model, redact, out);
+   write(model, redact, out);
    fclose(out);
+   /* A copy: gcc 12 takes the stream's pointer for one into this frame. */
+   char* copy = strdup(text);
+   free(text);
+   return copy;
+}
+
+static char* render(const ReportModel* model, bool redact) {
+   char* text = renderWith(model, redact, ReportMarkdown_write);
    /* The version changes with every release; the golden file says VERSION. */
    char* at = strstr(text, "leaktop " PACKAGE_VERSION);
    if (at) {
@@ -158,6 +168,55 @@ static void test_hostile_text_escaped(void** state) {
    assert_string_equal(out, "python3");
 }
 
+static size_t count(const char* text, const char* what) {
+   size_t n = 0;
+   for (const char* at = text; (at = strstr(at, what)) != NULL; at += strlen(what))
+      n++;
+   return n;
+}
+
+/* The HTML: one file, nothing fetched and no script (the policy says so
+   to the browser), a chart per process with its title, summary and data,
+   the sections in order, and hostile text escaped. */
+static void test_html(void** state) {
+   (void)state;
+   ReportModel* model = calloc(1, sizeof(*model));
+   gather(model, "</script><img onerror=x>\"'");
+   char* html = renderWith(model, false, ReportHtml_write);
+   assert_non_null(strstr(html, "<meta http-equiv=\"Content-Security-Policy\" "
+                                "content=\"default-src 'none'; style-src 'unsafe-inline'\">"));
+   assert_null(strstr(html, "<script"));
+   assert_null(strstr(html, "<img"));
+   assert_null(strstr(html, "http://"));
+   assert_null(strstr(html, "https://"));
+   assert_null(strstr(html, "onerror=x>"));
+   assert_non_null(strstr(html, "&lt;/script&gt;&lt;img onerror=x&gt;&quot;&#39;"));
+   assert_int_equal(count(html, "<svg class=\"chart\" role=\"img\""), 5);
+   assert_int_equal(count(html, "</svg>"), 5);
+   assert_int_equal(count(html, "<details><summary>Data"), 5);
+   const char* order[] = {"id=\"header\"",    "id=\"summary-0\"",  "id=\"timeline\"",
+                          "id=\"charts-0\"",  "id=\"verdicts-0\"", "id=\"context\"",
+                          "id=\"provenance\""};
+   const char* last = html;
+   for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+      const char* at = strstr(html, order[i]);
+      if (!at || at < last)
+         fail_msg("section %s missing or out of order", order[i]);
+      last = at;
+   }
+   /* The growing worker's chart comes first, and its OOM-killed sibling's
+      chart marks the kill. */
+   assert_true(strstr(html, "RSS and traffic of PID 101") <
+               strstr(html, "RSS and traffic of PID 102"));
+   assert_non_null(strstr(html, "<title>worker 103 OOM-killed"));
+   free(html);
+   html = renderWith(model, true, ReportHtml_write);
+   assert_null(strstr(html, "scripted"));
+   free(html);
+   ReportModel_done(model);
+   free(model);
+}
+
 static void test_sparkline_and_buckets(void** state) {
    (void)state;
    uint32_t flat[4] = {1000, 1001, 0, 1002};
@@ -168,11 +227,17 @@ static void test_sparkline_and_buckets(void** state) {
    ReportText_sparkline(ramp, 3, line, sizeof(line));
    assert_string_equal(line, "\xe2\x96\x81\xe2\x96\x84\xe2\x96\x88");
    ReportModel model;
-   ReportModel_init(&model, 0, 47999999, 1);
+   ReportModel_init(&model, 0, REPORT_POINTS * 1000000LL - 1, 1);
    assert_int_equal(ReportModel_bucket(&model, 0), 0);
    assert_int_equal(ReportModel_bucket(&model, 1000000), 1);
-   assert_int_equal(ReportModel_bucket(&model, 47999999), REPORT_POINTS - 1);
-   assert_int_equal(ReportModel_bucket(&model, 99000000), REPORT_POINTS - 1);
+   assert_int_equal(ReportModel_bucket(&model, REPORT_POINTS * 1000000LL - 1), REPORT_POINTS - 1);
+   assert_int_equal(ReportModel_bucket(&model, (REPORT_POINTS + 100) * 1000000LL),
+                    REPORT_POINTS - 1);
+   /* A window of fewer ticks than REPORT_POINTS: a bucket per tick. */
+   ReportModel_init(&model, 0, 104 * 1000000LL, 1);
+   assert_int_equal(model.points, 104);
+   for (int second = 0; second < 104; second++)
+      assert_int_equal(ReportModel_bucket(&model, second * 1000000LL + 500000), second);
    char utc[48];
    ReportText_utc(1796400000LL * 1000000, utc, sizeof(utc));
    assert_string_equal(utc, "2026-12-04 16:00:00 UTC");
@@ -182,6 +247,7 @@ int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_markdown_golden),
          cmocka_unit_test(test_hostile_text_escaped),
+         cmocka_unit_test(test_html),
          cmocka_unit_test(test_sparkline_and_buckets),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
