@@ -16,6 +16,7 @@
 #include "sample/ProcParse.h"
 #include "sample/SampleSource.h"
 #include "traffic/Traffic.h"
+#include "traffic/TrafficChoice.h"
 #include "util/XUtils.h"
 
 /* A lone Python process (no children) is a service worth showing when large. */
@@ -37,6 +38,7 @@ typedef struct MachinePrivate {
    ProcSample* samples; /* sorted by pid for lookup */
    int sampleCount;
    int sampleCapacity;
+   bool trafficChosen; /* the automatic source was fitted to the first trees seen */
 } MachinePrivate;
 
 static MachinePrivate* Machine_private(const Machine* this) {
@@ -658,6 +660,27 @@ static void Machine_dropEndedTrees(Machine* this) {
    this->treeCount = kept;
 }
 
+/* Without --traffic, the source that fits the first trees watched
+   (traffic/TrafficChoice.h), kept marked as leaktop's choice; CPU time
+   when none fits better. Once: a source changed later stays. */
+static void Machine_chooseTraffic(Machine* this) {
+   MachinePrivate* priv = Machine_private(this);
+   if (priv->trafficChosen || !this->traffic->automatic || this->treeCount == 0)
+      return;
+   priv->trafficChosen = true;
+   const char* names[16];
+   const char* cmdlines[16];
+   int n = this->treeCount < 16 ? this->treeCount : 16;
+   for (int t = 0; t < n; t++) {
+      names[t] = this->trees[t]->name;
+      cmdlines[t] = ProcessTree_root(this->trees[t])->cmdline;
+   }
+   char spec[300], err[256];
+   if (n == this->treeCount && TrafficChoice_spec(names, cmdlines, n, spec, sizeof(spec)) &&
+       Machine_setTraffic(this, spec, err, sizeof(err)))
+      Traffic_markAutomatic(this->traffic);
+}
+
 void Machine_scan(Machine* this) {
    double previous = this->now;
    this->source->klass->clock(this->source, &this->now, &this->wallNow);
@@ -671,6 +694,7 @@ void Machine_scan(Machine* this) {
        (searching && this->now - this->lastDiscovery >= MACHINE_DISCOVERY_SECONDS))
       Machine_discover(this);
 
+   Machine_chooseTraffic(this);
    for (int t = 0; t < this->treeCount; t++)
       for (int i = 0; i < this->trees[t]->count; i++)
          this->trees[t]->procs[i]->seen = false;

@@ -61,6 +61,11 @@ TrafficSource* Traffic_new(const char* spec, char* err, size_t errSize) {
    return NULL;
 }
 
+void Traffic_markAutomatic(TrafficSource* this) {
+   this->automatic = true;
+   snprintf(this->display, sizeof(this->display), "%s (auto)", this->klass->display);
+}
+
 TrafficSource* Traffic_newSupplied(const char* display, const char* unit, double idlePerSecond) {
    TrafficSource* this = xCalloc(1, sizeof(*this));
    char err[16];

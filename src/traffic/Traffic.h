@@ -61,6 +61,9 @@ extern const TrafficSourceClass SuppliedSource_class;
 TrafficSource* Traffic_new(const char* spec, char* err, size_t errSize);
 void Traffic_delete(TrafficSource* this);
 
+/* Marks a source as chosen by leaktop (TrafficChoice), not by --traffic. */
+void Traffic_markAutomatic(TrafficSource* this);
+
 /* Traffic that comes with the samples (ProcSample's trafficDelta: a
    recording, a script), named and measured as the source that counted it. */
 TrafficSource* Traffic_newSupplied(const char* display, const char* unit, double idlePerSecond);

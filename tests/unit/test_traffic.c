@@ -23,6 +23,7 @@
 
 #include "model/ProcessTree.h"
 #include "traffic/Traffic.h"
+#include "traffic/TrafficChoice.h"
 #include "traffic/TrafficParse.h"
 #include "util/XUtils.h"
 
@@ -531,6 +532,34 @@ static void test_uwsgi_source(void** state) {
    fixture_delete(f);
 }
 
+/* Without --traffic: io for celery trees, the stats server for uwsgi
+   masters started with --stats (one address for all), else none. */
+static void test_choice(void** state) {
+   (void)state;
+   char spec[300];
+   const char* celery[] = {"celery", "celery"};
+   const char* celeryCmd[] = {"/usr/bin/python3 -m celery -A tasks worker", "celery worker"};
+   assert_true(TrafficChoice_spec(celery, celeryCmd, 2, spec, sizeof(spec)));
+   assert_string_equal(spec, "io");
+   const char* uwsgi[] = {"uwsgi"};
+   const char* uwsgiCmd[] = {"uwsgi --master --stats 127.0.0.1:9191 --processes 3"};
+   assert_true(TrafficChoice_spec(uwsgi, uwsgiCmd, 1, spec, sizeof(spec)));
+   assert_string_equal(spec, "uwsgi:127.0.0.1:9191");
+   const char* uwsgiEq[] = {"uwsgi --stats=/run/uwsgi.stats --master"};
+   assert_true(TrafficChoice_spec(uwsgi, uwsgiEq, 1, spec, sizeof(spec)));
+   assert_string_equal(spec, "uwsgi:/run/uwsgi.stats");
+   /* No stats server, an option that only starts like it, two servers, a
+      mixed host, nothing watched: CPU time stays. */
+   const char* noStats[] = {"uwsgi --master --stats-http --processes 3"};
+   assert_false(TrafficChoice_spec(uwsgi, noStats, 1, spec, sizeof(spec)));
+   const char* two[] = {"uwsgi", "uwsgi"};
+   const char* twoCmd[] = {"uwsgi --stats :1", "uwsgi --stats :2"};
+   assert_false(TrafficChoice_spec(two, twoCmd, 2, spec, sizeof(spec)));
+   const char* mixed[] = {"celery", "gunicorn"};
+   assert_false(TrafficChoice_spec(mixed, celeryCmd, 2, spec, sizeof(spec)));
+   assert_false(TrafficChoice_spec(mixed, celeryCmd, 0, spec, sizeof(spec)));
+}
+
 static void test_specs(void** state) {
    (void)state;
    char err[256];
@@ -570,7 +599,7 @@ int main(void) {
          cmocka_unit_test(test_cpu_source), cmocka_unit_test(test_tcp_source),
          cmocka_unit_test(test_io_reads),   cmocka_unit_test(test_uwsgi_stats),
          cmocka_unit_test(test_io_source),  cmocka_unit_test(test_uwsgi_source),
-         cmocka_unit_test(test_specs),
+         cmocka_unit_test(test_choice),     cmocka_unit_test(test_specs),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
