@@ -29,6 +29,9 @@ void ProcessTree_delete(ProcessTree* this) {
       Process_delete(this->procs[i]);
    free(this->procs);
    free(this->byPid);
+   for (int i = 0; i < this->slotCount; i++)
+      free(this->slots[i]);
+   free(this->slots);
    free(this);
 }
 
@@ -54,7 +57,23 @@ Process* ProcessTree_find(const ProcessTree* this, pid_t pid) {
    return i < this->count && this->byPid[i]->pid == pid ? this->byPid[i] : NULL;
 }
 
-void ProcessTree_add(ProcessTree* this, Process* proc, bool foundAtAttach) {
+/* The lowest vacant slot, a new one when every slot is held. */
+static WorkerSlot* ProcessTree_vacantSlot(ProcessTree* this, const Process* proc) {
+   for (int i = 0; i < this->slotCount; i++)
+      if (!this->slots[i]->occupant)
+         return this->slots[i];
+   this->slots = xReallocArray(this->slots, (size_t)this->slotCount + 1, sizeof(WorkerSlot*));
+   /* Allocated one by one: a History points into itself and cannot move. */
+   WorkerSlot* slot = xCalloc(1, sizeof(WorkerSlot));
+   this->slots[this->slotCount++] = slot;
+   slot->number = (unsigned)this->slotCount;
+   /* The slot's history has its occupants' tiers. */
+   History_init(&slot->rssHistory, proc->rssHistory.tiers[0].step);
+   GenerationTrace_init(&slot->live);
+   return slot;
+}
+
+void ProcessTree_add(ProcessTree* this, Process* proc) {
    if (this->count == this->capacity) {
       this->capacity *= 2;
       this->procs = xReallocArray(this->procs, (size_t)this->capacity, sizeof(Process*));
@@ -69,13 +88,33 @@ void ProcessTree_add(ProcessTree* this, Process* proc, bool foundAtAttach) {
    proc->role = proc->depth == 1 ? ROLE_WORKER : ROLE_CHILD;
    if (this->count == 2)
       this->procs[0]->role = ROLE_MASTER;
-   /* A worker that appears after one exited is its replacement: gunicorn
-      max_requests, celery max_tasks_per_child, uwsgi reload-on-rss. */
-   if (!foundAtAttach && proc->role == ROLE_WORKER && this->pendingCount > 0) {
-      proc->generation = this->pendingGenerations[0] + 1;
-      this->pendingCount--;
-      memmove(this->pendingGenerations, this->pendingGenerations + 1,
-              (size_t)this->pendingCount * sizeof(unsigned));
+   if (proc->role != ROLE_WORKER)
+      return;
+   /* A worker that takes a slot another one left is its replacement:
+      gunicorn max_requests, celery max_tasks_per_child, uwsgi
+      reload-on-rss. At attach, workers fill slots 1..N in PID order. */
+   WorkerSlot* slot = ProcessTree_vacantSlot(this, proc);
+   slot->occupant = proc;
+   slot->generation++;
+   proc->generation = slot->generation;
+   proc->slot = slot->number;
+   GenerationTrace_init(&slot->live);
+}
+
+static void ProcessTree_countEnd(EndCounts* counts, RecycleEnd end) {
+   switch (end) {
+   case END_RECYCLE:
+      counts->recycles++;
+      break;
+   case END_CRASH:
+      counts->crashes++;
+      break;
+   case END_OOM_KILL:
+      counts->oomKills++;
+      break;
+   case END_UNKNOWN:
+      counts->unknown++;
+      break;
    }
 }
 
@@ -100,17 +139,23 @@ void ProcessTree_retire(ProcessTree* this, Process* proc, const char* how, doubl
    e->exitEpoch = wallNow;
    snprintf(e->name, sizeof(e->name), "%s", proc->name);
    snprintf(e->how, sizeof(e->how), "%s", how);
+   e->end = RecycleVerdict_endOf(how);
+   e->slot = proc->slot;
    if (this->exitedKept < TREE_EXITED_KEPT)
       this->exitedKept++;
    this->exitedTotal++;
+   ProcessTree_countEnd(&this->ends, e->end);
 
-   if (proc->role == ROLE_WORKER) {
-      if (this->pendingCount == TREE_EXITED_KEPT) {
-         this->pendingCount--;
-         memmove(this->pendingGenerations, this->pendingGenerations + 1,
-                 (size_t)this->pendingCount * sizeof(unsigned));
-      }
-      this->pendingGenerations[this->pendingCount++] = proc->generation;
+   WorkerSlot* slot = proc->slot ? this->slots[proc->slot - 1] : NULL;
+   if (slot && slot->occupant == proc) {
+      slot->doneHead = (slot->doneHead + 1) % SLOT_GENERATIONS_KEPT;
+      if (slot->doneCount < SLOT_GENERATIONS_KEPT)
+         slot->doneCount++;
+      GenerationRecord_close(&slot->done[slot->doneHead], &slot->live, proc->generation,
+                             e->lifetime, e->end);
+      ProcessTree_countEnd(&slot->ends, e->end);
+      slot->occupant = NULL;
+      GenerationTrace_init(&slot->live);
    }
 
    if (index > 0) {
@@ -200,6 +245,46 @@ void ProcessTree_reorder(ProcessTree* this) {
       else
          p->role = p->depth == 1 ? ROLE_WORKER : ROLE_CHILD;
    }
+}
+
+void ProcessTree_updateSlots(ProcessTree* this, double now, const char* unit) {
+   /* Every slot's kept generations, for the tree's verdict. */
+   const GenerationRecord* all[RECYCLE_JUDGE_MAX];
+   int total = 0;
+   int judgedSlots = 0;
+   for (int i = 0; i < this->slotCount; i++) {
+      WorkerSlot* slot = this->slots[i];
+      const Process* p = slot->occupant;
+      if (p && p->seen) {
+         if (p->memKnown) {
+            History_add(&slot->rssHistory, now,
+                        (uint32_t)(p->rssKiB > UINT32_MAX - 1 ? UINT32_MAX - 1 : p->rssKiB));
+            GenerationTrace_add(&slot->live, now, (double)p->rssKiB, p->trafficKnown,
+                                p->trafficDelta);
+         } else {
+            History_addUnknown(&slot->rssHistory, now);
+         }
+      }
+      const GenerationRecord* mine[SLOT_GENERATIONS_KEPT];
+      for (int age = 0; age < slot->doneCount; age++) {
+         mine[age] = WorkerSlot_generation(slot, age);
+         if (total < RECYCLE_JUDGE_MAX)
+            all[total++] = mine[age];
+      }
+      judgedSlots += slot->doneCount > 0;
+      RecycleVerdict_judge(&slot->verdict, mine, slot->doneCount, 1, unit);
+   }
+   RecycleVerdict_judge(&this->recycle, all, total, judgedSlots, unit);
+}
+
+const WorkerSlot* ProcessTree_slot(const ProcessTree* this, unsigned number) {
+   return number >= 1 && number <= (unsigned)this->slotCount ? this->slots[number - 1] : NULL;
+}
+
+const GenerationRecord* WorkerSlot_generation(const WorkerSlot* this, int age) {
+   if (age < 0 || age >= this->doneCount)
+      return NULL;
+   return &this->done[(this->doneHead - age + SLOT_GENERATIONS_KEPT) % SLOT_GENERATIONS_KEPT];
 }
 
 const ExitedProcess* ProcessTree_exited(const ProcessTree* this, int age) {

@@ -1,17 +1,22 @@
 #ifndef HEADER_ProcessTree
 #define HEADER_ProcessTree
 /* A service tree: a root (master) and its descendants, the workers that
-   exited (a bounded summary), and the memory limit the tree lives under. */
+   exited (a bounded summary), the worker slots (the positions workers hold
+   across recycling, each with its history), and the memory limit the tree
+   lives under. */
 
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "classify/RecycleVerdict.h"
 #include "classify/TreeVerdict.h"
 #include "model/Process.h"
 #include "sample/Cgroup.h"
 
 #define TREE_EXITED_KEPT 8
 #define TREE_HOW_SIZE    80
+/* Generations a slot remembers: enough for a verdict, and its spread. */
+#define SLOT_GENERATIONS_KEPT 8
 
 typedef struct ExitedProcess {
    pid_t pid;
@@ -22,7 +27,29 @@ typedef struct ExitedProcess {
    double exitEpoch;
    char name[32];
    char how[TREE_HOW_SIZE]; /* "exit 0", "killed by SIGKILL", "OOM kill", "exited" (unknown) */
+   RecycleEnd end;          /* what how means: recycle, crash, OOM kill, unknown */
+   unsigned slot;           /* 0: it held none */
 } ExitedProcess;
+
+/* Exited processes by how they ended. */
+typedef struct EndCounts {
+   unsigned recycles, crashes, oomKills, unknown;
+} EndCounts;
+
+/* A worker position, numbered 1..N like uwsgi's worker ids: a worker that
+   replaces one that exited takes the lowest vacant slot. Its history runs
+   across the generations that held it. */
+typedef struct WorkerSlot {
+   unsigned number;
+   Process* occupant;   /* NULL while vacant */
+   unsigned generation; /* of the occupant, or of the last one */
+   EndCounts ends;
+   History rssHistory;   /* the occupants' RSS one after another: the sawtooth */
+   GenerationTrace live; /* the occupant's generation so far */
+   GenerationRecord done[SLOT_GENERATIONS_KEPT]; /* ring, newest at doneHead */
+   int doneHead, doneCount;
+   RecycleVerdict verdict; /* over done, refreshed every tick */
+} WorkerSlot;
 
 typedef struct ProcessTree {
    Process** procs; /* procs[0] is the root; then in tree (depth-first) order */
@@ -36,9 +63,11 @@ typedef struct ProcessTree {
    int exitedKept;
    unsigned exitedTotal;
 
-   /* Generations of exited workers still waiting for their replacement. */
-   unsigned pendingGenerations[TREE_EXITED_KEPT];
-   int pendingCount;
+   EndCounts ends; /* of every process that exited */
+
+   WorkerSlot** slots; /* slots[i]->number == i + 1; never shrinks */
+   int slotCount;
+   RecycleVerdict recycle; /* over every slot's generations */
 
    CgroupStatus cgroup;
    double lastOomKill; /* monotonic time the cgroup last counted an OOM kill, < 0 never */
@@ -59,13 +88,23 @@ void ProcessTree_delete(ProcessTree* this);
 Process* ProcessTree_root(const ProcessTree* this);
 Process* ProcessTree_find(const ProcessTree* this, pid_t pid);
 
-/* Adds a descendant; one found after attaching becomes the next generation
-   of a worker that exited before it, if any. The depth-first order is
-   restored by ProcessTree_reorder(), once after a round of adds. */
-void ProcessTree_add(ProcessTree* this, Process* proc, bool foundAtAttach);
+/* Adds a descendant. A worker takes the lowest vacant slot; if a worker
+   exited from that slot before, it is that one's next generation. The
+   depth-first order is restored by ProcessTree_reorder(), once after a
+   round of adds. */
+void ProcessTree_add(ProcessTree* this, Process* proc);
 
 /* Removes proc (which has ended) and keeps its summary; proc is freed. */
 void ProcessTree_retire(ProcessTree* this, Process* proc, const char* how, double wallNow);
+
+/* Feeds the slots the tick's samples of their occupants and judges their
+   generations (classify/RecycleVerdict.h); unit names the traffic unit. */
+void ProcessTree_updateSlots(ProcessTree* this, double now, const char* unit);
+
+/* The slot numbered number, NULL if there is none. */
+const WorkerSlot* ProcessTree_slot(const ProcessTree* this, unsigned number);
+/* Newest-first access to a slot's ended generations, age 0 = newest. */
+const GenerationRecord* WorkerSlot_generation(const WorkerSlot* this, int age);
 
 /* Recomputes depths, roles and the depth-first order: O(n log n). */
 void ProcessTree_reorder(ProcessTree* this);

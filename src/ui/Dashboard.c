@@ -155,6 +155,8 @@ static ColorElement Dashboard_treeVerdictColor(TreeVerdictLabel label) {
    case TREE_SOME_GROW:
    case TREE_ALL_GROW:
    case TREE_COW_UNSHARING:
+   case TREE_RECYCLED_TRAFFIC:
+   case TREE_RECYCLED_TIME:
       return CLR_WARNING;
    case TREE_WARMING_UP:
       return CLR_UNKNOWN;
