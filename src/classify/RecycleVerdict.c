@@ -99,8 +99,10 @@ void GenerationRecord_close(GenerationRecord* out, const GenerationTrace* trace,
    out->generation = generation;
    out->end = end;
    out->lifetime = lifetime;
+   out->exitTime = -1;
    if (trace->count == 0)
       return;
+   out->exitTime = trace->lastTime;
    out->totalGrowthKiB = trace->lastRssKiB - trace->rssKiB[0];
    out->totalUnits = trace->served;
    out->trafficKnown = trace->trafficKnown;
@@ -145,10 +147,15 @@ static void RecycleVerdict_describe(RecycleVerdict* this, const char* unit) {
       Format_growth(rate, sizeof(rate), this->perMinute);
       n = snprintf(this->evidence, size, "per generation +%s (%s/min), ", growth, rate);
    }
+   char spread[16];
+   if (this->spread < 0.01)
+      snprintf(spread, sizeof(spread), "<1%%");
+   else
+      snprintf(spread, sizeof(spread), "%.0f%%", 100 * this->spread);
    if (n > 0 && (size_t)n < size)
       snprintf(this->evidence + n, size - (size_t)n,
-               "recycled every %s: %d generations, spread %.0f%%; %.0f restarts/h", every,
-               this->generations, 100 * this->spread, this->restartsPerHour);
+               "recycled every %s: %d generations, spread %s; %.0f restarts/h", every,
+               this->generations, spread, this->restartsPerHour);
 }
 
 void RecycleVerdict_judge(RecycleVerdict* this, const GenerationRecord* const* gens, int n,

@@ -41,6 +41,7 @@ typedef struct GenerationRecord {
    unsigned generation;
    RecycleEnd end;
    double lifetime;       /* seconds from its start to its exit */
+   double exitTime;       /* its last sample, monotonic seconds; < 0 never sampled */
    double totalGrowthKiB; /* RSS at exit minus RSS when first seen */
    double totalUnits;     /* traffic served while seen */
    bool measured;         /* seen long enough for the fields below */

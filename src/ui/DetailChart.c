@@ -15,7 +15,7 @@
 #define DETAIL_SPIKE_MIN_KIB 2048 /* the classifier's smallest spike */
 
 bool DetailChart_fill(DetailChart* this, const Machine* m, const Glyphs* g, const Process* p,
-                      double span, int cols, int lines) {
+                      const WorkerSlot* slot, double span, int cols, int lines) {
    this->width = cols - DETAIL_AXIS_WIDTH - DETAIL_RIGHT_WIDTH;
    /* Title, legend, at least two chart rows, the axis line and its labels. */
    if (lines < 6 || this->width < 8)
@@ -27,7 +27,17 @@ bool DetailChart_fill(DetailChart* this, const Machine* m, const Glyphs* g, cons
       this->height = DETAIL_CHART_MAX_HEIGHT;
    this->right = DETAIL_AXIS_WIDTH + this->width;
    this->span = span;
-   this->tier = Chart_resample(&p->rssHistory, this->span, this->width, this->cols);
+   this->tier = Chart_resample(slot ? &slot->rssHistory : &p->rssHistory, this->span, this->width,
+                               this->cols);
+   memset(this->recycled, 0, sizeof(bool) * (size_t)this->width);
+   const GenerationRecord* ended;
+   for (int age = 0; slot && (ended = WorkerSlot_generation(slot, age)) != NULL; age++) {
+      int col = ended->exitTime >= 0
+                      ? Chart_timeColumn(m->now - ended->exitTime, this->span, this->width)
+                      : -1;
+      if (col >= 0 && col < this->width)
+         this->recycled[col] = true;
+   }
    Chart_resampleRates(&p->trafficHistory, this->tier, this->span, this->width, this->rates);
    Chart_resampleReadings(&p->smapsHistory, m->now, this->span, this->width, this->uss, this->pss);
    this->top = Chart_rateScale(this->rates, this->width);
@@ -130,7 +140,8 @@ void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* 
    int changed = gc->since > gc->firstTime
                        ? Chart_timeColumn(now - gc->since, this->span, this->width)
                        : -1;
-   /* Snapshot marks share the row; a spike or the verdict change wins a column. */
+   /* Marks share the row: the verdict change wins a column, then a spike,
+      a recycle, a snapshot. */
    bool snapped[DETAIL_CHART_MAX_WIDTH];
    memset(snapped, 0, sizeof(bool) * (size_t)this->width);
    for (int i = 0; p->snapshots && i < p->snapshots->markCount; i++) {
@@ -146,8 +157,13 @@ void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* 
       for (int t = 0; t < tickCount; t++)
          if (ticks[t] == col)
             mark = g->axisTimeTick;
-      if (spikes[col] || col == changed || snapped[col]) {
-         mark = col == changed ? g->verdictMark : spikes[col] ? g->spikeMark : g->snapshotMark;
+      const char* event = col == changed        ? g->verdictMark
+                          : spikes[col]         ? g->spikeMark
+                          : this->recycled[col] ? g->recycleMark
+                          : snapped[col]        ? g->snapshotMark
+                                                : NULL;
+      if (event) {
+         mark = event;
          e = CLR_CHART_MARK;
       }
       Draw_text(w, y, DETAIL_AXIS_WIDTH + col, 1, mark, Colors_attr(e));

@@ -24,10 +24,12 @@ typedef struct Glyphs {
    /* USS and PSS readings, points on the RSS scale. */
    const char* ussPoint;
    const char* pssPoint;
-   /* On the time axis: a transient spike, where the verdict changed, a heap snapshot. */
+   /* On the time axis: a transient spike, where the verdict changed, a heap
+      snapshot, a worker of the slot replaced by the next generation. */
    const char* spikeMark;
    const char* verdictMark;
    const char* snapshotMark;
+   const char* recycleMark;
    const char* plusMinus; /* before a standard error */
    /* Tree view, two columns each. */
    const char* treeBranch;
