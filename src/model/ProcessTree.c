@@ -29,8 +29,10 @@ void ProcessTree_delete(ProcessTree* this) {
       Process_delete(this->procs[i]);
    free(this->procs);
    free(this->byPid);
-   for (int i = 0; i < this->slotCount; i++)
+   for (int i = 0; i < this->slotCount; i++) {
+      free(this->slots[i]->rssHistory);
       free(this->slots[i]);
+   }
    free(this->slots);
    free(this);
 }
@@ -58,7 +60,7 @@ Process* ProcessTree_find(const ProcessTree* this, pid_t pid) {
 }
 
 /* The lowest vacant slot, a new one when every slot is held. */
-static WorkerSlot* ProcessTree_vacantSlot(ProcessTree* this, const Process* proc) {
+static WorkerSlot* ProcessTree_vacantSlot(ProcessTree* this) {
    for (int i = 0; i < this->slotCount; i++)
       if (!this->slots[i]->occupant)
          return this->slots[i];
@@ -67,8 +69,6 @@ static WorkerSlot* ProcessTree_vacantSlot(ProcessTree* this, const Process* proc
    WorkerSlot* slot = xCalloc(1, sizeof(WorkerSlot));
    this->slots[this->slotCount++] = slot;
    slot->number = (unsigned)this->slotCount;
-   /* The slot's history has its occupants' tiers. */
-   History_init(&slot->rssHistory, proc->rssHistory.tiers[0].step);
    GenerationTrace_init(&slot->live);
    return slot;
 }
@@ -93,7 +93,7 @@ void ProcessTree_add(ProcessTree* this, Process* proc) {
    /* A worker that takes a slot another one left is its replacement:
       gunicorn max_requests, celery max_tasks_per_child, uwsgi
       reload-on-rss. At attach, workers fill slots 1..N in PID order. */
-   WorkerSlot* slot = ProcessTree_vacantSlot(this, proc);
+   WorkerSlot* slot = ProcessTree_vacantSlot(this);
    slot->occupant = proc;
    slot->generation++;
    proc->generation = slot->generation;
@@ -154,6 +154,10 @@ void ProcessTree_retire(ProcessTree* this, Process* proc, const char* how, doubl
       GenerationRecord_close(&slot->done[slot->doneHead], &slot->live, proc->generation,
                              e->lifetime, e->end);
       ProcessTree_countEnd(&slot->ends, e->end);
+      if (!slot->rssHistory) {
+         slot->rssHistory = xMalloc(sizeof(History));
+         History_copy(slot->rssHistory, &proc->rssHistory);
+      }
       slot->occupant = NULL;
       GenerationTrace_init(&slot->live);
    }
@@ -255,15 +259,13 @@ void ProcessTree_updateSlots(ProcessTree* this, double now, const char* unit) {
    for (int i = 0; i < this->slotCount; i++) {
       WorkerSlot* slot = this->slots[i];
       const Process* p = slot->occupant;
-      if (p && p->seen) {
-         if (p->memKnown) {
-            History_add(&slot->rssHistory, now,
+      if (p && p->seen && p->memKnown) {
+         GenerationTrace_add(&slot->live, now, (double)p->rssKiB, p->trafficKnown, p->trafficDelta);
+         if (slot->rssHistory)
+            History_add(slot->rssHistory, now,
                         (uint32_t)(p->rssKiB > UINT32_MAX - 1 ? UINT32_MAX - 1 : p->rssKiB));
-            GenerationTrace_add(&slot->live, now, (double)p->rssKiB, p->trafficKnown,
-                                p->trafficDelta);
-         } else {
-            History_addUnknown(&slot->rssHistory, now);
-         }
+      } else if (p && p->seen && slot->rssHistory) {
+         History_addUnknown(slot->rssHistory, now);
       }
       const GenerationRecord* mine[SLOT_GENERATIONS_KEPT];
       for (int age = 0; age < slot->doneCount; age++) {

@@ -44,8 +44,11 @@ typedef struct WorkerSlot {
    Process* occupant;   /* NULL while vacant */
    unsigned generation; /* of the occupant, or of the last one */
    EndCounts ends;
-   History rssHistory;   /* the occupants' RSS one after another: the sawtooth */
-   GenerationTrace live; /* the occupant's generation so far */
+   /* The occupants' RSS one after another, the sawtooth: NULL until the
+      first one exits (then a copy of its history, continued by the next),
+      so that workers never recycled cost no second history. */
+   History* rssHistory;
+   GenerationTrace live;                         /* the occupant's generation so far */
    GenerationRecord done[SLOT_GENERATIONS_KEPT]; /* ring, newest at doneHead */
    int doneHead, doneCount;
    RecycleVerdict verdict; /* over done, refreshed every tick */

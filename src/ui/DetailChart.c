@@ -27,8 +27,8 @@ bool DetailChart_fill(DetailChart* this, const Machine* m, const Glyphs* g, cons
       this->height = DETAIL_CHART_MAX_HEIGHT;
    this->right = DETAIL_AXIS_WIDTH + this->width;
    this->span = span;
-   this->tier = Chart_resample(slot ? &slot->rssHistory : &p->rssHistory, this->span, this->width,
-                               this->cols);
+   this->tier = Chart_resample(slot && slot->rssHistory ? slot->rssHistory : &p->rssHistory,
+                               this->span, this->width, this->cols);
    memset(this->recycled, 0, sizeof(bool) * (size_t)this->width);
    const GenerationRecord* ended;
    for (int age = 0; slot && (ended = WorkerSlot_generation(slot, age)) != NULL; age++) {

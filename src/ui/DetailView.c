@@ -227,7 +227,7 @@ static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Proc
    char buf[96], span[16], step[16], whose[48] = "RSS";
    Format_span(span, sizeof(span), c->span);
    Format_span(step, sizeof(step), p->rssHistory.tiers[c->tier].step);
-   if (slot)
+   if (slot && slot->rssHistory)
       snprintf(whose, sizeof(whose), "RSS of slot %u across generations", slot->number);
    snprintf(buf, sizeof(buf), "%s and traffic, last %s (%s buckets)  ", whose, span, step);
    DetailLine l = {w, y, 0, getmaxx(w)};

@@ -235,7 +235,9 @@ static void test_slots(void** state) {
    assert_null(ProcessTree_slot(tree0(f), 4));
    /* The slot's history runs across both generations. */
    HistoryBucket b;
-   assert_true(History_bucket(&slot->rssHistory, 0, 0, &b));
+   assert_non_null(slot->rssHistory);
+   assert_null(ProcessTree_slot(tree0(f), 2)->rssHistory);
+   assert_true(History_bucket(slot->rssHistory, 0, 0, &b));
    assert_int_equal(b.last, 40 * MIB);
 }
 
