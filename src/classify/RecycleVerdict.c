@@ -103,6 +103,10 @@ void GenerationRecord_close(GenerationRecord* out, const GenerationTrace* trace,
    if (trace->count == 0)
       return;
    out->exitTime = trace->lastTime;
+   out->startTime = trace->firstTime;
+   out->points = trace->count;
+   memcpy(out->time, trace->time, sizeof(float) * (size_t)trace->count);
+   memcpy(out->rssKiB, trace->rssKiB, sizeof(float) * (size_t)trace->count);
    out->totalGrowthKiB = trace->lastRssKiB - trace->rssKiB[0];
    out->totalUnits = trace->served;
    out->trafficKnown = trace->trafficKnown;

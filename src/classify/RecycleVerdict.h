@@ -10,7 +10,8 @@
    what is kept of it when it ends is a GenerationRecord: its growth after
    its warm-up (the first quarter of its life, where imports and first
    requests allocate), the share of that growth in its second half (a
-   plateau has none), and the traffic it served meanwhile. */
+   plateau has none), the traffic it served meanwhile, and the trace's
+   points, for a chart of the generations one after another. */
 
 #include <stdbool.h>
 
@@ -50,6 +51,12 @@ typedef struct GenerationRecord {
    double lateGrowthKiB;  /* of growthKiB, in the second half of that span */
    bool trafficKnown;
    double units; /* after its warm-up */
+   /* Its RSS over its life, the trace's points: one tooth of the slot's
+      sawtooth. Times are seconds after startTime (monotonic). */
+   double startTime;
+   int points;
+   float time[RECYCLE_TRACE_POINTS];
+   float rssKiB[RECYCLE_TRACE_POINTS];
 } GenerationRecord;
 
 typedef enum RecycleLabel {

@@ -30,7 +30,7 @@ void ProcessTree_delete(ProcessTree* this) {
    free(this->procs);
    free(this->byPid);
    for (int i = 0; i < this->slotCount; i++) {
-      free(this->slots[i]->rssHistory);
+      free(this->slots[i]->done);
       free(this->slots[i]);
    }
    free(this->slots);
@@ -148,17 +148,16 @@ void ProcessTree_retire(ProcessTree* this, Process* proc, const char* how, doubl
 
    WorkerSlot* slot = proc->slot ? this->slots[proc->slot - 1] : NULL;
    if (slot && slot->occupant == proc) {
+      if (!slot->done)
+         slot->done = xCalloc(SLOT_GENERATIONS_KEPT, sizeof(GenerationRecord));
       slot->doneHead = (slot->doneHead + 1) % SLOT_GENERATIONS_KEPT;
       if (slot->doneCount < SLOT_GENERATIONS_KEPT)
          slot->doneCount++;
       GenerationRecord_close(&slot->done[slot->doneHead], &slot->live, proc->generation,
                              e->lifetime, e->end);
       ProcessTree_countEnd(&slot->ends, e->end);
-      if (!slot->rssHistory) {
-         slot->rssHistory = xMalloc(sizeof(History));
-         History_copy(slot->rssHistory, &proc->rssHistory);
-      }
       slot->occupant = NULL;
+      this->slotsEnded = true;
       GenerationTrace_init(&slot->live);
    }
 
@@ -251,32 +250,46 @@ void ProcessTree_reorder(ProcessTree* this) {
    }
 }
 
+/* The tree's judgement looks at the newest generation of every slot first,
+   then the one before, and so on: recent across all slots, whatever their
+   number. */
+static int ProcessTree_recentGenerations(const ProcessTree* this, const GenerationRecord** out,
+                                         int* slots) {
+   int n = 0;
+   *slots = 0;
+   for (int i = 0; i < this->slotCount; i++)
+      *slots += this->slots[i]->doneCount > 0;
+   for (int age = 0; age < SLOT_GENERATIONS_KEPT; age++)
+      for (int i = 0; i < this->slotCount && n < RECYCLE_JUDGE_MAX; i++) {
+         const GenerationRecord* g = WorkerSlot_generation(this->slots[i], age);
+         if (g)
+            out[n++] = g;
+      }
+   return n;
+}
+
 void ProcessTree_updateSlots(ProcessTree* this, double now, const char* unit) {
-   /* Every slot's kept generations, for the tree's verdict. */
-   const GenerationRecord* all[RECYCLE_JUDGE_MAX];
-   int total = 0;
-   int judgedSlots = 0;
    for (int i = 0; i < this->slotCount; i++) {
       WorkerSlot* slot = this->slots[i];
       const Process* p = slot->occupant;
-      if (p && p->seen && p->memKnown) {
+      if (p && p->seen && p->memKnown)
          GenerationTrace_add(&slot->live, now, (double)p->rssKiB, p->trafficKnown, p->trafficDelta);
-         if (slot->rssHistory)
-            History_add(slot->rssHistory, now,
-                        (uint32_t)(p->rssKiB > UINT32_MAX - 1 ? UINT32_MAX - 1 : p->rssKiB));
-      } else if (p && p->seen && slot->rssHistory) {
-         History_addUnknown(slot->rssHistory, now);
-      }
+   }
+   /* Verdicts only change when a generation ends. */
+   if (!this->slotsEnded)
+      return;
+   this->slotsEnded = false;
+   for (int i = 0; i < this->slotCount; i++) {
+      WorkerSlot* slot = this->slots[i];
       const GenerationRecord* mine[SLOT_GENERATIONS_KEPT];
-      for (int age = 0; age < slot->doneCount; age++) {
+      for (int age = 0; age < slot->doneCount; age++)
          mine[age] = WorkerSlot_generation(slot, age);
-         if (total < RECYCLE_JUDGE_MAX)
-            all[total++] = mine[age];
-      }
-      judgedSlots += slot->doneCount > 0;
       RecycleVerdict_judge(&slot->verdict, mine, slot->doneCount, 1, unit);
    }
-   RecycleVerdict_judge(&this->recycle, all, total, judgedSlots, unit);
+   const GenerationRecord* all[RECYCLE_JUDGE_MAX];
+   int slots;
+   int n = ProcessTree_recentGenerations(this, all, &slots);
+   RecycleVerdict_judge(&this->recycle, all, n, slots, unit);
 }
 
 const WorkerSlot* ProcessTree_slot(const ProcessTree* this, unsigned number) {

@@ -44,14 +44,13 @@ typedef struct WorkerSlot {
    Process* occupant;   /* NULL while vacant */
    unsigned generation; /* of the occupant, or of the last one */
    EndCounts ends;
-   /* The occupants' RSS one after another, the sawtooth: NULL until the
-      first one exits (then a copy of its history, continued by the next),
-      so that workers never recycled cost no second history. */
-   History* rssHistory;
-   GenerationTrace live;                         /* the occupant's generation so far */
-   GenerationRecord done[SLOT_GENERATIONS_KEPT]; /* ring, newest at doneHead */
+   GenerationTrace live; /* the occupant's generation so far */
+   /* Its ended generations, a ring newest at doneHead: NULL until the first
+      one ends, so that a slot never recycled costs no more. With the
+      occupant's own history they draw the slot's sawtooth. */
+   GenerationRecord* done;
    int doneHead, doneCount;
-   RecycleVerdict verdict; /* over done, refreshed every tick */
+   RecycleVerdict verdict; /* over done, judged again when one ends */
 } WorkerSlot;
 
 typedef struct ProcessTree {
@@ -71,6 +70,7 @@ typedef struct ProcessTree {
    WorkerSlot** slots; /* slots[i]->number == i + 1; never shrinks */
    int slotCount;
    RecycleVerdict recycle; /* over every slot's generations */
+   bool slotsEnded;        /* a generation ended since the last judgement */
 
    CgroupStatus cgroup;
    double lastOomKill; /* monotonic time the cgroup last counted an OOM kill, < 0 never */
@@ -100,8 +100,9 @@ void ProcessTree_add(ProcessTree* this, Process* proc);
 /* Removes proc (which has ended) and keeps its summary; proc is freed. */
 void ProcessTree_retire(ProcessTree* this, Process* proc, const char* how, double wallNow);
 
-/* Feeds the slots the tick's samples of their occupants and judges their
-   generations (classify/RecycleVerdict.h); unit names the traffic unit. */
+/* Feeds the slots the tick's samples of their occupants and, when one
+   ended, judges their generations (classify/RecycleVerdict.h); unit names
+   the traffic unit. */
 void ProcessTree_updateSlots(ProcessTree* this, double now, const char* unit);
 
 /* The slot numbered number, NULL if there is none. */

@@ -39,8 +39,8 @@ typedef struct DetailChart {
 
 /* Sizes the chart for a screen cols wide and lines tall (its title and
    legend, the plot, the time axis and its labels) and fills it with p's
-   last span seconds, its RSS from slot (p's slot, or NULL) once the slot
-   has one, else p's own; false when it does not fit. */
+   last span seconds; with slot (p's slot, or NULL) the slot's ended
+   generations draw before p's own RSS; false when it does not fit. */
 bool DetailChart_fill(DetailChart* this, const Machine* m, const Glyphs* g, const Process* p,
                       const WorkerSlot* slot, double span, int cols, int lines);
 

@@ -227,7 +227,7 @@ static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Proc
    char buf[96], span[16], step[16], whose[48] = "RSS";
    Format_span(span, sizeof(span), c->span);
    Format_span(step, sizeof(step), p->rssHistory.tiers[c->tier].step);
-   if (slot && slot->rssHistory)
+   if (slot && slot->doneCount > 0)
       snprintf(whose, sizeof(whose), "RSS of slot %u across generations", slot->number);
    snprintf(buf, sizeof(buf), "%s and traffic, last %s (%s buckets)  ", whose, span, step);
    DetailLine l = {w, y, 0, getmaxx(w)};
@@ -274,8 +274,10 @@ static int DetailView_drawSlot(const Ui* ui, WINDOW* w, int y, const WorkerSlot*
       char growth[16], life[16];
       Format_growth(growth, sizeof(growth), last->totalGrowthKiB);
       Format_age(life, sizeof(life), last->lifetime);
-      snprintf(buf, sizeof(buf), "  last generation %s over %.0f %s in %s", growth,
-               last->totalUnits, unit, life);
+      char units[16];
+      Format_count(units, sizeof(units), last->totalUnits);
+      snprintf(buf, sizeof(buf), "  last generation %s over %s %s in %s", growth, units, unit,
+               life);
       DetailLine_put(&l, buf, CLR_DEFAULT);
    }
    return y + 1;
