@@ -107,16 +107,22 @@ void GenerationRecord_close(GenerationRecord* out, const GenerationTrace* trace,
    out->points = trace->count;
    memcpy(out->time, trace->time, sizeof(float) * (size_t)trace->count);
    memcpy(out->rssKiB, trace->rssKiB, sizeof(float) * (size_t)trace->count);
-   out->totalGrowthKiB = trace->lastRssKiB - trace->rssKiB[0];
+   double span = trace->lastTime - trace->firstTime;
+   /* Where it ended: the highest RSS of its last quarter. A worker may free
+      much as it shuts down (the interpreter's teardown clears modules), and
+      its last sample before exit shows that, not what it had grown to. */
+   double endKiB = trace->lastRssKiB;
+   for (int i = GenerationTrace_at(trace, (1 - RECYCLE_WARMUP_SHARE) * span); i < trace->count; i++)
+      endKiB = fmax(endKiB, trace->rssKiB[i]);
+   out->totalGrowthKiB = endKiB - trace->rssKiB[0];
    out->totalUnits = trace->served;
    out->trafficKnown = trace->trafficKnown;
-   double span = trace->lastTime - trace->firstTime;
    int base = GenerationTrace_at(trace, RECYCLE_WARMUP_SHARE * span);
    double baseTime = trace->time[base];
    int mid = GenerationTrace_at(trace, baseTime + (span - baseTime) / 2);
    out->seconds = span - baseTime;
-   out->growthKiB = trace->lastRssKiB - trace->rssKiB[base];
-   out->lateGrowthKiB = trace->lastRssKiB - trace->rssKiB[mid];
+   out->growthKiB = endKiB - trace->rssKiB[base];
+   out->lateGrowthKiB = endKiB - trace->rssKiB[mid];
    out->units = trace->served - trace->units[base];
    out->measured = trace->count - base >= RECYCLE_MIN_POINTS / 2 &&
                    trace->count >= RECYCLE_MIN_POINTS && out->seconds >= RECYCLE_MIN_SECONDS;

@@ -11,7 +11,9 @@
    its warm-up (the first quarter of its life, where imports and first
    requests allocate), the share of that growth in its second half (a
    plateau has none), the traffic it served meanwhile, and the trace's
-   points, for a chart of the generations one after another. */
+   points, for a chart of the generations one after another. Its RSS at its
+   end is the highest of its last quarter: what a worker frees as it shuts
+   down is not what it had grown to. */
 
 #include <stdbool.h>
 
@@ -43,7 +45,7 @@ typedef struct GenerationRecord {
    RecycleEnd end;
    double lifetime;       /* seconds from its start to its exit */
    double exitTime;       /* its last sample, monotonic seconds; < 0 never sampled */
-   double totalGrowthKiB; /* RSS at exit minus RSS when first seen */
+   double totalGrowthKiB; /* RSS at its end minus RSS when first seen */
    double totalUnits;     /* traffic served while seen */
    bool measured;         /* seen long enough for the fields below */
    double seconds;        /* after its warm-up */

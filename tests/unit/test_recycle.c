@@ -22,9 +22,10 @@ typedef struct Shape {
    double warmupKiB; /* allocated in its first 3 s, every generation alike */
    double perUnitKiB;
    double perSecondKiB;
-   double plateauAt; /* growth stops at this age; 0 never */
-   double rate;      /* traffic units per second; < 0: no traffic signal */
-   double noiseKiB;  /* +- amplitude, deterministic */
+   double plateauAt;   /* growth stops at this age; 0 never */
+   double teardownKiB; /* freed in its last sample, as it shuts down */
+   double rate;        /* traffic units per second; < 0: no traffic signal */
+   double noiseKiB;    /* +- amplitude, deterministic */
 } Shape;
 
 static void generation(GenerationRecord* out, const Shape* s, unsigned number) {
@@ -39,6 +40,8 @@ static void generation(GenerationRecord* out, const Shape* s, unsigned number) {
       if (age > 0)
          rss += grows * (s->perSecondKiB + s->perUnitKiB * fmax(s->rate, 0));
       double noise = s->noiseKiB * ((age * 7 + (int)number * 3) % 5 - 2) / 2.0;
+      if (age == (int)s->lifetime)
+         rss -= s->teardownKiB;
       GenerationTrace_add(&t, born + age, rss + noise, s->rate >= 0, fmax(s->rate, 0));
    }
    GenerationRecord_close(out, &t, number, s->lifetime, END_RECYCLE);
@@ -118,6 +121,19 @@ static void test_consistent_traffic(void** state) {
    assert_non_null(strstr(v.evidence, "requests"));
    assert_non_null(strstr(v.evidence, "recycled every 64s"));
    assert_non_null(strstr(v.evidence, "5 generations"));
+}
+
+/* Workers that free their retained memory as they shut down, seen in
+   their last sample: still the growth they had reached. */
+static void test_teardown_drop(void** state) {
+   (void)state;
+   Shape s[4];
+   repeat(s, &(Shape){.lifetime = 60, .warmupKiB = 4096, .perUnitKiB = 64, .rate = 2}, 4);
+   s[2].teardownKiB = 8000;
+   RecycleVerdict v;
+   judge(&v, s, 4);
+   assert_int_equal(v.label, RECYCLE_GROWS_WITH_TRAFFIC);
+   assert_int_equal(v.generations, 4);
 }
 
 /* No traffic signal, 3 MiB/min: grows with time, recycled. */
@@ -232,6 +248,7 @@ int main(void) {
          cmocka_unit_test(test_ends),
          cmocka_unit_test(test_trace_bounded),
          cmocka_unit_test(test_consistent_traffic),
+         cmocka_unit_test(test_teardown_drop),
          cmocka_unit_test(test_consistent_time),
          cmocka_unit_test(test_time_under_varying_traffic),
          cmocka_unit_test(test_flat_none),
