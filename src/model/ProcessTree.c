@@ -65,7 +65,8 @@ static WorkerSlot* ProcessTree_vacantSlot(ProcessTree* this) {
       if (!this->slots[i]->occupant)
          return this->slots[i];
    this->slots = xReallocArray(this->slots, (size_t)this->slotCount + 1, sizeof(WorkerSlot*));
-   /* Allocated one by one: a History points into itself and cannot move. */
+   /* Allocated one by one: a slot handed out by ProcessTree_slot() stays
+      where it is when the array grows. */
    WorkerSlot* slot = xCalloc(1, sizeof(WorkerSlot));
    this->slots[this->slotCount++] = slot;
    slot->number = (unsigned)this->slotCount;

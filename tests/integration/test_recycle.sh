@@ -2,15 +2,16 @@
 # Growth masked by recycling, on Debian's gunicorn (2 sync workers,
 # --max-requests 100 with jitter 20: each worker recycled about every 50 s
 # at 2 requests/s): an app that keeps 64 KiB of every request gets
-# "grows with traffic, recycled" within 3 minutes; the control, the same
-# app keeping nothing, recycled alike, gets no such verdict. Two leaktops
-# watch both services: one on the access log, one on the default source
-# (CPU time). Worker slots stay 1..2 across the generations.
+# "grows with traffic, recycled" within 3 minutes; the controls, recycled
+# alike, get no such verdict: the same app keeping nothing, and one keeping
+# 64 KiB of its first 50 requests only (a plateau in every generation). Two
+# leaktops watch the three services: one on the access log, one on the
+# default source (CPU time). Worker slots stay 1..2 across the generations.
 . "$(dirname "$0")/lib.sh"
 
 GUNICORN=${GUNICORN:-/usr/bin/gunicorn}
 TICKS=${RECYCLE_TICKS:-200}
-plan 13
+plan 16
 [ -x "$GUNICORN" ] || { skip_rest "$GUNICORN not installed (apt-get install gunicorn)"; done_testing; }
 
 LOG=$TEST_TMP/access.log
@@ -20,15 +21,18 @@ RETAIN_KIB=64 GUNICORN_APP=retain_app:app GUNICORN_NAME=leak start_gunicorn 2 "$
 GL=$G PL=$PORT
 RETAIN_KIB=0 GUNICORN_APP=retain_app:app GUNICORN_NAME=control start_gunicorn 2 "${RECYCLING[@]}"
 GC=$G PC=$PORT
-export GL GC
+RETAIN_KIB=64 RETAIN_LIMIT=50 GUNICORN_APP=retain_app:app GUNICORN_NAME=plateau start_gunicorn 2 "${RECYCLING[@]}"
+GP=$G PP=$PORT
+export GL GC GP
 
 OUT_LOG=$TEST_TMP/log.jsonl
 OUT_CPU=$TEST_TMP/cpu.jsonl
-leaktop_bg "$OUT_CPU" --batch -d 1 -n "$TICKS" -p "$GL" -p "$GC"
+leaktop_bg "$OUT_CPU" --batch -d 1 -n "$TICKS" -p "$GL" -p "$GC" -p "$GP"
 LT_CPU=$LT_PID
-leaktop_bg "$OUT_LOG" --batch -d 1 -n "$TICKS" -p "$GL" -p "$GC" --traffic "log:$LOG"
+leaktop_bg "$OUT_LOG" --batch -d 1 -n "$TICKS" -p "$GL" -p "$GC" -p "$GP" --traffic "log:$LOG"
 load_bg "$PL" --rate 4 --duration $((TICKS + 5))
 load_bg "$PC" --rate 4 --duration $((TICKS + 5))
+load_bg "$PP" --rate 4 --duration $((TICKS + 5))
 leaktop_done $((TICKS + 60)) "leaktop --traffic log: exits 0 after $TICKS ticks"
 LT_PID=$LT_CPU LT_OUT=$OUT_CPU leaktop_done 30 "leaktop (default traffic source) exits 0"
 
@@ -65,6 +69,16 @@ jcheck "access log: no recycled verdict for the control, tree or slot, at any ti
 jcheck "CPU time: no recycled verdict for the control at any tick" "$OUT_CPU" \
    'not any(v.endswith(", recycled") for s, v in tree_verdicts(envint("GC")))' \
    'changes(tree_verdicts(envint("GC")))'
+jcheck "the plateau control recycled alike: a slot reached generation 3" "$OUT_LOG" \
+   'max(sl["generation"] for sl in tree(last, envint("GP"))["slots"]) >= 3' \
+   'tree(last, envint("GP"))["slots"]'
+jcheck "access log: no recycled verdict for the plateau control, tree or slot, at any tick" "$OUT_LOG" \
+   'not any(v.endswith(", recycled") for s, v in tree_verdicts(envint("GP"))) and not any(sl["recycle"] for t in ticks for sl in tree(t, envint("GP"))["slots"])' \
+   'changes(tree_verdicts(envint("GP")))' \
+   '[(sl["slot"], [(g["generation"], g["growth_kib"], g["measured"]) for g in sl["generations"]]) for sl in tree(last, envint("GP"))["slots"]]'
+jcheck "CPU time: no recycled verdict for the plateau control at any tick" "$OUT_CPU" \
+   'not any(v.endswith(", recycled") for s, v in tree_verdicts(envint("GP")))' \
+   'changes(tree_verdicts(envint("GP")))'
 jcheck "both trees keep two slots, 1 and 2, held by the live workers" "$OUT_LOG" \
    'all(all(sl["slot"] in (1, 2) for sl in tree(t, g)["slots"]) and (lambda held: len(held) == len(set(held)) and set(held) <= {1, 2})([p["slot"] for p in procs(t, g) if p["role"] == "worker"]) for t in ticks for g in (envint("GL"), envint("GC"))) and all(len(tree(last, g)["slots"]) == 2 for g in (envint("GL"), envint("GC")))' \
    '[(p["pid"], p["slot"], p["generation"]) for p in procs(last)]'
