@@ -12,7 +12,7 @@
 #define RECYCLE_MIN_GENERATIONS 3
 /* A generation seen for less than this (points, seconds) tells nothing. */
 #define RECYCLE_MIN_POINTS  6
-#define RECYCLE_MIN_SECONDS 8.0
+#define RECYCLE_MIN_SECONDS 4.0
 /* The first quarter of a life is warm-up: imports, first requests, caches
    filled once. Its growth is the same in every generation, leak or not. */
 #define RECYCLE_WARMUP_SHARE 0.25

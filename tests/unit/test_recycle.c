@@ -210,7 +210,7 @@ static void test_one_flat_none(void** state) {
 }
 
 /* Two generations, however clear, are too few; a short-lived third one
-   (seen for 5 s) does not count. */
+   (seen for 3 s) does not count. */
 static void test_too_few_none(void** state) {
    (void)state;
    Shape s[3];
@@ -218,7 +218,7 @@ static void test_too_few_none(void** state) {
    RecycleVerdict v;
    judge(&v, s, 2);
    assert_int_equal(v.label, RECYCLE_NONE);
-   s[2].lifetime = 5;
+   s[2].lifetime = 3;
    judge(&v, s, 3);
    assert_int_equal(v.label, RECYCLE_NONE);
    s[2].lifetime = 60;
