@@ -320,6 +320,12 @@ static void test_oom_killed(void** state) {
    ScriptedSource_exit(f->host, 102, NULL);
    Machine_scan(f->machine);
    assert_string_equal(ProcessTree_exited(tree0(f), 0)->how, "OOM kill in its cgroup");
+   /* Counted apart from recycles and crashes, in the tree and the slots. */
+   assert_int_equal(ProcessTree_exited(tree0(f), 0)->end, END_OOM_KILL);
+   assert_int_equal(tree0(f)->ends.oomKills, 2);
+   assert_int_equal(tree0(f)->ends.recycles + tree0(f)->ends.crashes, 0);
+   assert_int_equal(ProcessTree_slot(tree0(f), 1)->ends.oomKills, 1);
+   assert_int_equal(ProcessTree_slot(tree0(f), 2)->ends.oomKills, 1);
 }
 
 /* A SIGKILL long after the cgroup's last OOM kill is not one. */
@@ -330,6 +336,12 @@ static void test_killed_not_oom(void** state) {
    ScriptedSource_exit(f->host, 101, "killed by SIGKILL");
    Machine_scan(f->machine);
    assert_string_equal(ProcessTree_exited(tree0(f), 0)->how, "killed by SIGKILL");
+   assert_int_equal(tree0(f)->ends.crashes, 1);
+   assert_int_equal(ProcessTree_slot(tree0(f), 1)->ends.crashes, 1);
+   ScriptedSource_exit(f->host, 102, "exit 3");
+   Machine_scan(f->machine);
+   assert_int_equal(ProcessTree_exited(tree0(f), 0)->end, END_CRASH);
+   assert_int_equal(tree0(f)->ends.crashes, 2);
 }
 
 /* The master and its workers end: the tree goes, and with explicit targets
