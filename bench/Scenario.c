@@ -22,6 +22,14 @@
 #define SCENARIO_DAY_SECONDS      1200.0 /* a compressed day */
 /* Allocator jitter above the floor, per sample. */
 #define SCENARIO_JITTER_KIB 96.0
+/* Warm-up: a cache that fills in its first minute, e^-t/20 s slower as it
+   fills (fewer misses), full at a minute. */
+#define SCENARIO_WARM_SECONDS  60.0
+#define SCENARIO_WARM_TAU      20.0
+#define SCENARIO_SPIKE_ONCE_AT 120.0
+/* Wandering: a slow swing of this amplitude and period. */
+#define SCENARIO_WANDER_KIB     768.0
+#define SCENARIO_WANDER_SECONDS 300.0
 
 static double Scenario_uniform(Scenario* this) {
    /* splitmix64: deterministic and good enough for synthetic series. */
@@ -43,8 +51,20 @@ static double Scenario_arrivals(Scenario* this, double mean) {
 void Scenario_init(Scenario* this, ScenarioKind kind, double tick, double scale,
                    unsigned long long seed) {
    *this = (Scenario){.kind = kind, .tick = tick, .scale = scale, .rng = seed, .busy = true};
-   this->floorKiB = kind == SCENARIO_LARGE_FLAT ? SCENARIO_LARGE_KIB : SCENARIO_BASE_KIB;
+   this->floorKiB = this->baseKiB =
+         kind == SCENARIO_LARGE_FLAT ? SCENARIO_LARGE_KIB : SCENARIO_BASE_KIB;
    this->phaseLeft = 30;
+   this->leakKiBPerMin = scale * SCENARIO_LEAK_KIB_PER_MIN;
+   this->jitterKiB = SCENARIO_JITTER_KIB;
+   this->leakUntil = INFINITY;
+}
+
+void Scenario_initLeak(Scenario* this, double tick, double kibPerMin, double baseKiB,
+                       double jitterKiB, unsigned long long seed) {
+   Scenario_init(this, SCENARIO_LEAK_TIME, tick, 1.0, seed);
+   this->floorKiB = this->baseKiB = baseKiB;
+   this->leakKiBPerMin = kibPerMin;
+   this->jitterKiB = jitterKiB;
 }
 
 static double Scenario_rate(Scenario* this) {
@@ -66,7 +86,23 @@ void Scenario_next(Scenario* this, ClassifierInput* out) {
    double requests = Scenario_arrivals(this, Scenario_rate(this) * this->tick);
    switch (this->kind) {
    case SCENARIO_LEAK_TIME:
-      this->floorKiB += this->scale * SCENARIO_LEAK_KIB_PER_MIN * this->tick / 60;
+      if (this->t <= this->leakUntil)
+         this->floorKiB += this->leakKiBPerMin * this->tick / 60;
+      break;
+   case SCENARIO_WARM_CACHE: {
+      double full = 1 - exp(-SCENARIO_WARM_SECONDS / SCENARIO_WARM_TAU);
+      double filled = 1 - exp(-fmin(this->t, SCENARIO_WARM_SECONDS) / SCENARIO_WARM_TAU);
+      /* Not scaled: ten times as fast it rises more per tick than a payload. */
+      this->floorKiB = this->baseKiB + SCENARIO_CACHE_KIB * filled / full;
+      break;
+   }
+   case SCENARIO_WANDER:
+      this->floorKiB =
+            this->baseKiB + SCENARIO_WANDER_KIB * sin(2 * M_PI * this->t / SCENARIO_WANDER_SECONDS);
+      break;
+   case SCENARIO_SPIKE_ONCE:
+      if (this->t >= SCENARIO_SPIKE_ONCE_AT && this->t - this->tick < SCENARIO_SPIKE_ONCE_AT)
+         this->spikeLeft = SCENARIO_SPIKE_SECONDS;
       break;
    case SCENARIO_LEAK_TRAFFIC:
    case SCENARIO_CONSTANT:
@@ -99,7 +135,7 @@ void Scenario_next(Scenario* this, ClassifierInput* out) {
    *out = (ClassifierInput){
          .time = 1000 + this->t,
          .rssKnown = true,
-         .rssKiB = floor(this->floorKiB + spike + SCENARIO_JITTER_KIB * Scenario_uniform(this)),
+         .rssKiB = floor(this->floorKiB + spike + this->jitterKiB * Scenario_uniform(this)),
          .trafficKnown = true,
          .trafficDelta = requests,
          .idle = requests == 0,
@@ -117,6 +153,9 @@ const char* Scenario_name(ScenarioKind kind) {
          [SCENARIO_CONSTANT] = "constant traffic",
          [SCENARIO_DIURNAL] = "diurnal traffic",
          [SCENARIO_LARGE_FLAT] = "large and flat",
+         [SCENARIO_WARM_CACHE] = "fast warm-up, then flat",
+         [SCENARIO_SPIKE_ONCE] = "one spike",
+         [SCENARIO_WANDER] = "wanders near zero",
    };
    return names[kind];
 }
@@ -129,9 +168,11 @@ GrowthVerdict Scenario_expected(ScenarioKind kind, GrowthReason* reason) {
    case SCENARIO_LEAK_TRAFFIC:
       return VERDICT_GROWS_WITH_TRAFFIC;
    case SCENARIO_PLATEAU:
+   case SCENARIO_WARM_CACHE:
       return VERDICT_PLATEAU;
    case SCENARIO_SPIKES:
    case SCENARIO_STEP:
+   case SCENARIO_SPIKE_ONCE:
       return VERDICT_SPIKES;
    case SCENARIO_CONSTANT:
    case SCENARIO_DIURNAL:

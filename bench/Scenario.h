@@ -19,6 +19,10 @@ typedef enum ScenarioKind {
    SCENARIO_CONSTANT,     /* per-request retention under constant traffic */
    SCENARIO_DIURNAL,      /* per-request retention under a daily swing, never idle */
    SCENARIO_LARGE_FLAT,   /* a large worker that does not grow (multiplication) */
+   SCENARIO_WARM_CACHE,   /* fills fast in its first minute, slowing as it fills, then flat
+                             (not scaled) */
+   SCENARIO_SPIKE_ONCE,   /* one large payload, freed */
+   SCENARIO_WANDER,       /* drifts up and down around a level (noise-sized, not scaled) */
    SCENARIO_COUNT,
 } ScenarioKind;
 
@@ -33,10 +37,19 @@ typedef struct Scenario {
    double phaseLeft; /* seconds left in the current burst or idle phase */
    bool busy;
    double spikeLeft; /* seconds left of the current payload */
+   double baseKiB;   /* the level at the start */
+   /* Set after Scenario_init to vary a time leak (SCENARIO_LEAK_TIME): its
+      rate and end, and the allocator jitter of every sample (uniform, KiB). */
+   double leakKiBPerMin;
+   double jitterKiB;
+   double leakUntil; /* seconds: the time leak stops here (a warm-up), INFINITY never */
 } Scenario;
 
 void Scenario_init(Scenario* this, ScenarioKind kind, double tick, double scale,
                    unsigned long long seed);
+/* A time leak of this rate from this level, with this jitter. */
+void Scenario_initLeak(Scenario* this, double tick, double kibPerMin, double baseKiB,
+                       double jitterKiB, unsigned long long seed);
 /* The next tick's sample. */
 void Scenario_next(Scenario* this, ClassifierInput* out);
 

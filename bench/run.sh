@@ -7,6 +7,7 @@
 #   5. cost at scale: a 1000-process tree, leaktop next to top and htop -p
 #      (bench/scale.sh), and own memory over a simulated day of worker
 #      churn (bench/churn_memory).
+#   6. leaktop report over a day of 33 processes (bench/report.sh).
 # Usage: bench/run.sh [BUILDDIR]   (default: the source tree)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -98,3 +99,7 @@ echo
 echo "5. cost at scale (bench/scale.sh: about ten minutes) and own memory under churn"
 "$here/scale.sh" "$build" 1000
 "$build/bench/churn_memory" 1000 20 24
+
+echo
+echo "6. leaktop report over a day (bench/report.sh)"
+"$here/report.sh" "$build"

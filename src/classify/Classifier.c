@@ -17,7 +17,7 @@
    minutes, the time a verdict must be reached in. */
 #define CLASSIFY_TAU_SECONDS 300.0
 /* Nothing but "warming up" before this much has been watched. */
-#define CLASSIFY_WARMUP_SECONDS 60.0
+#define CLASSIFY_WARMUP_SECONDS 30.0
 /* Fewer closed buckets than this after warm-up: "too few samples". */
 #define CLASSIFY_MIN_BUCKETS 10
 /* Growth that matters: 128 KiB/min is 180 MiB a day. */
@@ -36,11 +36,36 @@
 #define CLASSIFY_MIN_IDLE_BUCKETS 10.0
 /* Floor segments of the ratchet; the sustain window is split in thirds,
    each of which must set a new high before a growth verdict: warm-up, a
-   filling cache and one high-water-mark step do not keep doing so. */
-#define CLASSIFY_SEGMENT_SECONDS 10.0
-#define CLASSIFY_SUSTAIN_SECONDS 180.0
-/* No new high for this long ends a growth verdict (plateau). */
-#define CLASSIFY_STALL_SECONDS 120.0
+   filling cache and one high-water-mark step do not keep doing so. This is
+   the strict window, for weak evidence; its newest high must be recent. */
+#define CLASSIFY_SEGMENT_SECONDS       10.0
+#define CLASSIFY_SUSTAIN_SECONDS       180.0
+#define CLASSIFY_STRICT_RECORD_SECONDS 30.0
+/* Evidence shortens the window (doc/classification.md): a span of S
+   seconds, down to 30, suffices when the floor rose by 180/S ratchet steps
+   a segment on average, with a new high in 60% of its segments, and the t
+   of its segments' rises reaches 4 sqrt(180/S) (the shape of O'Brien and
+   Fleming's group-sequential boundary: an early look needs stronger
+   evidence, so that looking every segment does not inflate false alarms). */
+#define CLASSIFY_FAST_SECONDS 30.0
+#define CLASSIFY_FAST_DENSITY 0.6
+/* A shortened window also needs its newest third to carry a quarter of its
+   rise (a filling cache slows down before it stops, a leak does not) ... */
+#define CLASSIFY_NEWEST_SHARE 0.25
+/* ... idle buckets, if there were three, growing at half the whole rate
+   (growth in bursts only may be a cache filling with requests: the strict
+   window tells them apart) ... */
+#define CLASSIFY_FAST_IDLE_BUCKETS 3.0
+#define CLASSIFY_FAST_IDLE_SHARE   0.5
+/* ... a new high of the bucket floors within a fifth of the span or 6 s,
+   as segment floors lag by a segment ... */
+#define CLASSIFY_FRESH_SECONDS 6.0
+/* ... and it is shown after a hold shortened in proportion, down to 10 s. */
+#define CLASSIFY_FAST_HOLD_SECONDS 10.0
+/* No new high for this long ends a growth verdict (plateau); for one
+   entered on a span S, twice S, at least 60 s. */
+#define CLASSIFY_STALL_SECONDS      120.0
+#define CLASSIFY_FAST_STALL_SECONDS 60.0
 /* A new high must clear the floor's noise: socketry counts rises of 10 MiB
    over the running maximum; a per-worker floor is far quieter. */
 #define CLASSIFY_RATCHET_MIN_KIB 128.0
@@ -51,6 +76,13 @@
 #define CLASSIFY_SPIKE_MIN_KIB 2048.0
 #define CLASSIFY_SPIKE_NOISE   6.0
 #define CLASSIFY_SPIKE_SECONDS 600.0
+/* ... and it must outrun RSS's recent rise: a leak of several MiB a tick
+   rises that much every tick, and is not a payload. The rise is a decayed
+   mean of the change (signed: a spike that falls back adds nothing),
+   judged from when it has this much history. */
+#define CLASSIFY_RISE_TAU_SECONDS 30.0
+#define CLASSIFY_RISE_MIN_SECONDS 5.0
+#define CLASSIFY_SPIKE_OVER_RISE  4.0
 /* Grew at least this much and stopped: plateau rather than stable. */
 #define CLASSIFY_PLATEAU_MIN_KIB 2048.0
 /* One record may not carry more than this share of the window's rise. */
@@ -66,7 +98,10 @@ void Classifier_init(GrowthClassifier* this) {
    this->firstTime = -1;
    this->prevFloorKiB = -1;
    this->lastRssKiB = -1;
-   this->lastSpike = this->lastRecord = -1;
+   this->riseSince = -1;
+   this->lastSpike = this->lastRecord = this->lastDrop = this->lastBucketRecord = -1;
+   this->bucketHighKiB = -1;
+   this->floorT = NAN;
    this->highFloorKiB = -1;
    this->ussTime = -1;
    this->verdict = this->candidate = VERDICT_WARMING_UP;
@@ -188,6 +223,15 @@ static void Classifier_closeBucket(GrowthClassifier* this, double end) {
       this->buckets++;
    }
    this->prevFloorKiB = floor;
+   /* The ratchet on bucket floors, for whether the floor rises right now. */
+   double step = fmax(CLASSIFY_RATCHET_MIN_KIB, CLASSIFY_RATCHET_NOISE * this->noiseKiB);
+   if (this->bucketHighKiB < 0 ||
+       floor < this->bucketHighKiB - fmax(CLASSIFY_SPIKE_MIN_KIB, 2 * step))
+      this->bucketHighKiB = floor;
+   else if (floor > this->bucketHighKiB + step) {
+      this->bucketHighKiB = floor;
+      this->lastBucketRecord = end;
+   }
 }
 
 /* The newest floor segment that ended at or before time t, or the oldest. */
@@ -227,6 +271,7 @@ static void Classifier_closeSegment(GrowthClassifier* this, double end) {
    } else if (floor < this->highFloorKiB - fmax(CLASSIFY_SPIKE_MIN_KIB, 2 * step)) {
       /* The floor came back down: that high was a long spike, not a level. */
       this->highFloorKiB = floor;
+      this->lastDrop = end;
    }
    this->baseFloorKiB = fmin(this->baseFloorKiB, floor);
    this->segmentStart = end;
@@ -237,28 +282,129 @@ static double Classifier_lastRecordAge(const GrowthClassifier* this, double now)
    return this->lastRecord < 0 ? INFINITY : now - this->lastRecord;
 }
 
-/* The floor kept setting new highs over the sustain window: one in each
-   third, none carrying most of the net rise (a high-water-mark step). */
-static bool Classifier_sustained(const GrowthClassifier* this, double now) {
-   double rel = now - this->firstTime;
-   double third = CLASSIFY_SUSTAIN_SECONDS / 3;
-   if (rel < CLASSIFY_SUSTAIN_SECONDS)
+/* The floor segments of the last span seconds. Ages are taken to the
+   nearest segment, so float times and a tick that closes a segment late do
+   not move a record into the next third. */
+typedef struct SpanRise {
+   int segments, records;
+   bool thirds;    /* a new high in each third */
+   double largest; /* the largest new high, KiB */
+   double rise;    /* of the floor over the span, KiB */
+   double newest;  /* of which in the newest third */
+   double t;       /* of the segments' rises: their mean over its standard error */
+} SpanRise;
+
+static bool Classifier_spanRise(const GrowthClassifier* this, double rel, double span,
+                                SpanRise* out) {
+   const double half = CLASSIFY_SEGMENT_SECONDS / 2;
+   *out = (SpanRise){.t = NAN};
+   if (rel + half < span)
       return false;
    bool seen[3] = {false, false, false};
-   double largest = 0;
-   for (int k = 0; k < this->floorCount; k++) {
+   double sum = 0, squares = 0;
+   for (int k = 0; k < this->floorCount - 1; k++) {
       int i = (this->floorHead - k + CLASSIFY_FLOORS) % CLASSIFY_FLOORS;
       double age = fmax(rel - this->floorTime[i], 0);
-      if (age >= CLASSIFY_SUSTAIN_SECONDS)
+      if (age >= span - half)
          break;
+      double rise = this->floorKiB[i] - this->floorKiB[(i - 1 + CLASSIFY_FLOORS) % CLASSIFY_FLOORS];
+      sum += rise;
+      squares += rise * rise;
+      out->segments++;
       if (this->floorJump[i] > 0) {
-         seen[(int)(age / third)] = true;
-         largest = fmax(largest, this->floorJump[i]);
+         seen[(int)fmin((age + half) / (span / 3), 2)] = true;
+         out->largest = fmax(out->largest, this->floorJump[i]);
+         out->records++;
       }
    }
-   double rise =
-         this->floorKiB[this->floorHead] - Classifier_floorAt(this, rel - CLASSIFY_SUSTAIN_SECONDS);
-   return seen[0] && seen[1] && seen[2] && largest <= CLASSIFY_MAX_RECORD_SHARE * rise;
+   int n = out->segments;
+   if (n < 2)
+      return false;
+   double now = this->floorKiB[this->floorHead];
+   out->thirds = seen[0] && seen[1] && seen[2];
+   out->rise = now - Classifier_floorAt(this, rel - span + half);
+   out->newest = now - Classifier_floorAt(this, rel - span / 3 + half);
+   double mean = sum / n;
+   /* Under white noise the rises of successive floors are anticorrelated
+      and this t errs low; under a random walk it is exact. */
+   out->t = Classifier_t(mean, sqrt(fmax(squares - n * mean * mean, 0) / (n - 1) / n));
+   return true;
+}
+
+/* The floor kept setting new highs over the last span seconds: one in each
+   third, none carrying most of the net rise (a high-water-mark step). */
+static bool Classifier_sustained(const GrowthClassifier* this, double rel, double span) {
+   SpanRise r;
+   if (!Classifier_spanRise(this, rel, span, &r) || !r.thirds ||
+       !(r.largest <= CLASSIFY_MAX_RECORD_SHARE * r.rise))
+      return false;
+   if (span >= CLASSIFY_SUSTAIN_SECONDS)
+      /* Still setting highs: a cache that just filled has stopped. */
+      return rel - (this->lastRecord - this->firstTime) < CLASSIFY_STRICT_RECORD_SECONDS;
+   /* A shortened window: many records at a high rate, still rising (a
+      filling cache slows before it stops), on rises whose t clears a bar
+      that is higher the shorter the span. */
+   double step = fmax(CLASSIFY_RATCHET_MIN_KIB, CLASSIFY_RATCHET_NOISE * this->noiseKiB);
+   double steps = r.rise / step / r.segments;
+   return r.newest >= CLASSIFY_NEWEST_SHARE * r.rise &&
+          r.records >= CLASSIFY_FAST_DENSITY * r.segments &&
+          steps * span >= CLASSIFY_SUSTAIN_SECONDS &&
+          r.t >= CLASSIFY_T_ENTER * sqrt(CLASSIFY_SUSTAIN_SECONDS / span);
+}
+
+/* The shortest shortened span over which the floor's rise suffices, 0 for
+   none: evaluated when a segment closes, the only time the ring changes. */
+static double Classifier_fastSpan(const GrowthClassifier* this, double rel) {
+   for (double span = CLASSIFY_FAST_SECONDS; span < CLASSIFY_SUSTAIN_SECONDS;
+        span += CLASSIFY_SEGMENT_SECONDS)
+      if (Classifier_sustained(this, rel, span))
+         return span;
+   return 0;
+}
+
+static bool Classifier_growthVerdict(GrowthVerdict v, GrowthReason r) {
+   return v == VERDICT_GROWS_WITH_TIME || v == VERDICT_GROWS_WITH_TRAFFIC ||
+          (v == VERDICT_INCONCLUSIVE &&
+           (r == REASON_TRAFFIC_CONSTANT || r == REASON_TOO_NOISY || r == REASON_NO_TRAFFIC));
+}
+
+/* The t of the floor's growth: of the buckets' increments, or of the
+   segments' over the strict window where that is stronger (the minimum of
+   ten seconds is far less noisy than that of two). */
+static double Classifier_growthT(const GrowthClassifier* this) {
+   const GrowthEvidence* e = &this->evidence;
+   return fmax(Classifier_t(e->growthPerMin, e->growthStderr), this->floorT);
+}
+
+/* No new high for this long ends a growth verdict: twice the span it was
+   entered on, so that a warm-up taken for growth on a short span is let go
+   soon, within the bounds. */
+static double Classifier_stallSeconds(const GrowthClassifier* this) {
+   if (!Classifier_growthVerdict(this->verdict, this->reason))
+      return CLASSIFY_STALL_SECONDS;
+   return fmin(CLASSIFY_STALL_SECONDS, fmax(CLASSIFY_FAST_STALL_SECONDS, 2 * this->enteredSpan));
+}
+
+/* The span of records a growth verdict can be entered on now: the
+   shortened one where it suffices, else the strict window, 0 for none. */
+static double Classifier_entering(const GrowthClassifier* this, double now, double tTotal) {
+   double strict = this->strictHeld && tTotal >= CLASSIFY_T_ENTER ? CLASSIFY_SUSTAIN_SECONDS : 0;
+   double span = this->fastSpan;
+   /* The span's own t was tested; the ticks' must at least hold a verdict. */
+   if (span <= 0 || !(tTotal >= CLASSIFY_T_STAY))
+      return strict;
+   /* Spikes, a floor that came back down, or growth that stops while idle
+      are the traps the strict window is for. */
+   const GrowthEvidence* e = &this->evidence;
+   bool recent = (this->lastSpike >= 0 && now - this->lastSpike < CLASSIFY_SPIKE_SECONDS) ||
+                 (this->lastDrop >= 0 && now - this->lastDrop < CLASSIFY_SPIKE_SECONDS);
+   bool idleStill = this->idleN >= CLASSIFY_FAST_IDLE_BUCKETS &&
+                    !(e->idlePerMin >= CLASSIFY_FAST_IDLE_SHARE * e->growthPerMin);
+   /* Segment floors lag by a segment: the buckets' say whether the floor
+      still rises now, so a warm-up that stopped is not entered on. */
+   bool rising = this->lastBucketRecord >= 0 &&
+                 now - this->lastBucketRecord <= fmax(CLASSIFY_FRESH_SECONDS, span / 5);
+   return !recent && !idleStill && rising ? span : strict;
 }
 
 /* Which of time and traffic the growth belongs to, or why it cannot be said. */
@@ -268,7 +414,7 @@ static GrowthVerdict Classifier_attribute(GrowthClassifier* this, GrowthReason* 
    double tBeta = Classifier_t(e->perThousandUnits, e->perThousandStderr);
    double tIdle = Classifier_t(e->idlePerMin, e->idleStderr);
    bool idleEnough = this->idleN >= CLASSIFY_MIN_IDLE_BUCKETS;
-   double tTotal = Classifier_t(e->growthPerMin, e->growthStderr);
+   double tTotal = Classifier_growthT(this);
    *reason = REASON_NONE;
    if (!this->everTraffic) {
       *reason = REASON_NO_TRAFFIC;
@@ -280,8 +426,12 @@ static GrowthVerdict Classifier_attribute(GrowthClassifier* this, GrowthReason* 
       e->confidence = Classifier_confidenceOf(tTotal);
       return VERDICT_INCONCLUSIVE;
    }
-   bool byTime = tAlpha >= CLASSIFY_T_ATTRIBUTE || (idleEnough && tIdle >= CLASSIFY_T_ATTRIBUTE);
-   bool byTraffic = tBeta >= CLASSIFY_T_ATTRIBUTE;
+   /* The cause already named keeps its name on the lower bar (hysteresis). */
+   double tTime = this->verdict == VERDICT_GROWS_WITH_TIME ? CLASSIFY_T_STAY : CLASSIFY_T_ATTRIBUTE;
+   double tTraffic =
+         this->verdict == VERDICT_GROWS_WITH_TRAFFIC ? CLASSIFY_T_STAY : CLASSIFY_T_ATTRIBUTE;
+   bool byTime = tAlpha >= tTime || (idleEnough && tIdle >= tTime);
+   bool byTraffic = tBeta >= tTraffic;
    if (byTime && byTraffic) {
       /* Both: name the larger share of the growth. */
       const GrowthSums* s = &this->withTraffic;
@@ -301,12 +451,6 @@ static GrowthVerdict Classifier_attribute(GrowthClassifier* this, GrowthReason* 
    return VERDICT_INCONCLUSIVE;
 }
 
-static bool Classifier_growthVerdict(GrowthVerdict v, GrowthReason r) {
-   return v == VERDICT_GROWS_WITH_TIME || v == VERDICT_GROWS_WITH_TRAFFIC ||
-          (v == VERDICT_INCONCLUSIVE &&
-           (r == REASON_TRAFFIC_CONSTANT || r == REASON_TOO_NOISY || r == REASON_NO_TRAFFIC));
-}
-
 static GrowthVerdict Classifier_propose(GrowthClassifier* this, double now, GrowthReason* reason) {
    GrowthEvidence* e = &this->evidence;
    double observed = now - this->firstTime;
@@ -318,12 +462,12 @@ static GrowthVerdict Classifier_propose(GrowthClassifier* this, double now, Grow
       *reason = REASON_TOO_FEW_SAMPLES;
       return VERDICT_INCONCLUSIVE;
    }
-   double tTotal = Classifier_t(e->growthPerMin, e->growthStderr);
+   double tTotal = Classifier_growthT(this);
    bool growing = Classifier_growthVerdict(this->verdict, this->reason);
    bool grows = e->growthPerMin >= CLASSIFY_MIN_GROWTH_KIB_PER_MIN &&
                 (growing ? tTotal >= CLASSIFY_T_STAY &&
-                                 Classifier_lastRecordAge(this, now) < CLASSIFY_STALL_SECONDS
-                         : tTotal >= CLASSIFY_T_ENTER && Classifier_sustained(this, now));
+                                 Classifier_lastRecordAge(this, now) < Classifier_stallSeconds(this)
+                         : (this->enteringSpan = Classifier_entering(this, now, tTotal)) > 0);
    if (grows)
       return Classifier_attribute(this, reason);
 
@@ -333,7 +477,7 @@ static GrowthVerdict Classifier_propose(GrowthClassifier* this, double now, Grow
       return VERDICT_SPIKES;
    if (this->highFloorKiB - this->baseFloorKiB >= CLASSIFY_PLATEAU_MIN_KIB) {
       /* Still setting highs: too early to call it a plateau. */
-      if (Classifier_lastRecordAge(this, now) < CLASSIFY_STALL_SECONDS)
+      if (Classifier_lastRecordAge(this, now) < Classifier_stallSeconds(this))
          return this->verdict == VERDICT_WARMING_UP ? VERDICT_WARMING_UP : this->verdict;
       return VERDICT_PLATEAU;
    }
@@ -350,7 +494,15 @@ static void Classifier_decide(GrowthClassifier* this, double now) {
       this->candidateSince = now;
    }
    bool changed = this->candidate != this->verdict || this->candidateReason != this->reason;
-   if (changed && now - this->candidateSince >= CLASSIFY_HOLD_SECONDS) {
+   double hold = CLASSIFY_HOLD_SECONDS;
+   if (Classifier_growthVerdict(this->candidate, this->candidateReason) &&
+       !Classifier_growthVerdict(this->verdict, this->reason) && this->enteringSpan > 0)
+      /* Entering growth on a shortened window: a hold shortened alike. */
+      hold = fmax(CLASSIFY_FAST_HOLD_SECONDS,
+                  CLASSIFY_HOLD_SECONDS * this->enteringSpan / CLASSIFY_SUSTAIN_SECONDS);
+   if (changed && now - this->candidateSince >= hold) {
+      if (!Classifier_growthVerdict(this->verdict, this->reason))
+         this->enteredSpan = this->enteringSpan;
       this->verdict = this->candidate;
       this->reason = this->candidateReason;
       this->since = now;
@@ -385,6 +537,22 @@ static void Classifier_updateUss(GrowthClassifier* this, double t, double uss) {
                   !(e->growthPerMin >= e->ussPerMin / 2);
 }
 
+/* A single-tick jump of delta KiB over dt seconds: a spike when it clears
+   the floor's noise and outruns the recent rise. */
+static void Classifier_updateRise(GrowthClassifier* this, double t, double delta, double dt) {
+   bool jump = delta >= fmax(CLASSIFY_SPIKE_MIN_KIB, CLASSIFY_SPIKE_NOISE * this->noiseKiB);
+   bool judged = this->riseSince >= 0 && t - this->riseSince >= CLASSIFY_RISE_MIN_SECONDS;
+   double rise = this->riseWeight > 0 ? fmax(this->riseSum / this->riseWeight, 0) : 0;
+   if (jump && judged && delta >= CLASSIFY_SPIKE_OVER_RISE * rise * dt)
+      this->lastSpike = t;
+   /* Normalised by the sum of the weights: no bias toward 0 at the start. */
+   double keep = exp(-dt / CLASSIFY_RISE_TAU_SECONDS);
+   this->riseSum = this->riseSum * keep + (1 - keep) * delta / dt;
+   this->riseWeight = this->riseWeight * keep + (1 - keep);
+   if (this->riseSince < 0)
+      this->riseSince = t;
+}
+
 void Classifier_update(GrowthClassifier* this, const ClassifierInput* in) {
    double t = in->time;
    if (this->firstTime < 0) {
@@ -405,11 +573,10 @@ void Classifier_update(GrowthClassifier* this, const ClassifierInput* in) {
    }
    if (in->rssKnown) {
       double rss = in->rssKiB;
-      if (this->lastRssKiB >= 0 &&
-          rss - this->lastRssKiB >=
-                fmax(CLASSIFY_SPIKE_MIN_KIB, CLASSIFY_SPIKE_NOISE * this->noiseKiB))
-         this->lastSpike = t;
+      if (this->lastRssKiB >= 0 && t > this->lastRssTime)
+         Classifier_updateRise(this, t, rss - this->lastRssKiB, t - this->lastRssTime);
       this->lastRssKiB = rss;
+      this->lastRssTime = t;
       if (!this->bucketHasRss || rss < this->bucketMinKiB)
          this->bucketMinKiB = rss;
       this->bucketHasRss = true;
@@ -437,8 +604,17 @@ void Classifier_update(GrowthClassifier* this, const ClassifierInput* in) {
       Classifier_fitRate(this->idleN, this->idleM, this->idleT, this->idleMM, &e->idlePerMin,
                          &e->idleStderr);
    }
-   if (t - this->segmentStart >= CLASSIFY_SEGMENT_SECONDS && this->segmentMinKiB >= 0)
+   if (t - this->segmentStart >= CLASSIFY_SEGMENT_SECONDS && this->segmentMinKiB >= 0) {
       Classifier_closeSegment(this, t);
+      /* The ring changes only here. */
+      double rel = t - this->firstTime;
+      this->fastSpan = Classifier_fastSpan(this, rel);
+      this->strictHeld = Classifier_sustained(this, rel, CLASSIFY_SUSTAIN_SECONDS);
+      SpanRise r;
+      double span = CLASSIFY_SEGMENT_SECONDS * round(rel / CLASSIFY_SEGMENT_SECONDS);
+      Classifier_spanRise(this, rel, fmin(span, CLASSIFY_SUSTAIN_SECONDS), &r);
+      this->floorT = r.t;
+   }
    Classifier_decide(this, t);
 }
 
@@ -456,7 +632,7 @@ bool Classifier_isGrowth(const GrowthClassifier* this) {
 
 double Classifier_projectedGrowth(const GrowthClassifier* this) {
    const GrowthEvidence* e = &this->evidence;
-   double t = Classifier_t(e->growthPerMin, e->growthStderr);
+   double t = Classifier_growthT(this);
    return t >= CLASSIFY_T_STAY && e->growthPerMin > 0 ? e->growthPerMin : NAN;
 }
 

@@ -5,14 +5,16 @@
    1 KiB), that names the pattern of growth with its evidence. Pure logic:
    time and values are passed in, nothing is read.
 
-   Method (../shared/research/classification.md): per-bucket increments of
-   the RSS floor regressed on elapsed time and traffic served, with
-   exponentially decayed running sums (§2.3); growth during idle intervals
-   (§2.4); a new-high-water-mark ratchet on the floor (§0.3, socketry's
-   memory-leak monitor) against warm-up, plateau and high-water-mark steps;
-   single-tick jumps for spikes; and a verdict that changes only after its
-   candidate held for a while, with a stricter test to enter a growth verdict
-   than to stay in one (hysteresis, §2.6). */
+   Method (doc/classification.md, with its thresholds and measured times):
+   per-bucket increments of the RSS floor regressed on elapsed time and
+   traffic served, with exponentially decayed running sums; growth during
+   idle intervals; a new-high-water-mark ratchet on the floor (socketry's
+   memory-leak monitor) against warm-up, plateau and high-water-mark steps,
+   over a window that shortens from 3 minutes to 30 s as the evidence
+   strengthens (many new highs at a high rate, a high t); single-tick jumps
+   for spikes; and a verdict that changes only after its candidate held for
+   a while, with a stricter test to enter a growth verdict than to stay in
+   one (hysteresis). */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -86,10 +88,16 @@ typedef struct GrowthClassifier {
    bool bucketTrafficSeen;
    bool bucketIdle; /* every tick of it was idle */
 
-   double prevFloorKiB; /* floor of the last closed bucket, < 0 none */
-   double lastRssKiB;   /* < 0 none */
-   int buckets;         /* closed buckets with a floor increment */
-   GrowthSums all;      /* every bucket, traffic known or not: dt and dM only */
+   double prevFloorKiB;     /* floor of the last closed bucket, < 0 none */
+   double bucketHighKiB;    /* highest bucket floor, the ratchet's at bucket scale, < 0 none */
+   double lastBucketRecord; /* time a bucket floor last set a new high, < 0 none */
+   double lastRssKiB;       /* < 0 none */
+   double lastRssTime;
+   double riseSum,
+         riseWeight; /* decayed mean of RSS's change, KiB/s: what a jump is measured against */
+   double riseSince; /* time of the first change in it, < 0 none */
+   int buckets;      /* closed buckets with a floor increment */
+   GrowthSums all;   /* every bucket, traffic known or not: dt and dM only */
    GrowthSums withTraffic;
    double idleT, idleM, idleMM, idleN; /* decayed sums of idle buckets */
    bool everTraffic;
@@ -103,8 +111,14 @@ typedef struct GrowthClassifier {
    float floorJump[CLASSIFY_FLOORS];
    int floorHead, floorCount;
    double highFloorKiB, baseFloorKiB, noiseKiB;
-   double lastRecord; /* time of the last new high, < 0 none */
-   double lastSpike;  /* time of the last single-tick jump, < 0 none */
+   double lastRecord;   /* time of the last new high, < 0 none */
+   double lastSpike;    /* time of the last single-tick jump, < 0 none */
+   double lastDrop;     /* time the floor last came back down from a high, < 0 none */
+   double fastSpan;     /* shortest shortened span whose records suffice, 0 none */
+   bool strictHeld;     /* the strict window's records suffice */
+   double enteringSpan; /* the span a growth candidate rests on, 0 none */
+   double enteredSpan;  /* the span the growth verdict was entered on */
+   double floorT;       /* t of the segments' rises over the strict window, NAN unknown */
 
    /* USS trend: decayed least squares with an intercept. */
    double ussTime; /* of the last reading fed, < 0 none */

@@ -4,6 +4,8 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #include "classify/TimeToLimit.h"
 #include "model/ProcessTree.h"
@@ -53,6 +55,34 @@ static void TreeVerdict_count(const ProcessTree* tree, TreeCounts* c) {
    }
 }
 
+/* Whether the growth began after the newest deploy (model/DeployWatch.h):
+   the verdict's evidence says so. */
+static void TreeVerdict_deploy(TreeVerdict* this, const ProcessTree* tree) {
+   const DeployEvent* d = DeployWatch_event(&tree->deploy, 0);
+   if (!d || (this->label != TREE_ONE_GROWS && this->label != TREE_SOME_GROW &&
+              this->label != TREE_ALL_GROW))
+      return;
+   double at = DeployWatch_monotonic(&tree->deploy, d->wall);
+   int after = 0, before = 0;
+   for (int i = 0; i < tree->count; i++) {
+      const Process* p = tree->procs[i];
+      if ((i == 0 && tree->rootGone) || !p->seen)
+         continue;
+      DeployTiming timing = DeployWatch_growthTiming(&p->growth, at);
+      after += timing == DEPLOY_GROWTH_AFTER;
+      before += timing == DEPLOY_GROWTH_BEFORE;
+   }
+   if (!after && !before)
+      return;
+   char when[16];
+   time_t t = (time_t)d->wall;
+   struct tm tm;
+   strftime(when, sizeof(when), "%H:%M", localtime_r(&t, &tm));
+   size_t n = strlen(this->evidence);
+   snprintf(this->evidence + n, sizeof(this->evidence) - n, "; %s new code at %s",
+            before ? "growth was under way before" : "growth began after", when);
+}
+
 void TreeVerdict_compute(TreeVerdict* this, const ProcessTree* tree, double headroomKiB,
                          double limitKiB) {
    TreeCounts c;
@@ -97,6 +127,7 @@ void TreeVerdict_compute(TreeVerdict* this, const ProcessTree* tree, double head
       this->label = TREE_STABLE;
       snprintf(ev, size, "%d process%s, none grows", c.members, c.members == 1 ? "" : "es");
    }
+   TreeVerdict_deploy(this, tree);
 }
 
 const char* TreeVerdict_label(TreeVerdictLabel label) {

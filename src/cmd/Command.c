@@ -14,8 +14,9 @@
 #define SUGGEST_MAX_LENGTH 32
 
 const Command* const Command_table[] = {
-      &DashboardCommand_entry, &StackCommand_entry, &SnapshotCommand_entry, &RecordCommand_entry,
-      &ReplayCommand_entry,    &DumpCommand_entry,  &HelpCommand_entry,     NULL,
+      &DashboardCommand_entry, &StackCommand_entry,  &SnapshotCommand_entry,
+      &RecordCommand_entry,    &ReplayCommand_entry, &DumpCommand_entry,
+      &ReportCommand_entry,    &HelpCommand_entry,   NULL,
 };
 
 const Command* Command_find(const char* name) {

@@ -30,6 +30,7 @@ extern const Command SnapshotCommand_entry;
 extern const Command RecordCommand_entry;
 extern const Command ReplayCommand_entry;
 extern const Command DumpCommand_entry;
+extern const Command ReportCommand_entry;
 extern const Command HelpCommand_entry;
 
 /* Every command, the dashboard first; NULL-terminated. */

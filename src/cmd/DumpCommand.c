@@ -5,8 +5,6 @@
 
 #include "cmd/Command.h"
 
-#include "CommandLine.h"
-
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -16,10 +14,8 @@
 #include "classify/Classifier.h"
 #include "model/Machine.h"
 #include "output/Batch.h"
-#include "record/StoreDir.h"
 #include "replay/Replay.h"
-#include "util/TimeSpec.h"
-#include "util/XUtils.h"
+#include "replay/ReplayWindow.h"
 
 typedef enum DumpFormat { DUMP_JSONL, DUMP_CSV } DumpFormat;
 
@@ -165,45 +161,11 @@ static void DumpCommand_csvTick(const Machine* m, FILE* out) {
 
 /* ---- the run ------------------------------------------------------------ */
 
-static bool DumpCommand_time(const char* text, int64_t* out) {
-   char err[512];
-   if (TimeSpec_parse(text, (int64_t)(XUtils_wallNow() * 1e6), out, err, sizeof(err)))
-      return true;
-   fprintf(stderr, "leaktop dump: %s\n", err);
-   return false;
-}
-
-/* The range to write, within the recording; false with the message said. */
-static bool DumpCommand_range(const DumpOptions* d, Replay* replay, int64_t* from, int64_t* to) {
-   Replay_span(replay, from, to);
-   int64_t first = *from;
-   if ((d->from && !DumpCommand_time(d->from, from)) || (d->to && !DumpCommand_time(d->to, to)))
-      return false;
-   char err[512];
-   /* A --to past the newest data means up to it; a --from outside, or a --to
-      before the start, is said (by the seek, which refuses it unbuilt). */
-   if ((*to < first && !Replay_seek(replay, *to, err, sizeof(err))) ||
-       !Replay_seek(replay, *from, err, sizeof(err))) {
-      fprintf(stderr, "leaktop dump: %s\n", err);
-      return false;
-   }
-   if (*from > *to) {
-      fprintf(stderr, "leaktop dump: --from is after --to\n");
-      return false;
-   }
-   return true;
-}
-
 static void DumpCommand_sayLost(const Replay* replay) {
-   int64_t now = (int64_t)(XUtils_wallNow() * 1e6);
    for (int i = 0; i < Replay_lostCount(replay); i++) {
-      const ReplayLost* l = Replay_lost(replay, i);
-      char from[64] = "the start", to[64] = "the end";
-      if (l->fromUs >= 0)
-         TimeSpec_format(l->fromUs, now, from, sizeof(from));
-      if (l->toUs >= 0)
-         TimeSpec_format(l->toUs, now, to, sizeof(to));
-      fprintf(stderr, "leaktop dump: lost the records between %s and %s (%s)\n", from, to, l->why);
+      char line[512];
+      ReplayWindow_lostText(replay, i, line, sizeof(line));
+      fprintf(stderr, "leaktop dump: %s\n", line);
    }
 }
 
@@ -212,24 +174,11 @@ static int DumpCommand_run(int argc, char** argv) {
    int status = DumpCommand_parse(argc, argv, &d);
    if (status >= 0)
       return status;
-   char dir[4096], err[512] = "";
-   if (!d.path) {
-      if (!StoreDir_default(dir, sizeof(dir), err, sizeof(err))) {
-         fprintf(stderr, "leaktop dump: %s\n", err);
-         return 1;
-      }
-      d.path = dir;
-   }
-   Options opts;
-   CommandLine_defaults(&opts);
-   Replay* replay = Replay_open(d.path, &opts, err, sizeof(err));
+   char err[512] = "";
+   int64_t from, to;
+   Replay* replay = ReplayWindow_open(d.path, d.from, d.to, &from, &to, err, sizeof(err));
    if (!replay) {
       fprintf(stderr, "leaktop dump: %s\n", err);
-      return 1;
-   }
-   int64_t from, to;
-   if (!DumpCommand_range(&d, replay, &from, &to)) {
-      Replay_delete(replay);
       return 1;
    }
    if (d.format == DUMP_CSV)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "classify/TimeToLimit.h"
+#include "model/DeployScan.h"
 #include "sample/LiveSource.h"
 #include "sample/ProcFiles.h"
 #include "sample/ProcParse.h"
@@ -543,6 +544,7 @@ static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval
       }
    }
    ProcessTree_reorder(tree);
+   DeployScan_tree(tree, this->source, this->now, this->wallNow);
    ProcessTree_updateSlots(tree, this->now, Traffic_unit(this->traffic));
    /* The tree's verdict, from its processes' (classify/TreeVerdict.h). */
    double limitKiB = tree->cgroup.limited ? (double)tree->cgroup.limitBytes / 1024

@@ -17,6 +17,7 @@ ProcessTree* ProcessTree_new(Process* root) {
    this->byPid[0] = root;
    this->count = 1;
    this->lastOomKill = -1;
+   DeployWatch_init(&this->deploy);
    snprintf(this->name, sizeof(this->name), "%s", root->name);
    ProcessTree_reorder(this);
    return this;

@@ -10,6 +10,7 @@
 
 #include "classify/RecycleVerdict.h"
 #include "classify/TreeVerdict.h"
+#include "model/DeployWatch.h"
 #include "model/Process.h"
 #include "sample/Cgroup.h"
 
@@ -76,6 +77,7 @@ typedef struct ProcessTree {
    double lastOomKill; /* monotonic time the cgroup last counted an OOM kill, < 0 never */
    bool rootGone;
    TreeVerdict verdict; /* from its processes' verdicts, every tick */
+   DeployWatch deploy;  /* new code at T (model/DeployScan.h) */
 
    /* Traffic of the whole tree this tick (the sum over its processes). */
    bool trafficKnown;

@@ -281,6 +281,27 @@ static void Batch_process(JsonWriter* w, const Machine* machine, const Process* 
    JsonWriter_endObject(w);
 }
 
+/* The deploys the tree keeps, newest first. */
+static void Batch_deploys(JsonWriter* w, const DeployWatch* deploys) {
+   JsonWriter_beginArray(w, "deploys");
+   const DeployEvent* e;
+   for (int age = 0; (e = DeployWatch_event(deploys, age)) != NULL; age++) {
+      char text[DEPLOY_DESCRIBE_SIZE];
+      DeployWatch_describe(e, text, sizeof(text));
+      JsonWriter_beginObject(w, NULL);
+      JsonWriter_fixed(w, "time", e->wall, 2);
+      JsonWriter_string(w, "kind", DeployWatch_kindName(e->kind));
+      JsonWriter_int(w, "pid", e->pid);
+      JsonWriter_u64(w, "start_ticks", e->startTicks);
+      JsonWriter_fixed(w, "code_changed", e->codeChanged, 2);
+      JsonWriter_string(w, "file", e->file[0] ? e->file : NULL);
+      JsonWriter_string(w, "text", text);
+      JsonWriter_endObject(w);
+   }
+   JsonWriter_endArray(w);
+   JsonWriter_int(w, "deploys_total", deploys->total);
+}
+
 static void Batch_cgroup(JsonWriter* w, const CgroupStatus* cg) {
    if (!cg->found) {
       JsonWriter_null(w, "cgroup");
@@ -410,6 +431,7 @@ static void Batch_tree(JsonWriter* w, const Machine* machine, const ProcessTree*
    }
    JsonWriter_endArray(w);
    JsonWriter_int(w, "exited_total", tree->exitedTotal);
+   Batch_deploys(w, &tree->deploy);
    Batch_ends(w, &tree->ends);
    Batch_recycle(w, &tree->recycle);
    Batch_slots(w, tree);

@@ -2,7 +2,7 @@
 #define HEADER_RecordEvent
 /* EVENT records (doc/recording-format.md, "EVENT"): what happened at a
    time (a process started or ended, a verdict changed, a snapshot was
-   taken), and the info that holds until it changes (names, command lines,
+   taken, new code ran), and the info that holds until it changes (names, command lines,
    the traffic source). A list of numbered attributes, numbers or bytes,
    so a reader skips what it does not know. Pure logic. */
 
@@ -26,6 +26,7 @@ typedef enum RecordEventKind {
    EVENT_PROFILE,
    EVENT_OOM_KILL,
    EVENT_RECORDER_START,
+   EVENT_DEPLOY,
 } RecordEventKind;
 
 /* Attribute ids, per kind (and for info, per scope). */
@@ -63,6 +64,16 @@ enum {
 };
 enum { ATTR_OOM_COUNT = 1 };
 enum { ATTR_RECORDER_PID = 1, ATTR_RECORDER_WRITER };
+/* The kind numbers are the format's (doc/recording-format.md), not DeployKind's. */
+enum {
+   ATTR_DEPLOY_KIND = 1,
+   ATTR_DEPLOY_TIME_US,
+   ATTR_DEPLOY_PID,
+   ATTR_DEPLOY_START,
+   ATTR_DEPLOY_CODE_CHANGED_US,
+   ATTR_DEPLOY_FILE,
+};
+enum { DEPLOY_KIND_CODE_CHANGED = 1, DEPLOY_KIND_REEXEC, DEPLOY_KIND_NEW_MASTER };
 
 typedef struct RecordAttr {
    unsigned id;

@@ -28,7 +28,8 @@ typedef struct RecorderTree {
    unsigned verdict;
    bool oomKnown;
    uint64_t oomKills;
-   char* info; /* name, cgroup path and version as last written, to see a change */
+   unsigned deploys; /* DeployWatch.total */
+   char* info;       /* name, cgroup path and version as last written, to see a change */
 } RecorderTree;
 
 typedef struct RecorderHost {
@@ -166,6 +167,18 @@ static unsigned Recorder_treeVerdict(TreeVerdictLabel label) {
       return 7;
    case TREE_RECYCLED_TIME:
       return 8;
+   }
+   return 0;
+}
+
+static unsigned Recorder_deployKind(DeployKind kind) {
+   switch (kind) {
+   case DEPLOY_CODE_CHANGED:
+      return DEPLOY_KIND_CODE_CHANGED;
+   case DEPLOY_REEXEC:
+      return DEPLOY_KIND_REEXEC;
+   case DEPLOY_NEW_MASTER:
+      return DEPLOY_KIND_NEW_MASTER;
    }
    return 0;
 }
@@ -403,8 +416,29 @@ static char* Recorder_treeInfoText(const ProcessTree* tree) {
    return xStrdup(text);
 }
 
-/* Tree info when it appears or its cgroup changes, its verdict changes, and
-   OOM kills its cgroup counted. */
+/* The deploys found since the last capture, oldest first (those the
+   tree's ring still holds). */
+static void Recorder_deployEvents(Recorder* this, const ProcessTree* tree, unsigned before) {
+   const DeployWatch* w = &tree->deploy;
+   int fresh = (int)(w->total - before);
+   for (int age = (fresh < w->kept ? fresh : w->kept) - 1; age >= 0; age--) {
+      const DeployEvent* d = DeployWatch_event(w, age);
+      const Process* root = ProcessTree_root(tree);
+      RecordEvent* e =
+            Recorder_push(this, EVENT_DEPLOY, RECORD_SCOPE_TREE, root->pid, root->startTicks);
+      RecordEvent_addNumber(e, ATTR_DEPLOY_KIND, Recorder_deployKind(d->kind));
+      RecordEvent_addNumber(e, ATTR_DEPLOY_TIME_US, Recorder_us(d->wall));
+      RecordEvent_addNumber(e, ATTR_DEPLOY_PID, d->pid);
+      RecordEvent_addNumber(e, ATTR_DEPLOY_START, (int64_t)d->startTicks);
+      if (!isnan(d->codeChanged))
+         RecordEvent_addNumber(e, ATTR_DEPLOY_CODE_CHANGED_US, Recorder_us(d->codeChanged));
+      if (d->file[0])
+         Recorder_addText(this, e, ATTR_DEPLOY_FILE, d->file);
+   }
+}
+
+/* Tree info when it appears or its cgroup changes, its verdict changes,
+   OOM kills its cgroup counted, and new code ran. */
 static void Recorder_treeEvents(Recorder* this, const ProcessTree* tree, RecorderTree* now) {
    const RecorderTree* old =
          Recorder_findTree(this->trees, this->treeCount, now->rootPid, now->rootStart);
@@ -425,6 +459,9 @@ static void Recorder_treeEvents(Recorder* this, const ProcessTree* tree, Recorde
             Recorder_push(this, EVENT_OOM_KILL, RECORD_SCOPE_TREE, now->rootPid, now->rootStart);
       RecordEvent_addNumber(e, ATTR_OOM_COUNT, (int64_t)now->oomKills);
    }
+   /* A tree new to this recorder can hold deploys only from a recording
+      it was primed with: written there already. */
+   Recorder_deployEvents(this, tree, old ? old->deploys : tree->deploy.total);
 }
 
 /* ---- rows --------------------------------------------------------------- */
@@ -573,6 +610,7 @@ void Recorder_capture(Recorder* this, const Machine* machine) {
             .verdict = Recorder_treeVerdict(tree->verdict.label),
             .oomKnown = tree->cgroup.found && tree->cgroup.oomKnown,
             .oomKills = tree->cgroup.oomKills,
+            .deploys = tree->deploy.total,
             .info = Recorder_treeInfoText(tree),
       };
       Recorder_treeEvents(this, tree, &trees[t]);

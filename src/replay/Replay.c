@@ -130,6 +130,12 @@ static void Replay_describe(const RecordEvent* e, char* out, size_t size) {
    case EVENT_RECORDER_START:
       snprintf(out, size, "recorder started (PID %d)", (int)Replay_number(e, ATTR_RECORDER_PID, 0));
       break;
+   case EVENT_DEPLOY:
+      RecordEvent_text(e, ATTR_DEPLOY_FILE, text, sizeof(text));
+      snprintf(out, size, "tree %d: new code in PID %d%s%s%s", pid,
+               (int)Replay_number(e, ATTR_DEPLOY_PID, 0), text[0] ? " (" : "", text,
+               text[0] ? " changed)" : "");
+      break;
    default:
       snprintf(out, size, "event %u", e->kind);
    }
@@ -151,7 +157,7 @@ static void Replay_addLost(Replay* this, const RecordHole* h) {
 }
 
 static void Replay_addEvent(Replay* this, const RecordEvent* e) {
-   if (e->kind == EVENT_INFO || e->kind < EVENT_PROCESS_START || e->kind > EVENT_RECORDER_START)
+   if (e->kind == EVENT_INFO || e->kind < EVENT_PROCESS_START || e->kind > EVENT_DEPLOY)
       return;
    if (this->eventCount == this->eventCapacity) {
       this->eventCapacity = this->eventCapacity ? this->eventCapacity * 2 : 64;

@@ -24,6 +24,7 @@ typedef enum ReplayEventKind {
    REPLAY_EVENT_PROFILE,
    REPLAY_EVENT_OOM_KILL,
    REPLAY_EVENT_RECORDER_START,
+   REPLAY_EVENT_DEPLOY,
 } ReplayEventKind;
 
 typedef struct ReplayEvent {

@@ -29,6 +29,20 @@ static void ReplayPrime_take(Process* live, const Process* recorded) {
       live->firstSeen = recorded->firstSeen;
 }
 
+/* The deploys the recording holds of a tree the live model shows, when
+   the live one has found none yet: its DeployWatch goes on from them. */
+static void ReplayPrime_takeDeploys(ProcessTree* live, const Machine* recorded) {
+   const Process* root = ProcessTree_root(live);
+   for (int t = 0; t < recorded->treeCount && live->deploy.total == 0; t++) {
+      const ProcessTree* r = recorded->trees[t];
+      const Process* rr = ProcessTree_root(r);
+      if (rr->pid != root->pid || rr->startTicks != root->startTicks)
+         continue;
+      for (int age = r->deploy.kept - 1; age >= 0; age--)
+         DeployWatch_add(&live->deploy, DeployWatch_event(&r->deploy, age));
+   }
+}
+
 static pid_t ReplayPrime_writer(const char* dir) {
    char err[256];
    int fd = StoreDir_open(dir, false, err, sizeof(err));
@@ -80,6 +94,8 @@ static int ReplayPrime_match(Machine* machine, const Replay* replay, const char*
          *since = start < *since ? start : *since;
          given++;
       }
+      if (take && given > 0)
+         ReplayPrime_takeDeploys(tree, recorded);
    }
    return given;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "sample/CodeProbe.h"
 #include "sample/HostMemory.h"
 #include "sample/ProcFiles.h"
 #include "traffic/Traffic.h"
@@ -96,6 +97,11 @@ static void LiveSource_delete(SampleSource* this) {
    free(this);
 }
 
+static bool LiveSource_code(SampleSource* this, pid_t pid, bool files, CodeFacts* out) {
+   (void)this;
+   return CodeProbe_read(pid, files, out);
+}
+
 static const SampleSourceClass LiveSource_class = {
       .name = "live",
       .clock = LiveSource_clock,
@@ -111,6 +117,7 @@ static const SampleSourceClass LiveSource_class = {
       .exitOf = LiveSource_exitOf,
       .explainAbsent = LiveSource_explainAbsent,
       .newTraffic = LiveSource_newTraffic,
+      .code = LiveSource_code,
       .delete = LiveSource_delete,
 };
 

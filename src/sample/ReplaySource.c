@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/DeployWatch.h"
 #include "record/RecordSchema.h"
 #include "traffic/Traffic.h"
 #include "util/XUtils.h"
@@ -31,6 +32,13 @@ typedef struct ReplayExit {
    char how[128];
 } ReplayExit;
 
+/* A deploy recorded for a tree in this tick. */
+typedef struct ReplayDeploy {
+   uint64_t rootPid, rootStart;
+   DeployEvent event;
+} ReplayDeploy;
+#define REPLAY_DEPLOYS_MAX DEPLOY_EVENTS_KEPT
+
 /* The indices of the fields read, for one field table. */
 typedef struct ReplayFields {
    const SegmentHeader* header;
@@ -45,6 +53,8 @@ typedef struct ReplayState {
    ReplayNames processes, trees;
    ReplayExit* exits;
    int exitCount, exitCapacity;
+   ReplayDeploy deploys[REPLAY_DEPLOYS_MAX];
+   int deployCount;
    ProcSample* listed;
    int listedCapacity;
    int* byPid; /* indices of tick.procs sorted by PID: Machine asks by PID */
@@ -290,12 +300,43 @@ static void ReplaySource_exit(ReplayState* s, const RecordEvent* e) {
       x->zombie = false;
 }
 
+static int64_t ReplaySource_number(const RecordEvent* e, unsigned id, int64_t fallback) {
+   const RecordAttr* a = RecordEvent_attr(e, id);
+   return a && !a->isBytes ? a->number : fallback;
+}
+
+/* The format's deploy kinds (doc/recording-format.md) to the model's;
+   an unknown kind is skipped. */
+static void ReplaySource_deploy(ReplayState* s, const RecordEvent* e) {
+   int64_t kind = ReplaySource_number(e, ATTR_DEPLOY_KIND, 0);
+   DeployKind k = kind == DEPLOY_KIND_CODE_CHANGED ? DEPLOY_CODE_CHANGED
+                  : kind == DEPLOY_KIND_REEXEC     ? DEPLOY_REEXEC
+                  : kind == DEPLOY_KIND_NEW_MASTER ? DEPLOY_NEW_MASTER
+                                                   : 0;
+   if (!k || s->deployCount == REPLAY_DEPLOYS_MAX)
+      return;
+   ReplayDeploy* d = &s->deploys[s->deployCount++];
+   d->rootPid = e->key[0];
+   d->rootStart = e->key[1];
+   int64_t changed = ReplaySource_number(e, ATTR_DEPLOY_CODE_CHANGED_US, INT64_MIN);
+   d->event = (DeployEvent){
+         .wall = (double)ReplaySource_number(e, ATTR_DEPLOY_TIME_US, e->wallUs) / 1e6,
+         .kind = k,
+         .pid = (pid_t)ReplaySource_number(e, ATTR_DEPLOY_PID, 0),
+         .startTicks = (unsigned long long)ReplaySource_number(e, ATTR_DEPLOY_START, 0),
+         .codeChanged = changed == INT64_MIN ? NAN : (double)changed / 1e6,
+   };
+   RecordEvent_text(e, ATTR_DEPLOY_FILE, d->event.file, sizeof(d->event.file));
+}
+
 void ReplaySource_event(SampleSource* this, const RecordEvent* event) {
    ReplayState* s = ReplaySource_state(this);
    if (event->kind == EVENT_INFO)
       ReplaySource_info(s, event);
    else if (event->kind == EVENT_PROCESS_EXIT && event->scope == RECORD_SCOPE_PROCESS)
       ReplaySource_exit(s, event);
+   else if (event->kind == EVENT_DEPLOY && event->scope == RECORD_SCOPE_TREE)
+      ReplaySource_deploy(s, event);
 }
 
 /* ---- the class --------------------------------------------------------- */
@@ -513,6 +554,16 @@ static void ReplaySource_delete(SampleSource* this) {
    free(this);
 }
 
+static int ReplaySource_deploys(SampleSource* this, pid_t pid, unsigned long long start,
+                                DeployEvent* out, int max) {
+   ReplayState* s = ReplaySource_state(this);
+   int n = 0;
+   for (int i = 0; i < s->deployCount && n < max; i++)
+      if (s->deploys[i].rootPid == (uint64_t)pid && s->deploys[i].rootStart == start)
+         out[n++] = s->deploys[i].event;
+   return n;
+}
+
 static const SampleSourceClass ReplaySource_class = {
       .name = "replay",
       .clock = ReplaySource_clock,
@@ -529,6 +580,7 @@ static const SampleSourceClass ReplaySource_class = {
       .exitOf = ReplaySource_exitOf,
       .explainAbsent = ReplaySource_explainAbsent,
       .newTraffic = ReplaySource_newTraffic,
+      .deploys = ReplaySource_deploys,
       .delete = ReplaySource_delete,
 };
 
@@ -551,6 +603,7 @@ void ReplaySource_scanned(SampleSource* this) {
    for (int i = 0; i < s->exitCount; i++)
       ReplayNames_remove(&s->processes, s->exits[i].pid, s->exits[i].start);
    s->exitCount = 0;
+   s->deployCount = 0;
 }
 
 bool ReplaySource_processField(const SampleSource* this, pid_t pid, unsigned long long startTicks,

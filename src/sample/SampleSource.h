@@ -25,6 +25,8 @@ typedef enum ScanFlag {
 
 typedef struct SampleSource SampleSource;
 struct TrafficSource;
+struct CodeFacts;
+struct DeployEvent;
 
 typedef struct SampleSourceClass {
    const char* name;
@@ -62,6 +64,14 @@ typedef struct SampleSourceClass {
       message in err when this source cannot give it. */
    struct TrafficSource* (*newTraffic)(SampleSource* this, const char* spec, char* err,
                                        size_t errSize);
+   /* What tells new code in pid (sample/CodeProbe.h), with files its code
+      files too; false when gone. NULL for a source that cannot probe. */
+   bool (*code)(SampleSource* this, pid_t pid, bool files, struct CodeFacts* out);
+   /* The deploys (model/DeployWatch.h) a recording holds for the tree
+      rooted at (pid, start) in this tick, up to max; NULL for a source
+      whose deploys are found by probing. */
+   int (*deploys)(SampleSource* this, pid_t pid, unsigned long long start, struct DeployEvent* out,
+                  int max);
    void (*delete)(SampleSource* this);
 } SampleSourceClass;
 

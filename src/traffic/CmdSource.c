@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "traffic/TrafficCounters.h"
 #include "traffic/TrafficParse.h"
 #include "util/XUtils.h"
 
@@ -26,19 +27,9 @@
 
 extern char** environ;
 
-typedef struct CmdCounter {
-   pid_t pid; /* 0 for the tree's counter */
-   unsigned long long startTicks;
-   double value;
-   unsigned long tick; /* last tick it was read in */
-} CmdCounter;
-
 typedef struct CmdSource {
    char* command;
-   CmdCounter* counters;
-   int count;
-   int capacity;
-   unsigned long tick;
+   TrafficCounters counters;
 } CmdSource;
 
 /* Runs the command; its output (NUL-terminated) in out. False when it could
@@ -101,31 +92,9 @@ static bool CmdSource_run(const CmdSource* this, char* out, size_t size) {
    return !timedOut && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-static CmdCounter* CmdSource_counter(CmdSource* this, pid_t pid, unsigned long long startTicks) {
-   for (int i = 0; i < this->count; i++)
-      if (this->counters[i].pid == pid && this->counters[i].startTicks == startTicks)
-         return &this->counters[i];
-   if (this->count == this->capacity) {
-      this->capacity = this->capacity ? this->capacity * 2 : 8;
-      this->counters = xReallocArray(this->counters, (size_t)this->capacity, sizeof(CmdCounter));
-   }
-   CmdCounter* c = &this->counters[this->count++];
-   *c = (CmdCounter){.pid = pid, .startTicks = startTicks, .value = -1};
-   return c;
-}
-
-/* The traffic since the last reading; false for the first reading. */
-static bool CmdSource_advance(CmdSource* this, CmdCounter* c, double value, double* delta) {
-   bool baseline = c->value >= 0;
-   *delta = baseline ? TrafficParse_counterDelta(c->value, value) : 0;
-   c->value = value;
-   c->tick = this->tick;
-   return baseline;
-}
-
 static void CmdSource_sample(TrafficSource* source, const TrafficInput* in) {
    CmdSource* this = source->priv;
-   this->tick++;
+   TrafficCounters_beginTick(&this->counters);
    char* out = xMalloc(CMD_OUTPUT_MAX);
    if (CmdSource_run(this, out, CMD_OUTPUT_MAX)) {
       const char* text = out;
@@ -135,21 +104,16 @@ static void CmdSource_sample(TrafficSource* source, const TrafficInput* in) {
          double count, delta;
          int kind = TrafficParse_counterLine(line, &pid, &count);
          if (kind == 1) {
-            if (CmdSource_advance(this, CmdSource_counter(this, 0, 0), count, &delta))
+            if (TrafficCounters_advance(&this->counters, 0, 0, count, &delta))
                Traffic_creditTree(in, delta);
          } else if (kind == 2) {
             Process* p = Traffic_findProcess(in, pid);
-            if (p &&
-                CmdSource_advance(this, CmdSource_counter(this, pid, p->startTicks), count, &delta))
+            if (p && TrafficCounters_advance(&this->counters, pid, p->startTicks, count, &delta))
                Traffic_credit(p, delta);
          }
       }
       /* Counters not printed belong to ended processes, or start again. */
-      int kept = 0;
-      for (int i = 0; i < this->count; i++)
-         if (this->counters[i].tick == this->tick)
-            this->counters[kept++] = this->counters[i];
-      this->count = kept;
+      TrafficCounters_prune(&this->counters);
    }
    free(out);
 }
@@ -166,7 +130,7 @@ static bool CmdSource_init(TrafficSource* source, const char* arg, char* err, si
 static void CmdSource_free(TrafficSource* source) {
    CmdSource* this = source->priv;
    free(this->command);
-   free(this->counters);
+   TrafficCounters_done(&this->counters);
    free(this);
 }
 

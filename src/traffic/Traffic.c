@@ -9,10 +9,8 @@
 #include "util/XUtils.h"
 
 static const TrafficSourceClass* const Traffic_classes[] = {
-      &LogSource_class,
-      &CmdSource_class,
-      &TcpSource_class,
-      &CpuSource_class,
+      &LogSource_class, &CmdSource_class, &UwsgiSource_class,
+      &TcpSource_class, &IoSource_class,  &CpuSource_class,
 };
 
 static bool Traffic_start(TrafficSource* this, const TrafficSourceClass* klass, const char* arg,
@@ -55,8 +53,10 @@ TrafficSource* Traffic_new(const char* spec, char* err, size_t errSize) {
       free(this);
       return NULL;
    }
-   snprintf(err, errSize, "unknown traffic source '%s' (log:PATH[:REGEX], cmd:COMMAND, tcp, cpu)",
-            spec);
+   snprintf(
+         err, errSize,
+         "unknown traffic source '%s' (log:PATH[:REGEX], cmd:COMMAND, uwsgi:ADDRESS, tcp, io, cpu)",
+         spec);
    free(this);
    return NULL;
 }

@@ -51,9 +51,12 @@ extern const TrafficSourceClass LogSource_class;
 extern const TrafficSourceClass CmdSource_class;
 extern const TrafficSourceClass TcpSource_class;
 extern const TrafficSourceClass CpuSource_class;
+extern const TrafficSourceClass IoSource_class;
+extern const TrafficSourceClass UwsgiSource_class;
 extern const TrafficSourceClass SuppliedSource_class;
 
-/* Parses "log:PATH[:REGEX]", "cmd:COMMAND", "tcp", "cpu"; NULL chooses
+/* Parses "log:PATH[:REGEX]", "cmd:COMMAND", "uwsgi:ADDRESS", "tcp", "io",
+   "cpu"; NULL chooses
    automatically. NULL with a message in err when spec is invalid. */
 TrafficSource* Traffic_new(const char* spec, char* err, size_t errSize);
 void Traffic_delete(TrafficSource* this);

@@ -5,8 +5,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
+
+#include "util/XUtils.h"
 
 bool TrafficParse_tcpLine(const char* line, unsigned* state, unsigned long* inode) {
    /* "  sl  local rem st tx:rx tr:when retrnsmt uid timeout inode ..." */
@@ -110,6 +115,66 @@ int TrafficParse_counterLine(const char* line, pid_t* pid, double* count) {
       return 0;
    *count = second;
    return 2;
+}
+
+bool TrafficParse_ioReads(const char* text, double* reads) {
+   static const char key[] = "syscr:";
+   for (const char* line = text; line && *line;) {
+      if (strncmp(line, key, sizeof(key) - 1) == 0) {
+         const char* digits = line + sizeof(key) - 1;
+         while (*digits == ' ')
+            digits++;
+         if (!isdigit((unsigned char)*digits))
+            return false;
+         char* end;
+         errno = 0;
+         unsigned long long v = strtoull(digits, &end, 10);
+         if (errno || (*end && *end != '\n'))
+            return false;
+         *reads = (double)v;
+         return true;
+      }
+      const char* next = strchr(line, '\n');
+      line = next ? next + 1 : NULL;
+   }
+   return false;
+}
+
+/* A JSON member that is a non-negative integer, within a double's exact range. */
+static bool TrafficParse_jsonCount(const json_object* obj, const char* key, double* value) {
+   json_object* v;
+   if (!json_object_object_get_ex(obj, key, &v) || !json_object_is_type(v, json_type_int))
+      return false;
+   int64_t n = json_object_get_int64(v);
+   if (n < 0 || n > (INT64_C(1) << 53))
+      return false;
+   *value = (double)n;
+   return true;
+}
+
+int TrafficParse_uwsgiStats(const char* json, TrafficWorkerCount** workers) {
+   *workers = NULL;
+   json_object* root = json_tokener_parse(json);
+   json_object* list;
+   if (!root || !json_object_is_type(root, json_type_object) ||
+       !json_object_object_get_ex(root, "workers", &list) ||
+       !json_object_is_type(list, json_type_array)) {
+      json_object_put(root);
+      return -1;
+   }
+   size_t len = json_object_array_length(list);
+   TrafficWorkerCount* out = xCalloc(len ? len : 1, sizeof(TrafficWorkerCount));
+   int n = 0;
+   for (size_t i = 0; i < len; i++) {
+      const json_object* w = json_object_array_get_idx(list, i);
+      double pid, requests;
+      if (w && json_object_is_type(w, json_type_object) && TrafficParse_jsonCount(w, "pid", &pid) &&
+          pid >= 1 && pid <= INT_MAX && TrafficParse_jsonCount(w, "requests", &requests))
+         out[n++] = (TrafficWorkerCount){.pid = (pid_t)pid, .requests = requests};
+   }
+   json_object_put(root);
+   *workers = out;
+   return n;
 }
 
 double TrafficParse_counterDelta(double previous, double current) {

@@ -39,6 +39,21 @@ int TrafficParse_counterLine(const char* line, pid_t* pid, double* count);
    reset (the service restarted), so all of the new value is new traffic. */
 double TrafficParse_counterDelta(double previous, double current);
 
+/* The read syscalls a process made, "syscr: N" of /proc/PID/io; false when
+   the text has no such line. */
+bool TrafficParse_ioReads(const char* text, double* reads);
+
+typedef struct TrafficWorkerCount {
+   pid_t pid;
+   double requests;
+} TrafficWorkerCount;
+
+/* The requests every worker served so far, from the JSON document uwsgi's
+   stats server sends (--stats): its "workers" array, each with "pid" and
+   "requests". Workers not running (pid 0) are left out. The count, with the
+   array in *workers (free() it), or -1 when json is no such document. */
+int TrafficParse_uwsgiStats(const char* json, TrafficWorkerCount** workers);
+
 /* Splits the next line off *text (up to '\n' or the end) into line (at most
    size-1 bytes kept, NUL-terminated); false at the end of text. */
 bool TrafficParse_nextLine(const char** text, char* line, size_t size);

@@ -150,8 +150,21 @@ void DetailChart_drawRows(const DetailChart* this, const Glyphs* g, WINDOW* w, i
    }
 }
 
+/* The columns where new code began to run. */
+static void DetailChart_deployColumns(const DetailChart* this, const DeployWatch* deploys,
+                                      double now, bool* out) {
+   memset(out, 0, sizeof(bool) * (size_t)this->width);
+   const DeployEvent* e;
+   for (int age = 0; deploys && (e = DeployWatch_event(deploys, age)) != NULL; age++) {
+      double at = DeployWatch_monotonic(deploys, e->wall);
+      int col = Chart_timeColumn(now - at, this->span, this->width);
+      if (col >= 0 && col < this->width)
+         out[col] = true;
+   }
+}
+
 void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* w, int y,
-                              const Process* p, double now) {
+                              const Process* p, const DeployWatch* deploys, double now) {
    char labels[DETAIL_CHART_MAX_WIDTH + 1];
    int ticks[CHART_MAX_TICKS];
    int tickCount = Chart_timeAxis(this->span, this->width, labels, sizeof(labels), ticks);
@@ -161,8 +174,10 @@ void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* 
    int changed = gc->since > gc->firstTime
                        ? Chart_timeColumn(now - gc->since, this->span, this->width)
                        : -1;
-   /* Marks share the row: the verdict change wins a column, then a spike,
-      a recycle, a snapshot. */
+   /* Marks share the row: the verdict change wins a column, then new code,
+      a spike, a recycle, a snapshot. */
+   bool deployed[DETAIL_CHART_MAX_WIDTH];
+   DetailChart_deployColumns(this, deploys, now, deployed);
    bool snapped[DETAIL_CHART_MAX_WIDTH];
    memset(snapped, 0, sizeof(bool) * (size_t)this->width);
    for (int i = 0; p->snapshots && i < p->snapshots->markCount; i++) {
@@ -179,6 +194,7 @@ void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* 
          if (ticks[t] == col)
             mark = g->axisTimeTick;
       const char* event = col == changed        ? g->verdictMark
+                          : deployed[col]       ? g->deployMark
                           : spikes[col]         ? g->spikeMark
                           : this->recycled[col] ? g->recycleMark
                           : snapped[col]        ? g->snapshotMark

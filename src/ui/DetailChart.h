@@ -3,10 +3,10 @@
 /* The detail view's chart of one process: its RSS as bars and its USS and
    PSS readings as points on a size scale on the left, its traffic as
    points on a rate scale on the right, idle columns shaded, over a time
-   axis that marks spikes, the last verdict change and snapshots. A worker's
-   bars are its slot's RSS across generations, the sawtooth recycling draws,
-   with each replacement marked on the axis. Filled from the histories,
-   then drawn a part at a time. */
+   axis that marks spikes, the last verdict change, snapshots and deploys. A
+   worker's bars are its slot's RSS across generations, the sawtooth
+   recycling draws, with each replacement marked on the axis. Filled from the
+   histories, then drawn a part at a time. */
 
 #include <curses.h>
 #include <stdbool.h>
@@ -49,9 +49,9 @@ bool DetailChart_fill(DetailChart* this, const Machine* m, const Glyphs* g, cons
 void DetailChart_drawRows(const DetailChart* this, const Glyphs* g, WINDOW* w, int y);
 
 /* The time axis at line y: a line with tick marks, spikes, the verdict
-   change and snapshots; its labels on the line below. now is the last
-   scan's time. */
+   change, snapshots and the deploys of p's tree; its labels on the line
+   below. now is the last scan's time. */
 void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* w, int y,
-                              const Process* p, double now);
+                              const Process* p, const DeployWatch* deploys, double now);
 
 #endif

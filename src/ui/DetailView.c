@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "classify/Runbook.h"
 #include "classify/WorkerVerdict.h"
@@ -222,7 +223,8 @@ static void DetailView_drawLegend(const Ui* ui, WINDOW* w, int y, bool trafficKn
 
 /* The title with the marks the time axis may carry, then the legend. */
 static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Process* p,
-                                      const WorkerSlot* slot, const DetailChart* c) {
+                                      const WorkerSlot* slot, const DeployWatch* deploys,
+                                      const DetailChart* c) {
    const Glyphs* g = ui->glyphs;
    char buf[96], span[16], step[16], whose[48] = "RSS";
    Format_span(span, sizeof(span), c->span);
@@ -244,6 +246,10 @@ static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Proc
    if (p->snapshots && p->snapshots->markCount > 0) {
       DetailLine_put(&l, g->snapshotMark, CLR_CHART_MARK);
       DetailLine_put(&l, " snapshot  Tab shows it  ", CLR_DEFAULT);
+   }
+   if (deploys && deploys->kept > 0) {
+      DetailLine_put(&l, g->deployMark, CLR_CHART_MARK);
+      DetailLine_put(&l, " new code  ", CLR_DEFAULT);
    }
    DetailLine_put(&l, "+/- zoom", CLR_DEFAULT);
    DetailView_drawLegend(ui, w, y + 1, !isnan(c->top));
@@ -286,14 +292,16 @@ static int DetailView_drawSlot(const Ui* ui, WINDOW* w, int y, const WorkerSlot*
 /* The chart (DetailChart.h) under its title and legend; returns the line
    after it, y when it does not fit. */
 static int DetailView_drawChart(const DetailView* this, const Ui* ui, WINDOW* w, int y, int bottom,
-                                const Process* p, const WorkerSlot* slot) {
+                                const Process* p, int tree, const WorkerSlot* slot) {
    static DetailChart chart;
    if (!DetailChart_fill(&chart, ui->machine, ui->glyphs, p, slot, this->span, getmaxx(w),
                          bottom - y))
       return y;
-   DetailView_drawChartTitle(ui, w, y, p, slot, &chart);
+   const DeployWatch* deploys = tree >= 0 ? &ui->machine->trees[tree]->deploy : NULL;
+   DetailView_drawChartTitle(ui, w, y, p, slot, deploys, &chart);
    DetailChart_drawRows(&chart, ui->glyphs, w, y + 2);
-   DetailChart_drawTimeAxis(&chart, ui->glyphs, w, y + 2 + chart.height, p, ui->machine->now);
+   DetailChart_drawTimeAxis(&chart, ui->glyphs, w, y + 2 + chart.height, p, deploys,
+                            ui->machine->now);
    return y + 2 + chart.height + 2;
 }
 
@@ -304,6 +312,26 @@ static void DetailView_estimate(DetailLine* l, const Ui* ui, const char* label, 
    Format_estimate(buf, sizeof(buf), value, stderrKiB, ui->glyphs->plusMinus);
    DetailLine_put(l, label, CLR_DEFAULT);
    DetailLine_put(l, buf, isnan(value) ? CLR_UNKNOWN : CLR_TOP);
+}
+
+/* Whether p's growth began after the newest deploy of its tree: " began
+   after new code at 14:02". */
+static void DetailView_putDeploy(DetailLine* l, const Ui* ui, const Process* p, int tree) {
+   const DeployWatch* w = tree >= 0 ? &ui->machine->trees[tree]->deploy : NULL;
+   const DeployEvent* d = w ? DeployWatch_event(w, 0) : NULL;
+   if (!d)
+      return;
+   DeployTiming timing = DeployWatch_growthTiming(&p->growth, DeployWatch_monotonic(w, d->wall));
+   if (timing == DEPLOY_GROWTH_UNKNOWN)
+      return;
+   char when[16], buf[64];
+   time_t t = (time_t)d->wall;
+   struct tm tm;
+   strftime(when, sizeof(when), "%H:%M:%S", localtime_r(&t, &tm));
+   snprintf(buf, sizeof(buf), "%s new code at %s",
+            timing == DEPLOY_GROWTH_AFTER ? "began after" : "under way before", when);
+   DetailLine_put(l, "  growth ", CLR_DEFAULT);
+   DetailLine_put(l, buf, CLR_TOP);
 }
 
 /* The verdict, what it rests on, the runbook's next step, the time to the limit. */
@@ -339,6 +367,7 @@ static int DetailView_drawVerdict(const Ui* ui, WINDOW* w, int y, int bottom, co
       Format_ttl(buf, sizeof(buf), ttl);
       DetailLine_put(&l, buf, ttl < 3600 ? CLR_WARNING : CLR_GROWING);
    }
+   DetailView_putDeploy(&l, ui, p, tree);
 
    if (y < bottom) {
       l = (DetailLine){w, y++, 0, width};
@@ -420,7 +449,7 @@ static void DetailView_draw(UiView* super, Ui* ui, WINDOW* w) {
          y = DetailView_drawSlot(ui, w, y, slot);
       if (this->showPane)
          y = SnapshotPane_draw(&this->pane, ui, w, y, chartBottom, p);
-      else if (DetailView_drawChart(this, ui, w, y, chartBottom, p, slot) > y)
+      else if (DetailView_drawChart(this, ui, w, y, chartBottom, p, tree, slot) > y)
          y = chartBottom;
       DetailView_drawVerdict(ui, w, y, bottom, p, tree);
    }

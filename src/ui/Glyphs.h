@@ -25,10 +25,12 @@ typedef struct Glyphs {
    const char* ussPoint;
    const char* pssPoint;
    /* On the time axis: a transient spike, where the verdict changed, a heap
-      snapshot, a worker of the slot replaced by the next generation. */
+      snapshot, new code (a deploy), a worker of the slot replaced by the
+      next generation. */
    const char* spikeMark;
    const char* verdictMark;
    const char* snapshotMark;
+   const char* deployMark;
    const char* recycleMark;
    const char* plusMinus; /* before a standard error */
    /* Tree view, two columns each. */

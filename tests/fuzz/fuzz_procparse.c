@@ -1,5 +1,5 @@
 /* Fuzz target: arbitrary bytes as any /proc or cgroup file leaktop parses
-   (src/sample/ProcParse.c): stat, status, smaps_rollup, maps, cgroup,
+   (src/sample/ProcParse.c, src/sample/CodeProbe.c): stat, status, smaps_rollup, maps, cgroup,
    mountinfo, children lists, command lines and limit files. Every parser
    gets every input, since the kernel, a container runtime or a hostile
    process name decides what the text holds, not the file's name. The seeds
@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fuzz_driver.h"
+#include "sample/CodeProbe.h"
 #include "sample/ProcParse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -28,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
    ProcParse_number(text, &value);
    ProcStat stat;
    ProcParse_stat(text, &stat);
+   CodeProbe_parseExecId(text, &value);
    int waitStatus;
    if (ProcParse_statExitCode(text, &waitStatus)) {
       char how[64];
@@ -55,6 +57,9 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
    /* A command line is NUL-separated: the raw bytes, not the text. */
    char name[32];
    ProcParse_commandName((const char*)data, size, name, sizeof(name));
+   enum { CANDIDATES = 8, PATH_SIZE = 128 };
+   char paths[CANDIDATES * PATH_SIZE];
+   CodeProbe_candidates((const char*)data, size, "/proc/1/cwd", paths, PATH_SIZE, CANDIDATES);
    free(text);
    return 0;
 }

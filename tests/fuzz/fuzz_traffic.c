@@ -1,8 +1,9 @@
 /* Fuzz target: arbitrary bytes as the outside input of the traffic sources
    (src/traffic/TrafficParse.c): /proc/net/tcp and tcp6 lines, fd link
-   targets, access-log lines (with no regex, and with a PID-capturing one)
-   and a counter command's output. The input is split into lines as the
-   sources split what they read. The seeds are in tests/fuzz/corpus/proc. */
+   targets, access-log lines (with no regex, and with a PID-capturing one),
+   a counter command's output, /proc/PID/io and uwsgi's stats documents.
+   The input is split into lines as the sources split what they read. The
+   seeds are in tests/fuzz/corpus/proc. */
 #include "config.h"
 
 #include <regex.h>
@@ -25,6 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       return 0;
    memcpy(text, data, size);
    text[size] = '\0';
+
+   double reads;
+   TrafficParse_ioReads(text, &reads);
+   TrafficWorkerCount* workers;
+   if (TrafficParse_uwsgiStats(text, &workers) >= 0)
+      free(workers);
 
    const char* cursor = text;
    char line[512];

@@ -71,6 +71,18 @@ check() {
    return 0
 }
 
+# refuses DESCRIPTION STATUS TEXT COMMAND...: COMMAND exits with STATUS and
+# says TEXT (a glob, on stdout or stderr); what it said joins the line.
+refuses() {
+   local desc=$1 status=$2 text=$3 said rc=0
+   shift 3
+   said=$("$@" 2>&1) || rc=$?
+   # shellcheck disable=SC2053 # TEXT is a glob
+   ok "$([ "$rc" -eq "$status" ] && [[ "$said" == $text ]] && echo 0 || echo 1)" "$desc ($said)"
+   [ "$rc" -eq "$status" ] || diag "exit $rc, not $status"
+   return 0
+}
+
 # jcheck DESCRIPTION FILE EXPR [DIAG_EXPR...]: passes if the Python
 # expression EXPR is true over the batch output in FILE (see batchq.py);
 # on failure prints the DIAG_EXPRs' values as TAP comments.
@@ -110,6 +122,11 @@ jq_() {
 diag() {
    [ -n "$*" ] || return 0
    printf '%s\n' "$*" | sed 's/^/# /'
+}
+
+# skip_n N REASON: N tests skipped, saying why.
+skip_n() {
+   for _ in $(seq "$1"); do ok 0 "# SKIP $2"; done
 }
 
 # skip_rest REASON: marks the remaining planned tests as skipped.
@@ -247,7 +264,9 @@ has_children() { # has_children PID N
 start_service() {
    local name=$1
    shift
-   "$SYS_PY" "$LEAKTOP_DATADIR/demo_service.py" --port 0 "$@" \
+   # SVC_ARGV0, when set, is the service's argv[0] (its command line's start).
+   bash -c 'exec -a "$0" "$@"' "${SVC_ARGV0:-$SYS_PY}" "$SYS_PY" \
+      "$LEAKTOP_DATADIR/demo_service.py" --port 0 "$@" \
       >"$TEST_TMP/$name.out" 2>"$TEST_TMP/$name.err" </dev/null &
    SVC_PID=$!
    track "$SVC_PID"

@@ -22,9 +22,6 @@ if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
    done_testing
 fi
 
-skip_n() { # skip_n N REASON
-   for _ in $(seq "$1"); do ok 0 "# SKIP $2"; done
-}
 
 # regions PID: how many regions leaktop mapped into PID (its magic first).
 regions() {

@@ -18,9 +18,6 @@ if [ "$(id -u)" -ne 0 ]; then
    done_testing
 fi
 
-skip_n() { # skip_n N REASON
-   for _ in $(seq "$1"); do ok 0 "# SKIP $2"; done
-}
 
 for v in 3.13 3.14; do
    rc=0

@@ -15,9 +15,6 @@ VERSIONS="3.13 3.14"
 plan $((PER_VERSION * 2))
 
 # skip_n N REASON
-skip_n() {
-   for _ in $(seq "$1"); do ok 0 "# SKIP $2"; done
-}
 
 # last_frame FILE: the last frame line of a thread block.
 last_frame() {

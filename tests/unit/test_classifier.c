@@ -1,6 +1,9 @@
 /* Classifier: every verdict on synthetic series (bench/Scenario.c), and the
    traps: constant traffic, warm-up then plateau, one step, periodic spikes,
-   diurnal traffic, gaps, recycled workers, flapping on noise. */
+   diurnal traffic, gaps, recycled workers, flapping on noise; the times of
+   issue 14 (10 MiB/min within a minute, 1 MiB/min within three) and the
+   traps of a shortened window (fast and steady warm-ups, one spike,
+   wandering near zero). */
 #include "config.h"
 
 #include <math.h>
@@ -18,7 +21,7 @@
 #include "classify/TreeVerdict.h"
 #include "model/ProcessTree.h"
 
-/* The issue's target: a correct verdict within 5 minutes at 1 MiB/min. */
+/* Issue 11's target: a correct verdict within 5 minutes at 1 MiB/min. */
 #define DEADLINE_SECONDS 300.0
 
 typedef struct Run {
@@ -157,6 +160,166 @@ static void test_gaps_in_the_samples(void** state) {
    Run flat = run(SCENARIO_STABLE, 1.0, 1.0, 900, 3, 150);
    assert_false(flat.leakVerdict);
    assert_int_equal(flat.last, VERDICT_STABLE);
+}
+
+/* Feeds a scenario for seconds: when it was first judged growing (seconds
+   of samples, INFINITY never), how often the verdict changed and how often
+   it went from not growing to growing. */
+static double first_growth(Scenario* s, double seconds, int* changes, int* entries) {
+   Classifier_init(&classifier);
+   double first = INFINITY;
+   GrowthVerdict previous = classifier.verdict;
+   bool growing = false;
+   *changes = *entries = 0;
+   while (s->t < seconds) {
+      ClassifierInput in;
+      Scenario_next(s, &in);
+      Classifier_update(&classifier, &in);
+      *changes += classifier.verdict != previous;
+      previous = classifier.verdict;
+      bool grows = Classifier_isGrowth(&classifier);
+      *entries += grows && !growing;
+      growing = grows;
+      if (grows && !isfinite(first))
+         first = s->t;
+   }
+   return first;
+}
+
+static void test_strong_growth_is_judged_within_a_minute(void** state) {
+   (void)state;
+   int changes, entries;
+   for (unsigned long long seed = 1; seed <= 20; seed++) {
+      Scenario s;
+      /* 10 MiB/min, clean: a 16 KiB jitter. */
+      Scenario_initLeak(&s, 1.0, 10 * 1024, 30 * 1024, 16, seed);
+      double at = first_growth(&s, 600, &changes, &entries);
+      assert_true(at <= 60);
+      assert_int_equal(entries, 1);
+      assert_true(Classifier_isGrowth(&classifier));
+      /* The demo's worker: 23 MiB/min from 15 MiB, allocator jitter. */
+      Scenario_initLeak(&s, 1.0, 23 * 1024, 15 * 1024, 96, seed);
+      at = first_growth(&s, 600, &changes, &entries);
+      if (seed == 1)
+         print_message("23 MiB/min from 15 MiB: growth at %.0f s\n", at);
+      assert_true(at <= 60);
+      assert_int_equal(entries, 1);
+      assert_true(Classifier_isGrowth(&classifier));
+      /* Several MiB a tick (the demo at 256 KiB a request under 40 a
+         second) passes the spike threshold every tick: growth, never
+         spikes. */
+      Scenario_initLeak(&s, 1.0, 200 * 1024, 15 * 1024, 96, seed);
+      at = first_growth(&s, 300, &changes, &entries);
+      assert_true(at <= 60);
+      assert_int_equal(entries, 1);
+      assert_true(classifier.lastSpike < 0);
+   }
+}
+
+static void test_slow_growth_is_judged_within_three_minutes(void** state) {
+   (void)state;
+   int changes, entries;
+   for (unsigned long long seed = 1; seed <= 20; seed++) {
+      Scenario s;
+      /* 1 MiB/min under a 256 KiB jitter, fifteen times the growth of a
+         tick: growth within 3 minutes, and it stays growth. */
+      Scenario_initLeak(&s, 1.0, 1024, 30 * 1024, 256, seed);
+      double at = first_growth(&s, 900, &changes, &entries);
+      if (seed == 1)
+         print_message("1 MiB/min, 256 KiB jitter: growth at %.0f s, %d changes\n", at, changes);
+      assert_true(at <= 180);
+      assert_int_equal(entries, 1);
+      assert_true(Classifier_isGrowth(&classifier));
+      /* The scenarios' own jitter (96 KiB): the cause is named, and kept. */
+      Scenario_initLeak(&s, 1.0, 1024, 30 * 1024, 96, seed);
+      at = first_growth(&s, 900, &changes, &entries);
+      assert_true(at <= 180);
+      assert_int_equal(entries, 1);
+      assert_true(changes <= 3);
+      assert_int_equal(classifier.verdict, VERDICT_GROWS_WITH_TIME);
+   }
+}
+
+/* Half an hour of each trap the shortened window must not fall into. */
+static void test_traps_never_grow_in_half_an_hour(void** state) {
+   (void)state;
+   const ScenarioKind traps[] = {SCENARIO_WARM_CACHE, SCENARIO_SPIKE_ONCE, SCENARIO_STEP,
+                                 SCENARIO_STABLE,     SCENARIO_WANDER,     SCENARIO_PLATEAU};
+   for (size_t k = 0; k < sizeof(traps) / sizeof(traps[0]); k++) {
+      for (unsigned long long seed = 1; seed <= 10; seed++) {
+         Scenario s;
+         Scenario_init(&s, traps[k], 1.0, 1.0, seed);
+         if (traps[k] == SCENARIO_STABLE)
+            s.jitterKiB = 1024; /* a noisy control */
+         int changes, entries;
+         double at = first_growth(&s, 1800, &changes, &entries);
+         if (isfinite(at))
+            print_message("%s, seed %llu: growth at %.0f s\n", Scenario_name(traps[k]), seed, at);
+         assert_false(isfinite(at));
+         assert_true(changes <= 3);
+      }
+   }
+   /* The warm-up's verdict: it grew and stopped. */
+   Scenario s;
+   Scenario_init(&s, SCENARIO_WARM_CACHE, 1.0, 1.0, 3);
+   int changes, entries;
+   first_growth(&s, 1800, &changes, &entries);
+   assert_int_equal(classifier.verdict, VERDICT_PLATEAU);
+}
+
+/* Near the smallest growth that matters (128 KiB/min, 180 MiB a day): below
+   it never growth, above it growth entered once and kept, over half an
+   hour, without flapping. */
+static void test_near_the_threshold(void** state) {
+   (void)state;
+   const double below[] = {64, 100, 128}, above[] = {160, 200, 256};
+   for (int k = 0; k < 3; k++) {
+      for (unsigned long long seed = 1; seed <= 10; seed++) {
+         Scenario s;
+         int changes, entries;
+         Scenario_initLeak(&s, 1.0, below[k], 30 * 1024, 512, seed);
+         assert_false(isfinite(first_growth(&s, 1800, &changes, &entries)));
+         assert_true(changes <= 2);
+         Scenario_initLeak(&s, 1.0, above[k], 30 * 1024, 96, seed);
+         first_growth(&s, 1800, &changes, &entries);
+         assert_int_equal(entries, 1);
+         assert_true(changes <= 3);
+      }
+   }
+}
+
+/* A warm-up at a steady rate from the first sample: one that stops within
+   40 s is never taken for growth (the bucket floors show it stopped before
+   the hold ends); one that lasts a minute is, at 51 s, as a leak would be
+   (nothing in RSS tells them apart yet), and is let go within 100 s of
+   stopping. doc/classification.md says so. */
+static void test_linear_warm_up(void** state) {
+   (void)state;
+   const double rates[] = {10 * 1024, 30 * 1024};
+   for (int k = 0; k < 2; k++) {
+      for (unsigned long long seed = 1; seed <= 20; seed++) {
+         Scenario s;
+         Scenario_initLeak(&s, 1.0, rates[k], 30 * 1024, 96, seed);
+         s.leakUntil = 40;
+         int changes, entries;
+         assert_false(isfinite(first_growth(&s, 1800, &changes, &entries)));
+         assert_int_equal(classifier.verdict, VERDICT_PLATEAU);
+
+         Scenario_initLeak(&s, 1.0, rates[k], 30 * 1024, 96, seed);
+         s.leakUntil = 60;
+         Classifier_init(&classifier);
+         double last = -1;
+         while (s.t < 1800) {
+            ClassifierInput in;
+            Scenario_next(&s, &in);
+            Classifier_update(&classifier, &in);
+            if (Classifier_isGrowth(&classifier))
+               last = s.t;
+         }
+         assert_true(last < 60 + 100);
+         assert_int_equal(classifier.verdict, VERDICT_PLATEAU);
+      }
+   }
 }
 
 static void test_too_few_samples(void** state) {
@@ -309,6 +472,11 @@ int main(void) {
          cmocka_unit_test(test_evidence_of_time_growth),
          cmocka_unit_test(test_no_flapping_on_noise),
          cmocka_unit_test(test_gaps_in_the_samples),
+         cmocka_unit_test(test_strong_growth_is_judged_within_a_minute),
+         cmocka_unit_test(test_slow_growth_is_judged_within_three_minutes),
+         cmocka_unit_test(test_traps_never_grow_in_half_an_hour),
+         cmocka_unit_test(test_near_the_threshold),
+         cmocka_unit_test(test_linear_warm_up),
          cmocka_unit_test(test_too_few_samples),
          cmocka_unit_test(test_growth_without_traffic_signal),
          cmocka_unit_test(test_recycled_worker_starts_fresh),

@@ -8,6 +8,7 @@
    before the first TICK it is absent from) are what is checked. */
 #include "config.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -445,6 +446,42 @@ static void test_tree_ends(void** state) {
    assert_int_equal(exit100->number[ATTR_EXIT_CODE], 0);
 }
 
+/* New code the tree's DeployWatch found is a deploy event of the tree,
+   written once, at the tick after it was found. */
+static void test_deploy_events(void** state) {
+   Fixture* f = *state;
+   scan(f, 2);
+   DeployWatch* w = &f->machine->trees[0]->deploy;
+   DeployEvent code = {.wall = 1000.5,
+                       .kind = DEPLOY_CODE_CHANGED,
+                       .pid = 101,
+                       .startTicks = 4242,
+                       .codeChanged = 999.25};
+   snprintf(code.file, sizeof(code.file), "app.py");
+   DeployEvent master = {
+         .wall = 1001, .kind = DEPLOY_NEW_MASTER, .pid = 103, .startTicks = 7, .codeChanged = NAN};
+   DeployWatch_add(w, &code);
+   DeployWatch_add(w, &master);
+   scan(f, 3);
+   readBack(f);
+   checkOrder(f);
+   const ReadEvent* e[4];
+   assert_int_equal(findEvents(f, EVENT_DEPLOY, 0, e, 4), 2);
+   assert_int_equal(e[0]->scope, RECORD_SCOPE_TREE);
+   assert_int_equal(e[0]->key[0], 100);
+   assert_int_equal(e[0]->afterTicks, 2);
+   assert_int_equal(e[0]->number[ATTR_DEPLOY_KIND], DEPLOY_KIND_CODE_CHANGED);
+   assert_int_equal(e[0]->number[ATTR_DEPLOY_TIME_US], 1000500000);
+   assert_int_equal(e[0]->number[ATTR_DEPLOY_PID], 101);
+   assert_int_equal(e[0]->number[ATTR_DEPLOY_START], 4242);
+   assert_int_equal(e[0]->number[ATTR_DEPLOY_CODE_CHANGED_US], 999250000);
+   assert_string_equal(e[0]->text[ATTR_DEPLOY_FILE], "app.py");
+   assert_int_equal(e[1]->number[ATTR_DEPLOY_KIND], DEPLOY_KIND_NEW_MASTER);
+   assert_int_equal(e[1]->number[ATTR_DEPLOY_PID], 103);
+   assert_false(e[1]->has & (1ULL << ATTR_DEPLOY_CODE_CHANGED_US));
+   assert_false(e[1]->has & (1ULL << ATTR_DEPLOY_FILE));
+}
+
 /* CPU seconds are stored in thousandths, and the change of source is a
    new host info that says so. Pure mapping: no store. */
 static void test_cpu_scale(void** state) {
@@ -483,6 +520,7 @@ int main(void) {
          cmocka_unit_test_setup_teardown(test_lifecycle, setup, teardown),
          cmocka_unit_test_setup_teardown(test_tree_ends, setup, teardown),
          cmocka_unit_test_setup_teardown(test_cpu_scale, setup, teardown),
+         cmocka_unit_test_setup_teardown(test_deploy_events, setup, teardown),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }

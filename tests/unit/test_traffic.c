@@ -13,7 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -125,6 +128,68 @@ static void test_counters(void** state) {
    assert_true(TrafficParse_nextLine(&text, line, sizeof(line)));
    assert_string_equal(line, "las");
    assert_false(TrafficParse_nextLine(&text, line, sizeof(line)));
+}
+
+static void test_io_reads(void** state) {
+   (void)state;
+   double reads = 0;
+   /* /proc/PID/io, Linux 6.x. */
+   assert_true(TrafficParse_ioReads("rchar: 6976\nwchar: 0\nsyscr: 10\nsyscw: 0\n"
+                                    "read_bytes: 0\nwrite_bytes: 0\ncancelled_write_bytes: 0\n",
+                                    &reads));
+   assert_true(reads == 10);
+   assert_true(TrafficParse_ioReads("syscr: 18446744073709551615", &reads));
+   assert_false(TrafficParse_ioReads("rchar: 6976\nwchar: 0\n", &reads));
+   assert_false(TrafficParse_ioReads("syscr: -4\n", &reads));
+   assert_false(TrafficParse_ioReads("syscr: 4x\n", &reads));
+   assert_false(TrafficParse_ioReads("rsyscr: 4\n", &reads));
+   assert_false(TrafficParse_ioReads("", &reads));
+}
+
+/* Trimmed from what Debian's uwsgi 2.0.21 (--stats) sent for a master and
+   three workers, the third one not running at that moment. */
+static const char UWSGI_STATS[] =
+      "{\n\t\"version\":\"2.0.21-debian\",\n\t\"listen_queue\":0,\n\t\"pid\":25442,\n"
+      "\t\"sockets\":[{\"name\":\"127.0.0.1:38867\",\"proto\":\"http\",\"queue\":0}],\n"
+      "\t\"workers\":[\n\t\t{\n\t\t\t\"id\":1,\n\t\t\t\"pid\":101,\n\t\t\t\"accepting\":1,\n"
+      "\t\t\t\"requests\":8,\n\t\t\t\"delta_requests\":8,\n\t\t\t\"exceptions\":0,\n"
+      "\t\t\t\"status\":\"idle\",\n\t\t\t\"apps\":[{\"id\":0,\"requests\":8}],\n"
+      "\t\t\t\"cores\":[{\"id\":0,\"requests\":8,\"vars\":[\n\n\t\t\t],\"req_info\":"
+      "\t\t\t\t\t{\n\n\t\t\t}}]\n\t\t},\n"
+      "\t\t{\"id\":2,\"pid\":102,\"requests\":24,\"status\":\"idle\"},\n"
+      "\t\t{\"id\":3,\"pid\":0,\"requests\":0,\"status\":\"cheap\"}\n\t]\n}\n";
+
+static void test_uwsgi_stats(void** state) {
+   (void)state;
+   TrafficWorkerCount* w;
+   assert_int_equal(TrafficParse_uwsgiStats(UWSGI_STATS, &w), 2);
+   assert_int_equal(w[0].pid, 101);
+   assert_true(w[0].requests == 8);
+   assert_int_equal(w[1].pid, 102);
+   assert_true(w[1].requests == 24);
+   free(w);
+   assert_int_equal(TrafficParse_uwsgiStats("{\"workers\":[]}", &w), 0);
+   free(w);
+   /* Malformed workers are left out; what is not a stats document is refused. */
+   assert_int_equal(TrafficParse_uwsgiStats("{\"workers\":[{\"pid\":7,\"requests\":-1},"
+                                            "{\"pid\":\"8\",\"requests\":1},{\"pid\":9},"
+                                            "{\"pid\":10,\"requests\":1.5},3,"
+                                            "{\"pid\":4294967297,\"requests\":1},"
+                                            "{\"pid\":11,\"requests\":2}]}",
+                                            &w),
+                    1);
+   assert_int_equal(w[0].pid, 11);
+   free(w);
+   static const char* const bad[] = {"",
+                                     "{",
+                                     "[]",
+                                     "{\"workers\":{}}",
+                                     "{\"pid\":1}",
+                                     "{\"workers\":[{\"pid\":1,\"requests\":1}"};
+   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+      assert_int_equal(TrafficParse_uwsgiStats(bad[i], &w), -1);
+      assert_null(w);
+   }
 }
 
 /* ---- sources on a tree of fake processes: 100 (master), 101, 102 ------- */
@@ -350,6 +415,122 @@ static void test_tcp_source(void** state) {
    fixture_delete(f);
 }
 
+/* This test process is the tree's root: the reads it makes are counted. */
+static void test_io_source(void** state) {
+   (void)state;
+   Fixture* f = fixture_new(getpid());
+   f->samples[2].startTicks = 1;
+   f->samples[2].pid = getpid();
+   Process* self = proc(f, getpid());
+   char err[256];
+   TrafficSource* t = Traffic_new("io", err, sizeof(err));
+   assert_non_null(t);
+   assert_string_equal(Traffic_displayName(t), "read syscalls");
+   assert_string_equal(Traffic_unit(t), "reads");
+   Traffic_sample(t, &f->in); /* the baseline */
+   assert_false(self->trafficKnown);
+   int fd = open("/dev/zero", O_RDONLY);
+   assert_true(fd >= 0);
+   char byte;
+   for (int i = 0; i < 50; i++)
+      assert_int_equal(read(fd, &byte, 1), 1);
+   close(fd);
+   Traffic_sample(t, &f->in);
+   /* The 50 reads, and the one that read /proc/self/io after the baseline. */
+   assert_true(self->trafficKnown);
+   assert_true(self->trafficDelta >= 50 && self->trafficDelta <= 52);
+   assert_false(proc(f, 101)->trafficKnown); /* no /proc/101/io of this start time */
+   Traffic_delete(t);
+
+   /* A process that started after the source's first sample: all its reads
+      are traffic, from its first reading on. */
+   t = Traffic_new("io", err, sizeof(err));
+   assert_non_null(t);
+   self->startEpoch = XUtils_wallNow() + 60;
+   Traffic_sample(t, &f->in);
+   assert_true(self->trafficKnown && self->trafficDelta >= 50);
+   Traffic_delete(t);
+   fixture_delete(f);
+}
+
+/* A stats server that answers each of the documents, one per connection. */
+static pid_t serve_stats(const char* path, const char* const* docs, int count) {
+   int listener = socket(AF_UNIX, SOCK_STREAM, 0);
+   assert_true(listener >= 0);
+   struct sockaddr_un addr = {.sun_family = AF_UNIX};
+   snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+   assert_int_equal(bind(listener, (struct sockaddr*)&addr, sizeof(addr)), 0);
+   assert_int_equal(listen(listener, 8), 0);
+   pid_t child = fork();
+   assert_true(child >= 0);
+   if (child == 0) {
+      for (int i = 0; i < count; i++) {
+         int c = accept(listener, NULL, NULL);
+         if (c < 0)
+            _exit(1);
+         size_t len = strlen(docs[i]);
+         if (write(c, docs[i], len) != (ssize_t)len)
+            _exit(1);
+         close(c);
+      }
+      _exit(0);
+   }
+   close(listener);
+   return child;
+}
+
+static void test_uwsgi_source(void** state) {
+   (void)state;
+   Fixture* f = fixture_new(100);
+   char spec[160], sock[128], err[256];
+   snprintf(sock, sizeof(sock), "%s/stats.sock", f->dir);
+   snprintf(spec, sizeof(spec), "uwsgi:%s", sock);
+   static const char* const docs[] = {
+         "{\"workers\":[{\"pid\":101,\"requests\":0}]}", /* Traffic_new's check */
+         "{\"workers\":[{\"pid\":101,\"requests\":40},{\"pid\":102,\"requests\":7},"
+         "{\"pid\":999,\"requests\":5}]}",
+         "{\"workers\":[{\"pid\":101,\"requests\":45},{\"pid\":102,\"requests\":7}]}",
+         "not json",
+         /* A count that goes back was reset: all of it is new. */
+         "{\"workers\":[{\"pid\":101,\"requests\":46},{\"pid\":102,\"requests\":2}]}",
+   };
+   pid_t server = serve_stats(sock, docs, 5);
+   TrafficSource* t = Traffic_new(spec, err, sizeof(err));
+   assert_non_null(t);
+   assert_string_equal(Traffic_displayName(t), "uwsgi requests");
+   Traffic_sample(t, &f->in);
+   /* The baseline: known, none served; the master too. */
+   assert_traffic(f, 0, 0, 0);
+   assert_true(proc(f, 101)->idle);
+   Traffic_sample(t, &f->in);
+   assert_traffic(f, 0, 5, 0);
+   assert_true(proc(f, 102)->idle);
+   Traffic_sample(t, &f->in);
+   assert_false(proc(f, 101)->trafficKnown); /* no document: no value */
+   Traffic_sample(t, &f->in);
+   assert_traffic(f, 0, 1, 2);
+   int status;
+   assert_int_equal(waitpid(server, &status, 0), server);
+   assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+   /* Nobody answers now. */
+   double start = XUtils_monotonicNow();
+   Traffic_sample(t, &f->in);
+   assert_false(proc(f, 101)->trafficKnown);
+   assert_true(XUtils_monotonicNow() - start < 1.0);
+   Traffic_delete(t);
+
+   err[0] = '\0';
+   assert_null(Traffic_new(spec, err, sizeof(err)));
+   assert_non_null(strstr(err, "cannot read uwsgi stats from"));
+   unlink(sock);
+   static const char* const wrong[] = {"{\"version\":\"2.0.21\"}"};
+   server = serve_stats(sock, wrong, 1);
+   assert_null(Traffic_new(spec, err, sizeof(err)));
+   assert_non_null(strstr(err, "does not answer as a uwsgi stats server"));
+   assert_int_equal(waitpid(server, &status, 0), server);
+   fixture_delete(f);
+}
+
 static void test_specs(void** state) {
    (void)state;
    char err[256];
@@ -361,7 +542,12 @@ static void test_specs(void** state) {
                                      "cmd",
                                      "log:/nonexistent/access.log",
                                      "log:/dev/null:(",
-                                     "logx:/tmp"};
+                                     "logx:/tmp",
+                                     "io:1",
+                                     "uwsgi",
+                                     "uwsgi:nocolon",
+                                     "uwsgi:127.0.0.1:",
+                                     "uwsgi:127.0.0.1:no-such-service"};
    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
       err[0] = '\0';
       assert_null(Traffic_new(bad[i], err, sizeof(err)));
@@ -382,6 +568,8 @@ int main(void) {
          cmocka_unit_test(test_log_lines),  cmocka_unit_test(test_counters),
          cmocka_unit_test(test_log_source), cmocka_unit_test(test_cmd_source),
          cmocka_unit_test(test_cpu_source), cmocka_unit_test(test_tcp_source),
+         cmocka_unit_test(test_io_reads),   cmocka_unit_test(test_uwsgi_stats),
+         cmocka_unit_test(test_io_source),  cmocka_unit_test(test_uwsgi_source),
          cmocka_unit_test(test_specs),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);

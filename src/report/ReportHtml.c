@@ -1,0 +1,429 @@
+#include "config.h"
+
+#include "report/ReportHtml.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "report/ReportAssets.h"
+#include "report/ReportFacts.h"
+#include "report/ReportText.h"
+#include "util/Format.h"
+
+/* The chart's box, in SVG user units: the RSS line above, the traffic
+   bars below it, labels in the left margin and under the time axis. */
+#define CHART_WIDTH          720
+#define CHART_HEIGHT         190
+#define CHART_LEFT           58
+#define CHART_RIGHT          712
+#define CHART_TOP            8
+#define CHART_RSS_BOTTOM     128
+#define CHART_TRAFFIC_TOP    138
+#define CHART_TRAFFIC_BOTTOM 170
+/* Rows of a chart's data table at most: the model's buckets, a few merged in each. */
+#define CHART_TABLE_ROWS 48
+
+/* Untrusted text, escaped, redacted when asked. */
+static void ReportHtml_text(FILE* out, const char* text, bool redact) {
+   ReportText_put(out, text, redact, REPORT_TEXT_HTML);
+}
+
+static const char* ReportHtml_verdictClass(const ReportProcess* p) {
+   return p->growing ? "grows" : p->verdict == VERDICT_STABLE ? "stable" : "";
+}
+
+/* ---- head and header ---------------------------------------------------- */
+
+static void ReportHtml_head(FILE* out, const ReportModel* m) {
+   fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+         /* Nothing from anywhere, but the style sheet below. */
+         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+         "style-src 'unsafe-inline'\">\n"
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "<title>Memory incident report, ",
+         out);
+   ReportText_putUtc(out, m->fromUs);
+   fputs("</title>\n<style>\n", out);
+   fputs(ReportAssets_css, out);
+   fputs("</style>\n</head>\n<body>\n", out);
+}
+
+static void ReportHtml_header(FILE* out, const ReportModel* m) {
+   char span[16];
+   Format_span(span, sizeof(span), (double)(m->toUs - m->fromUs) / 1e6);
+   fputs("<header id=\"header\">\n<h1>Memory incident report</h1>\n<table class=\"meta\">\n"
+         "<tr><td>Window</td><td>",
+         out);
+   ReportText_putUtc(out, m->fromUs);
+   fputs(" to ", out);
+   ReportText_putUtc(out, m->toUs);
+   fprintf(out, " (%s)</td></tr>\n", span);
+   if (m->hostKnown) {
+      fputs("<tr><td>Host memory</td><td>", out);
+      ReportText_putSize(out, m->memTotalKiB);
+      fputs(" total, ", out);
+      ReportText_putSize(out, m->minAvailableKiB);
+      fputs(" available at the lowest</td></tr>\n", out);
+   }
+   fprintf(out, "<tr><td>Service trees</td><td>%d</td></tr>\n", m->treeCount);
+   fprintf(out, "<tr><td>Written by</td><td>leaktop %s</td></tr>\n</table>\n</header>\n",
+           PACKAGE_VERSION);
+}
+
+/* ---- summary ------------------------------------------------------------ */
+
+static void ReportHtml_summary(FILE* out, const ReportTree* r, int t, bool redact) {
+   fprintf(out, "<section id=\"summary-%d\" class=\"summary\">\n<h2>", t);
+   ReportHtml_text(out, r->name[0] ? r->name : "tree", false);
+   fprintf(out, " (master PID %d): summary</h2>\n<table class=\"meta\">\n", (int)r->rootPid);
+   ReportFact facts[REPORT_FACTS];
+   int n = ReportFacts_tree(r, facts);
+   for (int i = 0; i < n; i++) {
+      fprintf(out, "<tr><td>%s</td><td%s>", facts[i].label,
+              facts[i].command ? " class=\"cmd\"" : "");
+      ReportHtml_text(out, facts[i].value, facts[i].command && redact);
+      fputs("</td></tr>\n", out);
+   }
+   fputs("</table>\n", out);
+}
+
+static void ReportHtml_impact(FILE* out, const ReportModel* m, const ReportTree* r,
+                              const ReportProcess** order, bool redact) {
+   fprintf(out,
+           "<table class=\"impact\">\n<tr><th>PID</th><th>role</th><th>gen</th><th>command</th>"
+           "<th>RSS first</th><th>RSS last</th><th>peak RSS</th><th>peak PSS</th>"
+           "<th>growth/min</th><th>%s</th><th>verdict</th></tr>\n",
+           m->trafficUnit[0] ? m->trafficUnit : "traffic");
+   for (int i = 0; i < r->processCount; i++) {
+      const ReportProcess* p = order[i];
+      fprintf(out,
+              "<tr><td class=\"n\">%d</td><td>%s</td><td class=\"n\">%u</td><td class=\"cmd\">",
+              (int)p->pid, Process_roleName(p->role), p->generation);
+      ReportHtml_text(out, p->cmdline, redact);
+      ReportCells c;
+      ReportFacts_cells(p, &c);
+      fprintf(out,
+              "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+              "<td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+              "<td class=\"%s\">",
+              c.rssFirst, c.rssLast, c.rssPeak, c.pssPeak, c.growth, c.traffic,
+              ReportHtml_verdictClass(p));
+      ReportHtml_text(out, c.verdict, false);
+      fputs("</td></tr>\n", out);
+   }
+   fputs("</table>\n", out);
+   if (r->processesLeftOut > 0)
+      fprintf(out, "<p class=\"muted\">And %d more processes, past the report's bound.</p>\n",
+              r->processesLeftOut);
+   fputs("</section>\n", out);
+}
+
+/* ---- timeline ----------------------------------------------------------- */
+
+static void ReportHtml_timeline(FILE* out, const ReportModel* m) {
+   fputs("<section id=\"timeline\">\n<h2>Timeline</h2>\n", out);
+   if (m->eventCount == 0) {
+      fputs("<p>No events were recorded in the window.</p>\n</section>\n", out);
+      return;
+   }
+   fputs("<table>\n<tr><th>time</th><th>event</th></tr>\n", out);
+   for (int i = 0; i < m->eventCount; i++) {
+      fputs("<tr><td>", out);
+      ReportText_putUtc(out, m->events[i].wallUs);
+      fputs("</td><td>", out);
+      ReportHtml_text(out, m->events[i].text, false);
+      fputs("</td></tr>\n", out);
+   }
+   fputs("</table>\n", out);
+   if (m->eventsLeftOut > 0)
+      fprintf(out, "<p class=\"muted\">And %d later events, not listed.</p>\n", m->eventsLeftOut);
+   fputs("</section>\n", out);
+}
+
+/* ---- charts ------------------------------------------------------------- */
+
+static double ReportHtml_x(const ReportModel* m, int bucket) {
+   return CHART_LEFT + (CHART_RIGHT - CHART_LEFT) * (double)bucket / m->points;
+}
+
+static double ReportHtml_eventX(const ReportModel* m, int64_t wallUs) {
+   double at = (double)(wallUs - m->fromUs) / (double)(m->toUs - m->fromUs + 1);
+   return CHART_LEFT + (CHART_RIGHT - CHART_LEFT) * fmin(fmax(at, 0), 1);
+}
+
+/* Idle time: runs of buckets, while it was seen, whose every tick was idle. */
+static void ReportHtml_idle(FILE* out, const ReportModel* m, const ReportProcess* p) {
+   if (!p->trafficKnown)
+      return;
+   int first = ReportModel_bucket(m, p->firstUs), last = ReportModel_bucket(m, p->lastUs);
+   for (int b = first; b <= last;) {
+      if (p->busy[b]) {
+         b++;
+         continue;
+      }
+      int end = b;
+      while (end <= last && !p->busy[end])
+         end++;
+      fprintf(out, "<rect class=\"idle\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n",
+              ReportHtml_x(m, b), CHART_TOP, ReportHtml_x(m, end) - ReportHtml_x(m, b),
+              CHART_TRAFFIC_BOTTOM - CHART_TOP);
+      b = end;
+   }
+}
+
+/* The RSS line from 0 to peak, across any bucket no tick fell in. */
+static void ReportHtml_rssLine(FILE* out, const ReportModel* m, const ReportProcess* p) {
+   double peak = p->peakRssKiB > 0 ? (double)p->peakRssKiB : 1;
+   fputs("<path class=\"rss\" d=\"", out);
+   bool drawing = false;
+   for (int b = 0; b < m->points; b++) {
+      if (p->rssKiB[b] == 0)
+         continue;
+      double x = (ReportHtml_x(m, b) + ReportHtml_x(m, b + 1)) / 2;
+      double y = CHART_RSS_BOTTOM - (CHART_RSS_BOTTOM - CHART_TOP) * (double)p->rssKiB[b] / peak;
+      fprintf(out, "%c%.1f %.1f", drawing ? 'L' : 'M', x, y);
+      drawing = true;
+   }
+   fputs("\"/>\n", out);
+}
+
+static void ReportHtml_trafficBars(FILE* out, const ReportModel* m, const ReportProcess* p) {
+   float most = 0;
+   for (int b = 0; b < m->points; b++)
+      most = p->traffic[b] > most ? p->traffic[b] : most;
+   if (!p->trafficKnown || most <= 0)
+      return;
+   double width = ReportHtml_x(m, 1) - ReportHtml_x(m, 0);
+   fputs("<path class=\"traffic\" d=\"", out);
+   for (int b = 0; b < m->points; b++) {
+      if (p->traffic[b] <= 0)
+         continue;
+      double h = (CHART_TRAFFIC_BOTTOM - CHART_TRAFFIC_TOP) * p->traffic[b] / most;
+      fprintf(out, "M%.1f %dv%.1fh%.1fv%.1fz", ReportHtml_x(m, b), CHART_TRAFFIC_BOTTOM, -h, width,
+              h);
+   }
+   fputs("\"/>\n", out);
+}
+
+static void ReportHtml_axes(FILE* out, const ReportModel* m, const ReportProcess* p) {
+   char top[16], clock[48];
+   Format_size(top, sizeof(top), p->peakRssKiB);
+   fprintf(out,
+           "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n"
+           "<line class=\"axis\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>\n"
+           "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>\n"
+           "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">0</text>\n"
+           "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">traffic</text>\n",
+           CHART_LEFT, CHART_RSS_BOTTOM, CHART_RIGHT, CHART_RSS_BOTTOM, CHART_LEFT,
+           CHART_TRAFFIC_BOTTOM, CHART_RIGHT, CHART_TRAFFIC_BOTTOM, CHART_LEFT - 4, CHART_TOP + 8,
+           top, CHART_LEFT - 4, CHART_RSS_BOTTOM, CHART_LEFT - 4, CHART_TRAFFIC_BOTTOM);
+   static const char* anchors[] = {"start", "middle", "end"};
+   for (int k = 0; k < 3; k++) {
+      int64_t at = m->fromUs + (m->toUs - m->fromUs) * k / 2;
+      ReportText_utc(at, clock, sizeof(clock));
+      fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%s</text>\n",
+              ReportHtml_eventX(m, at), CHART_HEIGHT - 4, anchors[k], clock);
+   }
+}
+
+/* Its events, a dashed line each with what it was as a tooltip. */
+static void ReportHtml_events(FILE* out, const ReportModel* m, const ReportProcess* p) {
+   for (int i = 0; i < m->eventCount; i++) {
+      const ReportEvent* e = &m->events[i];
+      if (e->pid != p->pid || e->wallUs < p->firstUs || e->wallUs > p->lastUs + 1000000)
+         continue;
+      double x = ReportHtml_eventX(m, e->wallUs);
+      fprintf(out, "<line class=\"event\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"><title>", x,
+              CHART_TOP, x, CHART_TRAFFIC_BOTTOM);
+      ReportHtml_text(out, e->text, false);
+      fputs("</title></line>\n", out);
+   }
+}
+
+/* The data behind the chart, in at most CHART_TABLE_ROWS rows. */
+static void ReportHtml_dataTable(FILE* out, const ReportModel* m, const ReportProcess* p) {
+   int rows = m->points < CHART_TABLE_ROWS ? m->points : CHART_TABLE_ROWS;
+   fprintf(out,
+           "<details><summary>Data (%d steps)</summary>\n<table>\n"
+           "<tr><th>from (UTC)</th><th>highest RSS</th><th>%s</th></tr>\n",
+           rows, m->trafficUnit[0] ? m->trafficUnit : "traffic");
+   for (int row = 0; row < rows; row++) {
+      uint32_t rss = 0;
+      double traffic = 0;
+      for (int b = row * m->points / rows; b < (row + 1) * m->points / rows; b++) {
+         rss = p->rssKiB[b] > rss ? p->rssKiB[b] : rss;
+         traffic += p->traffic[b];
+      }
+      if (rss == 0)
+         continue;
+      fputs("<tr><td>", out);
+      ReportText_putUtc(out, m->fromUs + (m->toUs - m->fromUs) * row / rows);
+      fputs("</td><td class=\"n\">", out);
+      ReportText_putSize(out, rss);
+      char count[16];
+      Format_count(count, sizeof(count), traffic);
+      fprintf(out, "</td><td class=\"n\">%s</td></tr>\n", p->trafficKnown ? count : "n/a");
+   }
+   fputs("</table>\n</details>\n", out);
+}
+
+static void ReportHtml_chart(FILE* out, const ReportModel* m, const ReportProcess* p, int t, int i,
+                             bool redact) {
+   fprintf(out, "<figure class=\"process\" id=\"process-%d-%d\">\n<figcaption>PID %d (%s", t, i,
+           (int)p->pid, Process_roleName(p->role));
+   if (p->generation > 1)
+      fprintf(out, ", generation %u", p->generation);
+   fprintf(out, "): <span class=\"%s\">", ReportHtml_verdictClass(p));
+   ReportHtml_text(out, p->summary, false);
+   fputs("</span></figcaption>\n", out);
+   fprintf(out,
+           "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 %d %d\" "
+           "aria-labelledby=\"chart-title-%d-%d chart-desc-%d-%d\">\n<title "
+           "id=\"chart-title-%d-%d\">RSS and "
+           "traffic of PID %d</title>\n<desc id=\"chart-desc-%d-%d\">",
+           CHART_WIDTH, CHART_HEIGHT, t, i, t, i, t, i, (int)p->pid, t, i);
+   if (p->memKnown) {
+      fputs("RSS from ", out);
+      ReportText_putSize(out, p->firstRssKiB);
+      fputs(" to ", out);
+      ReportText_putSize(out, p->lastRssKiB);
+      fputs(", at most ", out);
+      ReportText_putSize(out, p->peakRssKiB);
+      fputs(". ", out);
+   }
+   fputs("Verdict: ", out);
+   ReportHtml_text(out, p->summary, false);
+   fputs(".</desc>\n", out);
+   ReportHtml_idle(out, m, p);
+   ReportHtml_trafficBars(out, m, p);
+   ReportHtml_rssLine(out, m, p);
+   ReportHtml_events(out, m, p);
+   ReportHtml_axes(out, m, p);
+   fputs("</svg>\n<p class=\"cmd\">", out);
+   ReportHtml_text(out, p->cmdline, redact);
+   fputs("</p>\n", out);
+   ReportHtml_dataTable(out, m, p);
+   fputs("</figure>\n", out);
+}
+
+static void ReportHtml_charts(FILE* out, const ReportModel* m, const ReportTree* r,
+                              const ReportProcess** order, int t, bool redact) {
+   int shown = r->processCount < REPORT_HTML_CHARTS ? r->processCount : REPORT_HTML_CHARTS;
+   fprintf(out, "<section id=\"charts-%d\" class=\"charts\">\n<h2>", t);
+   ReportHtml_text(out, r->name[0] ? r->name : "tree", false);
+   fputs(": memory and traffic per process</h2>\n<p class=\"muted\">RSS (line) and traffic "
+         "served (bars) on one time axis; shaded where the process served nothing; dashed "
+         "lines are its events.",
+         out);
+   if (shown < r->processCount)
+      fprintf(out, " Charts for the first %d of %d processes.", shown, r->processCount);
+   fputs("</p>\n", out);
+   for (int i = 0; i < shown; i++)
+      ReportHtml_chart(out, m, order[i], t, i, redact);
+   fputs("</section>\n", out);
+}
+
+/* ---- verdicts, context, provenance ---------------------------------------- */
+
+static void ReportHtml_verdicts(FILE* out, const ReportTree* r, const ReportProcess** order,
+                                int t) {
+   fprintf(out, "<section id=\"verdicts-%d\" class=\"verdicts\">\n<h2>", t);
+   ReportHtml_text(out, r->name[0] ? r->name : "tree", false);
+   fputs(": verdicts and next steps</h2>\n", out);
+   int listed = 0;
+   for (int i = 0; i < r->processCount; i++) {
+      const ReportProcess* p = order[i];
+      if (!p->growing && p->verdict != VERDICT_SPIKES && p->verdict != VERDICT_PLATEAU)
+         continue;
+      if (listed++ == 0)
+         fputs("<table>\n<tr><th>PID</th><th>verdict</th><th>next step</th></tr>\n", out);
+      fprintf(out, "<tr><td class=\"n\">%d</td><td class=\"%s\">", (int)p->pid,
+              ReportHtml_verdictClass(p));
+      ReportHtml_text(out, p->summary, false);
+      fputs("</td><td>", out);
+      ReportHtml_text(out, p->nextStep, false);
+      fputs("</td></tr>\n", out);
+   }
+   fputs(listed ? "</table>\n"
+                : "<p>No process grew, spiked or reached a plateau in the window.</p>\n",
+         out);
+   fputs("</section>\n", out);
+}
+
+static void ReportHtml_context(FILE* out, const ReportModel* m) {
+   fputs("<section id=\"context\">\n<h2>Host and cgroup</h2>\n<table class=\"meta\">\n", out);
+   if (m->hostKnown) {
+      fputs("<tr><td>Host memory</td><td>", out);
+      ReportText_putSize(out, m->memTotalKiB);
+      fputs(" total; the lowest available in the window ", out);
+      ReportText_putSize(out, m->minAvailableKiB);
+      fputs("</td></tr>\n", out);
+   }
+   for (int t = 0; t < m->treeCount; t++) {
+      const ReportTree* r = &m->trees[t];
+      fputs("<tr><td>", out);
+      ReportHtml_text(out, r->name[0] ? r->name : "tree", false);
+      fputs("</td><td>", out);
+      if (r->limited) {
+         fputs("cgroup limit ", out);
+         ReportText_putSize(out, r->limitBytes / 1024);
+      } else {
+         fputs("no cgroup limit (the host's memory is the limit)", out);
+      }
+      if (r->oomKnown)
+         fprintf(out, "; OOM kills counted by the cgroup: %llu at the start, %llu at the end",
+                 (unsigned long long)r->oomKillsFirst, (unsigned long long)r->oomKillsLast);
+      fputs("</td></tr>\n", out);
+   }
+   fputs("</table>\n</section>\n", out);
+}
+
+static void ReportHtml_provenance(FILE* out, const ReportModel* m) {
+   fprintf(out, "<section id=\"provenance\">\n<h2>Provenance</h2>\n<ul>\n<li>%ld ticks", m->ticks);
+   if (m->ticks > 0) {
+      fputs(" from ", out);
+      ReportText_putUtc(out, m->firstUs);
+      fputs(" to ", out);
+      ReportText_putUtc(out, m->lastUs);
+   }
+   fprintf(out,
+           ", every %.3g s; the verdicts recomputed from the recorded samples, as leaktop "
+           "replay does</li>\n<li>charts of %d steps, each its highest RSS and the traffic "
+           "served in it</li>\n",
+           m->tickSeconds, m->points);
+   for (int i = 0; i < m->lostCount && i < (int)(sizeof(m->lost) / sizeof(m->lost[0])); i++) {
+      fputs("<li>", out);
+      ReportHtml_text(out, m->lost[i], false);
+      fputs("</li>\n", out);
+   }
+   if (m->treesLeftOut > 0)
+      fprintf(out, "<li>%d more trees were left out</li>\n", m->treesLeftOut);
+   fputs("</ul>\n</section>\n", out);
+}
+
+void ReportHtml_write(const ReportModel* m, bool redact, FILE* out) {
+   ReportHtml_head(out, m);
+   ReportHtml_header(out, m);
+   const ReportProcess** orders[REPORT_MAX_TREES] = {0};
+   for (int t = 0; t < m->treeCount; t++) {
+      orders[t] = ReportModel_order(&m->trees[t]);
+      if (!orders[t])
+         continue;
+      ReportHtml_summary(out, &m->trees[t], t, redact);
+      ReportHtml_impact(out, m, &m->trees[t], orders[t], redact);
+   }
+   if (m->treeCount == 0)
+      fputs("<p>No service tree was recorded in the window.</p>\n", out);
+   ReportHtml_timeline(out, m);
+   for (int t = 0; t < m->treeCount; t++)
+      if (orders[t])
+         ReportHtml_charts(out, m, &m->trees[t], orders[t], t, redact);
+   for (int t = 0; t < m->treeCount; t++)
+      if (orders[t])
+         ReportHtml_verdicts(out, &m->trees[t], orders[t], t);
+   ReportHtml_context(out, m);
+   ReportHtml_provenance(out, m);
+   fputs("</body>\n</html>\n", out);
+   for (int t = 0; t < m->treeCount; t++)
+      free(orders[t]);
+}

@@ -1,0 +1,118 @@
+#!/bin/bash
+# leaktop report over a recording that leaktop record made of the demo tree
+# under load, its leaky worker retaining memory per request, its command
+# line starting with hostile text (HTML, a line separator, invalid UTF-8):
+# the Markdown's sections and facts (the leaky worker first and largest),
+# the HTML opened by Debian's headless chromium (its sections and charts in
+# the DOM, no console message, no CSP violation; printed to PDF with the
+# labels as text and no raster image), each chart well-formed XML, no
+# network reference, the hostile text escaped; private files never written
+# through a link, --redact, --from/--to, and the refusals.
+. "$(dirname "$0")/lib.sh"
+
+plan 20
+
+HOSTILE=$'</script><img src=x onerror=alert(1)>\u2028\xff|x'
+SVC_ARGV0=$HOSTILE start_service report --workers 3 --leak-kib 128 ||
+   bail "the demo service did not start"
+wait_for 20 has_children "$SVC_PID" 3 || bail "the demo service did not boot 3 workers"
+wait_for 10 eval '[ -n "$(leaky_pid report)" ]' || bail "the demo service named no leaky worker"
+LEAKY=$(leaky_pid report)
+load_bg "$SVC_PORT" --rate 40 --duration 60
+
+REC=$TEST_TMP/rec
+"$LEAKTOP" record -p "$SVC_PID" --dir "$REC" -d 0.2 >"$TEST_TMP/rec.out" 2>"$TEST_TMP/rec.err" &
+REC_PID=$!
+track "$REC_PID"
+sleep 30
+kill -TERM "$REC_PID"
+wait "$REC_PID"
+check "the recorder stopped cleanly" test $? -eq 0
+
+MD=$TEST_TMP/report.md
+"$LEAKTOP" report --dir "$REC" --md "$MD" >"$TEST_TMP/report.out" 2>"$TEST_TMP/report.err"
+code=$?
+check "report exits 0 and says where the report went" \
+   eval '[ $code -eq 0 ] && grep -q "wrote $MD" "$TEST_TMP/report.err"'
+check "the report is a private file (0600)" test "$(stat -c %a "$MD")" = 600
+check "it has the summary, impact, verdicts, sparklines, timeline and provenance" \
+   eval 'for s in "(master PID $SVC_PID)" "### Impact" "### RSS over the window" \
+      "## Timeline" "## Provenance" "**Peak RSS of the tree:**"; do grep -qF "$s" "$MD" || exit 1; done'
+check "the leaky worker is the first row of the impact table, the largest" "$PY" -c '
+import re, sys
+# Cells split at the pipes the report did not escape.
+rows = [re.split(r"(?<!\\)\|", l) for l in open(sys.argv[1], encoding="utf-8") if re.match(r"\| \d+ \|", l)]
+assert rows[0][1].strip() == sys.argv[2], rows[0]
+size = lambda s: float(s[:-1]) * {"K": 1, "M": 1024, "G": 1 << 20}[s[-1]]
+assert all(size(rows[0][6].strip()) > 2 * size(r[6].strip()) for r in rows[1:]), rows
+assert len(rows) == 4, rows
+' "$MD" "$LEAKY"
+check "the timeline has the recorder's start and the workers'" \
+   eval 'grep -q "UTC: recorder started" "$MD" && grep -q "UTC: PID $LEAKY started" "$MD"'
+check "the Markdown stays under 60 KB" test "$(stat -c %s "$MD")" -lt 61440
+
+# ---- HTML ---------------------------------------------------------------
+HTML=$TEST_TMP/report.html
+"$LEAKTOP" report --dir "$REC" --html "$HTML" 2>"$TEST_TMP/html.err"
+check "--html writes one private file" eval '[ $? -eq 0 ] && [ "$(stat -c %a "$HTML")" = 600 ]'
+check "it has no script, no network reference, and a policy that allows neither" eval \
+   '! grep -qi -e "<script" -e "http://" -e "https://" "$HTML" &&
+    grep -q "Content-Security-Policy\" content=\"default-src '"'"'none'"'"'; style-src '"'"'unsafe-inline'"'"'\"" "$HTML"'
+check "each chart is well-formed XML (xmllint)" "$PY" -c '
+import re, subprocess, sys
+svgs = re.findall(r"<svg .*?</svg>", open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read(), re.S)
+assert len(svgs) == 4, len(svgs)
+for svg in svgs:
+    subprocess.run(["xmllint", "--noout", "-"], input=svg.encode("utf-8", "surrogateescape"), check=True)
+' "$HTML"
+if command -v chromium >/dev/null && command -v pdftotext >/dev/null; then
+   chrome() {
+      HOME=$TEST_TMP timeout -k 5 90 chromium --headless --no-sandbox --disable-gpu \
+         --user-data-dir="$TEST_TMP/chromium" --enable-logging=stderr --v=0 "$@"
+   }
+   chrome --dump-dom "file://$HTML" >"$TEST_TMP/dom.html" 2>"$TEST_TMP/chrome.err"
+   check "chromium: the DOM has the sections in order and a chart per process" "$PY" -c '
+import sys
+dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+ids = ["header", "summary-0", "timeline", "charts-0", "verdicts-0", "context", "provenance"]
+at = [dom.find("id=\"%s\"" % i) for i in ids]
+assert all(a >= 0 for a in at) and at == sorted(at), list(zip(ids, at))
+assert dom.count("<svg class=\"chart\"") == 4, dom.count("<svg")
+' "$TEST_TMP/dom.html"
+   check "chromium: the hostile command line is text, not elements" "$PY" -c '
+import sys
+dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+assert "<img" not in dom and dom.count("<script") == 0, "markup got through"
+assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in dom
+' "$TEST_TMP/dom.html"
+   check "chromium: no console message and no policy violation" \
+      eval '! grep -q -e "CONSOLE" -e "Content Security Policy" -e "Refused to" "$TEST_TMP/chrome.err"'
+   chrome --no-pdf-header-footer --print-to-pdf="$TEST_TMP/report.pdf" "file://$HTML" \
+      >/dev/null 2>&1
+   pdftotext "$TEST_TMP/report.pdf" "$TEST_TMP/report.txt" 2>/dev/null
+   check "the PDF has the report's labels as text" eval \
+      'grep -q "Memory incident report" "$TEST_TMP/report.txt" &&
+       grep -q "RSS and traffic of PID $LEAKY\|PID $LEAKY (worker)" "$TEST_TMP/report.txt"'
+   check "the PDF holds no raster image (the charts are vector)" \
+      eval '[ "$(pdfimages -list "$TEST_TMP/report.pdf" 2>/dev/null | tail -n +3 | wc -l)" -eq 0 ]'
+else
+   skip_n 5 "needs chromium and poppler-utils"
+fi
+
+"$LEAKTOP" report --dir "$REC" --redact >"$TEST_TMP/redacted.md" 2>/dev/null
+check "--redact to stdout: the commands lose their arguments" \
+   eval '! grep -q -e "--leak-kib" -e "--workers" "$TEST_TMP/redacted.md" && grep -q "### Impact" "$TEST_TMP/redacted.md"'
+
+ln -s "$TEST_TMP/elsewhere" "$TEST_TMP/link.md"
+said=$("$LEAKTOP" report --dir "$REC" --md "$TEST_TMP/link.md" 2>&1)
+code=$?
+check "a --md that is a symbolic link is refused, and not followed ($said)" \
+   eval '[ $code -eq 1 ] && [[ "$said" == *"symbolic link"* ]] && [ ! -e "$TEST_TMP/elsewhere" ]'
+
+refuses "--from before the recording: exit 1, saying its span" 1 \
+   "*before the recording, which runs from*" "$LEAKTOP" report --dir "$REC" --from "1d ago"
+refuses "a missing directory: exit 1, naming it" 1 "*$TEST_TMP/missing*" \
+   "$LEAKTOP" report --dir "$TEST_TMP/missing"
+refuses "an unknown option: exit 2" 2 "*unrecognized option*" "$LEAKTOP" report --bogus
+
+done_testing

@@ -1,0 +1,254 @@
+/* The incident report: its model gathered from a scripted tree through the
+   real Machine, and its Markdown compared with a golden file
+   (tests/unit/data/report.md; LEAKTOP_UPDATE_GOLDEN=1 rewrites it after a
+   change meant to show). Untrusted text comes out escaped. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "CommandLine.h"
+#include "ScriptedSource.h"
+#include "model/Machine.h"
+#include "report/ReportHtml.h"
+#include "report/ReportMarkdown.h"
+#include "report/ReportModel.h"
+#include "report/ReportText.h"
+
+#define MIB 1024u
+
+#ifndef TESTS_DATADIR
+#error "TESTS_DATADIR must name tests/unit/data"
+#endif
+
+/* A master and three workers at 1 s ticks for 10 minutes: 101 retains
+   200 KiB a tick, 102 stays flat, 103 is OOM-killed at 5 minutes and
+   replaced by 104; the events are written as a recording holds them. */
+static void gather(ReportModel* model, const char* hostileName) {
+   pid_t master = 100;
+   Options opts = {.mode = TARGET_PIDS,
+                   .pids = &master,
+                   .pidCount = 1,
+                   .delay = 1,
+                   .smapsInterval = 10,
+                   .growthWindow = 300};
+   SampleSource* host = ScriptedSource_new(1, 1024 * MIB, 8192 * MIB);
+   ScriptedSource_spawn(host, 100, 1, "gunicorn", 30 * MIB);
+   ScriptedSource_spawn(host, 101, 100, "gunicorn", 40 * MIB);
+   ScriptedSource_spawn(host, 102, 100, hostileName ? hostileName : "gunicorn", 40 * MIB);
+   ScriptedSource_spawn(host, 103, 100, "gunicorn", 60 * MIB);
+   char err[256] = "";
+   Machine* machine = Machine_newFrom(&opts, host, err, sizeof(err));
+   if (!machine)
+      fail_msg("%s", err);
+   int64_t start = (int64_t)(1.7e9 + 1000) * 1000000;
+   /* Attach is the first tick: 601 more follow. */
+   ReportModel_init(model, start, start + 601 * 1000000LL, 1);
+   for (int tick = 0; tick <= 600; tick++) {
+      ScriptedSource_setRss(host, 101, ScriptedSource_rss(host, 101) + 200);
+      if (tick == 300) {
+         ScriptedSource_oomKill(host);
+         ScriptedSource_exit(host, 103, "killed by SIGKILL");
+      }
+      if (tick == 302) {
+         ScriptedSource_reap(host, 103);
+         ScriptedSource_spawn(host, 104, 100, "gunicorn", 40 * MIB);
+      }
+      Machine_scan(machine);
+      ReportModel_addTick(model, machine, (int64_t)(machine->wallNow * 1e6));
+   }
+   ReportModel_addEvent(model, start + 300 * 1000000LL, 103,
+                        "worker 103 OOM-killed (killed by SIGKILL) -> generation 2");
+   ReportModel_addLost(model, "lost the records between 18:01:00 and 18:01:30 (a torn chunk)");
+   Machine_delete(machine);
+}
+
+static char* renderWith(const ReportModel* model, bool redact,
+                        void (*write)(const ReportModel*, bool, FILE*)) {
+   char* text = NULL;
+   size_t size = 0;
+   FILE* out = open_memstream(&text, &size);
+   assert_non_null(out);
+   write(model, redact, out);
+   fclose(out);
+   /* A copy: gcc 12 takes the stream's pointer for one into this frame. */
+   char* copy = strdup(text);
+   free(text);
+   return copy;
+}
+
+static char* render(const ReportModel* model, bool redact) {
+   char* text = renderWith(model, redact, ReportMarkdown_write);
+   /* The version changes with every release; the golden file says VERSION. */
+   char* at = strstr(text, "leaktop " PACKAGE_VERSION);
+   if (at) {
+      size_t version = strlen(PACKAGE_VERSION);
+      memmove(at + 8 + 7, at + 8 + version, strlen(at + 8 + version) + 1);
+      memcpy(at + 8, "VERSION", 7);
+   }
+   return text;
+}
+
+static void test_markdown_golden(void** state) {
+   (void)state;
+   ReportModel* model = calloc(1, sizeof(*model));
+   gather(model, NULL);
+   assert_int_equal(model->treeCount, 1);
+   assert_int_equal(model->trees[0].processCount, 5);
+   assert_int_equal(model->trees[0].oomKillsLast - model->trees[0].oomKillsFirst, 1);
+   char* text = render(model, false);
+   assert_true(strlen(text) < 60 * 1024);
+   const char* golden = TESTS_DATADIR "/report.md";
+   if (getenv("LEAKTOP_UPDATE_GOLDEN")) {
+      FILE* f = fopen(golden, "w");
+      assert_non_null(f);
+      fputs(text, f);
+      fclose(f);
+   }
+   FILE* f = fopen(golden, "r");
+   assert_non_null(f);
+   char expected[65536];
+   size_t n = fread(expected, 1, sizeof(expected) - 1, f);
+   fclose(f);
+   expected[n] = '\0';
+   if (strcmp(text, expected) != 0)
+      fail_msg("the report differs from %s; it is now:\n%s", golden, text);
+   /* The growing worker is listed first, with its verdict and next step. */
+   const char* table = strstr(text, "| 101 | worker | 1 |");
+   assert_non_null(table);
+   assert_true(table < strstr(text, "| 102 | worker"));
+   assert_non_null(strstr(text, "- **PID 101** (worker): grows with time"));
+   assert_non_null(strstr(text, "**OOM kills in the window:** 1"));
+   assert_non_null(strstr(text, "stable; ended: killed by SIGKILL"));
+   free(text);
+   ReportModel_done(model);
+   free(model);
+}
+
+/* Hostile text in a command line: no HTML, no table cell break, no line
+   break reaches the Markdown; --redact drops the arguments. */
+static void test_hostile_text_escaped(void** state) {
+   (void)state;
+   ReportModel* model = calloc(1, sizeof(*model));
+   gather(model, "</script><img onerror=x>|`*");
+   char* text = render(model, false);
+   assert_null(strstr(text, "<img"));
+   assert_null(strstr(text, "</script"));
+   assert_non_null(strstr(text, "&lt;/script&gt;&lt;img onerror=x&gt;\\|\\`\\*"));
+   free(text);
+   text = render(model, true);
+   assert_null(strstr(text, "scripted"));
+   free(text);
+   ReportModel_done(model);
+   free(model);
+
+   char out[256];
+   ReportText_markdown("a\xe2\x80\xa8"
+                       "b\xff"
+                       "c\n|",
+                       out, sizeof(out));
+   assert_string_equal(out, "a\xef\xbf\xbd"
+                            "b\xef\xbf\xbd"
+                            "c\xef\xbf\xbd\\|");
+   /* Overlong and surrogate encodings are not UTF-8. */
+   ReportText_markdown("\xc0\xbc\xed\xa0\x80", out, sizeof(out));
+   assert_null(strchr(out, '<'));
+   /* Never a character or an escape cut in half at the end of the buffer. */
+   ReportText_markdown("ab<", out, 6);
+   assert_string_equal(out, "ab");
+   assert_int_equal(ReportText_cut("ab\xc3\xa9", 3), 2);
+   ReportText_redact("/usr/bin/python3 app.py --password=hunter2", out, sizeof(out));
+   assert_string_equal(out, "python3");
+}
+
+static size_t count(const char* text, const char* what) {
+   size_t n = 0;
+   for (const char* at = text; (at = strstr(at, what)) != NULL; at += strlen(what))
+      n++;
+   return n;
+}
+
+/* The HTML: one file, nothing fetched and no script (the policy says so
+   to the browser), a chart per process with its title, summary and data,
+   the sections in order, and hostile text escaped. */
+static void test_html(void** state) {
+   (void)state;
+   ReportModel* model = calloc(1, sizeof(*model));
+   gather(model, "</script><img onerror=x>\"'");
+   char* html = renderWith(model, false, ReportHtml_write);
+   assert_non_null(strstr(html, "<meta http-equiv=\"Content-Security-Policy\" "
+                                "content=\"default-src 'none'; style-src 'unsafe-inline'\">"));
+   assert_null(strstr(html, "<script"));
+   assert_null(strstr(html, "<img"));
+   assert_null(strstr(html, "http://"));
+   assert_null(strstr(html, "https://"));
+   assert_null(strstr(html, "onerror=x>"));
+   assert_non_null(strstr(html, "&lt;/script&gt;&lt;img onerror=x&gt;&quot;&#39;"));
+   assert_int_equal(count(html, "<svg class=\"chart\" role=\"img\""), 5);
+   assert_int_equal(count(html, "</svg>"), 5);
+   assert_int_equal(count(html, "<details><summary>Data"), 5);
+   const char* order[] = {"id=\"header\"",    "id=\"summary-0\"",  "id=\"timeline\"",
+                          "id=\"charts-0\"",  "id=\"verdicts-0\"", "id=\"context\"",
+                          "id=\"provenance\""};
+   const char* last = html;
+   for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+      const char* at = strstr(html, order[i]);
+      if (!at || at < last)
+         fail_msg("section %s missing or out of order", order[i]);
+      last = at;
+   }
+   /* The growing worker's chart comes first, and its OOM-killed sibling's
+      chart marks the kill. */
+   assert_true(strstr(html, "RSS and traffic of PID 101") <
+               strstr(html, "RSS and traffic of PID 102"));
+   assert_non_null(strstr(html, "<title>worker 103 OOM-killed"));
+   free(html);
+   html = renderWith(model, true, ReportHtml_write);
+   assert_null(strstr(html, "scripted"));
+   free(html);
+   ReportModel_done(model);
+   free(model);
+}
+
+static void test_sparkline_and_buckets(void** state) {
+   (void)state;
+   uint32_t flat[4] = {1000, 1001, 0, 1002};
+   char line[3 * 4 + 1];
+   ReportText_sparkline(flat, 4, line, sizeof(line));
+   assert_string_equal(line, "\xe2\x96\x81\xe2\x96\x81 \xe2\x96\x81");
+   uint32_t ramp[3] = {100, 150, 200};
+   ReportText_sparkline(ramp, 3, line, sizeof(line));
+   assert_string_equal(line, "\xe2\x96\x81\xe2\x96\x84\xe2\x96\x88");
+   ReportModel model;
+   ReportModel_init(&model, 0, REPORT_POINTS * 1000000LL - 1, 1);
+   assert_int_equal(ReportModel_bucket(&model, 0), 0);
+   assert_int_equal(ReportModel_bucket(&model, 1000000), 1);
+   assert_int_equal(ReportModel_bucket(&model, REPORT_POINTS * 1000000LL - 1), REPORT_POINTS - 1);
+   assert_int_equal(ReportModel_bucket(&model, (REPORT_POINTS + 100) * 1000000LL),
+                    REPORT_POINTS - 1);
+   /* A window of fewer ticks than REPORT_POINTS: a bucket per tick. */
+   ReportModel_init(&model, 0, 104 * 1000000LL, 1);
+   assert_int_equal(model.points, 104);
+   for (int second = 0; second < 104; second++)
+      assert_int_equal(ReportModel_bucket(&model, second * 1000000LL + 500000), second);
+   char utc[48];
+   ReportText_utc(1796400000LL * 1000000, utc, sizeof(utc));
+   assert_string_equal(utc, "2026-12-04 16:00:00 UTC");
+}
+
+int main(void) {
+   const struct CMUnitTest tests[] = {
+         cmocka_unit_test(test_markdown_golden),
+         cmocka_unit_test(test_hostile_text_escaped),
+         cmocka_unit_test(test_html),
+         cmocka_unit_test(test_sparkline_and_buckets),
+   };
+   return cmocka_run_group_tests(tests, NULL, NULL);
+}
