@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
    for (int i = 1; i < processes; i++) {
       Process* p = Process_new(100000 + i, 1000 + (unsigned)i, opts.delay, 0);
       p->ppid = 100000;
-      ProcessTree_add(tree, p, true);
+      ProcessTree_add(tree, p);
    }
    ProcessTree_reorder(tree);
    long before = SelfMemory_kib("VmRSS");

@@ -49,6 +49,10 @@ static const char* const Runbook_tree[] = {
                               "worker count or their footprint (--preload, gc.freeze())",
       [TREE_COW_UNSHARING] = "copy-on-write pages are being unshared: call gc.freeze() after "
                              "preloading the app, before the fork",
+      [TREE_RECYCLED_TRAFFIC] = "recycling hides per-request retention: snapshot a worker early "
+                                "and late in its life and diff; the restarts cost warm-ups",
+      [TREE_RECYCLED_TIME] = "recycling hides growth with time (a background accumulator): "
+                             "snapshot a worker early and late in its life and diff",
 };
 
 const char* Runbook_workerStep(GrowthVerdict verdict, GrowthReason reason) {

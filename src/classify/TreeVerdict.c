@@ -92,7 +92,13 @@ void TreeVerdict_compute(TreeVerdict* this, const ProcessTree* tree, double head
    char* ev = this->evidence;
    size_t size = sizeof(this->evidence);
    int population = c.workers > 0 ? c.workers : c.members;
-   if (c.growers == 1) {
+   /* Before the live verdicts: no generation lives long enough for one,
+      and a worker caught growing is one sawtooth tooth of the same thing. */
+   if (tree->recycle.label != RECYCLE_NONE) {
+      this->label = tree->recycle.label == RECYCLE_GROWS_WITH_TRAFFIC ? TREE_RECYCLED_TRAFFIC
+                                                                      : TREE_RECYCLED_TIME;
+      snprintf(ev, size, "%s", tree->recycle.evidence);
+   } else if (c.growers == 1) {
       char what[64];
       Classifier_describe(&c.grower->growth, what, sizeof(what));
       this->label = TREE_ONE_GROWS;
@@ -133,6 +139,8 @@ const char* TreeVerdict_label(TreeVerdictLabel label) {
          [TREE_ALL_GROW] = "all workers grow",
          [TREE_MULTIPLICATION] = "worker multiplication",
          [TREE_COW_UNSHARING] = "copy-on-write unsharing",
+         [TREE_RECYCLED_TRAFFIC] = "grows with traffic, recycled",
+         [TREE_RECYCLED_TIME] = "grows with time, recycled",
    };
    return labels[label];
 }

@@ -1,7 +1,8 @@
 #ifndef HEADER_TreeVerdict
 #define HEADER_TreeVerdict
 /* One verdict for a whole service tree, from its processes' verdicts:
-   which processes grow, or why the total is large though nothing grows. */
+   which processes grow, or why the total is large though nothing grows;
+   and from its ended generations, growth that recycling masks. */
 
 struct ProcessTree;
 
@@ -13,6 +14,8 @@ typedef enum TreeVerdictLabel {
    TREE_ALL_GROW,
    TREE_MULTIPLICATION,
    TREE_COW_UNSHARING,
+   TREE_RECYCLED_TRAFFIC, /* generations grew alike per unit of traffic, then were recycled */
+   TREE_RECYCLED_TIME,    /* ... with time */
 } TreeVerdictLabel;
 
 #define TREE_EVIDENCE_SIZE 160

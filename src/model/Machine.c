@@ -128,7 +128,7 @@ static void Machine_adoptSubtree(Machine* this, const ProcSample* list, int n,
          if (!parent || !inTree[parent - list])
             continue;
          inTree[i] = true;
-         ProcessTree_add(tree, Machine_newProcess(this, s), true);
+         ProcessTree_add(tree, Machine_newProcess(this, s));
          grew = true;
       }
    }
@@ -540,13 +540,14 @@ static void Machine_updateTree(Machine* this, ProcessTree* tree, double interval
          if (!parent || (parent == ProcessTree_root(tree) && tree->rootGone))
             continue;
          Process* p = Machine_newProcess(this, s);
-         ProcessTree_add(tree, p, false);
+         ProcessTree_add(tree, p);
          Machine_updateProcess(this, p, s, 0);
          added = true;
       }
    }
    ProcessTree_reorder(tree);
    DeployScan_tree(tree, this->source, this->now, this->wallNow);
+   ProcessTree_updateSlots(tree, this->now, Traffic_unit(this->traffic));
    /* The tree's verdict, from its processes' (classify/TreeVerdict.h). */
    double limitKiB = tree->cgroup.limited ? (double)tree->cgroup.limitBytes / 1024
                      : this->hostMemKnown ? (double)this->memTotalKiB

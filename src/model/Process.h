@@ -29,6 +29,7 @@ typedef struct Process {
    int depth;                     /* 0 for the root */
    ProcessRole role;
    unsigned generation; /* 1 for the workers found at attach, +1 per replacement */
+   unsigned slot;       /* its worker position, 1..N across recycling; 0 if not a worker */
    char state;          /* R, S, D, Z, ... */
    char name[32];       /* gunicorn, uwsgi, celery, or the program name */
    char* cmdline;       /* printable, bounded; never NULL */

@@ -30,6 +30,11 @@ void ProcessTree_delete(ProcessTree* this) {
       Process_delete(this->procs[i]);
    free(this->procs);
    free(this->byPid);
+   for (int i = 0; i < this->slotCount; i++) {
+      free(this->slots[i]->done);
+      free(this->slots[i]);
+   }
+   free(this->slots);
    free(this);
 }
 
@@ -55,7 +60,22 @@ Process* ProcessTree_find(const ProcessTree* this, pid_t pid) {
    return i < this->count && this->byPid[i]->pid == pid ? this->byPid[i] : NULL;
 }
 
-void ProcessTree_add(ProcessTree* this, Process* proc, bool foundAtAttach) {
+/* The lowest vacant slot, a new one when every slot is held. */
+static WorkerSlot* ProcessTree_vacantSlot(ProcessTree* this) {
+   for (int i = 0; i < this->slotCount; i++)
+      if (!this->slots[i]->occupant)
+         return this->slots[i];
+   this->slots = xReallocArray(this->slots, (size_t)this->slotCount + 1, sizeof(WorkerSlot*));
+   /* Allocated one by one: a slot handed out by ProcessTree_slot() stays
+      where it is when the array grows. */
+   WorkerSlot* slot = xCalloc(1, sizeof(WorkerSlot));
+   this->slots[this->slotCount++] = slot;
+   slot->number = (unsigned)this->slotCount;
+   GenerationTrace_init(&slot->live);
+   return slot;
+}
+
+void ProcessTree_add(ProcessTree* this, Process* proc) {
    if (this->count == this->capacity) {
       this->capacity *= 2;
       this->procs = xReallocArray(this->procs, (size_t)this->capacity, sizeof(Process*));
@@ -70,13 +90,33 @@ void ProcessTree_add(ProcessTree* this, Process* proc, bool foundAtAttach) {
    proc->role = proc->depth == 1 ? ROLE_WORKER : ROLE_CHILD;
    if (this->count == 2)
       this->procs[0]->role = ROLE_MASTER;
-   /* A worker that appears after one exited is its replacement: gunicorn
-      max_requests, celery max_tasks_per_child, uwsgi reload-on-rss. */
-   if (!foundAtAttach && proc->role == ROLE_WORKER && this->pendingCount > 0) {
-      proc->generation = this->pendingGenerations[0] + 1;
-      this->pendingCount--;
-      memmove(this->pendingGenerations, this->pendingGenerations + 1,
-              (size_t)this->pendingCount * sizeof(unsigned));
+   if (proc->role != ROLE_WORKER)
+      return;
+   /* A worker that takes a slot another one left is its replacement:
+      gunicorn max_requests, celery max_tasks_per_child, uwsgi
+      reload-on-rss. At attach, workers fill slots 1..N in PID order. */
+   WorkerSlot* slot = ProcessTree_vacantSlot(this);
+   slot->occupant = proc;
+   slot->generation++;
+   proc->generation = slot->generation;
+   proc->slot = slot->number;
+   GenerationTrace_init(&slot->live);
+}
+
+static void ProcessTree_countEnd(EndCounts* counts, RecycleEnd end) {
+   switch (end) {
+   case END_RECYCLE:
+      counts->recycles++;
+      break;
+   case END_CRASH:
+      counts->crashes++;
+      break;
+   case END_OOM_KILL:
+      counts->oomKills++;
+      break;
+   case END_UNKNOWN:
+      counts->unknown++;
+      break;
    }
 }
 
@@ -101,17 +141,26 @@ void ProcessTree_retire(ProcessTree* this, Process* proc, const char* how, doubl
    e->exitEpoch = wallNow;
    snprintf(e->name, sizeof(e->name), "%s", proc->name);
    snprintf(e->how, sizeof(e->how), "%s", how);
+   e->end = RecycleVerdict_endOf(how);
+   e->slot = proc->slot;
    if (this->exitedKept < TREE_EXITED_KEPT)
       this->exitedKept++;
    this->exitedTotal++;
+   ProcessTree_countEnd(&this->ends, e->end);
 
-   if (proc->role == ROLE_WORKER) {
-      if (this->pendingCount == TREE_EXITED_KEPT) {
-         this->pendingCount--;
-         memmove(this->pendingGenerations, this->pendingGenerations + 1,
-                 (size_t)this->pendingCount * sizeof(unsigned));
-      }
-      this->pendingGenerations[this->pendingCount++] = proc->generation;
+   WorkerSlot* slot = proc->slot ? this->slots[proc->slot - 1] : NULL;
+   if (slot && slot->occupant == proc) {
+      if (!slot->done)
+         slot->done = xCalloc(SLOT_GENERATIONS_KEPT, sizeof(GenerationRecord));
+      slot->doneHead = (slot->doneHead + 1) % SLOT_GENERATIONS_KEPT;
+      if (slot->doneCount < SLOT_GENERATIONS_KEPT)
+         slot->doneCount++;
+      GenerationRecord_close(&slot->done[slot->doneHead], &slot->live, proc->generation,
+                             e->lifetime, e->end);
+      ProcessTree_countEnd(&slot->ends, e->end);
+      slot->occupant = NULL;
+      this->slotsEnded = true;
+      GenerationTrace_init(&slot->live);
    }
 
    if (index > 0) {
@@ -201,6 +250,58 @@ void ProcessTree_reorder(ProcessTree* this) {
       else
          p->role = p->depth == 1 ? ROLE_WORKER : ROLE_CHILD;
    }
+}
+
+/* The tree's judgement looks at the newest generation of every slot first,
+   then the one before, and so on: recent across all slots, whatever their
+   number. */
+static int ProcessTree_recentGenerations(const ProcessTree* this, const GenerationRecord** out,
+                                         int* slots) {
+   int n = 0;
+   *slots = 0;
+   for (int i = 0; i < this->slotCount; i++)
+      *slots += this->slots[i]->doneCount > 0;
+   for (int age = 0; age < SLOT_GENERATIONS_KEPT; age++)
+      for (int i = 0; i < this->slotCount && n < RECYCLE_JUDGE_MAX; i++) {
+         const GenerationRecord* g = WorkerSlot_generation(this->slots[i], age);
+         if (g)
+            out[n++] = g;
+      }
+   return n;
+}
+
+void ProcessTree_updateSlots(ProcessTree* this, double now, const char* unit) {
+   for (int i = 0; i < this->slotCount; i++) {
+      WorkerSlot* slot = this->slots[i];
+      const Process* p = slot->occupant;
+      if (p && p->seen && p->memKnown)
+         GenerationTrace_add(&slot->live, now, (double)p->rssKiB, p->trafficKnown, p->trafficDelta);
+   }
+   /* Verdicts only change when a generation ends. */
+   if (!this->slotsEnded)
+      return;
+   this->slotsEnded = false;
+   for (int i = 0; i < this->slotCount; i++) {
+      WorkerSlot* slot = this->slots[i];
+      const GenerationRecord* mine[SLOT_GENERATIONS_KEPT];
+      for (int age = 0; age < slot->doneCount; age++)
+         mine[age] = WorkerSlot_generation(slot, age);
+      RecycleVerdict_judge(&slot->verdict, mine, slot->doneCount, 1, unit);
+   }
+   const GenerationRecord* all[RECYCLE_JUDGE_MAX];
+   int slots;
+   int n = ProcessTree_recentGenerations(this, all, &slots);
+   RecycleVerdict_judge(&this->recycle, all, n, slots, unit);
+}
+
+const WorkerSlot* ProcessTree_slot(const ProcessTree* this, unsigned number) {
+   return number >= 1 && number <= (unsigned)this->slotCount ? this->slots[number - 1] : NULL;
+}
+
+const GenerationRecord* WorkerSlot_generation(const WorkerSlot* this, int age) {
+   if (age < 0 || age >= this->doneCount)
+      return NULL;
+   return &this->done[(this->doneHead - age + SLOT_GENERATIONS_KEPT) % SLOT_GENERATIONS_KEPT];
 }
 
 const ExitedProcess* ProcessTree_exited(const ProcessTree* this, int age) {

@@ -250,6 +250,7 @@ static void Batch_process(JsonWriter* w, const Machine* machine, const Process* 
    JsonWriter_int(w, "ppid", p->ppid);
    JsonWriter_string(w, "role", Process_roleName(p->role));
    JsonWriter_int(w, "generation", p->generation);
+   JsonWriter_knownInt(w, "slot", p->slot != 0, p->slot);
    JsonWriter_int(w, "depth", p->depth);
    char state[2] = {p->state, '\0'};
    JsonWriter_string(w, "state", state);
@@ -318,6 +319,68 @@ static void Batch_cgroup(JsonWriter* w, const CgroupStatus* cg) {
    JsonWriter_endObject(w);
 }
 
+static void Batch_ends(JsonWriter* w, const EndCounts* ends) {
+   JsonWriter_beginObject(w, "ends");
+   JsonWriter_int(w, "recycles", ends->recycles);
+   JsonWriter_int(w, "crashes", ends->crashes);
+   JsonWriter_int(w, "oom_kills", ends->oomKills);
+   JsonWriter_int(w, "unknown", ends->unknown);
+   JsonWriter_endObject(w);
+}
+
+/* A recycled-growth verdict; null when the generations show none. */
+static void Batch_recycle(JsonWriter* w, const RecycleVerdict* v) {
+   if (v->label == RECYCLE_NONE) {
+      JsonWriter_null(w, "recycle");
+      return;
+   }
+   JsonWriter_beginObject(w, "recycle");
+   JsonWriter_string(w, "label", RecycleVerdict_label(v->label));
+   JsonWriter_string(w, "evidence", v->evidence);
+   JsonWriter_int(w, "generations", v->generations);
+   JsonWriter_fixed(w, "growth_kib_per_generation", v->growthKiB, 1);
+   JsonWriter_fixed(w, "units_per_generation", v->units, 1);
+   JsonWriter_fixed(w, "growth_per_1000_units", v->perThousandUnits, 1);
+   JsonWriter_fixed(w, "growth_kib_per_min", v->perMinute, 1);
+   JsonWriter_fixed(w, "lifetime_s", v->lifetime, 1);
+   JsonWriter_fixed(w, "restarts_per_hour", v->restartsPerHour, 1);
+   JsonWriter_fixed(w, "spread", v->spread, 3);
+   JsonWriter_endObject(w);
+}
+
+/* The slots with a lineage: one that never lost a worker is all in its
+   worker's slot field, and a thousand of them would cost a thousand objects. */
+static void Batch_slots(JsonWriter* w, const ProcessTree* tree) {
+   JsonWriter_beginArray(w, "slots");
+   for (int i = 0; i < tree->slotCount; i++) {
+      const WorkerSlot* slot = tree->slots[i];
+      if (slot->doneCount == 0)
+         continue;
+      JsonWriter_beginObject(w, NULL);
+      JsonWriter_int(w, "slot", slot->number);
+      JsonWriter_knownInt(w, "pid", slot->occupant != NULL,
+                          slot->occupant ? slot->occupant->pid : 0);
+      JsonWriter_int(w, "generation", slot->generation);
+      JsonWriter_beginArray(w, "generations");
+      const GenerationRecord* g;
+      for (int age = 0; (g = WorkerSlot_generation(slot, age)) != NULL; age++) {
+         JsonWriter_beginObject(w, NULL);
+         JsonWriter_int(w, "generation", g->generation);
+         JsonWriter_string(w, "end", RecycleVerdict_endName(g->end));
+         JsonWriter_fixed(w, "lifetime_s", g->lifetime, 1);
+         JsonWriter_fixed(w, "growth_kib", g->totalGrowthKiB, 1);
+         JsonWriter_fixed(w, "units", g->trafficKnown ? g->totalUnits : NAN, 1);
+         JsonWriter_bool(w, "measured", g->measured);
+         JsonWriter_endObject(w);
+      }
+      JsonWriter_endArray(w);
+      Batch_ends(w, &slot->ends);
+      Batch_recycle(w, &slot->verdict);
+      JsonWriter_endObject(w);
+   }
+   JsonWriter_endArray(w);
+}
+
 static void Batch_tree(JsonWriter* w, const Machine* machine, const ProcessTree* tree) {
    const Process* root = ProcessTree_root(tree);
    JsonWriter_beginObject(w, NULL);
@@ -362,11 +425,16 @@ static void Batch_tree(JsonWriter* w, const Machine* machine, const ProcessTree*
       JsonWriter_u64(w, "peak_rss_kib", e->peakRssKiB);
       JsonWriter_fixed(w, "exit_time", e->exitEpoch, 2);
       JsonWriter_string(w, "how", e->how);
+      JsonWriter_string(w, "end", RecycleVerdict_endName(e->end));
+      JsonWriter_knownInt(w, "slot", e->slot != 0, e->slot);
       JsonWriter_endObject(w);
    }
    JsonWriter_endArray(w);
    JsonWriter_int(w, "exited_total", tree->exitedTotal);
    Batch_deploys(w, &tree->deploy);
+   Batch_ends(w, &tree->ends);
+   Batch_recycle(w, &tree->recycle);
+   Batch_slots(w, tree);
    JsonWriter_endObject(w);
 }
 

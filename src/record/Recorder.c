@@ -163,6 +163,10 @@ static unsigned Recorder_treeVerdict(TreeVerdictLabel label) {
       return 5;
    case TREE_COW_UNSHARING:
       return 6;
+   case TREE_RECYCLED_TRAFFIC:
+      return 7;
+   case TREE_RECYCLED_TIME:
+      return 8;
    }
    return 0;
 }

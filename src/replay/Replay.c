@@ -77,8 +77,9 @@ static const char* Replay_growthLabel(int64_t value) {
 
 static const char* Replay_treeLabel(int64_t value) {
    static const TreeVerdictLabel labels[] = {
-         TREE_WARMING_UP, TREE_STABLE,         TREE_ONE_GROWS,     TREE_SOME_GROW,
-         TREE_ALL_GROW,   TREE_MULTIPLICATION, TREE_COW_UNSHARING,
+         TREE_WARMING_UP,    TREE_STABLE,           TREE_ONE_GROWS,
+         TREE_SOME_GROW,     TREE_ALL_GROW,         TREE_MULTIPLICATION,
+         TREE_COW_UNSHARING, TREE_RECYCLED_TRAFFIC, TREE_RECYCLED_TIME,
    };
    if (value < 0 || value >= (int64_t)(sizeof(labels) / sizeof(labels[0])))
       return "?";

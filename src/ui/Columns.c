@@ -9,6 +9,7 @@
 
 #include "classify/TimeToLimit.h"
 #include "classify/WorkerVerdict.h"
+#include "model/ProcessTree.h"
 #include "util/Format.h"
 #include "ui/Sparkline.h"
 
@@ -197,9 +198,23 @@ void Columns_workerVerdict(const Process* p, char* buf, size_t size) {
                          ProcessSnapshots_verdict(p->snapshots), true, buf, size);
 }
 
+/* A worker too young for a verdict of its own whose slot's ended
+   generations grew alike: the slot's verdict stands for it. */
+static const RecycleVerdict* Columns_slotVerdict(const Process* p, const ColumnContext* ctx) {
+   if (!ctx->tree || !p->slot || p->growth.verdict != VERDICT_WARMING_UP)
+      return NULL;
+   const WorkerSlot* slot = ProcessTree_slot(ctx->tree, p->slot);
+   return slot && slot->verdict.label != RECYCLE_NONE ? &slot->verdict : NULL;
+}
+
 static ColorElement Columns_fmtVerdict(const Process* p, const ColumnContext* ctx, char* buf,
                                        size_t size) {
-   (void)ctx;
+   const RecycleVerdict* recycled = Columns_slotVerdict(p, ctx);
+   if (recycled) {
+      snprintf(buf, size, "%s",
+               recycled->label == RECYCLE_GROWS_WITH_TRAFFIC ? "recycled/traf" : "recycled/time");
+      return CLR_WARNING;
+   }
    Columns_workerVerdict(p, buf, size);
    return Columns_workerVerdictColor(p->growth.verdict, ProcessSnapshots_verdict(p->snapshots));
 }
@@ -279,7 +294,9 @@ static double Columns_keyVerdict(const Process* p, const ColumnContext* ctx) {
          [VERDICT_INCONCLUSIVE] = 3,    [VERDICT_SPIKES] = 4, [VERDICT_GROWS_WITH_TRAFFIC] = 5,
          [VERDICT_GROWS_WITH_TIME] = 6,
    };
-   (void)ctx;
+   /* Recycled growth ranks with growth with traffic. */
+   if (Columns_slotVerdict(p, ctx))
+      return severity[VERDICT_GROWS_WITH_TRAFFIC];
    return severity[p->growth.verdict];
 }
 

@@ -48,8 +48,9 @@ typedef struct ColumnContext {
    double tick;    /* seconds per scan */
    double window;  /* growth window, seconds */
    const Glyphs* glyphs;
-   int width;          /* columns the cell has on screen */
-   double headroomKiB; /* left before the limit of the row's tree, NAN unknown */
+   int width;                      /* columns the cell has on screen */
+   double headroomKiB;             /* left before the limit of the row's tree, NAN unknown */
+   const struct ProcessTree* tree; /* the row's, for its worker slots; NULL unknown */
 } ColumnContext;
 
 /* Writes the cell's text into buf and returns how it should look. */

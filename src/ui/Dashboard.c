@@ -155,6 +155,8 @@ static ColorElement Dashboard_treeVerdictColor(TreeVerdictLabel label) {
    case TREE_SOME_GROW:
    case TREE_ALL_GROW:
    case TREE_COW_UNSHARING:
+   case TREE_RECYCLED_TRAFFIC:
+   case TREE_RECYCLED_TIME:
       return CLR_WARNING;
    case TREE_WARMING_UP:
       return CLR_UNKNOWN;
@@ -242,18 +244,27 @@ static void Dashboard_drawTreeHeader(const Dashboard* this, const Ui* ui, WINDOW
 }
 
 static void Dashboard_drawExited(WINDOW* w, int y, const ProcessTree* t) {
-   char buf[160], life[16], peak[16];
+   char buf[256], life[16], peak[16];
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
-   snprintf(buf, sizeof(buf), "  exited (%u):", t->exitedTotal);
-   int x = Dashboard_put(w, y, 0, buf, CLR_EXITED);
+   /* Recycling is routine, crashes and OOM kills are not: counted apart. */
+   const EndCounts* n = &t->ends;
+   int len = snprintf(buf, sizeof(buf), "  exited %u: %u recycled, %u crashed, %u OOM-killed",
+                      t->exitedTotal, n->recycles, n->crashes, n->oomKills);
+   if (n->unknown > 0 && len > 0 && (size_t)len < sizeof(buf))
+      snprintf(buf + len, sizeof(buf) - (size_t)len, ", %u status unseen", n->unknown);
+   int x = Dashboard_put(w, y, 0, buf, n->crashes + n->oomKills > 0 ? CLR_WARNING : CLR_EXITED);
+   x = Dashboard_put(w, y, x, " --", CLR_EXITED);
    for (int age = 0; age < t->exitedKept; age++) {
       const ExitedProcess* e = ProcessTree_exited(t, age);
       if (!e)
          break;
       Format_age(life, sizeof(life), e->lifetime);
       Format_size(peak, sizeof(peak), e->peakRssKiB);
-      snprintf(buf, sizeof(buf), "%s %d lived %s peak %s %s", age ? ";" : "", (int)e->pid, life,
-               e->peakRssKiB ? peak : "n/a", e->how);
+      char slot[24] = "";
+      if (e->slot)
+         snprintf(slot, sizeof(slot), " slot %u", e->slot);
+      snprintf(buf, sizeof(buf), "%s %d%s lived %s peak %s %s", age ? ";" : "", (int)e->pid, slot,
+               life, e->peakRssKiB ? peak : "n/a", e->how);
       x = Dashboard_put(w, y, x, buf, CLR_EXITED);
    }
 }

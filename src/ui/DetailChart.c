@@ -14,8 +14,35 @@
 #define DETAIL_RIGHT_WIDTH   7    /* the axis glyph and "12.3k" */
 #define DETAIL_SPIKE_MIN_KIB 2048 /* the classifier's smallest spike */
 
+/* An ended generation of the slot in the columns its life covers, before
+   its successor's history: one tooth of the sawtooth, each column from the
+   trace point that opens it; its exit marked on the time axis. */
+static void DetailChart_paintGeneration(DetailChart* this, const GenerationRecord* g, double now) {
+   if (g->points == 0)
+      return;
+   int exitCol = Chart_timeColumn(now - g->exitTime, this->span, this->width);
+   if (exitCol >= 0 && exitCol < this->width)
+      this->recycled[exitCol] = true;
+   for (int i = 0; i < g->points; i++) {
+      double from = g->startTime + g->time[i];
+      double to = i + 1 < g->points ? g->startTime + g->time[i + 1] : g->exitTime;
+      int last = Chart_timeColumn(now - to, this->span, this->width);
+      if (last < 0)
+         continue; /* before the span */
+      int first = Chart_timeColumn(now - from, this->span, this->width);
+      if (first < 0)
+         first = 0;
+      uint32_t kib = (uint32_t)g->rssKiB[i];
+      /* Painted newest generation first, after the worker's own history: a
+         column shared at a boundary keeps the newer sample. */
+      for (int col = first; col <= last; col++)
+         if (this->cols[col].min == HISTORY_UNKNOWN)
+            this->cols[col] = (HistoryBucket){kib, kib, kib};
+   }
+}
+
 bool DetailChart_fill(DetailChart* this, const Machine* m, const Glyphs* g, const Process* p,
-                      double span, int cols, int lines) {
+                      const WorkerSlot* slot, double span, int cols, int lines) {
    this->width = cols - DETAIL_AXIS_WIDTH - DETAIL_RIGHT_WIDTH;
    /* Title, legend, at least two chart rows, the axis line and its labels. */
    if (lines < 6 || this->width < 8)
@@ -28,6 +55,10 @@ bool DetailChart_fill(DetailChart* this, const Machine* m, const Glyphs* g, cons
    this->right = DETAIL_AXIS_WIDTH + this->width;
    this->span = span;
    this->tier = Chart_resample(&p->rssHistory, this->span, this->width, this->cols);
+   memset(this->recycled, 0, sizeof(bool) * (size_t)this->width);
+   const GenerationRecord* ended;
+   for (int age = 0; slot && (ended = WorkerSlot_generation(slot, age)) != NULL; age++)
+      DetailChart_paintGeneration(this, ended, m->now);
    Chart_resampleRates(&p->trafficHistory, this->tier, this->span, this->width, this->rates);
    Chart_resampleReadings(&p->smapsHistory, m->now, this->span, this->width, this->uss, this->pss);
    this->top = Chart_rateScale(this->rates, this->width);
@@ -143,7 +174,8 @@ void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* 
    int changed = gc->since > gc->firstTime
                        ? Chart_timeColumn(now - gc->since, this->span, this->width)
                        : -1;
-   /* Snapshot marks share the row; the verdict change, new code or a spike wins a column. */
+   /* Marks share the row: the verdict change wins a column, then new code,
+      a spike, a recycle, a snapshot. */
    bool deployed[DETAIL_CHART_MAX_WIDTH];
    DetailChart_deployColumns(this, deploys, now, deployed);
    bool snapped[DETAIL_CHART_MAX_WIDTH];
@@ -161,11 +193,14 @@ void DetailChart_drawTimeAxis(const DetailChart* this, const Glyphs* g, WINDOW* 
       for (int t = 0; t < tickCount; t++)
          if (ticks[t] == col)
             mark = g->axisTimeTick;
-      if (spikes[col] || col == changed || snapped[col] || deployed[col]) {
-         mark = col == changed  ? g->verdictMark
-                : deployed[col] ? g->deployMark
-                : spikes[col]   ? g->spikeMark
-                                : g->snapshotMark;
+      const char* event = col == changed        ? g->verdictMark
+                          : deployed[col]       ? g->deployMark
+                          : spikes[col]         ? g->spikeMark
+                          : this->recycled[col] ? g->recycleMark
+                          : snapped[col]        ? g->snapshotMark
+                                                : NULL;
+      if (event) {
+         mark = event;
          e = CLR_CHART_MARK;
       }
       Draw_text(w, y, DETAIL_AXIS_WIDTH + col, 1, mark, Colors_attr(e));

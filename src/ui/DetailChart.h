@@ -3,8 +3,10 @@
 /* The detail view's chart of one process: its RSS as bars and its USS and
    PSS readings as points on a size scale on the left, its traffic as
    points on a rate scale on the right, idle columns shaded, over a time
-   axis that marks spikes, the last verdict change, snapshots and deploys. Filled
-   from the process's histories, then drawn a part at a time. */
+   axis that marks spikes, the last verdict change, snapshots and deploys. A
+   worker's bars are its slot's RSS across generations, the sawtooth
+   recycling draws, with each replacement marked on the axis. Filled from the
+   histories, then drawn a part at a time. */
 
 #include <curses.h>
 #include <stdbool.h>
@@ -30,15 +32,17 @@ typedef struct DetailChart {
    HistoryBucket cols[DETAIL_CHART_MAX_WIDTH];
    double rates[DETAIL_CHART_MAX_WIDTH];
    uint32_t uss[DETAIL_CHART_MAX_WIDTH], pss[DETAIL_CHART_MAX_WIDTH];
+   bool recycled[DETAIL_CHART_MAX_WIDTH]; /* a generation of the slot ended in the column */
    const char* glyph[DETAIL_CHART_MAX_WIDTH * DETAIL_CHART_MAX_HEIGHT];
    ChartCellKind kind[DETAIL_CHART_MAX_WIDTH * DETAIL_CHART_MAX_HEIGHT];
 } DetailChart;
 
 /* Sizes the chart for a screen cols wide and lines tall (its title and
    legend, the plot, the time axis and its labels) and fills it with p's
-   last span seconds; false when it does not fit. */
+   last span seconds; with slot (p's slot, or NULL) the slot's ended
+   generations draw before p's own RSS; false when it does not fit. */
 bool DetailChart_fill(DetailChart* this, const Machine* m, const Glyphs* g, const Process* p,
-                      double span, int cols, int lines);
+                      const WorkerSlot* slot, double span, int cols, int lines);
 
 /* The plot's rows from line y: the size scale on the left, the cells, the
    traffic scale on the right. */

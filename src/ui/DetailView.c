@@ -114,7 +114,10 @@ static int DetailView_drawIdentity(const Ui* ui, WINDOW* w, int y, int bottom, c
    DetailLine_put(&l, buf, CLR_TOP);
    DetailLine_put(&l, "  ", CLR_DEFAULT);
    DetailLine_put(&l, Process_roleName(p->role), p->role == ROLE_MASTER ? CLR_MASTER : CLR_TOP);
-   snprintf(buf, sizeof(buf), "  %s  generation %u  state %c  age ", p->name, p->generation,
+   char slot[24] = "";
+   if (p->slot)
+      snprintf(slot, sizeof(slot), "  slot %u", p->slot);
+   snprintf(buf, sizeof(buf), "  %s%s  generation %u  state %c  age ", p->name, slot, p->generation,
             p->state ? p->state : '?');
    DetailLine_put(&l, buf, CLR_DEFAULT);
    Format_age(buf, sizeof(buf), p->startEpoch > 0 ? Process_age(p, ui->machine->wallNow) : NAN);
@@ -220,12 +223,15 @@ static void DetailView_drawLegend(const Ui* ui, WINDOW* w, int y, bool trafficKn
 
 /* The title with the marks the time axis may carry, then the legend. */
 static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Process* p,
-                                      const DeployWatch* deploys, const DetailChart* c) {
+                                      const WorkerSlot* slot, const DeployWatch* deploys,
+                                      const DetailChart* c) {
    const Glyphs* g = ui->glyphs;
-   char buf[96], span[16], step[16];
+   char buf[96], span[16], step[16], whose[48] = "RSS";
    Format_span(span, sizeof(span), c->span);
    Format_span(step, sizeof(step), p->rssHistory.tiers[c->tier].step);
-   snprintf(buf, sizeof(buf), "RSS and traffic, last %s (%s buckets)  ", span, step);
+   if (slot && slot->doneCount > 0)
+      snprintf(whose, sizeof(whose), "RSS of slot %u across generations", slot->number);
+   snprintf(buf, sizeof(buf), "%s and traffic, last %s (%s buckets)  ", whose, span, step);
    DetailLine l = {w, y, 0, getmaxx(w)};
    Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
    DetailLine_put(&l, buf, CLR_TOP);
@@ -233,6 +239,10 @@ static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Proc
    DetailLine_put(&l, " spike  ", CLR_DEFAULT);
    DetailLine_put(&l, g->verdictMark, CLR_CHART_MARK);
    DetailLine_put(&l, " verdict changed  ", CLR_DEFAULT);
+   if (slot && slot->doneCount > 0) {
+      DetailLine_put(&l, g->recycleMark, CLR_CHART_MARK);
+      DetailLine_put(&l, " replaced  ", CLR_DEFAULT);
+   }
    if (p->snapshots && p->snapshots->markCount > 0) {
       DetailLine_put(&l, g->snapshotMark, CLR_CHART_MARK);
       DetailLine_put(&l, " snapshot  Tab shows it  ", CLR_DEFAULT);
@@ -245,15 +255,50 @@ static void DetailView_drawChartTitle(const Ui* ui, WINDOW* w, int y, const Proc
    DetailView_drawLegend(ui, w, y + 1, !isnan(c->top));
 }
 
+/* The slot's lineage on one line: its generations' ends, and what they
+   say together (classify/RecycleVerdict.h). */
+static int DetailView_drawSlot(const Ui* ui, WINDOW* w, int y, const WorkerSlot* slot) {
+   char buf[RECYCLE_EVIDENCE_SIZE + 64];
+   DetailLine l = {w, y, 0, getmaxx(w)};
+   Draw_fill(w, y, 0, -1, Colors_attr(CLR_DEFAULT));
+   const EndCounts* n = &slot->ends;
+   snprintf(buf, sizeof(buf), "slot %u: %u recycled, %u crashed, %u OOM-killed", slot->number,
+            n->recycles, n->crashes, n->oomKills);
+   DetailLine_put(&l, buf, n->crashes + n->oomKills > 0 ? CLR_WARNING : CLR_DEFAULT);
+   if (n->unknown > 0) {
+      snprintf(buf, sizeof(buf), ", %u status unseen", n->unknown);
+      DetailLine_put(&l, buf, CLR_DEFAULT);
+   }
+   if (slot->verdict.label != RECYCLE_NONE) {
+      DetailLine_put(&l, "  ", CLR_DEFAULT);
+      DetailLine_put(&l, RecycleVerdict_label(slot->verdict.label), CLR_WARNING);
+      snprintf(buf, sizeof(buf), ": %s", slot->verdict.evidence);
+      DetailLine_put(&l, buf, CLR_DEFAULT);
+   } else if (slot->doneCount > 0) {
+      const char* unit = Traffic_unit(ui->machine->traffic);
+      const GenerationRecord* last = WorkerSlot_generation(slot, 0);
+      char growth[16], life[16];
+      Format_growth(growth, sizeof(growth), last->totalGrowthKiB);
+      Format_age(life, sizeof(life), last->lifetime);
+      char units[16];
+      Format_count(units, sizeof(units), last->totalUnits);
+      snprintf(buf, sizeof(buf), "  last generation %s over %s %s in %s", growth, units, unit,
+               life);
+      DetailLine_put(&l, buf, CLR_DEFAULT);
+   }
+   return y + 1;
+}
+
 /* The chart (DetailChart.h) under its title and legend; returns the line
    after it, y when it does not fit. */
 static int DetailView_drawChart(const DetailView* this, const Ui* ui, WINDOW* w, int y, int bottom,
-                                const Process* p, int tree) {
+                                const Process* p, int tree, const WorkerSlot* slot) {
    static DetailChart chart;
-   if (!DetailChart_fill(&chart, ui->machine, ui->glyphs, p, this->span, getmaxx(w), bottom - y))
+   if (!DetailChart_fill(&chart, ui->machine, ui->glyphs, p, slot, this->span, getmaxx(w),
+                         bottom - y))
       return y;
    const DeployWatch* deploys = tree >= 0 ? &ui->machine->trees[tree]->deploy : NULL;
-   DetailView_drawChartTitle(ui, w, y, p, deploys, &chart);
+   DetailView_drawChartTitle(ui, w, y, p, slot, deploys, &chart);
    DetailChart_drawRows(&chart, ui->glyphs, w, y + 2);
    DetailChart_drawTimeAxis(&chart, ui->glyphs, w, y + 2 + chart.height, p, deploys,
                             ui->machine->now);
@@ -398,9 +443,13 @@ static void DetailView_draw(UiView* super, Ui* ui, WINDOW* w) {
       /* The verdict keeps its lines below the chart; the chart gets the rest. */
       int verdictLines = bottom - y < DETAIL_VERDICT_LINES ? bottom - y : DETAIL_VERDICT_LINES;
       int chartBottom = bottom - verdictLines;
+      const WorkerSlot* slot =
+            tree >= 0 ? ProcessTree_slot(ui->machine->trees[tree], p->slot) : NULL;
+      if (slot && y < chartBottom)
+         y = DetailView_drawSlot(ui, w, y, slot);
       if (this->showPane)
          y = SnapshotPane_draw(&this->pane, ui, w, y, chartBottom, p);
-      else if (DetailView_drawChart(this, ui, w, y, chartBottom, p, tree) > y)
+      else if (DetailView_drawChart(this, ui, w, y, chartBottom, p, tree, slot) > y)
          y = chartBottom;
       DetailView_drawVerdict(ui, w, y, bottom, p, tree);
    }

@@ -25,11 +25,13 @@ typedef struct Glyphs {
    const char* ussPoint;
    const char* pssPoint;
    /* On the time axis: a transient spike, where the verdict changed, a heap
-      snapshot, new code (a deploy). */
+      snapshot, new code (a deploy), a worker of the slot replaced by the
+      next generation. */
    const char* spikeMark;
    const char* verdictMark;
    const char* snapshotMark;
    const char* deployMark;
+   const char* recycleMark;
    const char* plusMinus; /* before a standard error */
    /* Tree view, two columns each. */
    const char* treeBranch;

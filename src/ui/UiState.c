@@ -22,6 +22,7 @@ void Ui_columnContext(const Ui* ui, int tree, ColumnContext* ctx) {
    ctx->glyphs = ui->glyphs;
    ctx->width = 0;
    ctx->headroomKiB = NAN;
+   ctx->tree = tree >= 0 && tree < m->treeCount ? m->trees[tree] : NULL;
    if (tree >= 0 && tree < m->treeCount)
       ctx->headroomKiB =
             TimeToLimit_headroomKiB(&m->trees[tree]->cgroup, m->hostMemKnown, m->memAvailableKiB);

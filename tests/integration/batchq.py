@@ -57,13 +57,15 @@ TRAFFIC = {"delta": _opt(_num), "total": _opt(_num), "idle": _bool}
 HOST = {"mem_total_kib": _int, "mem_available_kib": _int}
 TREE = {"root_pid": _int, "root_start_ticks": _int, "name": _str, "workers": _int,
         "total_rss_kib": _int, "total_pss_kib": _opt(_int), "cgroup": _opt(lambda v: isinstance(v, dict)),
-        "traffic": dict, "processes": list, "exited": list}
+        "traffic": dict, "processes": list, "exited": list, "ends": dict,
+        "recycle": _opt(lambda v: isinstance(v, dict)), "slots": list}
 CGROUP = {"path": _str, "version": lambda v: v in (1, 2), "limited": _bool,
           "limit_bytes": _opt(_int), "current_bytes": _opt(_int), "headroom_bytes": _opt(_int),
           "oom_kills": _opt(_int)}
 PROC = {"pid": _int, "ppid": _int, "start_ticks": _int, "start_time": _num,
         "role": lambda v: v in ("master", "worker", "child", "single"),
         "name": _str, "cmdline": _str, "generation": lambda v: _int(v) and v >= 1,
+        "slot": _opt(lambda v: _int(v) and v >= 1),
         "depth": _int, "state": _str, "age_s": _num,
         "rss_kib": _int, "rss_anon_kib": _int, "rss_file_kib": _int, "rss_shmem_kib": _int,
         "peak_rss_kib": _int, "pss_kib": _opt(_int), "uss_kib": _opt(_int), "swap_kib": _opt(_int),
@@ -71,7 +73,17 @@ PROC = {"pid": _int, "ppid": _int, "start_ticks": _int, "start_time": _num,
         "cpu_pct": _opt(_num), "ctx_voluntary": _opt(_int), "ctx_involuntary": _opt(_int),
         "traffic": dict}
 EXITED = {"pid": _int, "start_ticks": _int, "generation": _int, "lifetime_s": _num,
-          "peak_rss_kib": _int, "how": _str}
+          "peak_rss_kib": _int, "how": _str,
+          "end": lambda v: v in ("recycle", "crash", "oom kill", "unknown"),
+          "slot": _opt(lambda v: _int(v) and v >= 1)}
+ENDS = {"recycles": _int, "crashes": _int, "oom_kills": _int, "unknown": _int}
+RECYCLE = {"label": lambda v: v in ("grows with traffic, recycled", "grows with time, recycled"),
+           "evidence": _str, "generations": _int, "growth_kib_per_generation": _num,
+           "units_per_generation": _num, "growth_per_1000_units": _opt(_num),
+           "growth_kib_per_min": _num, "lifetime_s": _num, "restarts_per_hour": _num,
+           "spread": _num}
+SLOT = {"slot": _int, "pid": _opt(_int), "generation": _int, "generations": list, "ends": dict,
+        "recycle": _opt(lambda v: isinstance(v, dict))}
 
 
 def _check_obj(obj, spec, where, errs):
@@ -110,6 +122,15 @@ def schema_errors(tick_list=None):
                     _check_obj(p["traffic"], TRAFFIC, pw + " traffic", errs)
             for e in tr.get("exited") or []:
                 _check_obj(e, EXITED, "%s exited %s" % (tw, e.get("pid") if isinstance(e, dict) else "?"), errs)
+            if isinstance(tr.get("ends"), dict):
+                _check_obj(tr["ends"], ENDS, tw + " ends", errs)
+            if isinstance(tr.get("recycle"), dict):
+                _check_obj(tr["recycle"], RECYCLE, tw + " recycle", errs)
+            for sl in tr.get("slots") or []:
+                sw = "%s slot %s" % (tw, sl.get("slot") if isinstance(sl, dict) else "?")
+                _check_obj(sl, SLOT, sw, errs)
+                if isinstance(sl, dict) and isinstance(sl.get("recycle"), dict):
+                    _check_obj(sl["recycle"], RECYCLE, sw + " recycle", errs)
     return errs
 
 

@@ -302,19 +302,20 @@ load_bg() {
 # start_gunicorn WORKERS GUNICORN_ARGS...: Debian's gunicorn serving
 # $GUNICORN_APP (default wsgi_app:app, from tests/integration/) on an
 # ephemeral loopback port with WORKERS workers booted; sets G (the master)
-# and PORT.
+# and PORT. Its output goes to $TEST_TMP/$GUNICORN_NAME.out and .err
+# (default gunicorn), so that a test can run several.
 start_gunicorn() {
-   local workers=$1
+   local workers=$1 log=$TEST_TMP/${GUNICORN_NAME:-gunicorn}
    shift
    "$GUNICORN" -w "$workers" -b 127.0.0.1:0 --chdir "$TESTS_SRCDIR/integration" \
       --worker-tmp-dir "$TEST_TMP" "$@" "${GUNICORN_APP:-wsgi_app:app}" \
-      >"$TEST_TMP/gunicorn.out" 2>"$TEST_TMP/gunicorn.err" </dev/null &
+      >"$log.out" 2>"$log.err" </dev/null &
    G=$!
    track "$G"
    # Port 0: gunicorn binds an ephemeral port and logs which.
-   wait_for 20 grep -qs 'Listening at: http://127.0.0.1:[0-9]' "$TEST_TMP/gunicorn.err" ||
-      bail "gunicorn did not start: $(tail -n 5 "$TEST_TMP/gunicorn.err")"
-   PORT=$(sed -n 's|.*Listening at: http://127.0.0.1:\([0-9]*\).*|\1|p' "$TEST_TMP/gunicorn.err" | head -n 1)
+   wait_for 20 grep -qs 'Listening at: http://127.0.0.1:[0-9]' "$log.err" ||
+      bail "gunicorn did not start: $(tail -n 5 "$log.err")"
+   PORT=$(sed -n 's|.*Listening at: http://127.0.0.1:\([0-9]*\).*|\1|p' "$log.err" | head -n 1)
    wait_for 20 has_children "$G" "$workers" || bail "gunicorn did not boot $workers workers"
 }
 

@@ -106,8 +106,10 @@ check "python3 - '$work/run.jsonl' <<'PY'
 import json, sys
 last = [json.loads(l) for l in open(sys.argv[1])][-1]
 ex = last['trees'][0]['exited']
-assert any('OOM' in e['how'] for e in ex), ex
-PY" "the killed worker is summarised as an OOM kill"
+assert any('OOM' in e['how'] and e['end'] == 'oom kill' for e in ex), ex
+ends = last['trees'][0]['ends']
+assert ends['oom_kills'] >= 1 and ends['crashes'] == 0, ends
+PY" "the killed worker is summarised as an OOM kill, counted apart from crashes"
 check "python3 - '$work/run.jsonl' <<'PY'
 import json, sys
 last = [json.loads(l) for l in open(sys.argv[1])][-1]

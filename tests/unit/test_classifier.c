@@ -410,7 +410,7 @@ static ProcessTree* tree_of(const ScenarioKind* kinds, int n, double seconds) {
       Process* p = Process_new(101 + i, 2, 1.0, 0);
       p->ppid = 100;
       p->seen = p->memKnown = true;
-      ProcessTree_add(tree, p, true);
+      ProcessTree_add(tree, p);
       Scenario_init(&s[i], kinds[i], 1.0, 1.0, 7 + (unsigned long long)i);
    }
    ProcessTree_reorder(tree);

@@ -284,7 +284,7 @@ static void test_tree_verdict_text(void** state) {
    (void)state;
    ProcessTree* tree = ProcessTree_new(Process_new(10, 100, 1.0, 1000));
    Process* worker = Process_new(20, 200, 1.0, 1000);
-   ProcessTree_add(tree, worker, true);
+   ProcessTree_add(tree, worker);
    ProcessTree_reorder(tree);
    tree->procs[0]->seen = worker->seen = true;
    const double highs[] = {1110, 1120, 1130, 1140, 1150};

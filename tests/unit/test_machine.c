@@ -205,6 +205,104 @@ static void test_recycled(void** state) {
    assert_string_equal(ProcessTree_exited(tree0(f), 0)->how, "exited");
 }
 
+/* Worker slots: filled 1..N at attach, a new position takes a new slot, a
+   replacement the slot its predecessor left, as its next generation. */
+static void test_slots(void** state) {
+   Fixture* f = *state;
+   assert_int_equal(proc(f, 101)->slot, 1);
+   assert_int_equal(proc(f, 102)->slot, 2);
+   assert_int_equal(ProcessTree_root(tree0(f))->slot, 0);
+   ScriptedSource_spawn(f->host, 103, 100, "gunicorn", 20 * MIB);
+   Machine_scan(f->machine);
+   assert_int_equal(proc(f, 103)->slot, 3);
+   ScriptedSource_exit(f->host, 101, "exit 0");
+   grow(f, 0, 0, 2);
+   const ExitedProcess* e = ProcessTree_exited(tree0(f), 0);
+   assert_int_equal(e->slot, 1);
+   assert_int_equal(e->end, END_RECYCLE);
+   ScriptedSource_reap(f->host, 101);
+   ScriptedSource_spawn(f->host, 104, 100, "gunicorn", 40 * MIB);
+   Machine_scan(f->machine);
+   assert_int_equal(proc(f, 104)->slot, 1);
+   assert_int_equal(proc(f, 104)->generation, 2);
+   const WorkerSlot* slot = ProcessTree_slot(tree0(f), 1);
+   assert_non_null(slot);
+   assert_ptr_equal(slot->occupant, proc(f, 104));
+   assert_int_equal(slot->ends.recycles, 1);
+   assert_int_equal(slot->doneCount, 1);
+   assert_int_equal(WorkerSlot_generation(slot, 0)->generation, 1);
+   assert_int_equal(tree0(f)->ends.recycles, 1);
+   assert_null(ProcessTree_slot(tree0(f), 4));
+   assert_null(ProcessTree_slot(tree0(f), 2)->done);
+   /* The ended generation's RSS over its life, for the slot's sawtooth. */
+   const GenerationRecord* g = WorkerSlot_generation(slot, 0);
+   assert_true(g->points >= 2);
+   assert_float_equal(g->rssKiB[0], 40 * MIB, 0.5);
+}
+
+/* Both workers recycled every 30 s (max_requests of 60 at 2 requests/s),
+   each generation retaining kibPerRequest; returns the tick the tree's
+   verdict became a recycled-growth one, 0 if it never did. */
+static int recycle(Fixture* f, double kibPerRequest, int ticks) {
+   pid_t next = 200;
+   pid_t workers[2] = {101, 102};
+   int born[2] = {-10, -25}; /* warm at attach, and out of step */
+   int verdictAt = 0;
+   for (int w = 0; w < 2; w++)
+      ScriptedSource_setTraffic(f->host, workers[w], 2);
+   for (int tick = 1; tick <= ticks; tick++) {
+      for (int w = 0; w < 2; w++) {
+         int age = tick - born[w];
+         if (age >= 30) {
+            ScriptedSource_exit(f->host, workers[w], NULL);
+            workers[w] = next++;
+            born[w] = tick;
+            ScriptedSource_spawn(f->host, workers[w], 100, "gunicorn", 30 * MIB);
+            ScriptedSource_setTraffic(f->host, workers[w], 2);
+         } else if (age > 0 && age <= 3) {
+            /* Imports and first requests: the same in every generation. */
+            ScriptedSource_setRss(f->host, workers[w],
+                                  ScriptedSource_rss(f->host, workers[w]) + 3 * MIB);
+         } else {
+            ScriptedSource_setRss(f->host, workers[w],
+                                  ScriptedSource_rss(f->host, workers[w]) +
+                                        (uint64_t)(2 * kibPerRequest));
+         }
+      }
+      Machine_scan(f->machine);
+      TreeVerdictLabel label = tree0(f)->verdict.label;
+      if (!verdictAt && (label == TREE_RECYCLED_TRAFFIC || label == TREE_RECYCLED_TIME))
+         verdictAt = tick;
+   }
+   return verdictAt;
+}
+
+/* 200 KiB per request, masked by recycling: grows with traffic, recycled,
+   for the tree and for each slot, within three generations. */
+static void test_recycled_growth(void** state) {
+   Fixture* f = *state;
+   int at = recycle(f, 200, 150);
+   assert_true(at > 0 && at <= 120);
+   ProcessTree* t = tree0(f);
+   assert_int_equal(t->verdict.label, TREE_RECYCLED_TRAFFIC);
+   assert_int_equal(t->slotCount, 2);
+   assert_int_equal(t->recycle.label, RECYCLE_GROWS_WITH_TRAFFIC);
+   assert_true(fabs(t->recycle.perThousandUnits - 200 * 1000) < 20 * 1000);
+   assert_true(fabs(t->recycle.restartsPerHour - 240) < 15);
+   assert_non_null(strstr(t->verdict.evidence, "restarts/h"));
+   for (unsigned n = 1; n <= 2; n++)
+      assert_int_equal(ProcessTree_slot(t, n)->verdict.label, RECYCLE_GROWS_WITH_TRAFFIC);
+   assert_int_equal(t->ends.unknown, t->exitedTotal);
+}
+
+/* The control: the same recycling and warm-up, nothing retained. */
+static void test_recycled_flat(void** state) {
+   Fixture* f = *state;
+   assert_int_equal(recycle(f, 0, 150), 0);
+   assert_int_equal(tree0(f)->recycle.label, RECYCLE_NONE);
+   assert_int_equal(ProcessTree_slot(tree0(f), 1)->verdict.label, RECYCLE_NONE);
+}
+
 /* The cgroup counts an OOM kill as the worker dies: that is how it ended. */
 static void test_oom_killed(void** state) {
    Fixture* f = *state;
@@ -222,6 +320,12 @@ static void test_oom_killed(void** state) {
    ScriptedSource_exit(f->host, 102, NULL);
    Machine_scan(f->machine);
    assert_string_equal(ProcessTree_exited(tree0(f), 0)->how, "OOM kill in its cgroup");
+   /* Counted apart from recycles and crashes, in the tree and the slots. */
+   assert_int_equal(ProcessTree_exited(tree0(f), 0)->end, END_OOM_KILL);
+   assert_int_equal(tree0(f)->ends.oomKills, 2);
+   assert_int_equal(tree0(f)->ends.recycles + tree0(f)->ends.crashes, 0);
+   assert_int_equal(ProcessTree_slot(tree0(f), 1)->ends.oomKills, 1);
+   assert_int_equal(ProcessTree_slot(tree0(f), 2)->ends.oomKills, 1);
 }
 
 /* A SIGKILL long after the cgroup's last OOM kill is not one. */
@@ -232,6 +336,12 @@ static void test_killed_not_oom(void** state) {
    ScriptedSource_exit(f->host, 101, "killed by SIGKILL");
    Machine_scan(f->machine);
    assert_string_equal(ProcessTree_exited(tree0(f), 0)->how, "killed by SIGKILL");
+   assert_int_equal(tree0(f)->ends.crashes, 1);
+   assert_int_equal(ProcessTree_slot(tree0(f), 1)->ends.crashes, 1);
+   ScriptedSource_exit(f->host, 102, "exit 3");
+   Machine_scan(f->machine);
+   assert_int_equal(ProcessTree_exited(tree0(f), 0)->end, END_CRASH);
+   assert_int_equal(tree0(f)->ends.crashes, 2);
 }
 
 /* The master and its workers end: the tree goes, and with explicit targets
@@ -290,6 +400,9 @@ int main(void) {
          cmocka_unit_test_setup_teardown(test_children_read_when_parent_ran, setup, teardown),
          cmocka_unit_test_setup_teardown(test_grows_and_verdicts, setup, teardown),
          cmocka_unit_test_setup_teardown(test_recycled, setup, teardown),
+         cmocka_unit_test_setup_teardown(test_slots, setup, teardown),
+         cmocka_unit_test_setup_teardown(test_recycled_growth, setup, teardown),
+         cmocka_unit_test_setup_teardown(test_recycled_flat, setup, teardown),
          cmocka_unit_test_setup_teardown(test_oom_killed, setup, teardown),
          cmocka_unit_test_setup_teardown(test_killed_not_oom, setup, teardown),
          cmocka_unit_test_setup_teardown(test_tree_ends, setup, teardown),

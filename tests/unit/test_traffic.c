@@ -207,8 +207,8 @@ static Fixture* fixture_new(pid_t root) {
    Fixture* f = calloc(1, sizeof(*f));
    assert_non_null(f);
    f->tree = ProcessTree_new(Process_new(root, 1, 1.0, 0));
-   ProcessTree_add(f->tree, Process_new(101, 2, 1.0, 0), true);
-   ProcessTree_add(f->tree, Process_new(102, 3, 1.0, 0), true);
+   ProcessTree_add(f->tree, Process_new(101, 2, 1.0, 0));
+   ProcessTree_add(f->tree, Process_new(102, 3, 1.0, 0));
    ProcessTree_reorder(f->tree);
    pid_t pids[3] = {root, 101, 102};
    for (int i = 0; i < 3; i++)
