@@ -23,7 +23,8 @@ libs[snapshot]="$(pkg-config --libs json-c) -lm"
 seeds[procparse]=tests/fuzz/corpus/proc
 sources[procparse]="src/sample/ProcParse.c src/sample/CodeProbe.c src/util/XUtils.c"
 seeds[traffic]=tests/fuzz/corpus/proc
-sources[traffic]="src/traffic/TrafficParse.c"
+sources[traffic]="src/traffic/TrafficParse.c src/util/XUtils.c"
+libs[traffic]="$(pkg-config --libs json-c)"
 seeds[cpython]=tests/fuzz/corpus/cpython
 sources[cpython]="tests/fuzz/FakeMemory.c src/target/CPython.c src/target/CPythonLayout.c
    src/target/LineTable.c src/target/FrameList.c src/target/ElfSymbols.c src/target/ProcMaps.c
