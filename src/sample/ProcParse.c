@@ -3,6 +3,7 @@
 #include "sample/ProcParse.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
@@ -125,7 +126,8 @@ bool ProcParse_stat(const char* text, ProcStat* out) {
    if (!p || !(p = ProcParse_skipFields(p, 0)))
       return false;
    out->state = *p;
-   /* Field numbers as in proc(5): 4 ppid, 9 flags, 14 utime, 15 stime, 22 starttime. */
+   /* Field numbers as in proc(5): 4 ppid, 9 flags, 14 utime, 15 stime,
+      20 num_threads, 22 starttime. */
    unsigned long long v[23] = {0};
    for (int field = 4; field <= 22; field++) {
       p = ProcParse_skipFields(p, 1);
@@ -136,6 +138,7 @@ bool ProcParse_stat(const char* text, ProcStat* out) {
    out->ppid = (pid_t)v[4];
    out->flags = (unsigned long)v[9];
    out->cpuTicks = v[14] + v[15];
+   out->threads = (unsigned)v[20];
    out->startTicks = v[22];
    return true;
 }
@@ -399,4 +402,103 @@ void ProcParse_commandName(const char* raw, size_t len, char* out, size_t outSiz
    if (n > 3 && strcmp(name + n - 3, ".py") == 0)
       n -= 3;
    ProcParse_copyField(out, outSize, name, n);
+}
+
+/* Splits a line into its first max blank-separated fields; returns how many. */
+static int ProcParse_fields(const char* line, const char** fields, int max) {
+   const char* p = line;
+   int n = 0;
+   while (*p == ' ')
+      p++;
+   while (*p && *p != '\n' && n < max) {
+      fields[n++] = p;
+      while (*p && *p != ' ' && *p != '\n')
+         p++;
+      while (*p == ' ')
+         p++;
+   }
+   return n;
+}
+
+/* A decimal inode that ends its field. */
+static bool ProcParse_inode(const char* field, unsigned long* inode) {
+   char* end;
+   errno = 0;
+   unsigned long v = strtoul(field, &end, 10);
+   if (end == field || !isdigit((unsigned char)*field) || (*end && *end != ' ' && *end != '\n') ||
+       errno)
+      return false;
+   *inode = v;
+   return true;
+}
+
+bool ProcParse_inetSocket(const char* line, unsigned* state, unsigned long* inode) {
+   /* "  sl  local rem st tx:rx tr:when retrnsmt uid timeout inode ..." */
+   const char* fields[10];
+   if (ProcParse_fields(line, fields, 10) < 10 || !isdigit((unsigned char)*fields[0]))
+      return false;
+   char* end;
+   unsigned long st = strtoul(fields[3], &end, 16);
+   if (end == fields[3] || *end != ' ' || st == 0 || st >= PROC_TCP_STATES)
+      return false;
+   if (!ProcParse_inode(fields[9], inode))
+      return false;
+   *state = (unsigned)st;
+   return true;
+}
+
+bool ProcParse_unixSocket(const char* line, unsigned long* inode) {
+   /* "Num: RefCount Protocol Flags Type St Inode [Path]" */
+   const char* fields[7];
+   if (ProcParse_fields(line, fields, 7) < 7 || !isxdigit((unsigned char)*fields[0]))
+      return false;
+   const char* colon = strchr(fields[0], ':');
+   if (!colon || colon > fields[1])
+      return false;
+   return ProcParse_inode(fields[6], inode);
+}
+
+bool ProcParse_socketInode(const char* link, unsigned long* inode) {
+   static const char prefix[] = "socket:[";
+   if (strncmp(link, prefix, sizeof(prefix) - 1) != 0)
+      return false;
+   const char* digits = link + sizeof(prefix) - 1;
+   char* end;
+   errno = 0;
+   unsigned long v = strtoul(digits, &end, 10);
+   if (end == digits || !isdigit((unsigned char)*digits) || strcmp(end, "]") != 0 || errno)
+      return false;
+   *inode = v;
+   return true;
+}
+
+ProcFdKind ProcParse_fdKind(const char* link) {
+   if (link[0] == '/')
+      return PROC_FD_FILE;
+   if (strncmp(link, "socket:[", 8) == 0)
+      return PROC_FD_SOCKET;
+   if (strncmp(link, "pipe:[", 6) == 0)
+      return PROC_FD_PIPE;
+   if (strcmp(link, "anon_inode:[eventfd]") == 0)
+      return PROC_FD_EVENTFD;
+   if (strcmp(link, "anon_inode:[eventpoll]") == 0)
+      return PROC_FD_EPOLL;
+   return PROC_FD_OTHER;
+}
+
+bool ProcParse_openFilesLimit(const char* text, uint64_t* soft, bool* unlimited) {
+   /* "Max open files            1024                 524288               files" */
+   const char* p = ProcParse_keyedText(text, "Max open files");
+   if (!p)
+      return false;
+   if (strncmp(p, "unlimited", 9) == 0) {
+      *unlimited = true;
+      *soft = 0;
+      return true;
+   }
+   if (!isdigit((unsigned char)*p))
+      return false;
+   *unlimited = false;
+   *soft = strtoull(p, NULL, 10);
+   return true;
 }

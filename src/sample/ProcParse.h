@@ -23,6 +23,7 @@ typedef struct ProcStat {
    pid_t ppid;
    unsigned long flags;           /* PF_KTHREAD marks kernel threads */
    unsigned long long cpuTicks;   /* utime + stime */
+   unsigned threads;              /* num_threads */
    unsigned long long startTicks; /* clock ticks after boot */
 } ProcStat;
 
@@ -79,6 +80,39 @@ bool ProcParse_isPythonPath(const char* path);
 
 /* Does any mapping of a /proc/PID/maps text come from a Python interpreter? */
 bool ProcParse_mapsHavePython(const char* text);
+
+/* TCP states of /proc/net/tcp (include/net/tcp_states.h): 1..11. */
+#define PROC_TCP_ESTABLISHED 0x01
+#define PROC_TCP_CLOSE_WAIT  0x08
+#define PROC_TCP_LISTEN      0x0A
+#define PROC_TCP_STATES      12
+
+/* One line of /proc/net/tcp, tcp6, udp or udp6 (one format): the state
+   and the socket inode. False for the header line and malformed lines. */
+bool ProcParse_inetSocket(const char* line, unsigned* state, unsigned long* inode);
+
+/* The socket inode of one line of /proc/net/unix; false for the header
+   and malformed lines. */
+bool ProcParse_unixSocket(const char* line, unsigned long* inode);
+
+/* The inode of an fd link target "socket:[12345]"; false for other targets. */
+bool ProcParse_socketInode(const char* link, unsigned long* inode);
+
+/* What an fd is, from its /proc/PID/fd link target. */
+typedef enum ProcFdKind {
+   PROC_FD_FILE,    /* a path: files, devices, directories */
+   PROC_FD_SOCKET,  /* socket:[inode] */
+   PROC_FD_PIPE,    /* pipe:[inode] */
+   PROC_FD_EVENTFD, /* anon_inode:[eventfd] */
+   PROC_FD_EPOLL,   /* anon_inode:[eventpoll] */
+   PROC_FD_OTHER,   /* timerfd, signalfd, inotify, pidfd, namespaces, ... */
+} ProcFdKind;
+
+ProcFdKind ProcParse_fdKind(const char* link);
+
+/* The soft limit of "Max open files" in /proc/PID/limits (RLIMIT_NOFILE);
+ *unlimited when it reads "unlimited". False when the line is absent. */
+bool ProcParse_openFilesLimit(const char* text, uint64_t* soft, bool* unlimited);
 
 /* The text after "Key:" and its blanks in a status text, or NULL. */
 const char* ProcParse_keyedText(const char* text, const char* key);

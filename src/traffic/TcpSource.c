@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sample/ProcFiles.h"
+#include "sample/ProcParse.h"
 #include "traffic/TrafficParse.h"
 #include "util/XUtils.h"
 
@@ -95,10 +96,10 @@ static void TcpSource_readTable(int fd, TcpNamespace* space) {
          *nl = '\0';
          unsigned state;
          unsigned long inode;
-         if (TrafficParse_tcpLine(start, &state, &inode) && inode != 0) {
-            if (state == TRAFFIC_TCP_ESTABLISHED)
+         if (ProcParse_inetSocket(start, &state, &inode) && inode != 0) {
+            if (state == PROC_TCP_ESTABLISHED)
                InodeSet_add(&space->established, inode);
-            else if (state == TRAFFIC_TCP_LISTEN)
+            else if (state == PROC_TCP_LISTEN)
                InodeSet_add(&space->listening, inode);
          }
          lines++;
@@ -163,7 +164,7 @@ static bool TcpSource_sockets(pid_t pid, InodeSet* out) {
          continue;
       link[len] = '\0';
       unsigned long inode;
-      if (TrafficParse_socketInode(link, &inode))
+      if (ProcParse_socketInode(link, &inode))
          InodeSet_add(out, inode);
    }
    closedir(dir);

@@ -13,51 +13,6 @@
 
 #include "util/XUtils.h"
 
-bool TrafficParse_tcpLine(const char* line, unsigned* state, unsigned long* inode) {
-   /* "  sl  local rem st tx:rx tr:when retrnsmt uid timeout inode ..." */
-   const char* p = line;
-   while (*p == ' ')
-      p++;
-   if (!isdigit((unsigned char)*p))
-      return false;
-   const char* fields[10];
-   int n = 0;
-   while (*p && n < 10) {
-      fields[n++] = p;
-      while (*p && *p != ' ')
-         p++;
-      while (*p == ' ')
-         p++;
-   }
-   if (n < 10)
-      return false;
-   char* end;
-   errno = 0;
-   unsigned long st = strtoul(fields[3], &end, 16);
-   if (end == fields[3] || *end != ' ' || st > 0xff)
-      return false;
-   unsigned long ino = strtoul(fields[9], &end, 10);
-   if (end == fields[9] || (*end && *end != ' ' && *end != '\n') || errno)
-      return false;
-   *state = (unsigned)st;
-   *inode = ino;
-   return true;
-}
-
-bool TrafficParse_socketInode(const char* link, unsigned long* inode) {
-   static const char prefix[] = "socket:[";
-   if (strncmp(link, prefix, sizeof(prefix) - 1) != 0)
-      return false;
-   const char* digits = link + sizeof(prefix) - 1;
-   char* end;
-   errno = 0;
-   unsigned long v = strtoul(digits, &end, 10);
-   if (end == digits || strcmp(end, "]") != 0 || errno)
-      return false;
-   *inode = v;
-   return true;
-}
-
 /* A PID in [start, end): decimal digits only, in range. */
 static bool TrafficParse_pid(const char* start, const char* end, pid_t* pid) {
    if (end <= start || end - start > 10)

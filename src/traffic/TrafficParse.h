@@ -8,17 +8,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* TCP states of /proc/net/tcp (include/net/tcp_states.h). */
-#define TRAFFIC_TCP_ESTABLISHED 0x01
-#define TRAFFIC_TCP_LISTEN      0x0A
-
-/* One line of /proc/net/tcp or tcp6: the state and the socket inode. False
-   for the header line and malformed lines. */
-bool TrafficParse_tcpLine(const char* line, unsigned* state, unsigned long* inode);
-
-/* The inode of an fd link target "socket:[12345]"; false for other targets. */
-bool TrafficParse_socketInode(const char* link, unsigned long* inode);
-
 typedef enum TrafficLogLine {
    TRAFFIC_LOG_SKIP, /* not counted: the regex does not match */
    TRAFFIC_LOG_TREE, /* counted, with no PID: for the tree */

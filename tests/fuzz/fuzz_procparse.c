@@ -1,6 +1,7 @@
 /* Fuzz target: arbitrary bytes as any /proc or cgroup file leaktop parses
    (src/sample/ProcParse.c, src/sample/CodeProbe.c): stat, status, smaps_rollup, maps, cgroup,
-   mountinfo, children lists, command lines and limit files. Every parser
+   mountinfo, children lists, command lines, limit files, the socket
+   tables of /proc/net and fd link targets. Every parser
    gets every input, since the kernel, a container runtime or a hostile
    process name decides what the text holds, not the file's name. The seeds
    are real files of this kind of machine in tests/fuzz/corpus/proc. */
@@ -53,6 +54,17 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
    ProcParse_cgroupLimit(text, &value, &limited);
    ProcParse_mapsHavePython(text);
    ProcParse_isPythonPath(text);
+   bool unlimited;
+   ProcParse_openFilesLimit(text, &value, &unlimited);
+   ProcParse_fdKind(text);
+   /* The socket tables and fd links are read line by line. */
+   for (const char* line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+      unsigned tcpState;
+      unsigned long inode;
+      ProcParse_inetSocket(line, &tcpState, &inode);
+      ProcParse_unixSocket(line, &inode);
+      ProcParse_socketInode(line, &inode);
+   }
 
    /* A command line is NUL-separated: the raw bytes, not the text. */
    char name[32];

@@ -37,10 +37,6 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
    char line[512];
    double previous = 0;
    while (TrafficParse_nextLine(&cursor, line, sizeof(line))) {
-      unsigned state;
-      unsigned long inode;
-      TrafficParse_tcpLine(line, &state, &inode);
-      TrafficParse_socketInode(line, &inode);
       pid_t pid;
       TrafficParse_logLine(line, NULL, &pid);
       if (FuzzTraffic_compiled)

@@ -4,8 +4,10 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -82,6 +84,7 @@ static void test_stat_fields(void** state) {
    assert_int_equal(st.ppid, 8886);
    assert_int_equal(st.flags, 4194304);
    assert_int_equal(st.cpuTicks, 42);
+   assert_int_equal(st.threads, 1);
    assert_int_equal(st.startTicks, 51044);
    const char* kthread = "2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 3 0 0 20 0 1 0 2 0 0\n";
    assert_true(ProcParse_stat(kthread, &st));
@@ -329,9 +332,182 @@ static void test_status_cache(void** state) {
    StatusCache_done(&cache, NULL, NULL);
 }
 
+static void test_tcp_lines(void** state) {
+   (void)state;
+   unsigned st;
+   unsigned long inode;
+   /* Recorded from /proc/net/tcp and tcp6 (Linux 6.x) with gunicorn on 127.0.0.1. */
+   assert_false(ProcParse_inetSocket("  sl  local_address rem_address   st tx_queue rx_queue tr "
+                                     "tm->when retrnsmt   uid  timeout inode",
+                                     &st, &inode));
+   assert_true(ProcParse_inetSocket("   0: 0100007F:A3C5 00000000:0000 0A 00000000:00000000 "
+                                    "00:00000000 00000000     0        0 5183317 1 "
+                                    "00000000d309deb9 100 0 0 10 0",
+                                    &st, &inode));
+   assert_int_equal(st, PROC_TCP_LISTEN);
+   assert_int_equal(inode, 5183317);
+   assert_true(ProcParse_inetSocket("   3: 0100007F:A3C5 0100007F:D4F2 01 00000000:00000000 "
+                                    "00:00000000 00000000     0        0 5190042 1 "
+                                    "000000006245aac5 20 4 30 10 -1",
+                                    &st, &inode));
+   assert_int_equal(st, PROC_TCP_ESTABLISHED);
+   assert_int_equal(inode, 5190042);
+   /* TIME_WAIT: no socket owns it any more (inode 0). */
+   assert_true(ProcParse_inetSocket("   1: 020200C0:9E52 507100CB:0050 06 00000000:00000000 "
+                                    "03:000008A1 00000000     0        0 0 3 000000006245aac5",
+                                    &st, &inode));
+   assert_int_equal(st, 0x06);
+   assert_int_equal(inode, 0);
+   assert_true(ProcParse_inetSocket(
+         "   0: 00000000000000000000000001000000:1F90 "
+         "00000000000000000000000001000000:C350 01 00000000:00000000 02:0000A2D4 00000000  "
+         "1000        0 71234 2 0000000033f5e7c4 20 4 28 10 -1",
+         &st, &inode));
+   assert_int_equal(st, PROC_TCP_ESTABLISHED);
+   assert_int_equal(inode, 71234);
+   assert_false(ProcParse_inetSocket("   0: 0100007F:A3C5 garbage", &st, &inode));
+}
+
+static void test_socket_links(void** state) {
+   (void)state;
+   unsigned long inode = 0;
+   assert_true(ProcParse_socketInode("socket:[5190042]", &inode));
+   assert_int_equal(inode, 5190042);
+   assert_false(ProcParse_socketInode("pipe:[272711]", &inode));
+   assert_false(ProcParse_socketInode("socket:[5190042", &inode));
+   assert_false(ProcParse_socketInode("socket:[]", &inode));
+   assert_false(ProcParse_socketInode("/tmp/socket:[1]", &inode));
+}
+
+/* A recorded file of tests/unit/data/proc, NUL-terminated. */
+static char* ProcParseTest_load(const char* name) {
+   char path[512];
+   snprintf(path, sizeof(path), "%s/%s", PROC_DATA, name);
+   FILE* f = fopen(path, "r");
+   assert_non_null(f);
+   static char text[16384];
+   size_t n = fread(text, 1, sizeof(text) - 1, f);
+   fclose(f);
+   text[n] = '\0';
+   return text;
+}
+
+/* Counts the parsed lines of a table and the inodes found in each state. */
+static int ProcParseTest_inetTable(const char* name, unsigned long* stateOf,
+                                   const unsigned long* inodes, int count) {
+   int parsed = 0;
+   for (const char* line = ProcParseTest_load(name); line && *line;) {
+      unsigned st;
+      unsigned long inode;
+      if (ProcParse_inetSocket(line, &st, &inode)) {
+         parsed++;
+         for (int i = 0; i < count; i++)
+            if (inodes[i] == inode)
+               stateOf[i] = st;
+      }
+      line = strchr(line, '\n');
+      line = line ? line + 1 : NULL;
+   }
+   return parsed;
+}
+
+/* Recorded from a Python process holding a listener, an established pair,
+   a connection whose peer closed (CLOSE_WAIT), UDP, a v6 listener, a unix
+   socketpair, a pipe, epoll, eventfd and a file (Linux 6.18). */
+static void test_socket_tables(void** state) {
+   (void)state;
+   const unsigned long inodes[] = {29143, 29144, 29145, 29147, 29148, 29149};
+   unsigned long states[6] = {0};
+   assert_int_equal(ProcParseTest_inetTable("net-tcp", states, inodes, 6), 6);
+   assert_int_equal(states[0], PROC_TCP_LISTEN);
+   assert_int_equal(states[1], PROC_TCP_ESTABLISHED);
+   assert_int_equal(states[2], PROC_TCP_ESTABLISHED);
+   assert_int_equal(states[3], PROC_TCP_CLOSE_WAIT);
+   assert_int_equal(ProcParseTest_inetTable("net-tcp6", states, inodes, 6), 1);
+   assert_int_equal(states[5], PROC_TCP_LISTEN);
+   assert_int_equal(ProcParseTest_inetTable("net-udp", states, inodes, 6), 1);
+   assert_int_equal(states[4], 0x07);
+
+   int unixLines = 0;
+   bool pair[2] = {false, false};
+   for (const char* line = ProcParseTest_load("net-unix"); line && *line;) {
+      unsigned long inode;
+      if (ProcParse_unixSocket(line, &inode)) {
+         unixLines++;
+         pair[0] |= inode == 29150;
+         pair[1] |= inode == 29151;
+      }
+      line = strchr(line, '\n');
+      line = line ? line + 1 : NULL;
+   }
+   assert_true(unixLines >= 2);
+   assert_true(pair[0] && pair[1]);
+   unsigned long inode;
+   assert_false(
+         ProcParse_unixSocket("Num       RefCount Protocol Flags    Type St Inode Path", &inode));
+   assert_false(ProcParse_unixSocket("00000000885b3e73: 00000003 00000000", &inode));
+   assert_true(ProcParse_unixSocket(
+         "0000000011f2a2c4: 00000002 00000000 00010000 0001 01 23211 /run/systemd/notify", &inode));
+   assert_int_equal(inode, 23211);
+   /* State 0 is no TCP state; a hostile table cannot make one index past the counts. */
+   assert_false(ProcParse_inetSocket("   0: 0100007F:A3C5 00000000:0000 00 00000000:00000000 "
+                                     "00:00000000 00000000     0        0 5 1",
+                                     &(unsigned){0}, &inode));
+}
+
+static void test_fd_kinds(void** state) {
+   (void)state;
+   int kinds[PROC_FD_OTHER + 1] = {0};
+   int sockets = 0;
+   for (const char* line = ProcParseTest_load("fd-links"); line && *line;) {
+      char link[128];
+      const char* space = strchr(line, ' ');
+      const char* eol = strchr(line, '\n');
+      assert_non_null(space);
+      size_t len = (size_t)((eol ? eol : line + strlen(line)) - space - 1);
+      snprintf(link, sizeof(link), "%.*s", (int)len, space + 1);
+      kinds[ProcParse_fdKind(link)]++;
+      unsigned long inode;
+      sockets += ProcParse_socketInode(link, &inode);
+      line = eol ? eol + 1 : NULL;
+   }
+   assert_int_equal(kinds[PROC_FD_FILE], 5);
+   assert_int_equal(kinds[PROC_FD_SOCKET], 8);
+   assert_int_equal(sockets, 8);
+   assert_int_equal(kinds[PROC_FD_PIPE], 3);
+   assert_int_equal(kinds[PROC_FD_EPOLL], 1);
+   assert_int_equal(kinds[PROC_FD_EVENTFD], 1);
+   assert_int_equal(kinds[PROC_FD_OTHER], 0);
+   assert_int_equal(ProcParse_fdKind("anon_inode:[timerfd]"), PROC_FD_OTHER);
+   assert_int_equal(ProcParse_fdKind("anon_inode:inotify"), PROC_FD_OTHER);
+   assert_int_equal(ProcParse_fdKind("net:[4026531840]"), PROC_FD_OTHER);
+   assert_int_equal(ProcParse_fdKind(""), PROC_FD_OTHER);
+}
+
+static void test_open_files_limit(void** state) {
+   (void)state;
+   uint64_t soft = 0;
+   bool unlimited = true;
+   assert_true(ProcParse_openFilesLimit(ProcParseTest_load("limits"), &soft, &unlimited));
+   assert_int_equal(soft, 20000);
+   assert_false(unlimited);
+   assert_true(ProcParse_openFilesLimit("Max open files            unlimited            unlimited"
+                                        "            files     \n",
+                                        &soft, &unlimited));
+   assert_true(unlimited);
+   assert_false(
+         ProcParse_openFilesLimit("Max processes 96368 96368 processes\n", &soft, &unlimited));
+   assert_false(ProcParse_openFilesLimit("Max open files            x\n", &soft, &unlimited));
+}
+
 int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_keyed_value),
+         cmocka_unit_test(test_tcp_lines),
+         cmocka_unit_test(test_socket_links),
+         cmocka_unit_test(test_socket_tables),
+         cmocka_unit_test(test_fd_kinds),
+         cmocka_unit_test(test_open_files_limit),
          cmocka_unit_test(test_status_in_one_pass),
          cmocka_unit_test(test_ns_pid),
          cmocka_unit_test(test_stat_fields),

@@ -27,53 +27,6 @@
 #include "traffic/TrafficParse.h"
 #include "util/XUtils.h"
 
-static void test_tcp_lines(void** state) {
-   (void)state;
-   unsigned st;
-   unsigned long inode;
-   /* Recorded from /proc/net/tcp and tcp6 (Linux 6.x) with gunicorn on 127.0.0.1. */
-   assert_false(TrafficParse_tcpLine("  sl  local_address rem_address   st tx_queue rx_queue tr "
-                                     "tm->when retrnsmt   uid  timeout inode",
-                                     &st, &inode));
-   assert_true(TrafficParse_tcpLine("   0: 0100007F:A3C5 00000000:0000 0A 00000000:00000000 "
-                                    "00:00000000 00000000     0        0 5183317 1 "
-                                    "00000000d309deb9 100 0 0 10 0",
-                                    &st, &inode));
-   assert_int_equal(st, TRAFFIC_TCP_LISTEN);
-   assert_int_equal(inode, 5183317);
-   assert_true(TrafficParse_tcpLine("   3: 0100007F:A3C5 0100007F:D4F2 01 00000000:00000000 "
-                                    "00:00000000 00000000     0        0 5190042 1 "
-                                    "000000006245aac5 20 4 30 10 -1",
-                                    &st, &inode));
-   assert_int_equal(st, TRAFFIC_TCP_ESTABLISHED);
-   assert_int_equal(inode, 5190042);
-   /* TIME_WAIT: no socket owns it any more (inode 0). */
-   assert_true(TrafficParse_tcpLine("   1: 020200C0:9E52 507100CB:0050 06 00000000:00000000 "
-                                    "03:000008A1 00000000     0        0 0 3 000000006245aac5",
-                                    &st, &inode));
-   assert_int_equal(st, 0x06);
-   assert_int_equal(inode, 0);
-   assert_true(TrafficParse_tcpLine(
-         "   0: 00000000000000000000000001000000:1F90 "
-         "00000000000000000000000001000000:C350 01 00000000:00000000 02:0000A2D4 00000000  "
-         "1000        0 71234 2 0000000033f5e7c4 20 4 28 10 -1",
-         &st, &inode));
-   assert_int_equal(st, TRAFFIC_TCP_ESTABLISHED);
-   assert_int_equal(inode, 71234);
-   assert_false(TrafficParse_tcpLine("   0: 0100007F:A3C5 garbage", &st, &inode));
-}
-
-static void test_socket_links(void** state) {
-   (void)state;
-   unsigned long inode = 0;
-   assert_true(TrafficParse_socketInode("socket:[5190042]", &inode));
-   assert_int_equal(inode, 5190042);
-   assert_false(TrafficParse_socketInode("pipe:[272711]", &inode));
-   assert_false(TrafficParse_socketInode("socket:[5190042", &inode));
-   assert_false(TrafficParse_socketInode("socket:[]", &inode));
-   assert_false(TrafficParse_socketInode("/tmp/socket:[1]", &inode));
-}
-
 static void test_log_lines(void** state) {
    (void)state;
    pid_t pid = 0;
@@ -593,7 +546,7 @@ static void test_specs(void** state) {
 
 int main(void) {
    const struct CMUnitTest tests[] = {
-         cmocka_unit_test(test_tcp_lines),  cmocka_unit_test(test_socket_links),
+
          cmocka_unit_test(test_log_lines),  cmocka_unit_test(test_counters),
          cmocka_unit_test(test_log_source), cmocka_unit_test(test_cmd_source),
          cmocka_unit_test(test_cpu_source), cmocka_unit_test(test_tcp_source),
