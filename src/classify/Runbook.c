@@ -82,3 +82,22 @@ const char* Runbook_step(GrowthVerdict verdict, GrowthReason reason, SnapshotVer
 const char* Runbook_treeStep(TreeVerdictLabel label) {
    return Runbook_tree[label];
 }
+
+const char* Runbook_resourceStep(const ResourceGrowth* resources) {
+   const int32_t* rise = resources->rise;
+   if (resources->grows[RESOURCE_FDS]) {
+      if (rise[RESOURCE_CLOSE_WAIT] > 0 && 2 * rise[RESOURCE_CLOSE_WAIT] >= rise[RESOURCE_FDS])
+         return "sockets the peer closed are never closed here (CLOSE_WAIT): find the client "
+                "or pool that drops a connection without close(); ss -tnp state close-wait "
+                "names the peer, and a with block or session.close() is the fix";
+      if (rise[RESOURCE_ESTABLISHED] > 0 && 2 * rise[RESOURCE_ESTABLISHED] >= rise[RESOURCE_FDS])
+         return "open connections pile up: a pool without a bound, a client made per request, "
+                "or tasks that hold a connection and never finish; ss -tnp names the peers";
+      return "fds pile up: ls -l /proc/PID/fd shows which files or pipes; look for open() "
+             "without a with block and handles kept in module-level lists";
+   }
+   if (resources->grows[RESOURCE_THREADS])
+      return "threads pile up: leaktop stack PID shows what each one runs; look for threads "
+             "or executors started per request and timers never joined";
+   return NULL;
+}

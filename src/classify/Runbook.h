@@ -3,6 +3,7 @@
 /* The next step a runbook gives for each verdict: data, one line each. */
 
 #include "classify/Classifier.h"
+#include "classify/ResourceGrowth.h"
 #include "classify/TreeVerdict.h"
 #include "snapshot/SnapshotDiff.h"
 
@@ -11,5 +12,8 @@ const char* Runbook_workerStep(GrowthVerdict verdict, GrowthReason reason);
    goes: that diff's advice when it has one, else the classifier's. */
 const char* Runbook_step(GrowthVerdict verdict, GrowthReason reason, SnapshotVerdict snapshot);
 const char* Runbook_treeStep(TreeVerdictLabel label);
+/* The step for fds or threads that grow (classify/ResourceGrowth.h), by
+   what the growth is made of; NULL when nothing grows. */
+const char* Runbook_resourceStep(const ResourceGrowth* resources);
 
 #endif

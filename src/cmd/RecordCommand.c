@@ -231,8 +231,9 @@ static int RecordCommand_record(RecordOptions* ro, const char* dir) {
       fprintf(stderr, "leaktop record: %s\n", err);
       return 1;
    }
-   /* Everything a tick stores, smaps_rollup included. */
-   machine->scanFlags = SCAN_ALL;
+   /* Everything a tick stores, smaps_rollup included; the fds' kinds are
+      not stored (doc/recording-format.md), so they are not read. */
+   machine->scanFlags = SCAN_SMAPS;
    Store* store = Store_open(&config, err, sizeof(err));
    if (!store) {
       fprintf(stderr, "leaktop record: %s\n", err);

@@ -74,6 +74,7 @@ static Machine* Machine_alloc(const Options* opts, SampleSource* source) {
    this->source = source;
    this->priv = xCalloc(1, sizeof(MachinePrivate));
    this->lastSmaps = -1;
+   this->lastFds = -1;
    this->lastDiscovery = -1;
    this->lastChildScan = -1e9;
    this->scanFlags = SCAN_ALL;
@@ -440,6 +441,15 @@ static void Machine_updateProcess(Machine* this, Process* p, const ProcSample* s
    p->ctxKnown = s->ctxKnown;
    p->ctxVoluntary = s->ctxVoluntary;
    p->ctxInvoluntary = s->ctxInvoluntary;
+   p->threads = s->threads;
+   p->fdKnown = s->fdKnown;
+   p->fds = s->fds;
+   ResourceInput resources = {.time = this->now};
+   resources.known[RESOURCE_FDS] = s->fdKnown;
+   resources.value[RESOURCE_FDS] = s->fds;
+   resources.known[RESOURCE_THREADS] = s->threads > 0;
+   resources.value[RESOURCE_THREADS] = s->threads;
+   ResourceGrowth_add(&p->resources, &resources);
    if (s->statHash == 0 || s->statHash != p->statHash)
       p->statChanged = this->now;
    p->statHash = s->statHash;
@@ -569,24 +579,45 @@ static bool Machine_smapsStands(const Machine* this, const Process* p) {
           p->statChanged <= p->smapsTime && this->now - p->smapsTime < SMAPS_STANDS_SECONDS;
 }
 
-static void Machine_readSmaps(Machine* this) {
-   bool due = this->lastSmaps < 0 || this->now - this->lastSmaps >= this->opts->smapsInterval ||
-              this->source->klass->isRoot;
+/* A round of a slower read is due every --smaps-interval (a recording
+   answers every tick). */
+static bool Machine_roundDue(const Machine* this, double last) {
+   return last < 0 || this->now - last >= this->opts->smapsInterval || this->source->klass->isRoot;
+}
+
+/* The processes a slower read takes this tick, into *pids and *procs (the
+   caller frees both): in a due round every one seen, between rounds only
+   those never read yet (new workers, whose readTime is < 0); never one
+   whose reading stands (when stands is not NULL). Returns how many. */
+static int Machine_readList(Machine* this, bool due, double (*readTime)(const Process* p),
+                            bool (*stands)(const Machine* this, const Process* p), pid_t** pids,
+                            Process*** procs) {
    int total = Machine_processCount(this);
-   pid_t* pids = xCalloc((size_t)total + 1, sizeof(pid_t));
-   Process** procs = xCalloc((size_t)total + 1, sizeof(Process*));
+   *pids = xCalloc((size_t)total + 1, sizeof(pid_t));
+   *procs = xCalloc((size_t)total + 1, sizeof(Process*));
    int n = 0;
    for (int t = 0; t < this->treeCount; t++) {
       ProcessTree* tree = this->trees[t];
       for (int i = 0; i < tree->count; i++) {
          Process* p = tree->procs[i];
-         /* Between rounds, only processes never read yet (new workers). */
-         if (!p->seen || (!due && p->smapsTime >= 0) || Machine_smapsStands(this, p))
+         if (!p->seen || (!due && readTime(p) >= 0) || (stands && stands(this, p)))
             continue;
-         pids[n] = p->pid;
-         procs[n++] = p;
+         (*pids)[n] = p->pid;
+         (*procs)[n++] = p;
       }
    }
+   return n;
+}
+
+static double Machine_smapsTime(const Process* p) {
+   return p->smapsTime;
+}
+
+static void Machine_readSmaps(Machine* this) {
+   bool due = Machine_roundDue(this, this->lastSmaps);
+   pid_t* pids;
+   Process** procs;
+   int n = Machine_readList(this, due, Machine_smapsTime, Machine_smapsStands, &pids, &procs);
    if (n > 0) {
       SmapsSample* out = xCalloc((size_t)n, sizeof(SmapsSample));
       this->source->klass->smaps(this->source, pids, n, out);
@@ -608,6 +639,45 @@ static void Machine_readSmaps(Machine* this) {
    }
    if (due)
       this->lastSmaps = this->now;
+   free(pids);
+   free(procs);
+}
+
+static double Machine_fdKindsTime(const Process* p) {
+   return p->fdKindsTime;
+}
+
+/* What the fds are, on the smaps cadence: a readlink per fd and the
+   socket tables cost more than the count, which is read every tick. */
+static void Machine_readFds(Machine* this) {
+   if (!this->source->klass->fds)
+      return;
+   bool due = Machine_roundDue(this, this->lastFds);
+   pid_t* pids;
+   Process** procs;
+   int n = Machine_readList(this, due, Machine_fdKindsTime, NULL, &pids, &procs);
+   if (n > 0) {
+      FdSample* out = xCalloc((size_t)n, sizeof(FdSample));
+      this->source->klass->fds(this->source, pids, n, out);
+      for (int i = 0; i < n; i++) {
+         Process* p = procs[i];
+         if (out[i].unread)
+            continue;
+         p->fdKindsTime = this->now;
+         p->fdKinds = out[i];
+         if (!out[i].known)
+            continue;
+         /* The socket states join this tick's counts in the detector. */
+         ResourceInput in = {.time = this->now};
+         in.known[RESOURCE_CLOSE_WAIT] = in.known[RESOURCE_ESTABLISHED] = true;
+         in.value[RESOURCE_CLOSE_WAIT] = out[i].tcpStates[PROC_TCP_CLOSE_WAIT];
+         in.value[RESOURCE_ESTABLISHED] = out[i].tcpStates[PROC_TCP_ESTABLISHED];
+         ResourceGrowth_add(&p->resources, &in);
+      }
+      free(out);
+   }
+   if (due)
+      this->lastFds = this->now;
    free(pids);
    free(procs);
 }
@@ -711,6 +781,8 @@ void Machine_scan(Machine* this) {
 
    if (this->scanFlags & SCAN_SMAPS)
       Machine_readSmaps(this);
+   if (this->scanFlags & SCAN_FDS)
+      Machine_readFds(this);
    this->hostMemKnown =
          this->source->klass->hostMemory(this->source, &this->memTotalKiB, &this->memAvailableKiB);
    Machine_composeNotice(this);

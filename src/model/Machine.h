@@ -29,11 +29,13 @@ typedef struct Machine {
    double now;     /* monotonic time of the last scan */
    double wallNow; /* wall time of the last scan */
    double lastSmaps;
+   double lastFds; /* the last round of fd kinds (SCAN_FDS), on the smaps cadence */
    double lastDiscovery;
    double lastChildScan;
 
    /* The optional reads (ScanFlag bits), set from what is shown, stored or
-      printed: smaps_rollup is read only while SCAN_SMAPS is set. */
+      printed: smaps_rollup is read only while SCAN_SMAPS is set, the fds'
+      kinds only while SCAN_FDS is. */
    unsigned scanFlags;
 
    /* Why some value shows as n/a, for the status line; empty when all is read. */

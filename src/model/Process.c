@@ -20,11 +20,13 @@ Process* Process_new(pid_t pid, unsigned long long startTicks, double tickSecond
    this->cmdline = xStrdup("");
    this->smapsTime = -1;
    this->childrenTime = -1;
+   this->fdKindsTime = -1;
    this->firstSeen = now;
    History_init(&this->rssHistory, tickSeconds);
    SumHistory_init(&this->trafficHistory, &this->rssHistory);
    SmapsHistory_init(&this->smapsHistory, now);
    Classifier_init(&this->growth);
+   ResourceGrowth_init(&this->resources);
    return this;
 }
 

@@ -9,10 +9,12 @@
 #include <sys/types.h>
 
 #include "classify/Classifier.h"
+#include "classify/ResourceGrowth.h"
 #include "model/History.h"
 #include "model/ProcessSnapshots.h"
 #include "model/SmapsHistory.h"
 #include "model/SumHistory.h"
+#include "sample/FdProbe.h"
 
 typedef enum ProcessRole {
    ROLE_MASTER, /* root of a tree with children */
@@ -53,6 +55,16 @@ typedef struct Process {
    /* Cumulative, from /proc/PID/status. */
    bool ctxKnown;
    uint64_t ctxVoluntary, ctxInvoluntary;
+
+   /* Every tick: stat's thread count, and the fd count read with status
+      (sample/ProcSampler.h). */
+   unsigned threads; /* 0 unknown */
+   bool fdKnown;
+   uint32_t fds;
+   /* On the smaps cadence while SCAN_FDS is set: what the fds are. */
+   FdSample fdKinds;         /* .known false until read */
+   double fdKindsTime;       /* monotonic time of the last read, < 0 never */
+   ResourceGrowth resources; /* fds and threads growth (classify/ResourceGrowth.h) */
 
    /* Slower cadence, from /proc/PID/smaps_rollup (KiB). */
    bool smapsKnown;

@@ -43,7 +43,8 @@ typedef struct BatchCached {
    int verdictLabel;
    double verdictSince;
    const void* verdictTraffic;
-   int verdictSnapshots; /* snapshots taken when it was written */
+   int verdictSnapshots;      /* snapshots taken when it was written */
+   unsigned verdictResources; /* the fds and threads detector's revision */
 } BatchCached;
 
 typedef struct BatchState {
@@ -120,15 +121,17 @@ static void Batch_verdict(JsonWriter* w, const Machine* machine, const Process* 
    const GrowthClassifier* g = &p->growth;
    const GrowthEvidence* e = &g->evidence;
    SnapshotVerdict heap = ProcessSnapshots_verdict(p->snapshots);
-   char label[64], full[96];
+   char label[64], full[96], resources[96], summary[200];
    Classifier_describe(g, label, (int)sizeof(label));
    WorkerVerdict_compose(label, heap, false, full, sizeof(full));
+   ResourceGrowth_describe(&p->resources, resources, sizeof(resources));
+   snprintf(summary, sizeof(summary), "%s%s%s", full, resources[0] ? "; " : "", resources);
    JsonWriter_beginObject(w, NULL);
    JsonWriter_string(w, "label", Classifier_label(g->verdict));
    JsonWriter_string(w, "reason", Classifier_reasonText(g->reason));
    JsonWriter_string(w, "snapshot",
                      heap == SNAPSHOT_VERDICT_UNKNOWN ? NULL : SnapshotDiff_verdictName(heap));
-   JsonWriter_string(w, "summary", full);
+   JsonWriter_string(w, "summary", summary);
    JsonWriter_fixed(w, "confidence", e->confidence, 3);
    JsonWriter_fixed(w, "growth_kib_per_min", e->growthPerMin, 1);
    JsonWriter_fixed(w, "growth_stderr", e->growthStderr, 1);
@@ -144,6 +147,16 @@ static void Batch_verdict(JsonWriter* w, const Machine* machine, const Process* 
    JsonWriter_string(w, "next_step", Runbook_step(g->verdict, g->reason, heap));
    /* Monotonic to wall clock: the change was this long before now. */
    JsonWriter_fixed(w, "since", machine->wallNow - (machine->now - g->since), 0);
+   JsonWriter_beginObject(w, "resources");
+   JsonWriter_string(w, "label", resources[0] ? resources : NULL);
+   JsonWriter_bool(w, "fds_grow", p->resources.grows[RESOURCE_FDS]);
+   JsonWriter_bool(w, "threads_grow", p->resources.grows[RESOURCE_THREADS]);
+   JsonWriter_int(w, "fds_rise", p->resources.rise[RESOURCE_FDS]);
+   JsonWriter_int(w, "threads_rise", p->resources.rise[RESOURCE_THREADS]);
+   JsonWriter_int(w, "close_wait_rise", p->resources.rise[RESOURCE_CLOSE_WAIT]);
+   JsonWriter_int(w, "established_rise", p->resources.rise[RESOURCE_ESTABLISHED]);
+   JsonWriter_string(w, "next_step", Runbook_resourceStep(&p->resources));
+   JsonWriter_endObject(w);
    JsonWriter_endObject(w);
 }
 
@@ -212,6 +225,48 @@ static void Batch_snapshot(JsonWriter* w, const Machine* machine, const ProcessS
    JsonWriter_endObject(w);
 }
 
+/* The fds by kind of the last reading, null before one (SCAN_FDS). */
+static void Batch_fdKinds(JsonWriter* w, const Machine* machine, const Process* p) {
+   const FdSample* k = &p->fdKinds;
+   if (p->fdKindsTime < 0 || !k->known) {
+      JsonWriter_null(w, "fd_kinds");
+      return;
+   }
+   JsonWriter_beginObject(w, "fd_kinds");
+   JsonWriter_fixed(w, "age_s", machine->now - p->fdKindsTime, 1);
+   for (int c = 0; c < FD_CLASS_COUNT; c++)
+      JsonWriter_int(w, FdProbe_className((FdClass)c), k->classes[c]);
+   JsonWriter_beginObject(w, "tcp_states");
+   for (unsigned s = 1; s < PROC_TCP_STATES; s++)
+      if (k->tcpStates[s] > 0)
+         JsonWriter_int(w, FdProbe_tcpStateName(s), k->tcpStates[s]);
+   JsonWriter_endObject(w);
+   JsonWriter_endObject(w);
+}
+
+/* Open fds and threads, their change over the growth window, the fd limit
+   and the time to it. */
+static void Batch_resources(JsonWriter* w, const Machine* machine, const Process* p) {
+   const Options* opts = machine->opts;
+   int64_t change = 0;
+   JsonWriter_knownU64(w, "fds", p->fdKnown, p->fds);
+   bool known = ResourceGrowth_change(&p->resources, RESOURCE_FDS, machine->now, opts->growthWindow,
+                                      &change);
+   JsonWriter_knownInt(w, "fds_change", known, change);
+   JsonWriter_knownU64(w, "threads", p->threads > 0, p->threads);
+   known = ResourceGrowth_change(&p->resources, RESOURCE_THREADS, machine->now, opts->growthWindow,
+                                 &change);
+   JsonWriter_knownInt(w, "threads_change", known, change);
+   const FdSample* k = &p->fdKinds;
+   bool limited = p->fdKindsTime >= 0 && k->limitKnown && !k->unlimited;
+   JsonWriter_knownU64(w, "fd_limit", limited, k->limit);
+   JsonWriter_fixed(w, "fd_limit_in_s",
+                    limited ? ResourceGrowth_secondsToLimit(&p->resources, k->limit) : NAN, 0);
+   JsonWriter_knownU64(w, "close_wait", k->known, k->tcpStates[PROC_TCP_CLOSE_WAIT]);
+   JsonWriter_knownU64(w, "established", k->known, k->tcpStates[PROC_TCP_ESTABLISHED]);
+   Batch_fdKinds(w, machine, p);
+}
+
 /* The verdict object of p, from its cache entry while what it shows holds. */
 static void Batch_cachedVerdict(JsonWriter* w, const Machine* machine, const Process* p,
                                 BatchCached* c) {
@@ -220,7 +275,7 @@ static void Batch_cachedVerdict(JsonWriter* w, const Machine* machine, const Pro
    int taken = p->snapshots ? p->snapshots->taken : 0;
    if (!c->verdict || c->verdictBuckets != g->buckets || c->verdictLabel != label ||
        c->verdictSince != g->since || c->verdictTraffic != machine->traffic ||
-       c->verdictSnapshots != taken) {
+       c->verdictSnapshots != taken || c->verdictResources != p->resources.revision) {
       JsonWriter* scratch = &Batch_state.scratch;
       JsonWriter_reset(scratch);
       Batch_verdict(scratch, machine, p);
@@ -232,6 +287,7 @@ static void Batch_cachedVerdict(JsonWriter* w, const Machine* machine, const Pro
       c->verdictSince = g->since;
       c->verdictTraffic = machine->traffic;
       c->verdictSnapshots = taken;
+      c->verdictResources = p->resources.revision;
    }
    JsonWriter_raw(w, "verdict", c->verdict, c->verdictLength);
 }
@@ -272,6 +328,7 @@ static void Batch_process(JsonWriter* w, const Machine* machine, const Process* 
    JsonWriter_fixed(w, "cpu_pct", p->cpuKnown ? p->cpuPercent : NAN, 1);
    JsonWriter_knownU64(w, "ctx_voluntary", p->ctxKnown, p->ctxVoluntary);
    JsonWriter_knownU64(w, "ctx_involuntary", p->ctxKnown, p->ctxInvoluntary);
+   Batch_resources(w, machine, p);
    Batch_traffic(w, p->trafficKnown, p->trafficDelta, p->trafficTotal, p->idle);
    JsonWriter_endObject(w);
    Batch_cachedVerdict(w, machine, p, c);

@@ -52,6 +52,10 @@ static void LiveSource_smaps(SampleSource* this, const pid_t* pids, int n, Smaps
    ProcSampler_smaps(LiveSource_sampler(this), pids, n, out);
 }
 
+static void LiveSource_fds(SampleSource* this, const pid_t* pids, int n, FdSample* out) {
+   ProcSampler_fds(LiveSource_sampler(this), pids, n, out);
+}
+
 static void LiveSource_locateCgroup(SampleSource* this, pid_t pid, CgroupStatus* out) {
    (void)this;
    Cgroup_locate(pid, out);
@@ -111,6 +115,7 @@ static const SampleSourceClass LiveSource_class = {
       .children = LiveSource_children,
       .sample = LiveSource_sample,
       .smaps = LiveSource_smaps,
+      .fds = LiveSource_fds,
       .locateCgroup = LiveSource_locateCgroup,
       .refreshCgroup = LiveSource_refreshCgroup,
       .hostMemory = LiveSource_hostMemory,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sample/ProcParse.h"
@@ -24,6 +25,59 @@ DIR* ProcFiles_openDir(pid_t pid, const char* name) {
    if (!dir)
       close(fd);
    return dir;
+}
+
+bool ProcFiles_eachLine(pid_t pid, const char* name, int maxLines,
+                        void (*visit)(const char* line, void* context), void* context) {
+   char path[64];
+   snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+   if (fd < 0)
+      return false;
+   char buf[65536];
+   size_t used = 0;
+   int lines = 0;
+   while (lines < maxLines) {
+      ssize_t n = read(fd, buf + used, sizeof(buf) - 1 - used);
+      if (n <= 0)
+         break;
+      used += (size_t)n;
+      buf[used] = '\0';
+      char* start = buf;
+      char* nl;
+      while ((nl = strchr(start, '\n')) != NULL && lines < maxLines) {
+         *nl = '\0';
+         visit(start, context);
+         lines++;
+         start = nl + 1;
+      }
+      used -= (size_t)(start - buf);
+      memmove(buf, start, used);
+      if (used == sizeof(buf) - 1)
+         used = 0; /* a line longer than the buffer: no line of a /proc table */
+   }
+   close(fd);
+   return true;
+}
+
+int ProcFiles_fdCount(pid_t pid) {
+   char path[64];
+   snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+   struct stat st;
+   if (stat(path, &st) != 0)
+      return -1;
+   /* Older kernels give 0: then the entries are counted. */
+   if (st.st_size > 0)
+      return st.st_size > INT32_MAX ? INT32_MAX : (int)st.st_size;
+   DIR* dir = ProcFiles_openDir(pid, "fd");
+   if (!dir)
+      return -1;
+   int count = 0;
+   struct dirent* e;
+   while ((e = readdir(dir)) != NULL)
+      count += e->d_name[0] != '.';
+   closedir(dir);
+   return count;
 }
 
 int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity) {

@@ -19,6 +19,17 @@ DIR* ProcFiles_openDir(pid_t pid, const char* name);
    without following a link at the end; bytes read, or -1 with errno. */
 ssize_t ProcFiles_read(pid_t pid, const char* name, char* buf, size_t size);
 
+/* Calls visit with each line (NUL-ended, no newline) of /proc/PID/NAME, at
+   most maxLines of them, reading in bounded chunks: a busy host's socket
+   tables run to megabytes. False when the file cannot be opened. */
+bool ProcFiles_eachLine(pid_t pid, const char* name, int maxLines,
+                        void (*visit)(const char* line, void* context), void* context);
+
+/* How many fds pid has open: the size Linux 6.2+ gives /proc/PID/fd (one
+   stat, no directory walk), else its entries counted. -1 with errno when
+   the directory cannot be read. */
+int ProcFiles_fdCount(pid_t pid);
+
 /* Appends the children of every thread of pid; returns the new count. */
 int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity);
 

@@ -158,6 +158,7 @@ void ProcParse_status(const char* text, ProcStatus* out) {
    };
    const int count = (int)(sizeof(fields) / sizeof(fields[0]));
    memset(out, 0, sizeof(*out));
+   out->fds = -1;
    int seen = 0;
    const char* cursor = text;
    const char* line;

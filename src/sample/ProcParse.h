@@ -36,6 +36,9 @@ typedef struct ProcStatus {
    uint64_t rssKiB, anonKiB, fileKiB, shmemKiB;
    bool ctxKnown;
    uint64_t ctxVoluntary, ctxInvoluntary;
+   /* Not a status line: the open fds, counted when status is read
+      (sample/ProcSampler.c) and cached with it; -1 unknown. */
+   int fds;
 } ProcStatus;
 
 /* Parses /proc/PID/status in one pass over its lines. */

@@ -42,6 +42,7 @@ static enum pids_item ProcSampler_listItems[LIST_ITEMS] = {
 struct ProcSampler {
    struct pids_info* smaps;
    struct pids_info* list;
+   FdProbe* fds;
    ProcSample* listed;
    int listedCapacity;
    long pageKiB;
@@ -60,6 +61,7 @@ ProcSampler* ProcSampler_new(void) {
    ProcSampler* this = xCalloc(1, sizeof(*this));
    this->pageKiB = sysconf(_SC_PAGESIZE) / 1024;
    StatusCache_init(&this->statuses);
+   this->fds = FdProbe_new();
    /* Raising the soft limit to the hard one is open to any process: it is
       what lets a big tree's stat files stay open. Room is left for the
       rest of leaktop's files. */
@@ -85,6 +87,7 @@ void ProcSampler_delete(ProcSampler* this) {
    if (this->list)
       procps_pids_unref(&this->list);
    free(this->listed);
+   FdProbe_delete(this->fds);
    StatusCache_done(&this->statuses, ProcSampler_closeStat, this);
    free(this);
 }
@@ -175,6 +178,7 @@ int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* 
             continue;
          }
          ProcParse_status(text, &status);
+         status.fds = ProcFiles_fdCount(pids[i]);
          StatusCache_store(&this->statuses, pids[i], statHash, fd, &status);
       }
       ProcSample* p = &out[found++];
@@ -193,6 +197,9 @@ int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* 
       p->ctxKnown = status.ctxKnown;
       p->ctxVoluntary = status.ctxVoluntary;
       p->ctxInvoluntary = status.ctxInvoluntary;
+      p->threads = stat.threads;
+      p->fdKnown = status.fds >= 0;
+      p->fds = status.fds >= 0 ? (uint32_t)status.fds : 0;
       p->statHash = statHash;
    }
    StatusCache_endTick(&this->statuses, ProcSampler_closeStat, this);
@@ -238,6 +245,10 @@ void ProcSampler_smaps(ProcSampler* this, const pid_t* pids, int n, SmapsSample*
       return;
    SmapsVisit visit = {out, n};
    ProcSampler_selectAll(info, pids, n, ProcSampler_visitSmaps, &visit);
+}
+
+void ProcSampler_fds(ProcSampler* this, const pid_t* pids, int n, FdSample* out) {
+   FdProbe_read(this->fds, pids, n, out);
 }
 
 int ProcSampler_listAll(ProcSampler* this, ProcSample** out) {

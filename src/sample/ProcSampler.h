@@ -1,13 +1,16 @@
 #ifndef HEADER_ProcSampler
 #define HEADER_ProcSampler
-/* Per-process figures. Every tick: /proc/PID/stat, and status where stat
-   changed or is due a refresh (sample/StatusCache.h). smaps_rollup, which
+/* Per-process figures. Every tick: /proc/PID/stat, and status and the fd
+   count where stat changed or is due a refresh (sample/StatusCache.h): a
+   process that did not run opened no fd. smaps_rollup, which
    walks the target's page tables, and the host-wide listing go through
    libproc2 on a slower cadence. */
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "sample/FdProbe.h"
 
 typedef struct ProcSample {
    pid_t pid;
@@ -20,6 +23,9 @@ typedef struct ProcSample {
    unsigned long long cpuTicks;
    bool ctxKnown;
    uint64_t ctxVoluntary, ctxInvoluntary;
+   unsigned threads; /* stat's num_threads; 0 unknown */
+   bool fdKnown;
+   uint32_t fds; /* open fds */
    /* A hash of the stat text, 0 when the source has none: equal hashes mean
       the process did not run, fault or change (Machine skips its smaps). */
    uint64_t statHash;
@@ -49,6 +55,9 @@ int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* 
 
 /* Reads smaps_rollup of the given PIDs; out[i] belongs to pids[i]. */
 void ProcSampler_smaps(ProcSampler* this, const pid_t* pids, int n, SmapsSample* out);
+
+/* What the fds of the given PIDs are (sample/FdProbe.h); out[i] belongs to pids[i]. */
+void ProcSampler_fds(ProcSampler* this, const pid_t* pids, int n, FdSample* out);
 
 /* Every process on the host, from /proc/PID/stat only (pid, ppid, start,
    state, RSS); the result stays valid until the next call. */

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include "sample/Cgroup.h"
+#include "sample/FdProbe.h"
 #include "sample/ProcSampler.h"
 
 /* The optional per-process reads, one bit each: what is shown (columns),
@@ -20,8 +21,9 @@
    Machine makes a read only when its bit is set. */
 typedef enum ScanFlag {
    SCAN_SMAPS = 1u << 0, /* smaps_rollup: PSS, USS, swap (walks the page tables) */
+   SCAN_FDS = 1u << 1,   /* each fd's kind and the socket tables (sample/FdProbe.h) */
 } ScanFlag;
-#define SCAN_ALL ((unsigned)SCAN_SMAPS)
+#define SCAN_ALL ((unsigned)(SCAN_SMAPS | SCAN_FDS))
 
 typedef struct SampleSource SampleSource;
 struct TrafficSource;
@@ -51,6 +53,9 @@ typedef struct SampleSourceClass {
       with isRoot is asked every tick and answers unread where it holds
       no reading. */
    void (*smaps)(SampleSource* this, const pid_t* pids, int n, SmapsSample* out);
+   /* What the fds of the given PIDs are; out[i] belongs to pids[i]. NULL
+      for a source that holds no such readings. */
+   void (*fds)(SampleSource* this, const pid_t* pids, int n, FdSample* out);
    void (*locateCgroup)(SampleSource* this, pid_t pid, CgroupStatus* out);
    void (*refreshCgroup)(SampleSource* this, CgroupStatus* status);
    /* MemTotal and MemAvailable; false when unknown. */

@@ -3,7 +3,6 @@
 #include "traffic/Traffic.h"
 
 #include <dirent.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "sample/ProcFiles.h"
 #include "sample/ProcParse.h"
+#include "sample/SocketTable.h"
 #include "traffic/TrafficParse.h"
 #include "util/XUtils.h"
 
@@ -20,22 +20,13 @@
    is first seen open, so a request shorter than a tick is often missed:
    the measurement in leaktop(1) says how much. */
 
-/* A bound on the lines read from one table: a busy host has thousands. */
-#define TCP_MAX_LINES 200000
-#define TCP_MAX_FDS   4096
+#define TCP_MAX_FDS 4096
 
 typedef struct InodeSet {
    unsigned long* v;
    int count;
    int capacity;
 } InodeSet;
-
-/* One network namespace's sockets, read once per tick. */
-typedef struct TcpNamespace {
-   char id[40]; /* "net:[4026531840]" */
-   InodeSet established;
-   InodeSet listening;
-} TcpNamespace;
 
 /* A process's established connections at the last tick. */
 typedef struct TcpSeen {
@@ -46,9 +37,7 @@ typedef struct TcpSeen {
 } TcpSeen;
 
 typedef struct TcpSource {
-   TcpNamespace* spaces;
-   int spaceCount;
-   int spaceCapacity;
+   SocketTable* sockets; /* each namespace's, read once per tick */
    TcpSeen* seen;
    int seenCount;
    int seenCapacity;
@@ -79,75 +68,6 @@ static bool InodeSet_has(const InodeSet* set, unsigned long inode) {
                                     InodeSet_compare) != NULL;
 }
 
-/* Adds the ESTABLISHED and LISTEN sockets of one table to space. */
-static void TcpSource_readTable(int fd, TcpNamespace* space) {
-   char buf[65536];
-   size_t used = 0;
-   int lines = 0;
-   for (;;) {
-      ssize_t n = read(fd, buf + used, sizeof(buf) - 1 - used);
-      if (n <= 0)
-         break;
-      used += (size_t)n;
-      buf[used] = '\0';
-      char* start = buf;
-      char* nl;
-      while ((nl = strchr(start, '\n')) != NULL && lines < TCP_MAX_LINES) {
-         *nl = '\0';
-         unsigned state;
-         unsigned long inode;
-         if (ProcParse_inetSocket(start, &state, &inode) && inode != 0) {
-            if (state == PROC_TCP_ESTABLISHED)
-               InodeSet_add(&space->established, inode);
-            else if (state == PROC_TCP_LISTEN)
-               InodeSet_add(&space->listening, inode);
-         }
-         lines++;
-         start = nl + 1;
-      }
-      if (lines >= TCP_MAX_LINES)
-         break;
-      used -= (size_t)(start - buf);
-      memmove(buf, start, used);
-      if (used == sizeof(buf) - 1)
-         used = 0; /* a line longer than the buffer: not a table line */
-   }
-}
-
-/* The tables of pid's network namespace, read on first use in this tick. */
-static TcpNamespace* TcpSource_namespace(TcpSource* this, pid_t pid) {
-   char path[64];
-   char id[sizeof(((TcpNamespace*)0)->id)];
-   snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-   ssize_t len = readlink(path, id, sizeof(id) - 1);
-   if (len <= 0)
-      return NULL;
-   id[len] = '\0';
-   for (int i = 0; i < this->spaceCount; i++)
-      if (strcmp(this->spaces[i].id, id) == 0)
-         return &this->spaces[i];
-   if (this->spaceCount == this->spaceCapacity) {
-      this->spaceCapacity = this->spaceCapacity ? this->spaceCapacity * 2 : 2;
-      this->spaces = xReallocArray(this->spaces, (size_t)this->spaceCapacity, sizeof(TcpNamespace));
-   }
-   TcpNamespace* space = &this->spaces[this->spaceCount];
-   memset(space, 0, sizeof(*space));
-   snprintf(space->id, sizeof(space->id), "%s", id);
-   static const char* const tables[] = {"tcp", "tcp6"};
-   for (size_t t = 0; t < 2; t++) {
-      snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, tables[t]);
-      int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-      if (fd < 0)
-         continue;
-      TcpSource_readTable(fd, space);
-      close(fd);
-   }
-   InodeSet_sort(&space->established);
-   InodeSet_sort(&space->listening);
-   this->spaceCount++;
-   return space;
-}
-
 /* The socket inodes among pid's file descriptors; false when unreadable. */
 static bool TcpSource_sockets(pid_t pid, InodeSet* out) {
    DIR* dir = ProcFiles_openDir(pid, "fd");
@@ -171,14 +91,6 @@ static bool TcpSource_sockets(pid_t pid, InodeSet* out) {
    return true;
 }
 
-static void TcpSource_clearSpaces(TcpSource* this) {
-   for (int i = 0; i < this->spaceCount; i++) {
-      free(this->spaces[i].established.v);
-      free(this->spaces[i].listening.v);
-   }
-   this->spaceCount = 0;
-}
-
 static TcpSeen* TcpSource_seen(TcpSource* this, const Process* p) {
    for (int i = 0; i < this->seenCount; i++)
       if (this->seen[i].pid == p->pid && this->seen[i].startTicks == p->startTicks)
@@ -198,8 +110,8 @@ static TcpSeen* TcpSource_addSeen(TcpSource* this, const Process* p) {
 
 static void TcpSource_update(TcpSource* this, Process* p, InodeSet* sockets) {
    sockets->count = 0;
-   TcpNamespace* space;
-   if (!TcpSource_sockets(p->pid, sockets) || !(space = TcpSource_namespace(this, p->pid)))
+   const SocketSpace* space;
+   if (!TcpSource_sockets(p->pid, sockets) || !(space = SocketTable_space(this->sockets, p->pid)))
       return;
    TcpSeen* seen = TcpSource_seen(this, p);
    bool baseline = seen != NULL;
@@ -209,7 +121,8 @@ static void TcpSource_update(TcpSource* this, Process* p, InodeSet* sockets) {
    InodeSet open = {0};
    for (int k = 0; k < sockets->count; k++) {
       unsigned long inode = sockets->v[k];
-      if (!InodeSet_has(&space->established, inode))
+      const SocketEntry* e = SocketTable_find(space, inode);
+      if (!e || e->state != PROC_TCP_ESTABLISHED)
          continue;
       InodeSet_add(&open, inode);
       fresh += !InodeSet_has(&seen->open, inode);
@@ -234,7 +147,7 @@ static void TcpSource_sample(TrafficSource* source, const TrafficInput* in) {
             TcpSource_update(this, tree->procs[i], &sockets);
    }
    free(sockets.v);
-   TcpSource_clearSpaces(this);
+   SocketTable_clear(this->sockets);
    /* Forget the processes that have ended. */
    int kept = 0;
    for (int i = 0; i < this->seenCount; i++) {
@@ -250,14 +163,15 @@ static bool TcpSource_init(TrafficSource* source, const char* arg, char* err, si
    (void)arg;
    (void)err;
    (void)errSize;
-   source->priv = xCalloc(1, sizeof(TcpSource));
+   TcpSource* this = xCalloc(1, sizeof(TcpSource));
+   this->sockets = SocketTable_new(SOCKET_TABLES_TCP);
+   source->priv = this;
    return true;
 }
 
 static void TcpSource_free(TrafficSource* source) {
    TcpSource* this = source->priv;
-   TcpSource_clearSpaces(this);
-   free(this->spaces);
+   SocketTable_delete(this->sockets);
    for (int i = 0; i < this->seenCount; i++)
       free(this->seen[i].open.v);
    free(this->seen);
