@@ -194,8 +194,18 @@ ColorElement Columns_workerVerdictColor(GrowthVerdict verdict, SnapshotVerdict h
 }
 
 void Columns_workerVerdict(const Process* p, char* buf, size_t size) {
-   WorkerVerdict_compose(Columns_shortVerdict(p->growth.verdict),
-                         ProcessSnapshots_verdict(p->snapshots), true, buf, size);
+   /* Growing fds or threads join the memory verdict: "grows/fds" on flat
+      memory, "grows/time+fds" on growing memory. */
+   GrowthVerdict v = p->growth.verdict;
+   const char* resources = ResourceGrowth_brief(&p->resources);
+   char base[40];
+   if (!resources)
+      snprintf(base, sizeof(base), "%s", Columns_shortVerdict(v));
+   else if (v == VERDICT_GROWS_WITH_TIME || v == VERDICT_GROWS_WITH_TRAFFIC)
+      snprintf(base, sizeof(base), "%s+%s", Columns_shortVerdict(v), resources);
+   else
+      snprintf(base, sizeof(base), "grows/%s", resources);
+   WorkerVerdict_compose(base, ProcessSnapshots_verdict(p->snapshots), true, buf, size);
 }
 
 /* A worker too young for a verdict of its own whose slot's ended
@@ -216,6 +226,8 @@ static ColorElement Columns_fmtVerdict(const Process* p, const ColumnContext* ct
       return CLR_WARNING;
    }
    Columns_workerVerdict(p, buf, size);
+   if (ResourceGrowth_any(&p->resources))
+      return CLR_WARNING;
    return Columns_workerVerdictColor(p->growth.verdict, ProcessSnapshots_verdict(p->snapshots));
 }
 
@@ -285,6 +297,40 @@ static double Columns_keyCpu(const Process* p, const ColumnContext* ctx) {
 static double Columns_keyCsw(const Process* p, const ColumnContext* ctx) {
    (void)ctx;
    return p->ctxKnown ? (double)(p->ctxVoluntary + p->ctxInvoluntary) : NAN;
+}
+
+/* A count and its change over the window, "312 +120"; "n/a" when the
+   count cannot be read. */
+static ColorElement Columns_resource(const Process* p, const ColumnContext* ctx, ResourceSeries s,
+                                     bool known, uint32_t value, char* buf, size_t size) {
+   if (!known)
+      return Columns_unknown(buf, size, Columns_isNew(p, ctx) ? Columns_notYet : Columns_na);
+   int64_t change;
+   if (ResourceGrowth_change(&p->resources, s, ctx->now, ctx->window, &change) && change != 0)
+      snprintf(buf, size, "%u %+lld", (unsigned)value, (long long)change);
+   else
+      snprintf(buf, size, "%u", (unsigned)value);
+   return p->resources.grows[s] ? CLR_WARNING : CLR_DEFAULT;
+}
+
+static ColorElement Columns_fmtFds(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   return Columns_resource(p, ctx, RESOURCE_FDS, p->fdKnown, p->fds, buf, size);
+}
+
+static ColorElement Columns_fmtThr(const Process* p, const ColumnContext* ctx, char* buf,
+                                   size_t size) {
+   return Columns_resource(p, ctx, RESOURCE_THREADS, p->threads > 0, p->threads, buf, size);
+}
+
+static double Columns_keyFds(const Process* p, const ColumnContext* ctx) {
+   (void)ctx;
+   return p->fdKnown ? (double)p->fds : NAN;
+}
+
+static double Columns_keyThr(const Process* p, const ColumnContext* ctx) {
+   (void)ctx;
+   return p->threads > 0 ? (double)p->threads : NAN;
 }
 
 /* Most urgent first when sorted descending. */
@@ -421,6 +467,25 @@ const Column Columns_table[COL_COUNT] = {
                    .descendingFirst = true,
                    .key = Columns_keyCsw,
                    .format = Columns_fmtCsw},
+      [COL_FDS] = {.name = "fds",
+                   .title = "FDS",
+                   .description = "open fds, and their change over the growth window",
+                   .width = 9,
+                   .align = ALIGN_RIGHT,
+                   .flags = COLUMN_NEEDS_FDS,
+                   .priority = 17,
+                   .descendingFirst = true,
+                   .key = Columns_keyFds,
+                   .format = Columns_fmtFds},
+      [COL_THR] = {.name = "threads",
+                   .title = "THR",
+                   .description = "threads, and their change over the growth window",
+                   .width = 7,
+                   .align = ALIGN_RIGHT,
+                   .priority = 18,
+                   .descendingFirst = true,
+                   .key = Columns_keyThr,
+                   .format = Columns_fmtThr},
       [COL_SPARK] = {.name = "history",
                      .title = "HISTORY",
                      .description = "RSS over the growth window (or since first seen)",
@@ -463,14 +528,18 @@ const Column Columns_table[COL_COUNT] = {
    (B(COL_PID) | B(COL_ROLE) | B(COL_AGE) | B(COL_RSS) | B(COL_PSS) | B(COL_USS) | B(COL_SWAP) |   \
     B(COL_GROWTH) | B(COL_CPU) | B(COL_SPARK) | B(COL_VERDICT) | B(COL_TTL) | B(COL_COMMAND))
 
-#define COLUMNS_SPLIT (B(COL_ANON) | B(COL_FILE) | B(COL_SHMEM))
+#define COLUMNS_SPLIT     (B(COL_ANON) | B(COL_FILE) | B(COL_SHMEM))
+#define COLUMNS_RESOURCES (B(COL_FDS) | B(COL_THR))
 
 const ColumnSet Columns_sets[] = {
       {.name = "default", .mask = COLUMNS_DEFAULT},
       {.name = "memory split", .mask = COLUMNS_DEFAULT | COLUMNS_SPLIT, .emphasis = COLUMNS_SPLIT},
+      {.name = "fds and threads",
+       .mask = COLUMNS_DEFAULT | COLUMNS_RESOURCES,
+       .emphasis = COLUMNS_RESOURCES},
       {.name = "all",
-       .mask = COLUMNS_DEFAULT | COLUMNS_SPLIT | B(COL_CSW),
-       .emphasis = COLUMNS_SPLIT | B(COL_CSW)},
+       .mask = COLUMNS_DEFAULT | COLUMNS_SPLIT | B(COL_CSW) | COLUMNS_RESOURCES,
+       .emphasis = COLUMNS_SPLIT | B(COL_CSW) | COLUMNS_RESOURCES},
       /* Without smaps_rollup reads: nothing walks the workers' page tables. */
       {.name = "cheap",
        .mask = B(COL_PID) | B(COL_ROLE) | B(COL_AGE) | B(COL_RSS) | B(COL_ANON) | B(COL_FILE) |
@@ -479,6 +548,7 @@ const ColumnSet Columns_sets[] = {
 };
 const int Columns_setCount = (int)(sizeof(Columns_sets) / sizeof(Columns_sets[0]));
 #undef COLUMNS_SPLIT
+#undef COLUMNS_RESOURCES
 #undef B
 
 /* ---- layout, lookup, comparison ------------------------------------------------ */

@@ -28,6 +28,8 @@ typedef enum ColumnId {
    COL_GROWTH,
    COL_CPU,
    COL_CSW,
+   COL_FDS,
+   COL_THR,
    COL_SPARK,
    COL_VERDICT,
    COL_TTL,
@@ -37,6 +39,8 @@ typedef enum ColumnId {
 
 /* Cost flag: Machine.scanFlags gets SCAN_SMAPS while such a column is shown. */
 #define COLUMN_NEEDS_SMAPS 0x1u
+/* Cost flag: SCAN_FDS, each fd's kind (the verdict names CLOSE_WAIT). */
+#define COLUMN_NEEDS_FDS 0x2u
 /* The column takes the rest of the line (at least its width). */
 #define COLUMN_FLEXIBLE 0x4u
 /* Not offered as a sort column (the sparkline would sort like GROW/m). */

@@ -45,11 +45,12 @@ static void Dashboard_chooseColumns(const Dashboard* this, const Ui* ui, int col
    for (pid_t v = maxPid; v >= 10; v /= 10)
       digits++;
    widths[COL_PID] = digits < 5 ? 5 : digits > 7 ? 7 : digits;
-   /* The VERDICT column widens for what snapshots add ("+native"). */
+   /* The VERDICT column widens for what snapshots and fds or threads add
+      ("+native", "+fds"). */
    for (int t = 0; t < m->treeCount; t++) {
       for (int i = 0; i < m->trees[t]->count; i++) {
          const Process* p = m->trees[t]->procs[i];
-         if (!p->snapshots)
+         if (!p->snapshots && !ResourceGrowth_any(&p->resources))
             continue;
          char cell[64];
          Columns_workerVerdict(p, cell, sizeof(cell));

@@ -232,7 +232,8 @@ static const KeyBinding Dashboard_bindings[] = {
       {'t', "t", "tree view / flat view", Dashboard_treeToggle},
       /* Replay takes t for its cursor; F toggles there and here alike. */
       {'F', "F", "tree view / flat view", Dashboard_treeToggle},
-      {'c', "c", "next column set (default, memory split, all, cheap)", Dashboard_columns},
+      {'c', "c", "next column set (default, memory split, fds and threads, all, cheap)",
+       Dashboard_columns},
       {'w', "w", "growth window: 1m, 5m, 15m, 1h", Action_window},
       {'T', "T", "traffic source: tcp, cpu, and --traffic's log: or cmd:", Action_traffic},
       {'/', "/", "filter by PID, name or command line (Enter apply, Esc clear)", Dashboard_filter},

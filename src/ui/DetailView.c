@@ -190,12 +190,74 @@ static int DetailView_drawActivity(const Ui* ui, WINDOW* w, int y, int bottom, c
    return y + 1;
 }
 
+/* A count and its change over the window: "312 (+120)". */
+static void DetailView_putCount(DetailLine* l, const Ui* ui, const Process* p, ResourceSeries s,
+                                bool known, uint32_t value) {
+   char buf[48];
+   if (!known) {
+      DetailLine_put(l, "n/a", CLR_UNKNOWN);
+      return;
+   }
+   int64_t change;
+   if (ResourceGrowth_change(&p->resources, s, ui->machine->now, ui->window, &change))
+      snprintf(buf, sizeof(buf), "%u (%+lld)", (unsigned)value, (long long)change);
+   else
+      snprintf(buf, sizeof(buf), "%u", (unsigned)value);
+   DetailLine_put(l, buf, p->resources.grows[s] ? CLR_WARNING : CLR_TOP);
+}
+
+/* Open fds by kind (the sockets with their TCP states), the fd limit and
+   the time to it, and threads; then, when they grow, what and the step. */
+static int DetailView_drawResources(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
+   if (y >= bottom)
+      return y;
+   char buf[64];
+   DetailLine l = {w, y++, 0, getmaxx(w)};
+   Draw_fill(w, l.y, 0, -1, Colors_attr(CLR_DEFAULT));
+   DetailLine_put(&l, "fds ", CLR_DEFAULT);
+   DetailView_putCount(&l, ui, p, RESOURCE_FDS, p->fdKnown, p->fds);
+   const FdSample* k = &p->fdKinds;
+   for (int c = 0; k->known && c < FD_CLASS_COUNT; c++) {
+      if (k->classes[c] == 0)
+         continue;
+      snprintf(buf, sizeof(buf), "  %s %u", FdProbe_className((FdClass)c), k->classes[c]);
+      DetailLine_put(&l, buf, CLR_DEFAULT);
+      for (unsigned s = 1; c == FD_CLASS_TCP && s < PROC_TCP_STATES; s++) {
+         if (k->tcpStates[s] == 0)
+            continue;
+         snprintf(buf, sizeof(buf), " %s %u", FdProbe_tcpStateName(s), k->tcpStates[s]);
+         DetailLine_put(&l, buf, s == PROC_TCP_CLOSE_WAIT ? CLR_WARNING : CLR_DEFAULT);
+      }
+   }
+   if (k->known && k->limitKnown && !k->unlimited) {
+      snprintf(buf, sizeof(buf), "  limit %llu", (unsigned long long)k->limit);
+      DetailLine_put(&l, buf, CLR_DEFAULT);
+      double seconds = ResourceGrowth_secondsToLimit(&p->resources, k->limit);
+      if (!isnan(seconds)) {
+         char ttl[16];
+         Format_ttl(ttl, sizeof(ttl), seconds);
+         snprintf(buf, sizeof(buf), " in %s", ttl);
+         DetailLine_put(&l, buf, CLR_WARNING);
+      }
+   }
+   DetailLine_put(&l, "  threads ", CLR_DEFAULT);
+   DetailView_putCount(&l, ui, p, RESOURCE_THREADS, p->threads > 0, p->threads);
+   const char* step = Runbook_resourceStep(&p->resources);
+   if (!step)
+      return y;
+   char text[400], grows[96];
+   ResourceGrowth_describe(&p->resources, grows, sizeof(grows));
+   snprintf(text, sizeof(text), "%s; next: %s", grows, step);
+   return DetailView_wrap(w, y, bottom, 2, "", text, CLR_WARNING);
+}
+
 static int DetailView_drawHeader(const Ui* ui, WINDOW* w, int y, int bottom, const Process* p) {
    if (y >= bottom)
       return y;
    y = DetailView_drawIdentity(ui, w, y, bottom, p);
    y = DetailView_drawSizes(w, y, bottom, p);
-   return DetailView_drawActivity(ui, w, y, bottom, p);
+   y = DetailView_drawActivity(ui, w, y, bottom, p);
+   return DetailView_drawResources(ui, w, y, bottom, p);
 }
 
 /* What each glyph of the chart stands for, every series named with its scale. */
@@ -472,11 +534,11 @@ static void DetailView_close(void* data) {
    free(data);
 }
 
-/* The view shows every figure of its process, smaps_rollup's too. */
+/* The view shows every figure of its process, smaps_rollup's and the fds' kinds too. */
 static unsigned DetailView_costFlags(const UiView* super, const Ui* ui) {
    (void)super;
    (void)ui;
-   return COLUMN_NEEDS_SMAPS;
+   return COLUMN_NEEDS_SMAPS | COLUMN_NEEDS_FDS;
 }
 
 static Process* DetailView_current(const UiView* super, const Ui* ui) {

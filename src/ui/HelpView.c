@@ -112,7 +112,7 @@ static int HelpView_build(const Ui* ui, HelpLine* out) {
    for (int id = 0; id < COL_COUNT && n < HELP_MAX_LINES; id++) {
       const Column* c = &Columns_table[id];
       snprintf(out[n].text, sizeof(out[n].text), "  %-8s %s%s", c->title, c->description,
-               (c->flags & COLUMN_NEEDS_SMAPS) ? " *" : "");
+               (c->flags & (COLUMN_NEEDS_SMAPS | COLUMN_NEEDS_FDS)) ? " *" : "");
       out[n++].look = CLR_DEFAULT;
    }
    for (int s = 0; s < Columns_setCount && n < HELP_MAX_LINES; s++) {

@@ -114,7 +114,8 @@ static bool ScreenManager_snapshots(Ui* ui) {
 
 static void ScreenManager_applyCost(Ui* ui) {
    unsigned flags = Ui_costFlags(ui);
-   ui->machine->scanFlags = (flags & COLUMN_NEEDS_SMAPS) ? SCAN_SMAPS : 0;
+   ui->machine->scanFlags = ((flags & COLUMN_NEEDS_SMAPS) ? SCAN_SMAPS : 0u) |
+                            ((flags & COLUMN_NEEDS_FDS) ? SCAN_FDS : 0u);
 }
 
 static void ScreenManager_draw(Ui* ui, bool full) {

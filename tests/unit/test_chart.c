@@ -495,6 +495,8 @@ static void test_layout_and_cost_flags(void** state) {
       bool smapsShown = Columns_visible(&layout, COL_PSS) || Columns_visible(&layout, COL_USS) ||
                         Columns_visible(&layout, COL_SWAP);
       assert_int_equal(!!(layout.flags & COLUMN_NEEDS_SMAPS), smapsShown);
+      /* and only those that show FDS read what each fd is. */
+      assert_int_equal(!!(layout.flags & COLUMN_NEEDS_FDS), Columns_visible(&layout, COL_FDS));
       /* A set's own columns show at 80 columns too, or `c` would seem to do nothing. */
       Columns_layout(&Columns_sets[s], 80, NULL, &layout);
       for (int id = 0; id < COL_COUNT; id++)

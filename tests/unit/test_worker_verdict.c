@@ -128,6 +128,14 @@ static void test_record_series(void** state) {
    char cell[64];
    Columns_workerVerdict(p, cell, sizeof(cell));
    assert_string_equal(cell, "grows/time+native");
+   /* Growing fds or threads join it, and stand alone on flat memory. */
+   p->resources.grows[RESOURCE_FDS] = true;
+   Columns_workerVerdict(p, cell, sizeof(cell));
+   assert_string_equal(cell, "grows/time+fds+native");
+   p->growth.verdict = VERDICT_STABLE;
+   p->resources.grows[RESOURCE_THREADS] = true;
+   Columns_workerVerdict(p, cell, sizeof(cell));
+   assert_string_equal(cell, "grows/fds+thr+native");
    Snapshot_done(&a);
    Snapshot_done(&b);
    Snapshot_done(&c);
