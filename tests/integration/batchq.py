@@ -71,7 +71,16 @@ PROC = {"pid": _int, "ppid": _int, "start_ticks": _int, "start_time": _num,
         "peak_rss_kib": _int, "pss_kib": _opt(_int), "uss_kib": _opt(_int), "swap_kib": _opt(_int),
         "smaps_error": _opt(_str), "growth_kib_per_min": _opt(_num), "growth_window_s": _num,
         "cpu_pct": _opt(_num), "ctx_voluntary": _opt(_int), "ctx_involuntary": _opt(_int),
-        "traffic": dict}
+        "fds": _opt(_int), "fds_change": _opt(_int), "threads": _opt(_int),
+        "threads_change": _opt(_int), "fd_limit": _opt(_int), "fd_limit_in_s": _opt(_num),
+        "close_wait": _opt(_int), "established": _opt(_int),
+        "fd_kinds": _opt(lambda v: isinstance(v, dict)), "traffic": dict}
+FD_KINDS = {"age_s": _num, "files": _int, "tcp": _int, "udp": _int, "unix": _int,
+            "other_sockets": _int, "pipes": _int, "eventfd": _int, "epoll": _int, "other": _int,
+            "tcp_states": dict}
+RESOURCES = {"label": _opt(_str), "fds_grow": _bool, "threads_grow": _bool, "fds_rise": _int,
+             "threads_rise": _int, "close_wait_rise": _int, "established_rise": _int,
+             "next_step": _opt(_str)}
 EXITED = {"pid": _int, "start_ticks": _int, "generation": _int, "lifetime_s": _num,
           "peak_rss_kib": _int, "how": _str,
           "end": lambda v: v in ("recycle", "crash", "oom kill", "unknown"),
@@ -120,6 +129,10 @@ def schema_errors(tick_list=None):
                 _check_obj(p, PROC, pw, errs)
                 if isinstance(p, dict) and isinstance(p.get("traffic"), dict):
                     _check_obj(p["traffic"], TRAFFIC, pw + " traffic", errs)
+                if isinstance(p, dict) and isinstance(p.get("fd_kinds"), dict):
+                    _check_obj(p["fd_kinds"], FD_KINDS, pw + " fd_kinds", errs)
+                if isinstance(p, dict) and isinstance(p.get("verdict"), dict):
+                    _check_obj(p["verdict"].get("resources"), RESOURCES, pw + " resources", errs)
             for e in tr.get("exited") or []:
                 _check_obj(e, EXITED, "%s exited %s" % (tw, e.get("pid") if isinstance(e, dict) else "?"), errs)
             if isinstance(tr.get("ends"), dict):
@@ -233,6 +246,25 @@ def smaps(pid):
             if len(parts) >= 3 and parts[0].endswith(":") and parts[2] == "kB":
                 out[parts[0][:-1]] = int(parts[1])
     return out
+
+
+def fd_count(pid):
+    return len(os.listdir("/proc/%d/fd" % pid))
+
+
+def fd_limit(pid):
+    """The soft RLIMIT_NOFILE of pid, None when unlimited."""
+    with open("/proc/%d/limits" % pid) as f:
+        for line in f:
+            if line.startswith("Max open files"):
+                soft = line[len("Max open files"):].split()[0]
+                return None if soft == "unlimited" else int(soft)
+    return None
+
+
+def resources(pid):
+    """The fds and threads label of pid at every tick it is in."""
+    return [p["verdict"]["resources"]["label"] for t in ticks for p in procs(t) if p["pid"] == pid]
 
 
 def start_ticks(pid):
