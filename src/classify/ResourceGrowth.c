@@ -7,7 +7,8 @@
 #include <string.h>
 
 /* The detection window, and the fewest known buckets a verdict rests on
-   (50 s and more: a leak of a few fds a second is named within a minute). */
+   (40 to 50 s, as the first one may be partly seen: a leak of a few fds a
+   second is named within a minute). */
 #define RESOURCE_DETECT_BUCKETS 30
 #define RESOURCE_MIN_BUCKETS    6
 /* The floor must rise by this much, and by a tenth of where it started:
@@ -117,11 +118,19 @@ static bool ResourceGrowth_judge(ResourceGrowth* this, ResourceSeries s, bool ju
 }
 
 void ResourceGrowth_add(ResourceGrowth* this, const ResourceInput* in) {
+   long long bucket = this->current;
    ResourceGrowth_advance(this, in->time);
    uint32_t* row = ResourceGrowth_row(this, 0);
-   for (int s = 0; s < RESOURCE_SERIES; s++)
-      if (in->known[s] && in->value[s] != RESOURCE_UNKNOWN)
+   bool moved = bucket != this->current;
+   for (int s = 0; s < RESOURCE_SERIES; s++) {
+      if (in->known[s] && in->value[s] != RESOURCE_UNKNOWN && row[s] != in->value[s]) {
          row[s] = in->value[s];
+         moved = true;
+      }
+   }
+   /* The same rows give the same verdict: most ticks of most processes. */
+   if (!moved)
+      return;
    bool before[RESOURCE_SERIES];
    int32_t riseBefore[RESOURCE_SERIES];
    memcpy(before, this->grows, sizeof(before));

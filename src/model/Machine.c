@@ -647,6 +647,30 @@ static double Machine_fdKindsTime(const Process* p) {
    return p->fdKindsTime;
 }
 
+/* A process that did not run since its fds were last read opened and
+   closed none: their kinds stand. A socket's TCP state moves without it
+   (a peer that closes), so they are read again after FDS_STAND_SECONDS. */
+#define FDS_STAND_SECONDS 60.0
+/* RLIMIT_NOFILE changes only by setrlimit or prlimit: read this often. */
+#define FD_LIMIT_SECONDS 300.0
+
+static bool Machine_fdKindsStand(const Machine* this, const Process* p) {
+   return p->fdKindsTime >= 0 && p->fdKinds.known && p->statHash != 0 &&
+          p->statChanged <= p->fdKindsTime && this->now - p->fdKindsTime < FDS_STAND_SECONDS;
+}
+
+static void Machine_readFdLimit(Machine* this, Process* p) {
+   if (!this->source->klass->openFilesLimit ||
+       (p->fdLimitTime >= 0 && this->now - p->fdLimitTime < FD_LIMIT_SECONDS))
+      return;
+   uint64_t soft = 0;
+   bool unlimited = false;
+   p->fdLimitKnown =
+         this->source->klass->openFilesLimit(this->source, p->pid, &soft, &unlimited) && !unlimited;
+   p->fdLimit = soft;
+   p->fdLimitTime = this->now;
+}
+
 /* What the fds are, on the smaps cadence: a readlink per fd and the
    socket tables cost more than the count, which is read every tick. */
 static void Machine_readFds(Machine* this) {
@@ -655,7 +679,7 @@ static void Machine_readFds(Machine* this) {
    bool due = Machine_roundDue(this, this->lastFds);
    pid_t* pids;
    Process** procs;
-   int n = Machine_readList(this, due, Machine_fdKindsTime, NULL, &pids, &procs);
+   int n = Machine_readList(this, due, Machine_fdKindsTime, Machine_fdKindsStand, &pids, &procs);
    if (n > 0) {
       FdSample* out = xCalloc((size_t)n, sizeof(FdSample));
       this->source->klass->fds(this->source, pids, n, out);
@@ -667,6 +691,7 @@ static void Machine_readFds(Machine* this) {
          p->fdKinds = out[i];
          if (!out[i].known)
             continue;
+         Machine_readFdLimit(this, p);
          /* The socket states join this tick's counts in the detector. */
          ResourceInput in = {.time = this->now};
          in.known[RESOURCE_CLOSE_WAIT] = in.known[RESOURCE_ESTABLISHED] = true;

@@ -21,6 +21,7 @@ Process* Process_new(pid_t pid, unsigned long long startTicks, double tickSecond
    this->smapsTime = -1;
    this->childrenTime = -1;
    this->fdKindsTime = -1;
+   this->fdLimitTime = -1;
    this->firstSeen = now;
    History_init(&this->rssHistory, tickSeconds);
    SumHistory_init(&this->trafficHistory, &this->rssHistory);

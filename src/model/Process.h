@@ -62,8 +62,12 @@ typedef struct Process {
    bool fdKnown;
    uint32_t fds;
    /* On the smaps cadence while SCAN_FDS is set: what the fds are. */
-   FdSample fdKinds;         /* .known false until read */
-   double fdKindsTime;       /* monotonic time of the last read, < 0 never */
+   FdSample fdKinds;   /* .known false until read */
+   double fdKindsTime; /* monotonic time of the last read, < 0 never */
+   /* RLIMIT_NOFILE, read with the first fd kinds and then every few minutes. */
+   bool fdLimitKnown; /* known and not unlimited */
+   uint64_t fdLimit;
+   double fdLimitTime;       /* < 0 never read */
    ResourceGrowth resources; /* fds and threads growth (classify/ResourceGrowth.h) */
 
    /* Slower cadence, from /proc/PID/smaps_rollup (KiB). */

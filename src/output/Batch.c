@@ -45,6 +45,10 @@ typedef struct BatchCached {
    const void* verdictTraffic;
    int verdictSnapshots;      /* snapshots taken when it was written */
    unsigned verdictResources; /* the fds and threads detector's revision */
+   /* The fd_kinds object, kept as JSON text between two readings. */
+   char* fdKinds;
+   size_t fdKindsLength;
+   double fdKindsTime; /* of the reading it was written from */
 } BatchCached;
 
 typedef struct BatchState {
@@ -75,8 +79,11 @@ static BatchCached* Batch_cachedEntry(const Process* p, unsigned long tick) {
       st->cache = xReallocArray(st->cache, (size_t)st->cacheCapacity, sizeof(BatchCached));
    }
    BatchCached* c = &st->cache[st->cacheCount++];
-   *c = (BatchCached){
-         .pid = p->pid, .startTicks = p->startTicks, .tick = tick, .verdictBuckets = -1};
+   *c = (BatchCached){.pid = p->pid,
+                      .startTicks = p->startTicks,
+                      .tick = tick,
+                      .verdictBuckets = -1,
+                      .fdKindsTime = -1};
    return c;
 }
 
@@ -85,18 +92,22 @@ static void Batch_pruneCache(unsigned long tick) {
    BatchState* st = &Batch_state;
    int kept = 0;
    for (int i = 0; i < st->cacheCount; i++) {
-      if (st->cache[i].tick == tick)
+      if (st->cache[i].tick == tick) {
          st->cache[kept++] = st->cache[i];
-      else
+      } else {
          free(st->cache[i].verdict);
+         free(st->cache[i].fdKinds);
+      }
    }
    st->cacheCount = kept;
 }
 
 static void Batch_dropState(void) {
    BatchState* st = &Batch_state;
-   for (int i = 0; i < st->cacheCount; i++)
+   for (int i = 0; i < st->cacheCount; i++) {
       free(st->cache[i].verdict);
+      free(st->cache[i].fdKinds);
+   }
    free(st->cache);
    JsonWriter_done(&st->line);
    JsonWriter_done(&st->scratch);
@@ -225,28 +236,40 @@ static void Batch_snapshot(JsonWriter* w, const Machine* machine, const ProcessS
    JsonWriter_endObject(w);
 }
 
-/* The fds by kind of the last reading, null before one (SCAN_FDS). */
-static void Batch_fdKinds(JsonWriter* w, const Machine* machine, const Process* p) {
+/* The fds by kind of the last reading, null before one (SCAN_FDS); its
+   text is composed once per reading, and copied on the ticks between. */
+static void Batch_fdKinds(JsonWriter* w, const Machine* machine, const Process* p, BatchCached* c) {
    const FdSample* k = &p->fdKinds;
-   if (p->fdKindsTime < 0 || !k->known) {
+   bool known = p->fdKindsTime >= 0 && k->known;
+   JsonWriter_fixed(w, "fd_kinds_age_s", known ? machine->now - p->fdKindsTime : NAN, 1);
+   if (!known) {
       JsonWriter_null(w, "fd_kinds");
       return;
    }
-   JsonWriter_beginObject(w, "fd_kinds");
-   JsonWriter_fixed(w, "age_s", machine->now - p->fdKindsTime, 1);
-   for (int c = 0; c < FD_CLASS_COUNT; c++)
-      JsonWriter_int(w, FdProbe_className((FdClass)c), k->classes[c]);
-   JsonWriter_beginObject(w, "tcp_states");
-   for (unsigned s = 1; s < PROC_TCP_STATES; s++)
-      if (k->tcpStates[s] > 0)
-         JsonWriter_int(w, FdProbe_tcpStateName(s), k->tcpStates[s]);
-   JsonWriter_endObject(w);
-   JsonWriter_endObject(w);
+   if (!c->fdKinds || c->fdKindsTime != p->fdKindsTime) {
+      JsonWriter* scratch = &Batch_state.scratch;
+      JsonWriter_reset(scratch);
+      JsonWriter_beginObject(scratch, NULL);
+      for (int i = 0; i < FD_CLASS_COUNT; i++)
+         JsonWriter_int(scratch, FdProbe_className((FdClass)i), k->classes[i]);
+      JsonWriter_beginObject(scratch, "tcp_states");
+      for (unsigned s = 1; s < PROC_TCP_STATES; s++)
+         if (k->tcpStates[s] > 0)
+            JsonWriter_int(scratch, FdProbe_tcpStateName(s), k->tcpStates[s]);
+      JsonWriter_endObject(scratch);
+      JsonWriter_endObject(scratch);
+      c->fdKinds = xReallocArray(c->fdKinds, scratch->length + 1, 1);
+      memcpy(c->fdKinds, scratch->text, scratch->length + 1);
+      c->fdKindsLength = scratch->length;
+      c->fdKindsTime = p->fdKindsTime;
+   }
+   JsonWriter_raw(w, "fd_kinds", c->fdKinds, c->fdKindsLength);
 }
 
 /* Open fds and threads, their change over the growth window, the fd limit
    and the time to it. */
-static void Batch_resources(JsonWriter* w, const Machine* machine, const Process* p) {
+static void Batch_resources(JsonWriter* w, const Machine* machine, const Process* p,
+                            BatchCached* c) {
    const Options* opts = machine->opts;
    int64_t change = 0;
    JsonWriter_knownU64(w, "fds", p->fdKnown, p->fds);
@@ -258,13 +281,13 @@ static void Batch_resources(JsonWriter* w, const Machine* machine, const Process
                                  &change);
    JsonWriter_knownInt(w, "threads_change", known, change);
    const FdSample* k = &p->fdKinds;
-   bool limited = p->fdKindsTime >= 0 && k->limitKnown && !k->unlimited;
-   JsonWriter_knownU64(w, "fd_limit", limited, k->limit);
-   JsonWriter_fixed(w, "fd_limit_in_s",
-                    limited ? ResourceGrowth_secondsToLimit(&p->resources, k->limit) : NAN, 0);
+   JsonWriter_knownU64(w, "fd_limit", p->fdLimitKnown, p->fdLimit);
+   JsonWriter_fixed(
+         w, "fd_limit_in_s",
+         p->fdLimitKnown ? ResourceGrowth_secondsToLimit(&p->resources, p->fdLimit) : NAN, 0);
    JsonWriter_knownU64(w, "close_wait", k->known, k->tcpStates[PROC_TCP_CLOSE_WAIT]);
    JsonWriter_knownU64(w, "established", k->known, k->tcpStates[PROC_TCP_ESTABLISHED]);
-   Batch_fdKinds(w, machine, p);
+   Batch_fdKinds(w, machine, p, c);
 }
 
 /* The verdict object of p, from its cache entry while what it shows holds. */
@@ -328,7 +351,7 @@ static void Batch_process(JsonWriter* w, const Machine* machine, const Process* 
    JsonWriter_fixed(w, "cpu_pct", p->cpuKnown ? p->cpuPercent : NAN, 1);
    JsonWriter_knownU64(w, "ctx_voluntary", p->ctxKnown, p->ctxVoluntary);
    JsonWriter_knownU64(w, "ctx_involuntary", p->ctxKnown, p->ctxInvoluntary);
-   Batch_resources(w, machine, p);
+   Batch_resources(w, machine, p, c);
    Batch_traffic(w, p->trafficKnown, p->trafficDelta, p->trafficTotal, p->idle);
    JsonWriter_endObject(w);
    Batch_cachedVerdict(w, machine, p, c);

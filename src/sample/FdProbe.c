@@ -107,9 +107,6 @@ static void FdProbe_readOne(FdProbe* this, pid_t pid, FdSample* out) {
    closedir(dir);
    out->known = true;
    out->err = 0;
-   char text[4096];
-   out->limitKnown = ProcFiles_read(pid, "limits", text, sizeof(text)) > 0 &&
-                     ProcParse_openFilesLimit(text, &out->limit, &out->unlimited);
 }
 
 void FdProbe_read(FdProbe* this, const pid_t* pids, int n, FdSample* out) {

@@ -1,8 +1,8 @@
 #ifndef HEADER_FdProbe
 #define HEADER_FdProbe
 /* What each open fd of a process is: files, TCP sockets by state, UDP,
-   unix and other sockets, pipes, eventfd, epoll and the rest, and its
-   RLIMIT_NOFILE. One readlink per fd, and the socket tables of each
+   unix and other sockets, pipes, eventfd, epoll and the rest. One readlink
+   per fd, and the socket tables of each
    network namespace (/proc/PID/net/tcp, tcp6, udp, udp6, unix) read once
    per round however many processes share them. Dearer than the fd count
    (sample/ProcFiles.h), so Machine reads it on the smaps cadence, and only
@@ -35,9 +35,6 @@ typedef struct FdSample {
    uint32_t total;
    uint32_t classes[FD_CLASS_COUNT];
    uint32_t tcpStates[PROC_TCP_STATES]; /* TCP sockets by state (PROC_TCP_*) */
-   bool limitKnown;
-   bool unlimited;
-   uint64_t limit; /* RLIMIT_NOFILE's soft limit */
 } FdSample;
 
 /* "files", "tcp", "udp", "unix", "other_sockets", "pipes", "eventfd",

@@ -56,6 +56,12 @@ static void LiveSource_fds(SampleSource* this, const pid_t* pids, int n, FdSampl
    ProcSampler_fds(LiveSource_sampler(this), pids, n, out);
 }
 
+static bool LiveSource_openFilesLimit(SampleSource* this, pid_t pid, uint64_t* soft,
+                                      bool* unlimited) {
+   (void)this;
+   return ProcFiles_openFilesLimit(pid, soft, unlimited);
+}
+
 static void LiveSource_locateCgroup(SampleSource* this, pid_t pid, CgroupStatus* out) {
    (void)this;
    Cgroup_locate(pid, out);
@@ -116,6 +122,7 @@ static const SampleSourceClass LiveSource_class = {
       .sample = LiveSource_sample,
       .smaps = LiveSource_smaps,
       .fds = LiveSource_fds,
+      .openFilesLimit = LiveSource_openFilesLimit,
       .locateCgroup = LiveSource_locateCgroup,
       .refreshCgroup = LiveSource_refreshCgroup,
       .hostMemory = LiveSource_hostMemory,

@@ -80,6 +80,12 @@ int ProcFiles_fdCount(pid_t pid) {
    return count;
 }
 
+bool ProcFiles_openFilesLimit(pid_t pid, uint64_t* soft, bool* unlimited) {
+   char text[4096];
+   return ProcFiles_read(pid, "limits", text, sizeof(text)) > 0 &&
+          ProcParse_openFilesLimit(text, soft, unlimited);
+}
+
 int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity) {
    DIR* dir = ProcFiles_openDir(pid, "task");
    if (!dir)

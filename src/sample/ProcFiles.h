@@ -30,6 +30,10 @@ bool ProcFiles_eachLine(pid_t pid, const char* name, int maxLines,
    the directory cannot be read. */
 int ProcFiles_fdCount(pid_t pid);
 
+/* pid's RLIMIT_NOFILE soft limit, from /proc/PID/limits (*unlimited when
+   there is none); false when unreadable. */
+bool ProcFiles_openFilesLimit(pid_t pid, uint64_t* soft, bool* unlimited);
+
 /* Appends the children of every thread of pid; returns the new count. */
 int ProcFiles_children(pid_t pid, pid_t** list, int count, int* capacity);
 

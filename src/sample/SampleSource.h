@@ -56,6 +56,9 @@ typedef struct SampleSourceClass {
    /* What the fds of the given PIDs are; out[i] belongs to pids[i]. NULL
       for a source that holds no such readings. */
    void (*fds)(SampleSource* this, const pid_t* pids, int n, FdSample* out);
+   /* pid's RLIMIT_NOFILE soft limit (*unlimited when none); false when
+      unknown. NULL for a source that holds none. */
+   bool (*openFilesLimit)(SampleSource* this, pid_t pid, uint64_t* soft, bool* unlimited);
    void (*locateCgroup)(SampleSource* this, pid_t pid, CgroupStatus* out);
    void (*refreshCgroup)(SampleSource* this, CgroupStatus* status);
    /* MemTotal and MemAvailable; false when unknown. */

@@ -229,10 +229,10 @@ static int DetailView_drawResources(const Ui* ui, WINDOW* w, int y, int bottom, 
          DetailLine_put(&l, buf, s == PROC_TCP_CLOSE_WAIT ? CLR_WARNING : CLR_DEFAULT);
       }
    }
-   if (k->known && k->limitKnown && !k->unlimited) {
-      snprintf(buf, sizeof(buf), "  limit %llu", (unsigned long long)k->limit);
+   if (p->fdLimitKnown) {
+      snprintf(buf, sizeof(buf), "  limit %llu", (unsigned long long)p->fdLimit);
       DetailLine_put(&l, buf, CLR_DEFAULT);
-      double seconds = ResourceGrowth_secondsToLimit(&p->resources, k->limit);
+      double seconds = ResourceGrowth_secondsToLimit(&p->resources, p->fdLimit);
       if (!isnan(seconds)) {
          char ttl[16];
          Format_ttl(ttl, sizeof(ttl), seconds);

@@ -74,8 +74,9 @@ PROC = {"pid": _int, "ppid": _int, "start_ticks": _int, "start_time": _num,
         "fds": _opt(_int), "fds_change": _opt(_int), "threads": _opt(_int),
         "threads_change": _opt(_int), "fd_limit": _opt(_int), "fd_limit_in_s": _opt(_num),
         "close_wait": _opt(_int), "established": _opt(_int),
-        "fd_kinds": _opt(lambda v: isinstance(v, dict)), "traffic": dict}
-FD_KINDS = {"age_s": _num, "files": _int, "tcp": _int, "udp": _int, "unix": _int,
+        "fd_kinds_age_s": _opt(_num), "fd_kinds": _opt(lambda v: isinstance(v, dict)),
+        "traffic": dict}
+FD_KINDS = {"files": _int, "tcp": _int, "udp": _int, "unix": _int,
             "other_sockets": _int, "pipes": _int, "eventfd": _int, "epoll": _int, "other": _int,
             "tcp_states": dict}
 RESOURCES = {"label": _opt(_str), "fds_grow": _bool, "threads_grow": _bool, "fds_rise": _int,

@@ -20,6 +20,8 @@ typedef struct ScriptedProcess {
    char how[40];
    double trafficPerTick;
    int childrenReads; /* of its children list */
+   uint32_t closeWait;
+   int fdReads; /* of what its fds are */
    bool present;
 } ScriptedProcess;
 
@@ -125,6 +127,27 @@ static void ScriptedSource_smaps(SampleSource* this, const pid_t* pids, int n, S
    }
 }
 
+static void ScriptedSource_fds(SampleSource* this, const pid_t* pids, int n, FdSample* out) {
+   for (int i = 0; i < n; i++) {
+      ScriptedProcess* p = ScriptedSource_find(this, pids[i]);
+      out[i] = (FdSample){.pid = pids[i], .known = p && p->sample.fdKnown, .err = p ? 0 : ESRCH};
+      if (!out[i].known)
+         continue;
+      p->fdReads++;
+      out[i].total = p->sample.fds;
+      out[i].classes[FD_CLASS_TCP] = p->closeWait;
+      out[i].tcpStates[PROC_TCP_CLOSE_WAIT] = p->closeWait;
+      out[i].classes[FD_CLASS_FILE] = p->sample.fds - p->closeWait;
+   }
+}
+
+static bool ScriptedSource_openFilesLimit(SampleSource* this, pid_t pid, uint64_t* soft,
+                                          bool* unlimited) {
+   *soft = 1024;
+   *unlimited = false;
+   return ScriptedSource_find(this, pid) != NULL;
+}
+
 static void ScriptedSource_refreshCgroup(SampleSource* this, CgroupStatus* status) {
    ScriptedHost* host = ScriptedSource_host(this);
    uint64_t used = 0;
@@ -191,6 +214,8 @@ static const SampleSourceClass ScriptedSource_class = {
       .children = ScriptedSource_children,
       .sample = ScriptedSource_sample,
       .smaps = ScriptedSource_smaps,
+      .fds = ScriptedSource_fds,
+      .openFilesLimit = ScriptedSource_openFilesLimit,
       .locateCgroup = ScriptedSource_locateCgroup,
       .refreshCgroup = ScriptedSource_refreshCgroup,
       .hostMemory = ScriptedSource_hostMemory,
@@ -279,4 +304,17 @@ void ScriptedSource_setStatHash(SampleSource* this, pid_t pid, uint64_t hash) {
 
 int ScriptedSource_childrenReads(const SampleSource* this, pid_t pid) {
    return ScriptedSource_find(this, pid)->childrenReads;
+}
+
+void ScriptedSource_setFds(SampleSource* this, pid_t pid, uint32_t fds, uint32_t closeWait,
+                           unsigned threads) {
+   ScriptedProcess* p = ScriptedSource_find(this, pid);
+   p->sample.fdKnown = true;
+   p->sample.fds = fds;
+   p->sample.threads = threads;
+   p->closeWait = closeWait;
+}
+
+int ScriptedSource_fdReads(const SampleSource* this, pid_t pid) {
+   return ScriptedSource_find(this, pid)->fdReads;
 }

@@ -34,5 +34,11 @@ uint64_t ScriptedSource_rss(const SampleSource* this, pid_t pid);
 void ScriptedSource_setStatHash(SampleSource* this, pid_t pid, uint64_t hash);
 /* How many times pid's children list was read. */
 int ScriptedSource_childrenReads(const SampleSource* this, pid_t pid);
+/* pid's open fds, closeWait of them TCP sockets in CLOSE_WAIT and the rest
+   files, and its threads, from now on; its RLIMIT_NOFILE is 1024. */
+void ScriptedSource_setFds(SampleSource* this, pid_t pid, uint32_t fds, uint32_t closeWait,
+                           unsigned threads);
+/* How many times what pid's fds are was read. */
+int ScriptedSource_fdReads(const SampleSource* this, pid_t pid);
 
 #endif

@@ -392,9 +392,54 @@ static void test_scan_flags(void** state) {
    assert_int_equal(proc(f, 101)->ussKiB, 40 * MIB + 15 * 1024);
 }
 
+/* Worker 101 leaks a CLOSE_WAIT socket a second while running (its stat
+   changes every tick), worker 102 holds 8 fds and never runs. */
+static void leakSockets(Fixture* f, int ticks) {
+   for (int i = 0; i < ticks; i++) {
+      uint32_t leaked = (uint32_t)f->machine->tick;
+      ScriptedSource_setFds(f->host, 101, 8 + leaked, leaked, 2);
+      ScriptedSource_setStatHash(f->host, 101, 1000 + (uint64_t)f->machine->tick);
+      ScriptedSource_setFds(f->host, 102, 8, 0, 2);
+      ScriptedSource_setStatHash(f->host, 102, 7);
+      Machine_scan(f->machine);
+   }
+}
+
+/* The counts every tick feed the fds verdict; what the fds are is read on
+   the smaps cadence while SCAN_FDS is set, names CLOSE_WAIT, and stands
+   for a process that did not run. */
+static void test_fds_and_threads(void** state) {
+   Fixture* f = *state;
+   leakSockets(f, 70);
+   Process* leaker = proc(f, 101);
+   assert_true(leaker->fdKnown);
+   assert_int_equal(leaker->threads, 2);
+   assert_true(leaker->resources.grows[RESOURCE_FDS]);
+   char text[96];
+   ResourceGrowth_describe(&leaker->resources, text, sizeof(text));
+   assert_non_null(strstr(text, "grows/fds: CLOSE_WAIT +"));
+   /* The last round's reading, taken in the tick before the last one. */
+   assert_in_range(leaker->fdKinds.tcpStates[PROC_TCP_CLOSE_WAIT], 60, 70);
+   assert_true(leaker->fdLimitKnown);
+   assert_int_equal(leaker->fdLimit, 1024);
+   /* A round every 10 s: 7 or 8 in 70 s. */
+   assert_in_range(ScriptedSource_fdReads(f->host, 101), 7, 8);
+   /* The idle worker: read at its first round, then every 60 s. */
+   assert_in_range(ScriptedSource_fdReads(f->host, 102), 2, 3);
+   assert_false(proc(f, 102)->resources.grows[RESOURCE_FDS]);
+
+   /* Without SCAN_FDS the counts still judge, but no kind is read. */
+   f->machine->scanFlags = SCAN_SMAPS;
+   int reads = ScriptedSource_fdReads(f->host, 101);
+   leakSockets(f, 30);
+   assert_int_equal(ScriptedSource_fdReads(f->host, 101), reads);
+   assert_true(leaker->resources.grows[RESOURCE_FDS]);
+}
+
 int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test_setup_teardown(test_attach, setup, teardown),
+         cmocka_unit_test_setup_teardown(test_fds_and_threads, setup, teardown),
          cmocka_unit_test(test_unknown_pid_refused),
          cmocka_unit_test_setup_teardown(test_worker_appears, setup, teardown),
          cmocka_unit_test_setup_teardown(test_children_read_when_parent_ran, setup, teardown),
