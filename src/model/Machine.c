@@ -444,6 +444,7 @@ static void Machine_updateProcess(Machine* this, Process* p, const ProcSample* s
    p->threads = s->threads;
    p->fdKnown = s->fdKnown;
    p->fds = s->fds;
+   p->fdErrno = s->fdErr;
    ResourceInput resources = {.time = this->now};
    resources.known[RESOURCE_FDS] = s->fdKnown;
    resources.value[RESOURCE_FDS] = s->fds;
@@ -708,9 +709,9 @@ static void Machine_readFds(Machine* this) {
 }
 
 static void Machine_composeNotice(Machine* this) {
-   int unknown = 0;
-   int err = 0;
-   pid_t example = 0;
+   int unknown = 0, noFds = 0;
+   int err = 0, fdErr = 0;
+   pid_t example = 0, fdExample = 0;
    for (int t = 0; t < this->treeCount; t++) {
       ProcessTree* tree = this->trees[t];
       for (int i = 0; i < tree->count; i++) {
@@ -720,12 +721,24 @@ static void Machine_composeNotice(Machine* this) {
             err = p->smapsErrno;
             example = p->pid;
          }
+         if (p->seen && !p->fdKnown && p->fdErrno != 0 && p->fdErrno != ESRCH &&
+             p->fdErrno != ENOENT) {
+            noFds++;
+            fdErr = p->fdErrno;
+            fdExample = p->pid;
+         }
       }
    }
+   /* The same rule (ptrace read access) guards smaps_rollup and fd/. */
    if (unknown > 0)
       snprintf(this->notice, sizeof(this->notice),
-               "PSS/USS/swap n/a for %d process%s (e.g. PID %d): /proc/PID/smaps_rollup %s",
-               unknown, unknown == 1 ? "" : "es", (int)example, ProcFiles_explainSmapsError(err));
+               "PSS/USS/swap%s n/a for %d process%s (e.g. PID %d): /proc/PID/smaps_rollup %s",
+               noFds > 0 ? " and FDS" : "", unknown, unknown == 1 ? "" : "es", (int)example,
+               ProcFiles_explainSmapsError(err));
+   else if (noFds > 0)
+      snprintf(this->notice, sizeof(this->notice),
+               "FDS n/a for %d process%s (e.g. PID %d): /proc/PID/fd %s", noFds,
+               noFds == 1 ? "" : "es", (int)fdExample, ProcFiles_explainSmapsError(fdErr));
    else if (this->treeCount == 0 && this->opts->mode == TARGET_ALL_PYTHON)
       snprintf(this->notice, sizeof(this->notice),
                "no Python service tree on this host yet (a Python process with children, or "

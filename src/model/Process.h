@@ -61,6 +61,7 @@ typedef struct Process {
    unsigned threads; /* 0 unknown */
    bool fdKnown;
    uint32_t fds;
+   int fdErrno; /* why fds is unknown: 0 = not read yet */
    /* On the smaps cadence while SCAN_FDS is set: what the fds are. */
    FdSample fdKinds;   /* .known false until read */
    double fdKindsTime; /* monotonic time of the last read, < 0 never */

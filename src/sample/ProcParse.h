@@ -37,7 +37,7 @@ typedef struct ProcStatus {
    bool ctxKnown;
    uint64_t ctxVoluntary, ctxInvoluntary;
    /* Not a status line: the open fds, counted when status is read
-      (sample/ProcSampler.c) and cached with it; -1 unknown. */
+      (sample/ProcSampler.c) and cached with it; -errno when unreadable. */
    int fds;
 } ProcStatus;
 

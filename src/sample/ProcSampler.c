@@ -178,7 +178,8 @@ int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* 
             continue;
          }
          ProcParse_status(text, &status);
-         status.fds = ProcFiles_fdCount(pids[i]);
+         int fds = ProcFiles_fdCount(pids[i]);
+         status.fds = fds >= 0 ? fds : -(errno ? errno : EIO);
          StatusCache_store(&this->statuses, pids[i], statHash, fd, &status);
       }
       ProcSample* p = &out[found++];
@@ -200,6 +201,7 @@ int ProcSampler_sample(ProcSampler* this, const pid_t* pids, int n, ProcSample* 
       p->threads = stat.threads;
       p->fdKnown = status.fds >= 0;
       p->fds = status.fds >= 0 ? (uint32_t)status.fds : 0;
+      p->fdErr = status.fds < 0 ? -status.fds : 0;
       p->statHash = statHash;
    }
    StatusCache_endTick(&this->statuses, ProcSampler_closeStat, this);

@@ -26,6 +26,7 @@ typedef struct ProcSample {
    unsigned threads; /* stat's num_threads; 0 unknown */
    bool fdKnown;
    uint32_t fds; /* open fds */
+   int fdErr;    /* errno explaining why they are not known */
    /* A hash of the stat text, 0 when the source has none: equal hashes mean
       the process did not run, fault or change (Machine skips its smaps). */
    uint64_t statHash;

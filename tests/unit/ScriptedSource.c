@@ -315,6 +315,12 @@ void ScriptedSource_setFds(SampleSource* this, pid_t pid, uint32_t fds, uint32_t
    p->closeWait = closeWait;
 }
 
+void ScriptedSource_hideFds(SampleSource* this, pid_t pid, int err) {
+   ScriptedProcess* p = ScriptedSource_find(this, pid);
+   p->sample.fdKnown = false;
+   p->sample.fdErr = err;
+}
+
 int ScriptedSource_fdReads(const SampleSource* this, pid_t pid) {
    return ScriptedSource_find(this, pid)->fdReads;
 }

@@ -38,6 +38,8 @@ int ScriptedSource_childrenReads(const SampleSource* this, pid_t pid);
    files, and its threads, from now on; its RLIMIT_NOFILE is 1024. */
 void ScriptedSource_setFds(SampleSource* this, pid_t pid, uint32_t fds, uint32_t closeWait,
                            unsigned threads);
+/* pid's fd directory cannot be read, with errno err, from now on. */
+void ScriptedSource_hideFds(SampleSource* this, pid_t pid, int err);
 /* How many times what pid's fds are was read. */
 int ScriptedSource_fdReads(const SampleSource* this, pid_t pid);
 

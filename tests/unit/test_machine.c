@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -434,6 +435,13 @@ static void test_fds_and_threads(void** state) {
    leakSockets(f, 30);
    assert_int_equal(ScriptedSource_fdReads(f->host, 101), reads);
    assert_true(leaker->resources.grows[RESOURCE_FDS]);
+
+   /* An fd directory that cannot be read is n/a, and the status line says why. */
+   ScriptedSource_hideFds(f->host, 102, EACCES);
+   Machine_scan(f->machine);
+   assert_false(proc(f, 102)->fdKnown);
+   assert_non_null(
+         strstr(f->machine->notice, "FDS n/a for 1 process (e.g. PID 102): /proc/PID/fd"));
 }
 
 int main(void) {
