@@ -21,6 +21,7 @@
 #include "record/ResultEvents.h"
 #include "record/Store.h"
 #include "record/StoreDir.h"
+#include "replay/Replay.h"
 #include "replay/ReplayPrime.h"
 #include "sample/SampleSource.h"
 #include "util/Format.h"
@@ -261,6 +262,13 @@ static void RecordCommand_announce(const RecordOptions* ro, const char* dir,
               address);
 }
 
+/* The snapshots a poll found go to their processes too, as in replay: a
+   worker's verdict then knows whether its growth is native. */
+static void RecordCommand_giveSnapshots(Machine* machine, const Recorder* recorder) {
+   for (int i = 0; i < Recorder_eventCount(recorder); i++)
+      Replay_giveSnapshot(machine, Recorder_event(recorder, i));
+}
+
 /* Ticks until a signal, or until every explicit target has ended. The
    result stores are looked at once per smaps round: a snapshot or profile
    is a marker at the tick it is noticed, a few seconds late at most. */
@@ -276,7 +284,8 @@ static void RecordCommand_loop(Machine* machine, Recorder* recorder, Store* stor
       Recorder_capture(recorder, machine);
       double now = XUtils_monotonicNow();
       if (lastPoll < 0 || now - lastPoll >= opts->smapsInterval) {
-         ResultEvents_poll(results, recorder);
+         if (ResultEvents_poll(results, recorder) > 0)
+            RecordCommand_giveSnapshots(machine, recorder);
          lastPoll = now;
       }
       if (Recorder_write(recorder, store) != 0)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -24,6 +25,8 @@
 #include "export/Exposition.h"
 #include "export/Textfile.h"
 #include "model/Machine.h"
+#include "replay/Replay.h"
+#include "util/XUtils.h"
 
 #define MIB 1024u
 
@@ -338,6 +341,41 @@ static void test_growing_worker(void** state) {
    Host_stop(&h);
 }
 
+/* Two real collector results (CPython 3.11) between which RSS grew and the
+   Python heap did not, given as the recorder gives the snapshots it finds. */
+static void giveSnapshot(Host* h, pid_t pid, const char* name) {
+   char path[4096];
+   snprintf(path, sizeof(path), "%s/%s", SNAPSHOT_DATA, name);
+   static char text[1 << 20];
+   ssize_t n = XUtils_readFileAt(AT_FDCWD, path, text, sizeof(text));
+   assert_true(n > 0);
+   const Process* p = ProcessTree_find(h->machine->trees[0], pid);
+   assert_non_null(p);
+   RecordEvent e;
+   RecordEvent_init(&e, EVENT_SNAPSHOT, RECORD_SCOPE_PROCESS, (uint64_t)pid, p->startTicks, 0);
+   RecordEvent_addNumber(&e, ATTR_RESULT_STATUS, 0);
+   RecordEvent_addBytes(&e, ATTR_RESULT_INLINE, text, (size_t)n);
+   assert_true(Replay_giveSnapshot(h->machine, &e));
+}
+
+static void test_native_growth(void** state) {
+   (void)state;
+   Host h;
+   Host_start(&h, 1, NULL, 0);
+   for (int i = 0; i < 120; i++) {
+      ScriptedSource_setRss(h.source, 102, ScriptedSource_rss(h.source, 102) + 200);
+      Host_scan(&h, 1);
+   }
+   assert_int_equal(h.model.groups[0].slots[1].state, EXPORT_WORKER_GROWS_WITH_TIME);
+   giveSnapshot(&h, 102, "snapshot_native_a.json");
+   giveSnapshot(&h, 102, "snapshot_native_b.json");
+   Host_scan(&h, 1);
+   assert_int_equal(h.model.groups[0].slots[1].state, EXPORT_WORKER_NATIVE_GROWTH);
+   /* The control's verdict does not change with another worker's heap. */
+   assert_int_equal(h.model.groups[0].slots[0].state, EXPORT_WORKER_STABLE);
+   Host_stop(&h);
+}
+
 static void test_textfile(void** state) {
    (void)state;
    char root[4096];
@@ -388,7 +426,7 @@ int main(void) {
          cmocka_unit_test(test_classic_format), cmocka_unit_test(test_openmetrics_format),
          cmocka_unit_test(test_negotiate),      cmocka_unit_test(test_slots_across_recycling),
          cmocka_unit_test(test_group_names),    cmocka_unit_test(test_growing_worker),
-         cmocka_unit_test(test_textfile),
+         cmocka_unit_test(test_native_growth),  cmocka_unit_test(test_textfile),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
