@@ -11,36 +11,6 @@
 #include "model/ProcessSnapshots.h"
 #include "util/XUtils.h"
 
-const char* const ExportModel_workerStates[EXPORT_WORKER_STATES] = {
-      [EXPORT_WORKER_WARMING_UP] = "warming_up",
-      [EXPORT_WORKER_STABLE] = "stable",
-      [EXPORT_WORKER_PLATEAU] = "plateau",
-      [EXPORT_WORKER_SPIKES] = "spikes",
-      [EXPORT_WORKER_GROWS_WITH_TIME] = "grows_with_time",
-      [EXPORT_WORKER_GROWS_WITH_TRAFFIC] = "grows_with_traffic",
-      [EXPORT_WORKER_NATIVE_GROWTH] = "native_growth",
-      [EXPORT_WORKER_RECYCLED_GROWTH] = "recycled_growth",
-      [EXPORT_WORKER_INCONCLUSIVE] = "inconclusive",
-};
-
-const char* const ExportModel_groupStates[EXPORT_GROUP_STATES] = {
-      [EXPORT_GROUP_WARMING_UP] = "warming_up",
-      [EXPORT_GROUP_STABLE] = "stable",
-      [EXPORT_GROUP_ONE_GROWS] = "one_grows",
-      [EXPORT_GROUP_SOME_GROW] = "some_grow",
-      [EXPORT_GROUP_ALL_GROW] = "all_grow",
-      [EXPORT_GROUP_WORKER_MULTIPLICATION] = "worker_multiplication",
-      [EXPORT_GROUP_COW_UNSHARING] = "cow_unsharing",
-      [EXPORT_GROUP_RECYCLED_GROWTH] = "recycled_growth",
-};
-
-const char* const ExportModel_exitReasons[4] = {
-      [END_RECYCLE] = "recycle",
-      [END_CRASH] = "crash",
-      [END_OOM_KILL] = "oom_kill",
-      [END_UNKNOWN] = "unknown",
-};
-
 void ExportModel_init(ExportModel* this, const char* const* names, int nameCount, bool exportPid) {
    memset(this, 0, sizeof(*this));
    this->names = names;

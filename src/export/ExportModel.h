@@ -38,12 +38,6 @@ typedef enum ExportGroupState {
    EXPORT_GROUP_STATES
 } ExportGroupState;
 
-/* The label values, in enum order. */
-extern const char* const ExportModel_workerStates[EXPORT_WORKER_STATES];
-extern const char* const ExportModel_groupStates[EXPORT_GROUP_STATES];
-/* exits_total's reason label values, in RecycleEnd order. */
-extern const char* const ExportModel_exitReasons[4];
-
 typedef struct ExportRow {
    bool used; /* some process held it: a slot never held is not exported */
    pid_t pid; /* 0 while vacant */

@@ -9,6 +9,36 @@
 #include <string.h>
 #include <strings.h>
 
+const char* const Exposition_workerStates[EXPORT_WORKER_STATES] = {
+      [EXPORT_WORKER_WARMING_UP] = "warming_up",
+      [EXPORT_WORKER_STABLE] = "stable",
+      [EXPORT_WORKER_PLATEAU] = "plateau",
+      [EXPORT_WORKER_SPIKES] = "spikes",
+      [EXPORT_WORKER_GROWS_WITH_TIME] = "grows_with_time",
+      [EXPORT_WORKER_GROWS_WITH_TRAFFIC] = "grows_with_traffic",
+      [EXPORT_WORKER_NATIVE_GROWTH] = "native_growth",
+      [EXPORT_WORKER_RECYCLED_GROWTH] = "recycled_growth",
+      [EXPORT_WORKER_INCONCLUSIVE] = "inconclusive",
+};
+
+const char* const Exposition_groupStates[EXPORT_GROUP_STATES] = {
+      [EXPORT_GROUP_WARMING_UP] = "warming_up",
+      [EXPORT_GROUP_STABLE] = "stable",
+      [EXPORT_GROUP_ONE_GROWS] = "one_grows",
+      [EXPORT_GROUP_SOME_GROW] = "some_grow",
+      [EXPORT_GROUP_ALL_GROW] = "all_grow",
+      [EXPORT_GROUP_WORKER_MULTIPLICATION] = "worker_multiplication",
+      [EXPORT_GROUP_COW_UNSHARING] = "cow_unsharing",
+      [EXPORT_GROUP_RECYCLED_GROWTH] = "recycled_growth",
+};
+
+const char* const Exposition_exitReasons[4] = {
+      [END_RECYCLE] = "recycle",
+      [END_CRASH] = "crash",
+      [END_OOM_KILL] = "oom_kill",
+      [END_UNKNOWN] = "unknown",
+};
+
 /* A per-row family: false from value when the row has no such value yet
    (PSS before the first smaps read), so that no made-up 0 is exported. */
 typedef struct RowFamily {
@@ -142,7 +172,7 @@ static void Exposition_workerVerdict(MetricWriter* w, const ExportModel* m) {
       while (RowCursor_next(&c)) {
          MetricLabels labels = MetricLabels_with(&groupLabels, "slot", c.slot);
          for (int s = 0; s < EXPORT_WORKER_STATES; s++)
-            MetricWriter_state(w, &labels, ExportModel_workerStates[s], (int)c.row->state == s);
+            MetricWriter_state(w, &labels, Exposition_workerStates[s], (int)c.row->state == s);
       }
    }
 }
@@ -215,7 +245,7 @@ static void Exposition_groupVerdict(MetricWriter* w, const ExportModel* m) {
       const ExportGroup* g = &m->groups[i];
       MetricLabels labels = Exposition_groupLabels(g);
       for (int s = 0; s < EXPORT_GROUP_STATES; s++)
-         MetricWriter_state(w, &labels, ExportModel_groupStates[s], (int)g->state == s);
+         MetricWriter_state(w, &labels, Exposition_groupStates[s], (int)g->state == s);
    }
 }
 
@@ -232,8 +262,7 @@ static void Exposition_groupExits(MetricWriter* w, const ExportModel* m) {
       };
       MetricLabels groupLabels = Exposition_groupLabels(g);
       for (int r = 0; r < 4; r++) {
-         MetricLabels labels =
-               MetricLabels_with(&groupLabels, "reason", ExportModel_exitReasons[r]);
+         MetricLabels labels = MetricLabels_with(&groupLabels, "reason", Exposition_exitReasons[r]);
          MetricWriter_sample(w, &labels, counts[r]);
       }
    }

@@ -10,6 +10,12 @@
 #include "export/MetricWriter.h"
 #include "record/ByteBuffer.h"
 
+/* The label values, in enum order. */
+extern const char* const Exposition_workerStates[EXPORT_WORKER_STATES];
+extern const char* const Exposition_groupStates[EXPORT_GROUP_STATES];
+/* exits_total's reason label values, in RecycleEnd order. */
+extern const char* const Exposition_exitReasons[4];
+
 /* Appends the whole exposition to out. */
 void Exposition_render(const ExportModel* model, MetricFormat format, ByteBuffer* out);
 
