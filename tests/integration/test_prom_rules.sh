@@ -12,7 +12,7 @@ command -v promtool >/dev/null || bail "promtool is missing: apt-get install pro
 RULES_DIR=$(dirname "$TESTS_SRCDIR")/doc/prometheus
 RULES=$RULES_DIR/leaktop.rules.yml
 RULE_TESTS=$RULES_DIR/leaktop.rules.test.yml
-[ -r "$RULES" ] && [ -r "$RULE_TESTS" ] || bail "no rules in $RULES_DIR"
+if [ ! -r "$RULES" ] || [ ! -r "$RULE_TESTS" ]; then bail "no rules in $RULES_DIR"; fi
 
 # From another directory: the test file names its rules relative to itself.
 cd "$TEST_TMP" || bail "cannot enter $TEST_TMP"
