@@ -20,6 +20,8 @@
 
 #include "Scenario.h"
 #include "classify/TimeToLimit.h"
+#include "export/ExportModel.h"
+#include "export/Exposition.h"
 
 #define SERIES_TICK 1.0
 /* The group's memory limit: one worker in a 256 MiB cgroup, so a time
@@ -31,19 +33,10 @@
    about 100 s. */
 #define SERIES_MAX_REQUESTS 1000.0
 
-/* The exporter's stateset labels (doc/metrics.md) that this bench can
-   reach: no heap snapshots (native_growth) and no slot history
-   (recycled_growth) here. */
-static const char* const verdictLabels[] = {
-      [VERDICT_WARMING_UP] = "warming_up",
-      [VERDICT_STABLE] = "stable",
-      [VERDICT_PLATEAU] = "plateau",
-      [VERDICT_GROWS_WITH_TIME] = "grows_with_time",
-      [VERDICT_GROWS_WITH_TRAFFIC] = "grows_with_traffic",
-      [VERDICT_SPIKES] = "spikes",
-      [VERDICT_INCONCLUSIVE] = "inconclusive",
-};
-#define VERDICTS ((int)(sizeof(verdictLabels) / sizeof(verdictLabels[0])))
+/* Every state of the exporter's stateset (doc/metrics.md); this bench
+   reaches neither native_growth (no heap snapshots) nor recycled_growth
+   (no slot history), which stay 0 as they would. */
+#define VERDICTS EXPORT_WORKER_STATES
 
 typedef struct Case {
    const char* name;
@@ -154,7 +147,9 @@ static double Case_run(const Case* c, Scenario* s, double seconds, double offset
       Values_add(&values[S_TTL], isnan(ttl) ? INFINITY : ttl);
       Values_add(&values[S_CONFIDENCE], classifier.evidence.confidence);
       for (int v = 0; v < VERDICTS; v++)
-         Values_add(&values[S_VERDICT + v], classifier.verdict == (GrowthVerdict)v);
+         Values_add(&values[S_VERDICT + v],
+                    ExportModel_verdictState(classifier.verdict, SNAPSHOT_VERDICT_UNKNOWN, NULL) ==
+                          (ExportWorkerState)v);
    }
    return limitAt;
 }
@@ -197,7 +192,7 @@ static void print_case(const Case* c, double prelude, double seconds, double scr
    print_series("leaktop_worker_verdict_confidence_ratio", "", &values[S_CONFIDENCE]);
    for (int v = 0; v < VERDICTS; v++) {
       char label[64];
-      snprintf(label, sizeof(label), ",leaktop_worker_verdict=\"%s\"", verdictLabels[v]);
+      snprintf(label, sizeof(label), ",leaktop_worker_verdict=\"%s\"", Exposition_workerStates[v]);
       print_series("leaktop_worker_verdict", label, &values[S_VERDICT + v]);
    }
    printf("    alert_rule_test:\n");

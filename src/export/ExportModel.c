@@ -29,8 +29,9 @@ void ExportModel_done(ExportModel* this) {
    memset(this, 0, sizeof(*this));
 }
 
-ExportWorkerState ExportModel_workerState(const Process* p, const WorkerSlot* slot) {
-   switch (p->growth.verdict) {
+ExportWorkerState ExportModel_verdictState(GrowthVerdict verdict, SnapshotVerdict heap,
+                                           const RecycleVerdict* slot) {
+   switch (verdict) {
    case VERDICT_STABLE:
       return EXPORT_WORKER_STABLE;
    case VERDICT_PLATEAU:
@@ -40,20 +41,25 @@ ExportWorkerState ExportModel_workerState(const Process* p, const WorkerSlot* sl
    case VERDICT_GROWS_WITH_TIME:
    case VERDICT_GROWS_WITH_TRAFFIC:
       /* The heap snapshots settled where the growth is. */
-      if (ProcessSnapshots_verdict(p->snapshots) == SNAPSHOT_VERDICT_NATIVE)
+      if (heap == SNAPSHOT_VERDICT_NATIVE)
          return EXPORT_WORKER_NATIVE_GROWTH;
-      return p->growth.verdict == VERDICT_GROWS_WITH_TIME ? EXPORT_WORKER_GROWS_WITH_TIME
-                                                          : EXPORT_WORKER_GROWS_WITH_TRAFFIC;
+      return verdict == VERDICT_GROWS_WITH_TIME ? EXPORT_WORKER_GROWS_WITH_TIME
+                                                : EXPORT_WORKER_GROWS_WITH_TRAFFIC;
    case VERDICT_WARMING_UP:
    case VERDICT_INCONCLUSIVE:
    default:
       /* No generation lives long enough for a live verdict, but they grew
          alike before they were recycled. */
-      if (slot && slot->verdict.label != RECYCLE_NONE)
+      if (slot && slot->label != RECYCLE_NONE)
          return EXPORT_WORKER_RECYCLED_GROWTH;
-      return p->growth.verdict == VERDICT_INCONCLUSIVE ? EXPORT_WORKER_INCONCLUSIVE
-                                                       : EXPORT_WORKER_WARMING_UP;
+      return verdict == VERDICT_INCONCLUSIVE ? EXPORT_WORKER_INCONCLUSIVE
+                                             : EXPORT_WORKER_WARMING_UP;
    }
+}
+
+ExportWorkerState ExportModel_workerState(const Process* p, const WorkerSlot* slot) {
+   return ExportModel_verdictState(p->growth.verdict, ProcessSnapshots_verdict(p->snapshots),
+                                   slot ? &slot->verdict : NULL);
 }
 
 static double ExportModel_clamp01(double v) {

@@ -12,6 +12,7 @@
 
 #include "model/Machine.h"
 #include "model/ProcessTree.h"
+#include "snapshot/SnapshotDiff.h"
 
 typedef enum ExportWorkerState {
    EXPORT_WORKER_WARMING_UP,
@@ -98,7 +99,11 @@ void ExportModel_done(ExportModel* this);
 /* Maps the model after a scan. A tree that is gone takes its group along. */
 void ExportModel_update(ExportModel* this, const Machine* machine);
 
-/* The state a worker's verdict exports as. */
+/* The state a classifier verdict exports as, given what the worker's heap
+   snapshots said and its slot's recycle verdict (NULL: none). */
+ExportWorkerState ExportModel_verdictState(GrowthVerdict verdict, SnapshotVerdict heap,
+                                           const RecycleVerdict* slot);
+/* The same for a live worker. */
 ExportWorkerState ExportModel_workerState(const Process* p, const WorkerSlot* slot);
 
 #endif
