@@ -59,7 +59,7 @@ static void SnapshotCommand_usage(FILE* out) {
          "  -h, --help              display this help and exit\n"
          "\n"
          "The worker is asked through its agent when it imported leaktop_agent,\n"
-         "else by CPython 3.14's remote execution (PEP 768), else (3.11 to 3.13) by\n"
+         "else by the remote execution of CPython 3.14+ (PEP 768), else (3.11 to 3.13) by\n"
          "appending a call to the interpreter's pending-call queue while its threads\n"
          "are stopped for well under a millisecond. The request runs between two\n"
          "bytecodes in the main thread, never at an arbitrary instruction.\n",

@@ -1,5 +1,5 @@
 /* CPython decoding that needs no process: the 3.11+ location table and the
-   3.13 and 3.14 _Py_DebugOffsets tables. */
+   3.13, 3.14 and 3.15 _Py_DebugOffsets tables. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -163,9 +163,9 @@ static void test_debug_offsets(void** state) {
    assert_int_equal(layout.tsEvalBreaker, LAYOUT_NONE);
    assert_int_equal(layout.rdsScriptPath, LAYOUT_NONE);
 
-   put(table, 8, 0x030f00a0); /* 3.15: an unknown table layout */
+   put(table, 8, 0x031000a0); /* 3.16: an unknown table layout */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-   assert_non_null(strstr(err, "3.15"));
+   assert_non_null(strstr(err, "3.16"));
    assert_non_null(strstr(err, CPYTHON_SUPPORTED));
 
    fill313(table);
@@ -211,6 +211,7 @@ static const uint64_t TABLE_314[] = {
 };
 
 static void fill314(uint8_t* table) {
+   memset(table, 0, DEBUG_OFFSETS_SIZE);
    memcpy(table, "xdebugpy", 8);
    memcpy(table + 8, TABLE_314, sizeof(TABLE_314));
 }
@@ -220,7 +221,7 @@ static void test_debug_offsets_314(void** state) {
    uint8_t table[DEBUG_OFFSETS_SIZE];
    CPythonLayout layout;
    char err[256];
-   assert_int_equal(8 + sizeof(TABLE_314), DEBUG_OFFSETS_SIZE);
+   assert_int_equal(8 + sizeof(TABLE_314), 760);
    fill314(table);
    assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
    assert_int_equal(layout.minor, 14);
@@ -298,6 +299,111 @@ static void test_debug_offsets_314(void** state) {
    assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
 }
 
+/* The whole _Py_DebugOffsets of Debian sid's python3.15 3.15.2-1, read
+   from a running interpreter at _PyRuntime (0xc408a0), as 110 words after
+   the cookie. */
+static const uint64_t TABLE_315[] = {
+      0x30f02f0, 0x0,                                            /* version, free_threaded */
+      0x549c8,   0x390,  0x3a8,                                  /* runtime_state */
+      0x373c0,   0x1c68, 0x1c60, 0x1ca8, 0x1cb8, 0x1ce8, 0x1da8, /* interpreter_state */
+      0x1d98,    0x1da0, 0x10,   0x1e38, 0x0,    0x1e48, 0x1e40, /* ... */
+      0x1f08,    0x0,                                            /* ... tlbc_generation */
+      0x378,     0x0,    0x8,    0x10,   0x48,   0x50,   0x58,   /* thread_state */
+      0x60,      0xb0,   0xb8,   0x100,  0x20,   0x24,   0x28,   /* ... */
+      0x88,      0x120,                                          /* ... exc_state */
+      0x0,                                                       /* err_stackitem */
+      0x58,      0x8,    0x0,    0x38,   0x50,   0x4a,   0x40,   /* interpreter_frame */
+      0x0,                                                       /* ... tlbc_index */
+      0xd8,      0x70,   0x78,   0x80,   0x88,   0x44,   0x34,   /* code_object */
+      0x60,      0x68,   0xd0,   0x0,                            /* ... co_tlbc */
+      0x10,      0x8,                                            /* pyobject */
+      0x1a8,     0x18,   0x58,   0xa8,   0x20,   0x120,          /* type_object */
+      0x3b0,     0x378,                                          /* heap_type_object */
+      0x28,      0x20,   0x10,                                   /* tuple_object */
+      0x28,      0x18,   0x10,                                   /* list_object */
+      0xc8,      0x18,   0x28,   0x20,                           /* set_object */
+      0x30,      0x20,   0x28,                                   /* dict_object */
+      0x18,      0x10,                                           /* float_object */
+      0x20,      0x10,   0x18,                                   /* long_object */
+      0x28,      0x10,   0x20,                                   /* bytes_object */
+      0x40,      0x20,   0x10,   0x28,   0x38,                   /* unicode_object */
+      0xb0,      0x70,   0x78,   0x460,  0x68,                   /* gc */
+      0xa0,      0x18,   0x48,   0x43,                           /* gen_object */
+      0x0,       0x8,                                            /* llist_node */
+      0x18,      0x158,  0x1f5c, 0x0,    0x4,    0x200,          /* debugger_support */
+};
+
+static void fill315(uint8_t* table) {
+   memcpy(table, "xdebugpy", 8);
+   memcpy(table + 8, TABLE_315, sizeof(TABLE_315));
+}
+
+static void test_debug_offsets_315(void** state) {
+   (void)state;
+   uint8_t table[DEBUG_OFFSETS_SIZE];
+   CPythonLayout layout;
+   char err[256];
+   assert_int_equal(8 + sizeof(TABLE_315), DEBUG_OFFSETS_SIZE);
+   fill315(table);
+   assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_int_equal(layout.minor, 15);
+   assert_int_equal(layout.rtInterpretersHead, 0x3a8);
+   assert_int_equal(layout.interpNext, 0x1c60);
+   assert_int_equal(layout.interpThreadsHead, 0x1ca8);
+   assert_int_equal(layout.interpThreadsMain, 0x1cb8);
+   assert_int_equal(layout.gilLocked, 0x1e48);
+   assert_int_equal(layout.gilHolder, 0x1e40);
+   assert_int_equal(layout.tsNext, 0x8);
+   assert_int_equal(layout.tsInterp, 0x10);
+   assert_int_equal(layout.tsCurrentFrame, 0x48);
+   /* Moved by base_frame, last_profiled_frame and its sequence. */
+   assert_int_equal(layout.tsThreadId, 0xb0);
+   assert_int_equal(layout.tsNativeThreadId, 0xb8);
+   assert_int_equal(layout.frCode, 0x0);
+   assert_true(layout.frCodeMask == ~(uint64_t)3); /* Py_TAG_BITS became 3 */
+   assert_int_equal(layout.frPrevious, 0x8);
+   assert_int_equal(layout.frInstr, 0x38);
+   assert_int_equal(layout.frOwner, 0x4a);
+   assert_int_equal(layout.ownerShim, 3); /* FRAME_OWNED_BY_INTERPRETER, the last owner */
+   assert_int_equal(layout.coFilename, 0x70);
+   assert_int_equal(layout.coQualname, 0x80);
+   assert_int_equal(layout.coLinetable, 0x88);
+   assert_int_equal(layout.coFirstlineno, 0x44);
+   assert_int_equal(layout.coCodeAdaptive, 0xd0);
+   assert_int_equal(layout.bytesSize, 0x10);
+   assert_int_equal(layout.bytesData, 0x20);
+   assert_int_equal(layout.strState, 0x20);
+   assert_int_equal(layout.strLength, 0x10);
+   assert_int_equal(layout.strAsciiSize, 40);
+   assert_int_equal(layout.strCompactSize, 56); /* the table's own, now */
+   assert_int_equal(layout.tsEvalBreaker, 0x18);
+   assert_int_equal(layout.tsRemoteDebuggerSupport, 0x158);
+   assert_int_equal(layout.interpRemoteDebuggingEnabled, 0x1f5c);
+   assert_int_equal(layout.rdsPendingCall, 0);
+   assert_int_equal(layout.rdsScriptPath, 4);
+   assert_int_equal(layout.rdsScriptPathSize, 512);
+
+   /* Cut at 3.14's size: 3.15's remote debugging entries are missing. */
+   assert_false(CPythonLayout_fromDebugOffsets(table, 760, &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "cut short"));
+   put(table, 16, 1);
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "free-threaded CPython 3.15 (python3.15t)"));
+   fill315(table);
+   put(table, 248, 0x378); /* native_thread_id at the end of the thread state */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "out of range"));
+   fill315(table);
+   put(table, 848, 0x300); /* a script path that would run past the thread state */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "remote debugging"));
+   fill315(table);
+   put(table, 744, 0x20); /* a compact str smaller than an ASCII one */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   fill315(table);
+   assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+}
+
 static void test_builtin_layouts(void** state) {
    (void)state;
    assert_null(CPythonLayout_forMinor(10));
@@ -327,7 +433,8 @@ int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_linetable_311),     cmocka_unit_test(test_linetable_312),
          cmocka_unit_test(test_linetable_forms),   cmocka_unit_test(test_debug_offsets),
-         cmocka_unit_test(test_debug_offsets_314), cmocka_unit_test(test_builtin_layouts),
+         cmocka_unit_test(test_debug_offsets_314), cmocka_unit_test(test_debug_offsets_315),
+         cmocka_unit_test(test_builtin_layouts),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
