@@ -280,7 +280,8 @@ static uint64_t CPythonLayout_u64(const uint8_t* table, size_t at) {
 static bool CPythonLayout_field(const uint8_t* table, size_t sizeAt, size_t at, int64_t* out) {
    uint64_t size = CPythonLayout_u64(table, sizeAt);
    uint64_t off = CPythonLayout_u64(table, at);
-   if (size > (1u << 20) || off + sizeof(uint64_t) > size)
+   /* Not off + 8 > size: a damaged offset near 2^64 would wrap past it. */
+   if (size > (1u << 20) || off > size || size - off < sizeof(uint64_t))
       return false;
    *out = (int64_t)off;
    return true;
@@ -397,20 +398,23 @@ bool CPythonLayout_fromDebugOffsets(const uint8_t* table, size_t len, CPythonLay
                "CPython 3.%d's _Py_DebugOffsets remote debugging entries are out of range", minor);
       return false;
    }
-   /* These are positions at or past the end of their structure. */
-   layout->coCodeAdaptive = (int64_t)CPythonLayout_u64(table, map->codeAdaptive);
-   layout->bytesData = (int64_t)CPythonLayout_u64(table, map->bytesObSval);
-   layout->strAsciiSize = (int64_t)CPythonLayout_u64(table, map->unicodeAsciiSize);
-   /* 3.15 publishes sizeof(PyCompactUnicodeObject); before, it is
-      PyASCIIObject with utf8_length and utf8 added. */
-   layout->strCompactSize = map->unicodeCompactSize
-                                  ? (int64_t)CPythonLayout_u64(table, map->unicodeCompactSize)
-                                  : layout->strAsciiSize + 16;
-   if (layout->coCodeAdaptive <= 0 || layout->coCodeAdaptive > 4096 || layout->bytesData > 4096 ||
-       layout->strAsciiSize > 4096 || layout->strCompactSize < layout->strAsciiSize ||
-       layout->strCompactSize > 4096) {
+   /* These are positions at or past the end of their structure; unsigned,
+      so a damaged one never passes as negative. 3.15 publishes
+      sizeof(PyCompactUnicodeObject); before, it is PyASCIIObject with
+      utf8_length and utf8 added. */
+   uint64_t adaptive = CPythonLayout_u64(table, map->codeAdaptive);
+   uint64_t sval = CPythonLayout_u64(table, map->bytesObSval);
+   uint64_t ascii = CPythonLayout_u64(table, map->unicodeAsciiSize);
+   uint64_t compact =
+         map->unicodeCompactSize ? CPythonLayout_u64(table, map->unicodeCompactSize) : ascii + 16;
+   if (adaptive == 0 || adaptive > 4096 || sval > 4096 || ascii > 4096 || compact < ascii ||
+       compact > 4096) {
       snprintf(err, errSize, "CPython 3.%d's _Py_DebugOffsets sizes are out of range", minor);
       return false;
    }
+   layout->coCodeAdaptive = (int64_t)adaptive;
+   layout->bytesData = (int64_t)sval;
+   layout->strAsciiSize = (int64_t)ascii;
+   layout->strCompactSize = (int64_t)compact;
    return true;
 }
