@@ -153,7 +153,7 @@ if [ -x "$PY310" ]; then
    run old snapshot "$QUIET"
    expect_rc 1 "CPython 3.10 (pyenv) is refused"
    says "... saying which versions are supported" "$ERR" \
-      '^leaktop snapshot: CPython older than 3\.11 .*supported: 3\.11, 3\.12, 3\.13 and 3\.14$'
+      '^leaktop snapshot: CPython older than 3\.11 .*supported: 3\.11, 3\.12, 3\.13, 3\.14 and 3\.15$'
 else
    skip_n 2 "no CPython 3.10 at $PY310"
 fi
