@@ -182,7 +182,7 @@ SnapshotRunnerState SnapshotRunner_poll(SnapshotRunner* this, const Machine* m, 
       result = SNAPSHOT_RUNNER_FAILED;
    } else if (state == SNAPSHOT_JOB_DONE) {
       result = SnapshotRunner_answered(this, p, msg, msgSize);
-   } else if (state == SNAPSHOT_JOB_FAILED) {
+   } else if (state == SNAPSHOT_JOB_FAILED || state == SNAPSHOT_JOB_IDLE) {
       snprintf(Process_snapshots(p)->error, sizeof(p->snapshots->error), "%s", text);
       snprintf(msg, msgSize, "snapshot of %d failed: %s", (int)this->pid, text);
       result = SNAPSHOT_RUNNER_FAILED;

@@ -377,7 +377,7 @@ static const CodeInfo* CPython_code(CPython* py, uint64_t addr) {
 
 /* ---- threads and frames ------------------------------------------------ */
 
-static uint64_t CPython_gilHolder(CPython* py, uint64_t interp) {
+uint64_t CPython_gilHolder(CPython* py, uint64_t interp) {
    const CPythonLayout* l = &py->layout;
    uint64_t base = l->gilPlace == GIL_IN_RUNTIME ? py->runtime : interp;
    if (l->gilPlace == GIL_VIA_INTERP_PTR &&
