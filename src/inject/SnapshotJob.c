@@ -273,6 +273,25 @@ static const char* SnapshotJob_syscallName(long nr) {
    return NULL;
 }
 
+/* The name of system call nr, or "system call NR" written into buf. */
+static const char* SnapshotJob_callName(long nr, char* buf, size_t size) {
+   const char* name = SnapshotJob_syscallName(nr);
+   if (name)
+      return name;
+   snprintf(buf, size, "system call %ld", nr);
+   return buf;
+}
+
+/* ", under f (file:line)" for a thread's innermost Python frame, or "". */
+static void SnapshotJob_under(const FrameList* frames, char* out, size_t size) {
+   out[0] = '\0';
+   if (frames->count == 0)
+      return;
+   const StackFrame* f = &frames->frames[0];
+   snprintf(out, size, ", under %s (%s:%d)", f->function ? f->function : "?",
+            f->file ? f->file : "?", f->line);
+}
+
 /* What the main thread does now, from /proc/PID/syscall and its Python
    frames (read without stopping it). Polls come every few milliseconds;
    the description is read again only every DESCRIBE_EVERY_S. */
@@ -284,23 +303,14 @@ static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
       ssize_t n = ProcFiles_read(job->pid, "syscall", text, sizeof(text));
       const char* doing = NULL;
       char number[48];
-      if (n > 0 && strncmp(text, "running", 7) != 0) {
-         long nr = strtol(text, NULL, 10);
-         doing = SnapshotJob_syscallName(nr);
-         if (!doing) {
-            snprintf(number, sizeof(number), "system call %ld", nr);
-            doing = number;
-         }
-      }
+      if (n > 0 && strncmp(text, "running", 7) != 0)
+         doing = SnapshotJob_callName(strtol(text, NULL, 10), number, sizeof(number));
       char where[320] = "";
       PyThreadStack* threads;
       int count;
       int at = SnapshotJob_mainThread(job, &threads, &count);
-      if (at >= 0 && threads[at].frames.count > 0) {
-         const StackFrame* f = &threads[at].frames.frames[0];
-         snprintf(where, sizeof(where), ", under %s (%s:%d)", f->function ? f->function : "?",
-                  f->file ? f->file : "?", f->line);
-      }
+      if (at >= 0)
+         SnapshotJob_under(&threads[at].frames, where, sizeof(where));
       if (count > 0)
          CPython_freeThreads(threads, count);
       snprintf(job->mainDoing, sizeof(job->mainDoing), "%s%s%s", doing ? "in " : "running",
@@ -323,19 +333,11 @@ static void SnapshotJob_describeAll(SnapshotJob* job, const ThreadWaits* waits, 
    out[0] = '\0';
    for (int i = 0; i < waits->count && at < size; i++) {
       const ThreadWait* w = &waits->threads[i];
-      const char* name = SnapshotJob_syscallName(w->syscall);
       char call[48], where[320] = "";
-      if (!name) {
-         snprintf(call, sizeof(call), "system call %ld", w->syscall);
-         name = call;
-      }
-      for (int t = 0; t < count; t++) {
-         const FrameList* frames = &threads[t].frames;
-         if ((pid_t)threads[t].nativeTid == w->nsTid && frames->count > 0)
-            snprintf(where, sizeof(where), ", under %s (%s:%d)",
-                     frames->frames[0].function ? frames->frames[0].function : "?",
-                     frames->frames[0].file ? frames->frames[0].file : "?", frames->frames[0].line);
-      }
+      const char* name = SnapshotJob_callName(w->syscall, call, sizeof(call));
+      for (int t = 0; t < count; t++)
+         if ((pid_t)threads[t].nativeTid == w->nsTid)
+            SnapshotJob_under(&threads[t].frames, where, sizeof(where));
       int n = snprintf(out + at, size - at, "%sthread %d in %s%s", i ? "; " : "", (int)w->nsTid,
                        name, where);
       at += n > 0 ? (size_t)n : 0;
