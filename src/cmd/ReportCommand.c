@@ -13,8 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "record/StoreDir.h"
 #include "replay/Replay.h"
 #include "replay/ReplayWindow.h"
+#include "report/ReportGather.h"
 #include "report/ReportHtml.h"
 #include "report/ReportMarkdown.h"
 #include "report/ReportModel.h"
@@ -111,33 +113,6 @@ static int ReportCommand_parse(int argc, char** argv, ReportOptions* r) {
    return -1;
 }
 
-/* The model over the window, one recorded tick at a time. The window
-   starts at its first tick: a recording's span starts at its first chunk's
-   minute. */
-static void ReportCommand_gather(Replay* replay, int64_t from, int64_t to, ReportModel* model) {
-   bool more = true;
-   if (Replay_cursor(replay) < from)
-      more = Replay_forward(replay);
-   if (more && Replay_cursor(replay) > from && Replay_cursor(replay) <= to)
-      from = Replay_cursor(replay);
-   ReportModel_init(model, from, to, Replay_options(replay)->delay);
-   while (more && Replay_cursor(replay) <= to) {
-      ReportModel_addTick(model, Replay_machine(replay), Replay_cursor(replay));
-      more = Replay_forward(replay);
-   }
-   for (int i = 0; i < Replay_eventCount(replay); i++) {
-      const ReplayEvent* e = Replay_event(replay, i);
-      if (e->wallUs >= from && e->wallUs <= to)
-         ReportModel_addEvent(model, e->wallUs, e->pid, e->text);
-   }
-   for (int i = 0; i < Replay_lostCount(replay); i++) {
-      char line[512];
-      ReplayWindow_lostText(replay, i, line, sizeof(line));
-      ReportModel_addLost(model, line);
-      fprintf(stderr, "leaktop report: %s\n", line);
-   }
-}
-
 /* A report file, private: created 0600, never through a link, and only
    ever a regular file. */
 static FILE* ReportCommand_create(const char* path, char* err, size_t errSize) {
@@ -186,7 +161,14 @@ static int ReportCommand_run(int argc, char** argv) {
    int status = ReportCommand_parse(argc, argv, &r);
    if (status >= 0)
       return status;
-   char err[512] = "";
+   char err[512] = "", dir[4096];
+   if (!r.path) {
+      if (!StoreDir_default(dir, sizeof(dir), err, sizeof(err))) {
+         fprintf(stderr, "leaktop report: %s\n", err);
+         return 1;
+      }
+      r.path = dir;
+   }
    int64_t from, to;
    Replay* replay = ReplayWindow_open(r.path, r.from, r.to, &from, &to, err, sizeof(err));
    if (!replay) {
@@ -194,7 +176,7 @@ static int ReportCommand_run(int argc, char** argv) {
       return 1;
    }
    ReportModel* model = xCalloc(1, sizeof(*model));
-   ReportCommand_gather(replay, from, to, model);
+   ReportGather_run(replay, r.path, from, to, 0, true, model);
    Replay_delete(replay);
    status = 0;
    if (r.html && !ReportCommand_write(r.html, model, r.redact, ReportHtml_write))

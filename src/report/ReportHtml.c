@@ -7,6 +7,7 @@
 
 #include "report/ReportAssets.h"
 #include "report/ReportFacts.h"
+#include "report/ReportFlame.h"
 #include "report/ReportText.h"
 #include "util/Format.h"
 
@@ -36,10 +37,13 @@ static const char* ReportHtml_verdictClass(const ReportProcess* p) {
 
 static void ReportHtml_head(FILE* out, const ReportModel* m) {
    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         /* Nothing from anywhere, but the style sheet below. */
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "style-src 'unsafe-inline'\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "style-src 'unsafe-inline'; script-src ",
+         out);
+   /* Nothing from anywhere, but the style sheet below and the one script
+      whose hash this is. */
+   fputs(ReportAssets_jsHash, out);
+   fputs("\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<title>Memory incident report, ",
          out);
    ReportText_putUtc(out, m->fromUs);
@@ -323,6 +327,119 @@ static void ReportHtml_charts(FILE* out, const ReportModel* m, const ReportTree*
    fputs("</section>\n", out);
 }
 
+/* ---- heap snapshot diffs and stack profiles --------------------------------- */
+
+/* "<p>N what</p>", when there are any. */
+static void ReportHtml_count(FILE* out, int n, const char* what) {
+   if (n > 0)
+      fprintf(out, "<p class=\"muted\">%d %s</p>\n", n, what);
+}
+
+static void ReportHtml_growthTable(FILE* out, const ReportGrowthRow* rows, int n, bool lines) {
+   fprintf(out,
+           "<table class=\"grew\">\n<tr><th>%s</th><th>before</th><th>after</th><th>growth</th>"
+           "%s</tr>\n",
+           lines ? "line (file:line)" : "type (objects)", lines ? "<th>blocks</th>" : "");
+   for (int i = 0; i < n; i++) {
+      fputs("<tr><td class=\"cmd\">", out);
+      ReportHtml_text(out, rows[i].what, false);
+      fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
+              rows[i].before, rows[i].after, rows[i].growth);
+      if (lines)
+         fprintf(out, "<td class=\"n\">%s</td>", rows[i].countGrowth);
+      fputs("</tr>\n", out);
+   }
+   fputs("</table>\n", out);
+}
+
+static void ReportHtml_heap(FILE* out, const ReportHeap* h) {
+   char line[1024];
+   ReportFacts_heap(h, line, sizeof(line));
+   fprintf(out, "<div class=\"heap\" id=\"heap-%d\">\n<h3>PID %d</h3>\n<p>", (int)h->pid,
+           (int)h->pid);
+   ReportHtml_text(out, line, false);
+   fputs("</p>\n", out);
+   if (!h->diff.comparable) {
+      fputs("</div>\n", out);
+      return;
+   }
+   ReportGrowthRow rows[SNAPSHOT_DIFF_TOP];
+   int n = ReportFacts_grownTypes(&h->diff, rows, SNAPSHOT_DIFF_TOP);
+   if (n > 0)
+      ReportHtml_growthTable(out, rows, n, false);
+   else
+      fputs(h->diff.typesAvailable ? "<p>No type grew in number.</p>\n"
+                                   : "<p>No types list in both snapshots.</p>\n",
+            out);
+   n = ReportFacts_grownLines(&h->diff, rows, SNAPSHOT_DIFF_TOP);
+   if (n > 0) {
+      ReportHtml_growthTable(out, rows, n, true);
+   } else if (!h->diff.linesAvailable) {
+      fputs("<p class=\"muted\">No lines: ", out);
+      ReportHtml_text(out, h->diff.linesWhy, false);
+      fputs(".</p>\n", out);
+   } else {
+      fputs("<p>No line's allocations grew.</p>\n", out);
+   }
+   fputs("</div>\n", out);
+}
+
+static void ReportHtml_heaps(FILE* out, const ReportModel* m) {
+   fputs("<section id=\"heap-diffs\">\n<h2>Heap snapshot diffs</h2>\n", out);
+   const ReportHeap* heaps[REPORT_MAX_HEAPS];
+   int n = ReportResults_diffs(&m->results, heaps);
+   if (n == 0)
+      fputs("<p>No process had two heap snapshots recorded in the window (take them with "
+            "<code>leaktop snapshot PID</code>, or <code>i</code> in the dashboard, while "
+            "<code>leaktop record</code> runs).</p>\n",
+            out);
+   else
+      fputs("<p class=\"muted\">Per worker generation with two snapshots or more: its first and "
+            "newest snapshot in the window compared, the types whose objects grew in number "
+            "and, where tracemalloc traced both, the lines whose allocations grew.</p>\n",
+            out);
+   for (int i = 0; i < n; i++)
+      ReportHtml_heap(out, heaps[i]);
+   ReportHtml_count(out, m->results.heapsLeftOut,
+                    "more processes with snapshots are past the report's bound.");
+   ReportHtml_count(out, m->results.snapshotsUnusable,
+                    "snapshot results are not in the recording (failed, or over 64 KiB and kept "
+                    "as a marker).");
+   fputs("</section>\n", out);
+}
+
+static void ReportHtml_flames(FILE* out, const ReportModel* m, int maxFrames) {
+   fputs("<section id=\"flames\">\n<h2>Stack profiles</h2>\n", out);
+   if (m->results.profileCount == 0)
+      fputs("<p>No stack profile was recorded in the window (take one with <code>leaktop stack "
+            "PID --duration 10</code>, or <code>P</code> in the dashboard, while "
+            "<code>leaktop record</code> runs).</p>\n",
+            out);
+   for (int i = 0; i < m->results.profileCount; i++) {
+      const ReportProfile* p = &m->results.profiles[i];
+      char when[48], title[320];
+      ReportText_utc(p->wallUs, when, sizeof(when));
+      snprintf(title, sizeof(title), "Stack profile of PID %d at %s", (int)p->pid, when);
+      fprintf(out, "<figure class=\"profile\" id=\"profile-%d\">\n<figcaption>", i);
+      ReportHtml_text(out, title, false);
+      if (p->summary[0] || p->route[0]) {
+         fputs(": ", out);
+         ReportHtml_text(out, p->summary, false);
+         if (p->route[0]) {
+            fputs(" (", out);
+            ReportHtml_text(out, p->route, false);
+            fputc(')', out);
+         }
+      }
+      fputs("</figcaption>\n", out);
+      ReportFlame_write(out, p->folded, i, title, maxFrames);
+      fputs("</figure>\n", out);
+   }
+   ReportHtml_count(out, m->results.profilesLeftOut,
+                    "older or unrecorded profiles (failed, or over 64 KiB) are not shown.");
+   fputs("</section>\n", out);
+}
+
 /* ---- verdicts, context, provenance ---------------------------------------- */
 
 static void ReportHtml_verdicts(FILE* out, const ReportTree* r, const ReportProcess** order,
@@ -421,9 +538,13 @@ void ReportHtml_write(const ReportModel* m, bool redact, FILE* out) {
    for (int t = 0; t < m->treeCount; t++)
       if (orders[t])
          ReportHtml_verdicts(out, &m->trees[t], orders[t], t);
+   ReportHtml_heaps(out, m);
+   ReportHtml_flames(out, m, REPORT_FLAME_FRAMES);
    ReportHtml_context(out, m);
    ReportHtml_provenance(out, m);
-   fputs("</body>\n</html>\n", out);
+   fputs("<script>", out);
+   fputs(ReportAssets_js, out);
+   fputs("</script>\n</body>\n</html>\n", out);
    for (int t = 0; t < m->treeCount; t++)
       free(orders[t]);
 }

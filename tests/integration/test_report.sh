@@ -1,16 +1,18 @@
 #!/bin/bash
 # leaktop report over a recording that leaktop record made of the demo tree
 # under load, its leaky worker retaining memory per request, its command
-# line starting with hostile text (HTML, a line separator, invalid UTF-8):
-# the Markdown's sections and facts (the leaky worker first and largest),
-# the HTML opened by Debian's headless chromium (its sections and charts in
-# the DOM, no console message, no CSP violation; printed to PDF with the
-# labels as text and no raster image), each chart well-formed XML, no
-# network reference, the hostile text escaped; private files never written
-# through a link, --redact, --from/--to, and the refusals.
+# line starting with hostile text (HTML, a line separator, invalid UTF-8),
+# two heap snapshots and a stack profile of the leaky worker taken while it
+# recorded: the Markdown's sections and facts (the leaky worker first and
+# largest, its heap diff), the HTML opened by Debian's headless chromium
+# (its sections, charts and flame graph in the DOM, the optional script
+# run under the policy, no console message, no CSP violation; printed to
+# PDF with the labels as text and no raster image), each SVG well-formed
+# XML, no network reference, the hostile text escaped; private files never
+# written through a link, --redact, --from/--to, and the refusals.
 . "$(dirname "$0")/lib.sh"
 
-plan 20
+plan 23
 
 HOSTILE=$'</script><img src=x onerror=alert(1)>\u2028\xff|x'
 SVC_ARGV0=$HOSTILE start_service report --workers 3 --leak-kib 128 ||
@@ -20,11 +22,23 @@ wait_for 10 eval '[ -n "$(leaky_pid report)" ]' || bail "the demo service named 
 LEAKY=$(leaky_pid report)
 load_bg "$SVC_PORT" --rate 40 --duration 60
 
+# The snapshot and profile stores, the recorder's and the commands' alike.
+export XDG_STATE_HOME=$TEST_TMP/state
+mkdir -p -m 700 "$XDG_STATE_HOME"
 REC=$TEST_TMP/rec
-"$LEAKTOP" record -p "$SVC_PID" --dir "$REC" -d 0.2 >"$TEST_TMP/rec.out" 2>"$TEST_TMP/rec.err" &
+"$LEAKTOP" record -p "$SVC_PID" --dir "$REC" -d 0.2 --smaps-interval 1 \
+   >"$TEST_TMP/rec.out" 2>"$TEST_TMP/rec.err" &
 REC_PID=$!
 track "$REC_PID"
-sleep 30
+sleep 4
+"$LEAKTOP" snapshot "$LEAKY" --start-tracemalloc --timeout 10 >"$TEST_TMP/snap1.out" 2>&1 ||
+   diag "the first snapshot failed: $(cat "$TEST_TMP/snap1.out")"
+"$LEAKTOP" stack "$LEAKY" --duration 3 >"$TEST_TMP/stack.out" 2>&1 ||
+   diag "the profile failed: $(cat "$TEST_TMP/stack.out")"
+sleep 10
+"$LEAKTOP" snapshot "$LEAKY" --timeout 10 >"$TEST_TMP/snap2.out" 2>&1 ||
+   diag "the second snapshot failed: $(cat "$TEST_TMP/snap2.out")"
+sleep 10
 kill -TERM "$REC_PID"
 wait "$REC_PID"
 check "the recorder stopped cleanly" test $? -eq 0
@@ -50,18 +64,28 @@ assert len(rows) == 4, rows
 check "the timeline has the recorder's start and the workers'" \
    eval 'grep -q "UTC: recorder started" "$MD" && grep -q "UTC: PID $LEAKY started" "$MD"'
 check "the Markdown stays under 60 KB" test "$(stat -c %s "$MD")" -lt 61440
+check "the Markdown has the leaky worker's heap diff, a line of the service that grew first" \
+   eval 'sed -n "/^## Heap snapshot diffs/,/^## Timeline/p" "$MD" | grep -q "^- PID $LEAKY: 2 snapshots" &&
+      sed -n "/^## Heap snapshot diffs/,/^## Timeline/p" "$MD" | grep -m1 "^  - " | grep -qF "demo\\_service.py:"' 
 
 # ---- HTML ---------------------------------------------------------------
 HTML=$TEST_TMP/report.html
 "$LEAKTOP" report --dir "$REC" --html "$HTML" 2>"$TEST_TMP/html.err"
 check "--html writes one private file" eval '[ $? -eq 0 ] && [ "$(stat -c %a "$HTML")" = 600 ]'
-check "it has no script, no network reference, and a policy that allows neither" eval \
-   '! grep -qi -e "<script" -e "http://" -e "https://" "$HTML" &&
-    grep -q "Content-Security-Policy\" content=\"default-src '"'"'none'"'"'; style-src '"'"'unsafe-inline'"'"'\"" "$HTML"'
-check "each chart is well-formed XML (xmllint)" "$PY" -c '
+check "one script, allowed by its hash alone; no network reference" "$PY" -c '
+import base64, hashlib, re, sys
+html = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read()
+scripts = re.findall(r"<script>(.*?)</script>", html, re.S)
+assert len(scripts) == 1 and html.count("<script") == 1, len(scripts)
+digest = base64.b64encode(hashlib.sha256(scripts[0].encode()).digest()).decode()
+policy = "default-src '"'"'none'"'"'; style-src '"'"'unsafe-inline'"'"'; script-src '"'"'sha256-%s'"'"'" % digest
+assert "Content-Security-Policy\" content=\"%s\"" % policy in html, policy
+assert not re.search(r"https?://", html, re.I)
+' "$HTML"
+check "each chart and the flame graph are well-formed XML (xmllint)" "$PY" -c '
 import re, subprocess, sys
 svgs = re.findall(r"<svg .*?</svg>", open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read(), re.S)
-assert len(svgs) == 4, len(svgs)
+assert len(svgs) == 5, len(svgs)
 for svg in svgs:
     subprocess.run(["xmllint", "--noout", "-"], input=svg.encode("utf-8", "surrogateescape"), check=True)
 ' "$HTML"
@@ -79,10 +103,22 @@ at = [dom.find("id=\"%s\"" % i) for i in ids]
 assert all(a >= 0 for a in at) and at == sorted(at), list(zip(ids, at))
 assert dom.count("<svg class=\"chart\"") == 4, dom.count("<svg")
 ' "$TEST_TMP/dom.html"
+   check "chromium: the heap diff names the leaky worker; the flame graph has a title per frame" "$PY" -c '
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+heaps = dom[dom.find("id=\"heap-diffs\""):dom.find("id=\"flames\"")]
+assert "id=\"heap-%s\"" % sys.argv[2] in heaps and "demo_service.py:" in heaps, heaps[:2000]
+flame = re.search(r"<svg class=\"flame\".*?</svg>", dom, re.S).group(0)
+frames = flame.count("<g class=\"fr ")
+assert frames >= 3 and flame.count("<title>") == frames and "role=\"img\"" in flame, frames
+assert "<title>all (" in flame, flame[:500]
+' "$TEST_TMP/dom.html" "$LEAKY"
+   check "chromium: the optional script ran (the flame graph got its zoom and search tools)" \
+      eval '[ "$(grep -o "class=\"flame-tools\"" "$TEST_TMP/dom.html" | wc -l)" -eq 1 ]' 
    check "chromium: the hostile command line is text, not elements" "$PY" -c '
 import sys
 dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
-assert "<img" not in dom and dom.count("<script") == 0, "markup got through"
+assert "<img" not in dom and dom.count("<script") == 1, "markup got through"
 assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in dom
 ' "$TEST_TMP/dom.html"
    check "chromium: no console message and no policy violation" \
@@ -96,7 +132,7 @@ assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in dom
    check "the PDF holds no raster image (the charts are vector)" \
       eval '[ "$(pdfimages -list "$TEST_TMP/report.pdf" 2>/dev/null | tail -n +3 | wc -l)" -eq 0 ]'
 else
-   skip_n 5 "needs chromium and poppler-utils"
+   skip_n 7 "needs chromium and poppler-utils"
 fi
 
 "$LEAKTOP" report --dir "$REC" --redact >"$TEST_TMP/redacted.md" 2>/dev/null

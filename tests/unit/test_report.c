@@ -17,6 +17,8 @@
 #include "CommandLine.h"
 #include "ScriptedSource.h"
 #include "model/Machine.h"
+#include "report/ReportAssets.h"
+#include "report/ReportFlame.h"
 #include "report/ReportHtml.h"
 #include "report/ReportMarkdown.h"
 #include "report/ReportModel.h"
@@ -28,9 +30,88 @@
 #error "TESTS_DATADIR must name tests/unit/data"
 #endif
 
+static char* readFixture(const char* name, size_t* len) {
+   char path[512];
+   snprintf(path, sizeof(path), "%s/%s", TESTS_DATADIR, name);
+   FILE* f = fopen(path, "r");
+   assert_non_null(f);
+   char* text = calloc(1, 1 << 20);
+   assert_non_null(text);
+   *len = fread(text, 1, (1 << 20) - 1, f);
+   fclose(f);
+   return text;
+}
+
+/* What a string becomes in text, as a new string. */
+static char* replaced(const char* text, const char* what, const char* with) {
+   const char* at = strstr(text, what);
+   assert_non_null(at);
+   char* out = malloc(strlen(text) + strlen(with) + 1);
+   assert_non_null(out);
+   sprintf(out, "%.*s%s%s", (int)(at - text), text, with, at + strlen(what));
+   return out;
+}
+
+static unsigned long long startTicksOf(const ReportModel* model, pid_t pid) {
+   const ReportTree* r = &model->trees[0];
+   for (int i = 0; i < r->processCount; i++)
+      if (r->processes[i].pid == pid)
+         return r->processes[i].startTicks;
+   fail_msg("PID %d is not in the model", (int)pid);
+   return 0;
+}
+
+/* Two heap snapshots of 101 (tracemalloc on in both: types and lines
+   grew; the type names hostile when asked) and one of 102, alone; a
+   profile of 101. */
+static void addResults(ReportModel* model, int64_t start, const char* hostileName) {
+   size_t alen, blen;
+   char* a = readFixture("snapshot_python_a.json", &alen);
+   char* b = readFixture("snapshot_python_b.json", &blen);
+   if (hostileName) {
+      /* As JSON: its quotes and backslashes escaped. */
+      char* quoted = malloc(2 * strlen(hostileName) + 3);
+      assert_non_null(quoted);
+      char* q = quoted;
+      *q++ = '"';
+      for (const char* c = hostileName; *c; c++) {
+         if (*c == '"' || *c == '\\')
+            *q++ = '\\';
+         *q++ = *c;
+      }
+      *q++ = '"';
+      *q = '\0';
+      char* hostile = replaced(b, "\"dict\"", quoted);
+      free(quoted);
+      free(b);
+      b = hostile;
+      blen = strlen(b);
+   }
+   unsigned long long ticks = startTicksOf(model, 101);
+   assert_true(
+         ReportResults_addSnapshot(&model->results, start + 100 * 1000000LL, 101, ticks, a, alen));
+   assert_true(
+         ReportResults_addSnapshot(&model->results, start + 400 * 1000000LL, 101, ticks, b, blen));
+   assert_true(ReportResults_addSnapshot(&model->results, start + 200 * 1000000LL, 102,
+                                         startTicksOf(model, 102), a, alen));
+   assert_false(ReportResults_addSnapshot(&model->results, start, 101, ticks, "{", 1));
+   const char* folded = "MainThread;main;serve;handle;retain 410\n"
+                        "MainThread;main;serve;handle;json.dumps 40\n"
+                        "MainThread;main;idle 90\n"
+                        "MainThread;main;serve;tiny 1\n";
+   char* stacks = hostileName ? replaced(folded, "retain", hostileName) : strdup(folded);
+   ReportResults_addProfile(&model->results, start + 450 * 1000000LL, 101, ticks,
+                            "541 samples in 5.0 s of gunicorn, CPython 3.11.2", "native", stacks,
+                            strlen(stacks));
+   free(stacks);
+   free(a);
+   free(b);
+}
+
 /* A master and three workers at 1 s ticks for 10 minutes: 101 retains
    200 KiB a tick, 102 stays flat, 103 is OOM-killed at 5 minutes and
-   replaced by 104; the events are written as a recording holds them. */
+   replaced by 104; the events are written as a recording holds them,
+   then the snapshots and the profile. */
 static void gather(ReportModel* model, const char* hostileName) {
    pid_t master = 100;
    Options opts = {.mode = TARGET_PIDS,
@@ -67,6 +148,7 @@ static void gather(ReportModel* model, const char* hostileName) {
    ReportModel_addEvent(model, start + 300 * 1000000LL, 103,
                         "worker 103 OOM-killed (killed by SIGKILL) -> generation 2");
    ReportModel_addLost(model, "lost the records between 18:01:00 and 18:01:30 (a torn chunk)");
+   addResults(model, start, hostileName);
    Machine_delete(machine);
 }
 
@@ -130,6 +212,13 @@ static void test_markdown_golden(void** state) {
    assert_non_null(strstr(text, "- **PID 101** (worker): grows with time"));
    assert_non_null(strstr(text, "**OOM kills in the window:** 1"));
    assert_non_null(strstr(text, "stable; ended: killed by SIGKILL"));
+   /* The heap diff of 101 (102 had one snapshot), its top line first. */
+   const char* heaps = strstr(text, "## Heap snapshot diffs");
+   assert_non_null(heaps);
+   assert_non_null(strstr(heaps, "- PID 101: 2 snapshots from"));
+   assert_null(strstr(heaps, "PID 102"));
+   assert_non_null(strstr(heaps, "  - /tmp/leakapp/app.py:16: +"));
+   assert_true(heaps < strstr(text, "## Timeline"));
    free(text);
    ReportModel_done(model);
    free(model);
@@ -186,20 +275,32 @@ static void test_html(void** state) {
    ReportModel* model = calloc(1, sizeof(*model));
    gather(model, "</script><img onerror=x>\"'");
    char* html = renderWith(model, false, ReportHtml_write);
-   assert_non_null(strstr(html, "<meta http-equiv=\"Content-Security-Policy\" "
-                                "content=\"default-src 'none'; style-src 'unsafe-inline'\">"));
-   assert_null(strstr(html, "<script"));
+   char policy[256];
+   snprintf(policy, sizeof(policy),
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; script-src %s\">",
+            ReportAssets_jsHash);
+   assert_non_null(strstr(html, policy));
+   /* One script, the embedded one, which the policy allows by its hash. */
+   assert_int_equal(count(html, "<script"), 1);
+   assert_non_null(strstr(html, "script-src 'sha256-"));
    assert_null(strstr(html, "<img"));
    assert_null(strstr(html, "http://"));
    assert_null(strstr(html, "https://"));
    assert_null(strstr(html, "onerror=x>"));
    assert_non_null(strstr(html, "&lt;/script&gt;&lt;img onerror=x&gt;&quot;&#39;"));
+   /* ... in a type name of the heap diff and a frame of the flame graph too. */
+   assert_true(count(html, "&lt;/script&gt;&lt;img onerror=x&gt;&quot;&#39;") >= 4);
+   assert_int_equal(count(html, "<svg class=\"flame\" id=\"flame-0\" role=\"img\""), 1);
+   assert_non_null(strstr(html, "<title>retain") == NULL ? strstr(html, "<title>&lt;/script")
+                                                         : NULL);
    assert_int_equal(count(html, "<svg class=\"chart\" role=\"img\""), 5);
-   assert_int_equal(count(html, "</svg>"), 5);
+   assert_int_equal(count(html, "</svg>"), 6);
    assert_int_equal(count(html, "<details><summary>Data"), 5);
-   const char* order[] = {"id=\"header\"",    "id=\"summary-0\"",  "id=\"timeline\"",
-                          "id=\"charts-0\"",  "id=\"verdicts-0\"", "id=\"context\"",
-                          "id=\"provenance\""};
+   const char* order[] = {"id=\"header\"",   "id=\"summary-0\"",  "id=\"timeline\"",
+                          "id=\"charts-0\"", "id=\"verdicts-0\"", "id=\"heap-diffs\"",
+                          "id=\"heap-101\"", "id=\"flames\"",     "id=\"flame-0\"",
+                          "id=\"context\"",  "id=\"provenance\""};
    const char* last = html;
    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
       const char* at = strstr(html, order[i]);
@@ -218,6 +319,41 @@ static void test_html(void** state) {
    free(html);
    ReportModel_done(model);
    free(model);
+}
+
+/* A flame graph of many distinct tiny stacks stays within its bound: the
+   tiny frames merge into "other" boxes, each box has its title, and the
+   summary names the hottest path. */
+static void test_flame_merges(void** state) {
+   (void)state;
+   char* folded = NULL;
+   size_t size = 0;
+   FILE* in = open_memstream(&folded, &size);
+   assert_non_null(in);
+   fputs("MainThread;main;hot 5000\n", in);
+   for (int i = 0; i < 3000; i++)
+      fprintf(in, "MainThread;main;handler%d;leaf%d 1\n", i, i);
+   fputs("garbage line\n\nMainThread;x -3\n", in);
+   fclose(in);
+   char* svg = NULL;
+   FILE* out = open_memstream(&svg, &size);
+   assert_non_null(out);
+   int boxes = ReportFlame_write(out, folded, 7, "Stack profile <7>", 50);
+   fclose(out);
+   assert_true(boxes > 3 && boxes <= 50);
+   assert_int_equal((int)count(svg, "<g class=\"fr "), boxes);
+   assert_int_equal((int)count(svg, "<title>"), boxes);
+   assert_non_null(strstr(svg, "<title>other: 3000 frames ("));
+   assert_non_null(strstr(svg, "<title id=\"flame-title-7\">Stack profile &lt;7&gt;</title>"));
+   assert_non_null(strstr(svg, "The hottest path: MainThread; main; hot (62.5% of the samples)"));
+   assert_non_null(strstr(svg, "<title>all (8000 samples, 100.0%)</title>"));
+   free(svg);
+   out = open_memstream(&svg, &size);
+   assert_int_equal(ReportFlame_write(out, "nothing here\n", 8, "empty", 50), 0);
+   fclose(out);
+   assert_null(strstr(svg, "<svg"));
+   free(svg);
+   free(folded);
 }
 
 static void test_sparkline_and_buckets(void** state) {
@@ -251,6 +387,7 @@ int main(void) {
          cmocka_unit_test(test_markdown_golden),
          cmocka_unit_test(test_hostile_text_escaped),
          cmocka_unit_test(test_html),
+         cmocka_unit_test(test_flame_merges),
          cmocka_unit_test(test_sparkline_and_buckets),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
