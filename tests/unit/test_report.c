@@ -4,6 +4,7 @@
    change meant to show). Untrusted text comes out escaped. */
 #include "config.h"
 
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -356,6 +357,132 @@ static void test_flame_merges(void** state) {
    free(folded);
 }
 
+/* A recorded window of trees of workers each, made up without a Machine:
+   every bucket of every process noisy (the worst case for the charts),
+   the first worker of each tree growing, profiles of many distinct stacks
+   and heap diffs of every worker of the first tree. */
+static void synthetic(ReportModel* model, int trees, int workers, int64_t seconds) {
+   int64_t start = (int64_t)1.7e9 * 1000000;
+   ReportModel_init(model, start, start + seconds * 1000000, 1);
+   unsigned rng = 12345;
+   for (int t = 0; t < trees; t++) {
+      ReportTree* r = &model->trees[model->treeCount++];
+      r->rootPid = 1000 * (t + 1);
+      r->rootStartTicks = 1;
+      snprintf(r->name, sizeof(r->name), "gunicorn");
+      snprintf(r->rootCmdline, sizeof(r->rootCmdline),
+               "/usr/bin/python3 /usr/bin/gunicorn app:app");
+      r->growthPerMin = r->timeToLimit = NAN;
+      r->processes = calloc((size_t)workers + 1, sizeof(ReportProcess));
+      assert_non_null(r->processes);
+      r->processCount = workers + 1;
+      for (int i = 0; i <= workers; i++) {
+         ReportProcess* p = &r->processes[i];
+         p->pid = r->rootPid + i;
+         p->startTicks = 100 + (unsigned long long)i;
+         p->role = i == 0 ? ROLE_MASTER : ROLE_WORKER;
+         p->generation = 1;
+         snprintf(p->cmdline, sizeof(p->cmdline), "gunicorn: worker [app:app] --bind 0.0.0.0:8000");
+         p->firstUs = model->fromUs;
+         p->lastUs = model->toUs;
+         p->memKnown = p->trafficKnown = true;
+         p->verdict = i == 1 ? VERDICT_GROWS_WITH_TIME : VERDICT_STABLE;
+         p->growing = i == 1;
+         p->growthPerMin = i == 1 ? 512 : NAN;
+         snprintf(p->summary, sizeof(p->summary), "%s", i == 1 ? "grows with time" : "stable");
+         for (int b = 0; b < model->points; b++) {
+            rng = rng * 1103515245 + 12345;
+            p->rssKiB[b] =
+                  200000 + (uint32_t)(rng >> 16) % 50000 + (i == 1 ? 1000 * (uint32_t)b : 0);
+            p->traffic[b] = (float)((rng >> 8) % 1000);
+            p->busy[b] = (rng >> 4) % 7 != 0;
+         }
+         p->firstRssKiB = p->rssKiB[0];
+         p->lastRssKiB = p->peakRssKiB = p->rssKiB[model->points - 1];
+      }
+   }
+   for (int e = 0; e < REPORT_MAX_EVENTS; e++)
+      ReportModel_addEvent(model, start + e * 1000000LL, 1001, "PID 1001 started (parent 1000)");
+   size_t alen, blen;
+   char* a = readFixture("snapshot_python_a.json", &alen);
+   char* b = readFixture("snapshot_python_b.json", &blen);
+   for (int i = 1; i <= workers && i <= REPORT_MAX_HEAPS; i++) {
+      ReportResults_addSnapshot(&model->results, start, 1000 + i, 100 + (unsigned)i, a, alen);
+      ReportResults_addSnapshot(&model->results, start + 60000000, 1000 + i, 100 + (unsigned)i, b,
+                                blen);
+   }
+   free(a);
+   free(b);
+   char* folded = NULL;
+   size_t size = 0;
+   FILE* stacks = open_memstream(&folded, &size);
+   assert_non_null(stacks);
+   for (int i = 0; i < 1500; i++)
+      fprintf(stacks, "MainThread;main;serve;view_%d;query_%d;encode_%d %d\n", i % 40, i % 300, i,
+              1 + i % 5);
+   fclose(stacks);
+   for (int i = 0; i < REPORT_MAX_PROFILES; i++)
+      ReportResults_addProfile(&model->results, start + i * 1000000LL, 1001, 101, "samples",
+                               "native", folded, size);
+   free(folded);
+}
+
+static size_t renderedSize(const ReportModel* model, size_t budget, int* level, char** text) {
+   size_t size = 0;
+   FILE* out = open_memstream(text, &size);
+   assert_non_null(out);
+   *level = ReportHtml_writeWithin(model, false, budget, out);
+   fclose(out);
+   return size;
+}
+
+/* 50 workers over 6 hours stay under the budget at full resolution; 16
+   trees of 512 processes do by lowering it, and say so; a small budget
+   lowers the fixture's, which then has fewer steps per chart. */
+static void test_html_budget(void** state) {
+   (void)state;
+   ReportModel* model = calloc(1, sizeof(*model));
+   synthetic(model, 1, 50, 6 * 3600);
+   char* html = NULL;
+   int level;
+   size_t size = renderedSize(model, REPORT_HTML_BUDGET, &level, &html);
+   print_message("50 workers x 6 h: %zu bytes at resolution %d\n", size, level);
+   assert_true(size <= REPORT_HTML_BUDGET);
+   assert_int_equal(level, 0);
+   assert_null(strstr(html, "Lowered resolution"));
+   assert_int_equal((int)count(html, "<svg class=\"chart\""), 51);
+   assert_int_equal((int)count(html, "<svg class=\"flame\""), REPORT_MAX_PROFILES);
+   free(html);
+   ReportModel_done(model);
+
+   synthetic(model, REPORT_MAX_TREES, REPORT_MAX_PROCESSES - 1, 24 * 3600);
+   size = renderedSize(model, REPORT_HTML_BUDGET, &level, &html);
+   print_message("%d trees x %d processes: %zu bytes at resolution %d\n", REPORT_MAX_TREES,
+                 REPORT_MAX_PROCESSES, size, level);
+   assert_true(size <= REPORT_HTML_BUDGET);
+   assert_true(level > 0);
+   const char* said = strstr(html, "<p class=\"lowered\">Lowered resolution, to stay within 2.0M: "
+                                   "charts of 30 steps");
+   assert_non_null(said);
+   assert_true(said < strstr(html, "id=\"summary-0\""));
+   assert_non_null(strstr(strstr(html, "id=\"provenance\""), "Lowered resolution"));
+   free(html);
+   ReportModel_done(model);
+
+   gather(model, NULL);
+   size_t full = renderedSize(model, REPORT_HTML_BUDGET, &level, &html);
+   assert_int_equal(level, 0);
+   assert_non_null(strstr(html, "charts of 240 steps"));
+   free(html);
+   size = renderedSize(model, full * 3 / 4, &level, &html);
+   assert_true(level > 0 && size <= full * 3 / 4);
+   assert_null(strstr(html, "charts of 240 steps"));
+   assert_int_equal((int)count(html, "<svg class=\"chart\""), 5);
+   free(html);
+   ReportModel_done(model);
+   free(model);
+}
+
 static void test_sparkline_and_buckets(void** state) {
    (void)state;
    uint32_t flat[4] = {1000, 1001, 0, 1002};
@@ -388,6 +515,7 @@ int main(void) {
          cmocka_unit_test(test_hostile_text_escaped),
          cmocka_unit_test(test_html),
          cmocka_unit_test(test_flame_merges),
+         cmocka_unit_test(test_html_budget),
          cmocka_unit_test(test_sparkline_and_buckets),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
