@@ -6,7 +6,8 @@
    whose name holds the text and says their share of the samples. */
 (function () {
   "use strict";
-  var WIDTH = 1000, CHAR = 6.6;
+  /* Boxes are written to 0.1 unit: edges within EPS are the same. */
+  var WIDTH = 1000, CHAR = 6.6, EPS = 0.11;
   function name(g) {
     var t = g.querySelector("title").textContent;
     return t.slice(0, t.lastIndexOf(" ("));
@@ -22,7 +23,7 @@
   }
   function place(frames, x0, w0, d0) {
     frames.forEach(function (g) {
-      var x = g.x, w = g.w, inside = x + w > x0 + 1e-6 && x < x0 + w0 - 1e-6;
+      var x = g.x, w = g.w, inside = x + w > x0 + EPS && x < x0 + w0 - EPS;
       g.style.display = inside ? "" : "none";
       if (!inside) return;
       if (g.depth < d0) { x = 0; w = WIDTH; } else { x = (x - x0) * WIDTH / w0; w = w * WIDTH / w0; }
@@ -48,7 +49,7 @@
         var m = q !== "" && g.fullName.toLowerCase().indexOf(q) >= 0;
         g.classList.toggle("match", m);
         /* Frames are drawn callers first: a match inside one counted is not counted again. */
-        if (m && g.x >= covered) { hit += g.w; covered = g.x + g.w; }
+        if (m && g.x >= covered - EPS) { hit += g.w; covered = g.x + g.w; }
       });
       said.textContent = q === "" ? "" : (100 * hit / total).toFixed(1) + "% of the samples match";
     });

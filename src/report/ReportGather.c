@@ -27,17 +27,17 @@ static void ReportGather_ticks(Replay* replay, int64_t* from, int64_t to, Report
 
 static void ReportGather_result(const RecordEvent* e, ReportModel* model) {
    const RecordAttr* status = RecordEvent_attr(e, ATTR_RESULT_STATUS);
-   const RecordAttr* inline_ = RecordEvent_attr(e, ATTR_RESULT_INLINE);
+   const RecordAttr* result = RecordEvent_attr(e, ATTR_RESULT_INLINE);
    pid_t pid = (pid_t)e->key[0];
    if (!ReportModel_holds(model, pid, e->key[1]))
       return;
-   bool ok = status && !status->isBytes && status->number == 0 && inline_ && inline_->isBytes;
+   bool ok = status && !status->isBytes && status->number == 0 && result && result->isBytes;
    if (e->kind == EVENT_SNAPSHOT) {
       if (!ok)
          model->results.snapshotsUnusable++;
       else
          ReportResults_addSnapshot(&model->results, e->wallUs, pid, e->key[1],
-                                   (const char*)inline_->bytes, inline_->size);
+                                   (const char*)result->bytes, result->size);
       return;
    }
    if (!ok) {
@@ -48,7 +48,7 @@ static void ReportGather_result(const RecordEvent* e, ReportModel* model) {
    RecordEvent_text(e, ATTR_RESULT_SUMMARY, summary, sizeof(summary));
    RecordEvent_text(e, ATTR_RESULT_ROUTE, route, sizeof(route));
    ReportResults_addProfile(&model->results, e->wallUs, pid, e->key[1], summary, route,
-                            (const char*)inline_->bytes, inline_->size);
+                            (const char*)result->bytes, result->size);
 }
 
 /* Result events go to both tiers: the 1 min one, sixty times smaller,

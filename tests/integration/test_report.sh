@@ -12,7 +12,7 @@
 # written through a link, --redact, --from/--to, and the refusals.
 . "$(dirname "$0")/lib.sh"
 
-plan 23
+plan 24
 
 HOSTILE=$'</script><img src=x onerror=alert(1)>\u2028\xff|x'
 SVC_ARGV0=$HOSTILE start_service report --workers 3 --leak-kib 128 ||
@@ -115,6 +115,29 @@ assert "<title>all (" in flame, flame[:500]
 ' "$TEST_TMP/dom.html" "$LEAKY"
    check "chromium: the optional script ran (the flame graph got its zoom and search tools)" \
       eval '[ "$(grep -o "class=\"flame-tools\"" "$TEST_TMP/dom.html" | wc -l)" -eq 1 ]' 
+   # The script at work: the page with one more script, allowed by its hash,
+   # that clicks a frame and searches as a reader would.
+   "$PY" -c '
+import base64, hashlib, sys
+html = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read()
+act = ("var g = document.querySelector(\"svg.flame g.fr[data-d=\\\"2\\\"]\");"
+       "g.setAttribute(\"id\", \"clicked\"); g.dispatchEvent(new MouseEvent(\"click\"));"
+       "var q = document.querySelector(\".flame-tools input\"); q.value = \"demo_service\";"
+       "q.dispatchEvent(new Event(\"input\"));")
+digest = base64.b64encode(hashlib.sha256(act.encode()).digest()).decode()
+html = html.replace("script-src ", "script-src '"'"'sha256-%s'"'"' " % digest, 1)
+html = html.replace("</body>", "<script>%s</script>\n</body>" % act)
+open(sys.argv[2], "w", encoding="utf-8", errors="surrogateescape").write(html)
+' "$HTML" "$TEST_TMP/acted.html"
+   chrome --dump-dom "file://$TEST_TMP/acted.html" >"$TEST_TMP/acted.dom" 2>"$TEST_TMP/acted.err"
+   check "chromium: a click zooms a frame to the graph's width, the search marks frames" "$PY" -c '
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+g = re.search(r"<g[^>]*id=\"clicked\"[^>]*>.*?</g>", dom, re.S).group(0)
+assert "x=\"0.0\"" in g and "width=\"1000.0\"" in g, g
+assert "display: none" in dom, "nothing outside the zoomed frame was hidden"
+assert "class=\"fr " in dom and " match\"" in dom and "of the samples match" in dom, "no match"
+' "$TEST_TMP/acted.dom"
    check "chromium: the hostile command line is text, not elements" "$PY" -c '
 import sys
 dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
@@ -132,7 +155,7 @@ assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in dom
    check "the PDF holds no raster image (the charts are vector)" \
       eval '[ "$(pdfimages -list "$TEST_TMP/report.pdf" 2>/dev/null | tail -n +3 | wc -l)" -eq 0 ]'
 else
-   skip_n 7 "needs chromium and poppler-utils"
+   skip_n 8 "needs chromium and poppler-utils"
 fi
 
 "$LEAKTOP" report --dir "$REC" --redact >"$TEST_TMP/redacted.md" 2>/dev/null

@@ -453,6 +453,12 @@ static void test_html_budget(void** state) {
    assert_int_equal((int)count(html, "<svg class=\"chart\""), 51);
    assert_int_equal((int)count(html, "<svg class=\"flame\""), REPORT_MAX_PROFILES);
    free(html);
+   /* The Markdown of it, with its heap diffs, fits a ticket. */
+   char* md = renderWith(model, false, ReportMarkdown_write);
+   print_message("its Markdown: %zu bytes\n", strlen(md));
+   assert_true(strlen(md) < 60 * 1024);
+   assert_int_equal((int)count(md, ": 2 snapshots from "), REPORT_MD_HEAPS);
+   free(md);
    ReportModel_done(model);
 
    synthetic(model, REPORT_MAX_TREES, REPORT_MAX_PROCESSES - 1, 24 * 3600);
