@@ -119,11 +119,12 @@ int ReportFacts_grownTypes(const SnapshotDiff* d, ReportGrowthRow* rows, int max
          continue;
       ReportGrowthRow* r = &rows[n++];
       snprintf(r->what, sizeof(r->what), "%s", t->name ? t->name : "?");
-      snprintf(r->before, sizeof(r->before), "%s%lld",
-               t->beforeKnown ? "" : "<= ", (long long)t->before);
+      /* Not in the earlier list: at most its smallest, which is 0 when it
+         was empty (tracing had just started). */
+      bool bound = !t->beforeKnown && t->before > 0;
+      snprintf(r->before, sizeof(r->before), "%s%lld", bound ? "<= " : "", (long long)t->before);
       snprintf(r->after, sizeof(r->after), "%lld", (long long)t->after);
-      snprintf(r->growth, sizeof(r->growth), "%s%+lld",
-               t->beforeKnown ? "" : ">= ", (long long)t->delta);
+      snprintf(r->growth, sizeof(r->growth), "%s%+lld", bound ? ">= " : "", (long long)t->delta);
       r->countGrowth[0] = '\0';
    }
    return n;
@@ -139,7 +140,8 @@ int ReportFacts_grownLines(const SnapshotDiff* d, ReportGrowthRow* rows, int max
       snprintf(r->what, sizeof(r->what), "%s:%d", l->file ? l->file : "?", l->line);
       char before[20];
       ReportFacts_bytes(before, sizeof(before), l->sizeBefore, false);
-      snprintf(r->before, sizeof(r->before), "%s%s", l->beforeKnown ? "" : "<= ", before);
+      snprintf(r->before, sizeof(r->before), "%s%s",
+               !l->beforeKnown && l->sizeBefore > 0 ? "<= " : "", before);
       ReportFacts_bytes(r->after, sizeof(r->after), l->sizeAfter, false);
       ReportFacts_bytes(r->growth, sizeof(r->growth), l->sizeDelta, true);
       snprintf(r->countGrowth, sizeof(r->countGrowth), "%+lld", (long long)l->countDelta);

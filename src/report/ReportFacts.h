@@ -35,7 +35,8 @@ void ReportFacts_cells(const ReportProcess* p, ReportCells* out);
 void ReportFacts_heap(const ReportHeap* h, char* out, size_t size);
 
 /* A row of what grew between two snapshots: a type (counts in before,
-   after and growth; before "<= N" when it was not in the earlier list; no
+   after and growth; before "<= N" when it was not in the earlier list, whose
+   smallest was N > 0; no
    countGrowth) or a line, "file:line" (sizes, and the count's growth in
    countGrowth). */
 typedef struct ReportGrowthRow {

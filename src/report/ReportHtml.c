@@ -419,8 +419,9 @@ static void ReportHtml_growthTable(FILE* out, const ReportGrowthRow* rows, int n
 static void ReportHtml_heap(FILE* out, const ReportHeap* h) {
    char line[1024];
    ReportFacts_heap(h, line, sizeof(line));
-   fprintf(out, "<div class=\"heap\" id=\"heap-%d\">\n<h3>PID %d</h3>\n<p>", (int)h->pid,
-           (int)h->pid);
+   fprintf(out, "<div class=\"heap\" id=\"heap-%d\">\n<h3>PID %d: %s</h3>\n<p>", (int)h->pid,
+           (int)h->pid,
+           h->diff.comparable ? SnapshotDiff_verdictName(h->diff.verdict) : "not comparable");
    ReportHtml_text(out, line, false);
    fputs("</p>\n", out);
    if (!h->diff.comparable) {
