@@ -11,7 +11,6 @@
 #include "report/ReportFlame.h"
 #include "report/ReportText.h"
 #include "util/Format.h"
-#include "util/XUtils.h"
 
 /* The chart's box, in SVG user units: the RSS line above, the traffic
    bars below it, labels in the left margin and under the time axis. */
@@ -364,18 +363,17 @@ static void ReportHtml_chart(FILE* out, const ReportModel* m, const ReportHtmlLe
    fputs("Verdict: ", out);
    ReportHtml_text(out, p->summary, false);
    fputs(".</desc>\n", out);
-   ReportHtmlSteps* steps = xMalloc(sizeof(*steps));
-   ReportHtml_steps(m, p, level->steps, steps);
-   ReportHtml_idle(out, steps, p);
-   ReportHtml_trafficBars(out, steps, p);
-   ReportHtml_rssLine(out, steps, p);
+   ReportHtmlSteps steps;
+   ReportHtml_steps(m, p, level->steps, &steps);
+   ReportHtml_idle(out, &steps, p);
+   ReportHtml_trafficBars(out, &steps, p);
+   ReportHtml_rssLine(out, &steps, p);
    ReportHtml_events(out, m, p);
    ReportHtml_axes(out, m, p);
    fputs("</svg>\n<p class=\"cmd\">", out);
    ReportHtml_text(out, p->cmdline, redact);
    fputs("</p>\n", out);
-   ReportHtml_dataTable(out, m, steps, p, level->rows);
-   free(steps);
+   ReportHtml_dataTable(out, m, &steps, p, level->rows);
    fputs("</figure>\n", out);
 }
 
