@@ -12,10 +12,14 @@
 # written through a link, --redact, --from/--to, and the refusals.
 . "$(dirname "$0")/lib.sh"
 
-plan 24
+plan 25
 
 HOSTILE=$'</script><img src=x onerror=alert(1)>\u2028\xff|x'
-SVC_ARGV0=$HOSTILE start_service report --workers 3 --leak-kib 128 ||
+# The leaky worker keeps its buffers in objects of a class named with the
+# same kind of text (a type name cannot hold invalid UTF-8): the heap
+# diff's type names are hostile too.
+HOSTILE_TYPE=$'</script><img src=x onerror=alert(2)>\u2028|y'
+SVC_ARGV0=$HOSTILE start_service report --workers 3 --leak-kib 128 --retain-as "$HOSTILE_TYPE" ||
    bail "the demo service did not start"
 wait_for 20 has_children "$SVC_PID" 3 || bail "the demo service did not boot 3 workers"
 wait_for 10 eval '[ -n "$(leaky_pid report)" ]' || bail "the demo service named no leaky worker"
@@ -82,6 +86,13 @@ policy = "default-src '"'"'none'"'"'; style-src '"'"'unsafe-inline'"'"'; script-
 assert "Content-Security-Policy\" content=\"%s\"" % policy in html, policy
 assert not re.search(r"https?://", html, re.I)
 ' "$HTML"
+check "the heap diff's hostile type name is escaped, with no line separator" "$PY" -c '
+import sys
+html = open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read()
+heaps = html[html.index("id=\"heap-diffs\""):html.index("id=\"flames\"")]
+assert "__main__.&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;\ufffd|y" in heaps, heaps[:3000]
+assert "alert(2)>" not in html and "\u2028" not in html
+' "$HTML"
 check "each chart and the flame graph are well-formed XML (xmllint)" "$PY" -c '
 import re, subprocess, sys
 svgs = re.findall(r"<svg .*?</svg>", open(sys.argv[1], encoding="utf-8", errors="surrogateescape").read(), re.S)
@@ -138,11 +149,13 @@ assert "x=\"0.0\"" in g and "width=\"1000.0\"" in g, g
 assert "display: none" in dom, "nothing outside the zoomed frame was hidden"
 assert "class=\"fr " in dom and " match\"" in dom and "of the samples match" in dom, "no match"
 ' "$TEST_TMP/acted.dom"
-   check "chromium: the hostile command line is text, not elements" "$PY" -c '
+   check "chromium: the hostile command line and type name are text, not elements" "$PY" -c '
 import sys
 dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
 assert "<img" not in dom and dom.count("<script") == 1, "markup got through"
 assert "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in dom
+heaps = dom[dom.find("id=\"heap-diffs\""):dom.find("id=\"flames\"")]
+assert "__main__.&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;" in heaps, "no hostile type"
 ' "$TEST_TMP/dom.html"
    check "chromium: no console message and no policy violation" \
       eval '! grep -q -e "CONSOLE" -e "Content Security Policy" -e "Refused to" "$TEST_TMP/chrome.err"'
