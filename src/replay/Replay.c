@@ -289,6 +289,10 @@ void Replay_delete(Replay* this) {
    free(this);
 }
 
+const char* Replay_path(const Replay* this) {
+   return this->path;
+}
+
 const Options* Replay_options(const Replay* this) {
    return &this->opts;
 }

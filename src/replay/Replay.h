@@ -57,6 +57,9 @@ Replay* Replay_openSince(const char* path, const Options* opts, int64_t sinceUs,
                          size_t errSize);
 void Replay_delete(Replay* this);
 
+/* The recording it was opened on, as given. */
+const char* Replay_path(const Replay* this);
+
 /* The options the model runs with: the caller's, with the recording's tick,
    smaps interval and growth window. */
 const Options* Replay_options(const Replay* this);
