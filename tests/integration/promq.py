@@ -4,6 +4,8 @@
   promq.py query PROM_URL EXPR           prints the instant vector as JSON
   promq.py wait PROM_URL EXPR TIMEOUT    waits until EXPR returns a sample
   promq.py metadata PROM_URL METRIC      prints the metric's type and unit
+  promq.py rules PROM_URL                prints each loaded rule's name and health
+  promq.py alerts PROM_URL               prints the active alerts (pending or firing)
   promq.py scrape URL [ACCEPT]           prints the body; the Content-Type on stderr
   promq.py openmetrics URL               parses the OpenMetrics exposition strictly
                                          (python3-prometheus-client) and prints
@@ -70,6 +72,13 @@ def main(argv):
             time.sleep(0.5)
     if cmd == "metadata":
         print(json.dumps(api(argv[2], "/api/v1/metadata", metric=argv[3])))
+        return 0
+    if cmd == "rules":
+        groups = api(argv[2], "/api/v1/rules")["groups"]
+        print(json.dumps([[r["name"], r["health"]] for g in groups for r in g["rules"]]))
+        return 0
+    if cmd == "alerts":
+        print(json.dumps(api(argv[2], "/api/v1/alerts")["alerts"]))
         return 0
     if cmd == "scrape":
         ctype, body = get(argv[2], argv[3] if len(argv) > 3 else None)

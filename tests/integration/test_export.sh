@@ -9,7 +9,7 @@
 # loris, a 1 MiB request head, a thousand connections) delay no tick.
 . "$(dirname "$0")/lib.sh"
 
-plan 24
+plan 27
 
 PROMQ="$SYS_PY $LIB_DIR/promq.py"
 
@@ -38,8 +38,10 @@ prometheus-node-exporter --collector.disable-defaults --collector.textfile \
    --web.listen-address="127.0.0.1:$NODE_PORT" >"$TEST_TMP/node.log" 2>&1 </dev/null &
 track $!
 PROM_PORT=$(free_port)
+RULES=$(dirname "$TESTS_SRCDIR")/doc/prometheus/leaktop.rules.yml
 cat >"$TEST_TMP/prometheus.yml" <<YML
 global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: ['$RULES']
 scrape_configs:
   - job_name: leaktop
     static_configs: [{targets: ['$ADDR']}]
@@ -52,6 +54,11 @@ track $!
 PROM=http://127.0.0.1:$PROM_PORT
 # The first scrape comes seconds after start: poll, never sleep.
 check "Prometheus has both targets up" $PROMQ targets "$PROM" 2 60
+
+rules=$($PROMQ rules "$PROM" 2>&1)
+ok "$("$SYS_PY" -c 'import json, sys; r = json.loads(sys.argv[1]); sys.exit(0 if len(r) >= 9 and all(h == "ok" for _, h in r) else 1)' "$rules" 2>/dev/null && echo 0 || echo 1)" \
+   "Prometheus loads the shipped rules, every one healthy"
+[ -n "$rules" ] && diag "rules: $rules"
 
 q() { $PROMQ query "$PROM" "$1"; }
 qcheck() { # qcheck DESC EXPR PYTHON_EXPR_OVER_r
@@ -103,6 +110,17 @@ qcheck "the control slot does not grow" \
 qcheck "the leaking slot has a confidence and a positive growth rate" \
    "leaktop_worker_verdict_confidence_ratio{job=\"leaktop\",slot=\"$LEAKY_SLOT\"} > 0 and on(slot) leaktop_worker_growth_bytes_per_second{job=\"leaktop\",slot=\"$LEAKY_SLOT\"} > 0" \
    'len(r) == 1'
+
+alerting() { # alerting NAME SLOT: the alert is pending or firing for the slot
+   $PROMQ alerts "$PROM" | "$SYS_PY" -c 'import json, sys
+a = json.load(sys.stdin)
+sys.exit(0 if any(x["labels"]["alertname"] == sys.argv[1] and x["labels"].get("slot") == sys.argv[2] and x["labels"].get("job") == "leaktop" for x in a) else 1)' "$1" "$2"
+}
+wait_for 60 alerting LeaktopWorkerLeakSuspected "$LEAKY_SLOT" && rc=0 || rc=1
+ok "$rc" "the shipped warning LeaktopWorkerLeakSuspected is pending for the leaking slot"
+[ "$rc" -eq 0 ] || diag "$($PROMQ alerts "$PROM")"
+alerting LeaktopWorkerLeakSuspected "$CONTROL_SLOT" && rc=1 || rc=0
+ok "$rc" "and not for the control slot"
 
 # ---- through node_exporter's textfile collector ---------------------------------
 qcheck "node_exporter read the textfile without error" \
