@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "export/Exporter.h"
+#include "export/MetricsServer.h"
 #include "model/Machine.h"
 #include "record/Recorder.h"
 #include "record/ResultEvents.h"
@@ -151,9 +152,15 @@ static int RecordCommand_option(int c, const char* arg, RecordOptions* ro) {
    case OPT_TRAFFIC:
       ro->opts.traffic = arg;
       break;
-   case OPT_LISTEN:
+   case OPT_LISTEN: {
+      char host[64], err[256];
+      unsigned port;
+      ok = MetricsServer_parseSpec(arg, host, sizeof(host), &port, err, sizeof(err));
+      if (!ok)
+         fprintf(stderr, "leaktop record: --listen %s\n", err);
       ro->listen = arg;
       break;
+   }
    case OPT_TEXTFILE:
       ro->textfile = arg;
       break;
@@ -314,12 +321,7 @@ static int RecordCommand_record(RecordOptions* ro, const char* dir) {
    }
    /* Everything a tick stores, smaps_rollup included. */
    machine->scanFlags = SCAN_ALL;
-   Store* store = Store_open(&config, err, sizeof(err));
-   if (!store) {
-      fprintf(stderr, "leaktop record: %s\n", err);
-      Machine_delete(machine);
-      return 1;
-   }
+   /* Before the store, so that a port in use leaves no directory behind. */
    Exporter* exporter = NULL;
    if (ro->listen || ro->textfile) {
       ExporterConfig ec = {.listen = ro->listen,
@@ -331,10 +333,16 @@ static int RecordCommand_record(RecordOptions* ro, const char* dir) {
       exporter = Exporter_new(&ec, err, sizeof(err));
       if (!exporter) {
          fprintf(stderr, "leaktop record: %s\n", err);
-         Store_close(store);
          Machine_delete(machine);
          return 1;
       }
+   }
+   Store* store = Store_open(&config, err, sizeof(err));
+   if (!store) {
+      fprintf(stderr, "leaktop record: %s\n", err);
+      Exporter_delete(exporter);
+      Machine_delete(machine);
+      return 1;
    }
    Recorder* recorder = Recorder_new(Store_schema(store), getpid(), config.writer);
    /* After a crash or a restart the classifier goes on from the recorded

@@ -9,7 +9,7 @@
 # loris, a 1 MiB request head, a thousand connections) delay no tick.
 . "$(dirname "$0")/lib.sh"
 
-plan 27
+plan 32
 
 PROMQ="$SYS_PY $LIB_DIR/promq.py"
 
@@ -146,6 +146,34 @@ ok = d["content_type"].startswith("application/openmetrics-text; version=1.0.0")
 sys.exit(0 if ok else 1)' "$om" || rc=1
 ok "$rc" "the OpenMetrics exposition passes python3-prometheus-client's strict parser"
 [ "$rc" -eq 0 ] || diag "$om"
+
+# ---- a scrape reads nothing ------------------------------------------------------
+# The server is the recorder's one other thread (libmicrohttpd names it):
+# traced alone (no -f, which would take every thread) over 20 scrapes, it
+# accepts and sends, and opens nothing.
+SERVER_TID=$(grep -l MHD /proc/"$LT_PID"/task/*/comm | head -1 | cut -d/ -f5)
+strace -qq -p "$SERVER_TID" -e trace=openat,open,accept4,accept,sendto,sendmsg,write,writev \
+   -o "$TEST_TMP/server.strace" &
+STRACE=$!
+sleep 1
+for _ in $(seq 20); do $PROMQ scrape "http://$ADDR/metrics" >/dev/null 2>&1; done
+sleep 0.5
+kill -INT "$STRACE"
+wait "$STRACE" 2>/dev/null
+accepts=$(grep -c 'accept' "$TEST_TMP/server.strace")
+opens=$(grep -c 'open' "$TEST_TMP/server.strace")
+ok "$([ "$accepts" -ge 20 ] && [ "$opens" -eq 0 ] && echo 0 || echo 1)" \
+   "the server thread served 20 scrapes ($accepts accepts) and opened nothing ($opens opens)"
+[ "$opens" -eq 0 ] || diag "$(grep open "$TEST_TMP/server.strace" | head -5)"
+
+# ---- refusals, each explained ------------------------------------------------------
+refuses "a port in use is refused, saying so" 1 "*127.0.0.1:$PROM_PORT*Address already in use*another program has that port*" \
+   timeout 10 "$LEAKTOP" record -p "$SVC" --dir "$TEST_TMP/rec-busy" --listen "127.0.0.1:$PROM_PORT"
+ok "$([ ! -e "$TEST_TMP/rec-busy" ] && echo 0 || echo 1)" "and leaves no recording directory behind"
+refuses "a malformed --listen is a usage error" 2 "*is not HOST:PORT*" \
+   timeout 10 "$LEAKTOP" record -p "$SVC" --dir "$TEST_TMP/rec-bad" --listen "localhost:http"
+refuses "a textfile not named .prom is refused" 1 "*must end in .prom*textfile collector*" \
+   timeout 10 "$LEAKTOP" record -p "$SVC" --dir "$TEST_TMP/rec-bad" --textfile "$TEST_TMP/leaktop.txt"
 
 # ---- hostile clients -------------------------------------------------------------
 T0=$(date +%s)
