@@ -3,8 +3,9 @@
 #   - one scrape of /metrics for a tree of 50 worker slots: wall time and
 #     bytes, in both formats, next to node_exporter's own /metrics (its
 #     default collectors) on the same host as the anchor;
-#   - leaktop record's CPU over 60 s at 1 s ticks, scraped every second in
-#     OpenMetrics as Prometheus would, against the same recorder unscraped.
+#   - leaktop record's CPU (schedstat, every thread) over 60 s at 1 s
+#     ticks, scraped every second in OpenMetrics as Prometheus would,
+#     against the same recorder unscraped.
 # Figures, not pass/fail. Usage: bench/export.sh [BUILDDIR]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,9 +57,9 @@ record() {
    "$py" - "$lt" "$addr" "$scrape" <<'PY'
 import sys, time, urllib.request
 pid, addr, scrape = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "1"
-def cpu():
-    f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(f[11]) + int(f[12])) / 100.0
+import glob
+def cpu():  # seconds on a CPU, every thread (schedstat: nanoseconds)
+    return sum(int(open(t).read().split()[0]) for t in glob.glob(f"/proc/{pid}/task/*/schedstat")) / 1e9
 accept = "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"
 time.sleep(5)
 start, c0 = time.time(), cpu()
@@ -69,7 +70,7 @@ while time.time() - start < 60:
         urllib.request.urlopen(req, timeout=5).read()
         n += 1
     time.sleep(1 - (time.time() - start) % 1)
-print(f"{cpu() - c0:.2f} {n}")
+print(f"{cpu() - c0:.3f} {n}")
 PY
    kill "$lt"
    wait "$lt" 2>/dev/null || true
