@@ -10,7 +10,10 @@
    Figures, not pass/fail.
    --max-mib sets another cap, to see the week kept at 1 min when the
    seconds no longer fit.
-   Usage: replay_speed [--dir DIR] [--days N] [--max-mib N] [--regenerate] */
+   --hours N records N hours instead of days, --procs N another tree size
+   (bench/report.sh's 50 workers over 6 hours).
+   Usage: replay_speed [--dir DIR] [--days N | --hours N] [--procs N] [--max-mib N]
+                       [--regenerate] */
 #include "config.h"
 
 #include <dirent.h>
@@ -53,7 +56,10 @@ static int removeEntry(const char* path, const struct stat* st, int flag, struct
 /* The week, through the real writer, as `leaktop record` would leave it
    with the default cap; the stamp is written last, so an interrupted run
    is made again. */
-static bool generate(const char* dir, const char* stamp, int days, uint64_t maxBytes) {
+/* The tree's processes, the master first (--procs). */
+static int treeProcs = PROCS;
+
+static bool generate(const char* dir, const char* stamp, long hours, uint64_t maxBytes) {
    nftw(dir, removeEntry, 16, FTW_DEPTH | FTW_PHYS);
    StoreConfig c;
    StoreConfig_defaults(&c, dir);
@@ -67,8 +73,8 @@ static bool generate(const char* dir, const char* stamp, int days, uint64_t maxB
    }
    double t0 = wallNow();
    RecordSim sim;
-   RecordSim_init(&sim, PROCS, 7, START_US);
-   long ticks = (long)days * 86400;
+   RecordSim_init(&sim, treeProcs, 7, START_US);
+   long ticks = hours * 3600;
    for (long i = 0; i < ticks; i++) {
       const RecordTick* t = RecordSim_next(&sim);
       for (int e = 0; e < sim.eventCount; e++)
@@ -82,12 +88,12 @@ static bool generate(const char* dir, const char* stamp, int days, uint64_t maxB
       return false;
    }
    FILE* f = fopen(stamp, "w");
-   if (!f || fprintf(f, "%d days of %d processes\n", days, PROCS) < 0 || fclose(f) != 0) {
+   if (!f || fprintf(f, "%ld hours of %d processes\n", hours, treeProcs) < 0 || fclose(f) != 0) {
       perror(stamp);
       return false;
    }
-   printf("generated %d days of %d processes in %.1f s (cached for the next runs)\n", days, PROCS,
-          wallNow() - t0);
+   printf("generated %ld hours of %d processes in %.1f s (cached for the next runs)\n", hours,
+          treeProcs, wallNow() - t0);
    return true;
 }
 
@@ -221,7 +227,7 @@ static bool checkModel(const Machine* m) {
    const Process* root = m->treeCount ? ProcessTree_root(m->trees[0]) : NULL;
    printf("  model at the newest tick: %d tree(s), %d processes, root %s (PID %d)\n", m->treeCount,
           procs, root ? root->name : "-", root ? (int)root->pid : 0);
-   return m->treeCount == 1 && procs == PROCS;
+   return m->treeCount == 1 && procs == treeProcs;
 }
 
 /* First screen: Replay_open, median of OPENS; the model must be the tree. */
@@ -326,7 +332,7 @@ int main(int argc, char** argv) {
    base = base && *base ? base : "/tmp";
    char baseDir[4096];
    snprintf(baseDir, sizeof(baseDir), "%s/leaktop-bench", base);
-   int days = 7;
+   int days = 7, hours = 0;
    uint64_t maxBytes = STORE_DEFAULT_MAX_BYTES;
    bool regenerate = false;
    for (int i = 1; i < argc; i++) {
@@ -334,23 +340,35 @@ int main(int argc, char** argv) {
          snprintf(baseDir, sizeof(baseDir), "%s", argv[++i]);
       else if (strcmp(argv[i], "--days") == 0 && i + 1 < argc)
          days = atoi(argv[++i]);
+      else if (strcmp(argv[i], "--hours") == 0 && i + 1 < argc)
+         hours = atoi(argv[++i]);
+      else if (strcmp(argv[i], "--procs") == 0 && i + 1 < argc)
+         treeProcs = atoi(argv[++i]);
       else if (strcmp(argv[i], "--max-mib") == 0 && i + 1 < argc)
          maxBytes = strtoull(argv[++i], NULL, 10) << 20;
       else if (strcmp(argv[i], "--regenerate") == 0)
          regenerate = true;
       else {
-         fprintf(stderr, "usage: %s [--dir DIR] [--days N] [--max-mib N] [--regenerate]\n",
+         fprintf(stderr,
+                 "usage: %s [--dir DIR] [--days N | --hours N] [--procs N] [--max-mib N] "
+                 "[--regenerate]\n",
                  argv[0]);
          return 2;
       }
    }
    if (days < 1)
       days = 7;
+   if (treeProcs < 2)
+      treeProcs = PROCS;
    char work[4200], dir[4300], stamp[4300];
    if (maxBytes < (1ULL << 20))
       maxBytes = STORE_DEFAULT_MAX_BYTES;
-   snprintf(work, sizeof(work), "%s/replay-%dd-%dp-%lluM", baseDir, days, PROCS,
-            (unsigned long long)(maxBytes >> 20));
+   if (hours > 0)
+      snprintf(work, sizeof(work), "%s/replay-%dh-%dp-%lluM", baseDir, hours, treeProcs,
+               (unsigned long long)(maxBytes >> 20));
+   else
+      snprintf(work, sizeof(work), "%s/replay-%dd-%dp-%lluM", baseDir, days, treeProcs,
+               (unsigned long long)(maxBytes >> 20));
    snprintf(dir, sizeof(dir), "%s/rec", work);
    snprintf(stamp, sizeof(stamp), "%s/complete", work);
    if ((mkdir(baseDir, 0700) != 0 && errno != EEXIST) ||
@@ -361,7 +379,7 @@ int main(int argc, char** argv) {
    struct stat st;
    if (regenerate || stat(stamp, &st) != 0) {
       remove(stamp);
-      if (!generate(dir, stamp, days, maxBytes))
+      if (!generate(dir, stamp, hours > 0 ? hours : 24L * days, maxBytes))
          return 1;
    } else {
       printf("reusing %s (--regenerate to make it again)\n", dir);

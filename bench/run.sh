@@ -8,6 +8,8 @@
 #      (bench/scale.sh), and own memory over a simulated day of worker
 #      churn (bench/churn_memory).
 #   6. leaktop report over a day of 33 processes (bench/report.sh).
+#   7. the shipped Prometheus alert rules against the field guides' rule,
+#      evaluated by promtool over the replay scenarios (bench/alert_rules.sh).
 # Usage: bench/run.sh [BUILDDIR]   (default: the source tree)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -103,3 +105,7 @@ echo "5. cost at scale (bench/scale.sh: about ten minutes) and own memory under 
 echo
 echo "6. leaktop report over a day (bench/report.sh)"
 "$here/report.sh" "$build"
+
+echo
+echo "7. alert rules against the field guides' rule (bench/alert_rules.sh)"
+"$here/alert_rules.sh" "$build"

@@ -3,6 +3,7 @@
 #
 #   tests/pythons.sh 3.13    # Debian trixie's python3.13
 #   tests/pythons.sh 3.14    # Debian sid's python3.14
+#   tests/pythons.sh 3.15    # Debian sid's python3.15
 #
 # prints the path of a wrapper script that runs that interpreter (use it
 # like python3: "$("$TESTS_SRCDIR"/pythons.sh 3.14)" script.py args...).
@@ -40,12 +41,12 @@ unreachable() {
    exit 77
 }
 
-[ $# -eq 1 ] || die "usage: pythons.sh 3.13|3.14"
+[ $# -eq 1 ] || die "usage: pythons.sh 3.13|3.14|3.15"
 VERSION=$1
 case $VERSION in
 3.13) SUITE=trixie ;;
-3.14) SUITE=sid ;;
-*) die "no Debian suite known for CPython $VERSION (3.13: trixie, 3.14: sid)" ;;
+3.14 | 3.15) SUITE=sid ;;
+*) die "no Debian suite known for CPython $VERSION (3.13: trixie, 3.14 and 3.15: sid)" ;;
 esac
 
 DIR=$CACHE/$VERSION

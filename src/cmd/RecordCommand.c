@@ -15,11 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "export/Exporter.h"
+#include "export/MetricsServer.h"
 #include "model/Machine.h"
 #include "record/Recorder.h"
 #include "record/ResultEvents.h"
 #include "record/Store.h"
 #include "record/StoreDir.h"
+#include "replay/Replay.h"
 #include "replay/ReplayPrime.h"
 #include "sample/SampleSource.h"
 #include "util/Format.h"
@@ -28,11 +31,18 @@
 /* Below this a cap holds little more than the two journals and one segment
    of each tier: the oldest data would go at every append. */
 #define RECORD_MIN_MAX_BYTES (1ULL << 20)
+/* --group names, one per target tree. */
+#define RECORD_GROUP_NAMES_MAX 32
 
 typedef struct RecordOptions {
    Options opts;
    const char* dir; /* NULL: the default */
    unsigned long long maxBytes;
+   const char* listen;   /* --listen ADDR:PORT, NULL for none */
+   const char* textfile; /* --textfile PATH, NULL for none */
+   const char* groupNames[RECORD_GROUP_NAMES_MAX];
+   int groupNameCount;
+   bool exportPid;
 } RecordOptions;
 
 static volatile sig_atomic_t RecordCommand_stop;
@@ -44,7 +54,7 @@ static void RecordCommand_onSignal(int sig) {
 
 static void RecordCommand_usage(FILE* out) {
    fputs("Usage: leaktop record [PATTERN]... [--dir DIR] [-d SECONDS] [--smaps-interval S]\n"
-         "                      [--max-size SIZE]\n"
+         "                      [--max-size SIZE] [--listen ADDR:PORT] [--textfile PATH]\n"
          "   or: leaktop record -p PID[,PID...] [OPTION]...\n"
          "Record the memory of Python service trees, every tick, into a recording that\n"
          "leaktop replay and leaktop dump read. It runs in the foreground until SIGTERM\n"
@@ -61,6 +71,14 @@ static void RecordCommand_usage(FILE* out) {
          "      --max-size=SIZE      the cap on the directory: 256M, 1G, 512K or bytes\n"
          "                           (default 256M, at least 1M); the oldest data goes\n"
          "      --traffic=SOURCE     the traffic signal, as the dashboard takes it\n"
+         "      --listen=ADDR:PORT   serve Prometheus metrics at http://ADDR:PORT/metrics\n"
+         "                           (OpenMetrics or text 0.0.4, as the scraper asks);\n"
+         "                           ADDR is 127.0.0.1 when only :PORT is given\n"
+         "      --textfile=PATH      write the metrics to PATH (a .prom file) every tick,\n"
+         "                           atomically, for node_exporter's textfile collector\n"
+         "      --group=NAME         the group label of the next target's tree (default:\n"
+         "                           the master's command name); repeat per target\n"
+         "      --export-pid         also export leaktop_worker_info{pid} per slot\n"
          "  -h, --help               display this help and exit\n"
          "\n"
          "A second recorder on the same directory is refused. A full disk costs the\n"
@@ -69,7 +87,32 @@ static void RecordCommand_usage(FILE* out) {
          out);
 }
 
-enum { OPT_DIR = 256, OPT_SMAPS_INTERVAL, OPT_MAX_SIZE, OPT_TRAFFIC };
+enum {
+   OPT_DIR = 256,
+   OPT_SMAPS_INTERVAL,
+   OPT_MAX_SIZE,
+   OPT_TRAFFIC,
+   OPT_LISTEN,
+   OPT_TEXTFILE,
+   OPT_GROUP,
+   OPT_EXPORT_PID
+};
+
+static bool RecordCommand_group(const char* name, RecordOptions* ro) {
+   if (!name[0] || strpbrk(name, "\"\\\n")) {
+      fprintf(stderr,
+              "leaktop record: --group '%s': a name is not empty and has no quote, "
+              "backslash or newline\n",
+              name);
+      return false;
+   }
+   if (ro->groupNameCount == RECORD_GROUP_NAMES_MAX) {
+      fprintf(stderr, "leaktop record: at most %d --group names\n", RECORD_GROUP_NAMES_MAX);
+      return false;
+   }
+   ro->groupNames[ro->groupNameCount++] = name;
+   return true;
+}
 
 static bool RecordCommand_maxSize(const char* text, unsigned long long* bytes) {
    if (!CommandLine_parseSize(text, bytes)) {
@@ -109,6 +152,24 @@ static int RecordCommand_option(int c, const char* arg, RecordOptions* ro) {
    case OPT_TRAFFIC:
       ro->opts.traffic = arg;
       break;
+   case OPT_LISTEN: {
+      char host[64], err[256];
+      unsigned port;
+      ok = MetricsServer_parseSpec(arg, host, sizeof(host), &port, err, sizeof(err));
+      if (!ok)
+         fprintf(stderr, "leaktop record: --listen %s\n", err);
+      ro->listen = arg;
+      break;
+   }
+   case OPT_TEXTFILE:
+      ro->textfile = arg;
+      break;
+   case OPT_GROUP:
+      ok = RecordCommand_group(arg, ro);
+      break;
+   case OPT_EXPORT_PID:
+      ro->exportPid = true;
+      break;
    case 'h':
       RecordCommand_usage(stdout);
       return 0;
@@ -126,6 +187,10 @@ static int RecordCommand_parse(int argc, char** argv, RecordOptions* ro) {
          {"smaps-interval", required_argument, NULL, OPT_SMAPS_INTERVAL},
          {"max-size", required_argument, NULL, OPT_MAX_SIZE},
          {"traffic", required_argument, NULL, OPT_TRAFFIC},
+         {"listen", required_argument, NULL, OPT_LISTEN},
+         {"textfile", required_argument, NULL, OPT_TEXTFILE},
+         {"group", required_argument, NULL, OPT_GROUP},
+         {"export-pid", no_argument, NULL, OPT_EXPORT_PID},
          {"help", no_argument, NULL, 'h'},
          {NULL, 0, NULL, 0},
    };
@@ -181,7 +246,8 @@ static void RecordCommand_waitUntil(struct timespec* next, double delay) {
       ;
 }
 
-static void RecordCommand_announce(const RecordOptions* ro, const char* dir) {
+static void RecordCommand_announce(const RecordOptions* ro, const char* dir,
+                                   const Exporter* exporter) {
    char cap[32];
    Format_size(cap, sizeof(cap), ro->maxBytes / 1024);
    const Options* o = &ro->opts;
@@ -190,27 +256,49 @@ static void RecordCommand_announce(const RecordOptions* ro, const char* dir) {
                                                    : "every Python service tree";
    printf("leaktop record: recording %s into %s (cap %s, a tick every %g s, smaps every %g s)\n",
           what, dir, cap, o->delay, o->smapsInterval);
+   const char* address = exporter ? Exporter_address(exporter) : NULL;
+   if (address)
+      printf("leaktop record: serving metrics at http://%s/metrics\n", address);
+   if (ro->textfile)
+      printf("leaktop record: writing metrics to %s every tick\n", ro->textfile);
    fflush(stdout);
+   if (exporter && !Exporter_loopback(exporter))
+      fprintf(stderr,
+              "leaktop record: the metrics listen on %s, which is not a loopback address: "
+              "anyone who can reach it reads them\n",
+              address);
+}
+
+/* The snapshots a poll found go to their processes too, as in replay: a
+   worker's verdict then knows whether its growth is native. */
+static void RecordCommand_giveSnapshots(Machine* machine, const Recorder* recorder) {
+   for (int i = 0; i < Recorder_eventCount(recorder); i++)
+      Replay_giveSnapshot(machine, Recorder_event(recorder, i));
 }
 
 /* Ticks until a signal, or until every explicit target has ended. The
    result stores are looked at once per smaps round: a snapshot or profile
    is a marker at the tick it is noticed, a few seconds late at most. */
 static void RecordCommand_loop(Machine* machine, Recorder* recorder, Store* store,
-                               const Options* opts) {
+                               Exporter* exporter, const Options* opts) {
    struct timespec next;
    clock_gettime(CLOCK_MONOTONIC, &next);
    ResultEvents* results = ResultEvents_new(XUtils_wallNow(), RecordCommand_log, NULL);
    double lastPoll = -1;
+   unsigned long long writeErrors = 0;
    while (!RecordCommand_stop) {
       Machine_scan(machine);
       Recorder_capture(recorder, machine);
       double now = XUtils_monotonicNow();
       if (lastPoll < 0 || now - lastPoll >= opts->smapsInterval) {
-         ResultEvents_poll(results, recorder);
+         if (ResultEvents_poll(results, recorder) > 0)
+            RecordCommand_giveSnapshots(machine, recorder);
          lastPoll = now;
       }
-      Recorder_write(recorder, store);
+      if (Recorder_write(recorder, store) != 0)
+         writeErrors++;
+      if (exporter)
+         Exporter_tick(exporter, machine, Store_bytes(store), writeErrors);
       if (Machine_allTargetsGone(machine)) {
          fputs("leaktop record: every target has ended; the recording is closed\n", stderr);
          break;
@@ -234,9 +322,26 @@ static int RecordCommand_record(RecordOptions* ro, const char* dir) {
    /* Everything a tick stores, smaps_rollup included; the fds' kinds are
       not stored (doc/recording-format.md), so they are not read. */
    machine->scanFlags = SCAN_SMAPS;
+   /* Before the store, so that a port in use leaves no directory behind. */
+   Exporter* exporter = NULL;
+   if (ro->listen || ro->textfile) {
+      ExporterConfig ec = {.listen = ro->listen,
+                           .textfile = ro->textfile,
+                           .groupNames = ro->groupNames,
+                           .groupNameCount = ro->groupNameCount,
+                           .exportPid = ro->exportPid,
+                           .log = RecordCommand_log};
+      exporter = Exporter_new(&ec, err, sizeof(err));
+      if (!exporter) {
+         fprintf(stderr, "leaktop record: %s\n", err);
+         Machine_delete(machine);
+         return 1;
+      }
+   }
    Store* store = Store_open(&config, err, sizeof(err));
    if (!store) {
       fprintf(stderr, "leaktop record: %s\n", err);
+      Exporter_delete(exporter);
       Machine_delete(machine);
       return 1;
    }
@@ -247,13 +352,14 @@ static int RecordCommand_record(RecordOptions* ro, const char* dir) {
    ReplayPrime_fromDir(machine, dir, note, sizeof(note));
    if (note[0])
       fprintf(stderr, "leaktop record: %s\n", note);
-   RecordCommand_announce(ro, dir);
-   RecordCommand_loop(machine, recorder, store, &ro->opts);
+   RecordCommand_announce(ro, dir, exporter);
+   RecordCommand_loop(machine, recorder, store, exporter, &ro->opts);
    int rc = Store_close(store);
    if (rc != 0)
       fprintf(stderr, "leaktop record: the recording's last data could not be written: %s\n",
               strerror(rc));
    Recorder_delete(recorder);
+   Exporter_delete(exporter);
    Machine_delete(machine);
    return 0;
 }

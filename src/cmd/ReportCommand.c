@@ -13,8 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "record/StoreDir.h"
 #include "replay/Replay.h"
 #include "replay/ReplayWindow.h"
+#include "report/ReportGather.h"
 #include "report/ReportHtml.h"
 #include "report/ReportMarkdown.h"
 #include "report/ReportModel.h"
@@ -36,10 +38,13 @@ static void ReportCommand_usage(FILE* out) {
          "tree its verdict and next step, peak memory, limit, OOM kills and restarts; a\n"
          "table of the processes (those that grew first) with their memory, growth,\n"
          "traffic and verdicts; the timeline of events; per process its RSS and traffic\n"
-         "over the window; and where the facts came from. The verdicts are recomputed\n"
+         "over the window; the heap snapshot diffs and the stack profiles (flame graphs)\n"
+         "recorded in it; and where the facts came from. The verdicts are recomputed\n"
          "from the recorded samples, as replay does. The HTML is one file that opens\n"
-         "offline (no script, no network reference) and prints to PDF; the Markdown is\n"
-         "for a ticket. Without --html or --md, the Markdown goes to stdout.\n"
+         "offline (no network reference; its one script, for zoom and search, is\n"
+         "optional), prints to PDF and stays under 2 MiB, lowering its resolution past\n"
+         "that and saying so; the Markdown is for a ticket. Without --html or --md, the\n"
+         "Markdown goes to stdout. The dashboard's E key writes the same of a tree.\n"
          "\n"
          "      --dir=DIR      the recording directory; default /var/lib/leaktop as root,\n"
          "                     else $XDG_STATE_HOME/leaktop/recordings\n"
@@ -111,33 +116,6 @@ static int ReportCommand_parse(int argc, char** argv, ReportOptions* r) {
    return -1;
 }
 
-/* The model over the window, one recorded tick at a time. The window
-   starts at its first tick: a recording's span starts at its first chunk's
-   minute. */
-static void ReportCommand_gather(Replay* replay, int64_t from, int64_t to, ReportModel* model) {
-   bool more = true;
-   if (Replay_cursor(replay) < from)
-      more = Replay_forward(replay);
-   if (more && Replay_cursor(replay) > from && Replay_cursor(replay) <= to)
-      from = Replay_cursor(replay);
-   ReportModel_init(model, from, to, Replay_options(replay)->delay);
-   while (more && Replay_cursor(replay) <= to) {
-      ReportModel_addTick(model, Replay_machine(replay), Replay_cursor(replay));
-      more = Replay_forward(replay);
-   }
-   for (int i = 0; i < Replay_eventCount(replay); i++) {
-      const ReplayEvent* e = Replay_event(replay, i);
-      if (e->wallUs >= from && e->wallUs <= to)
-         ReportModel_addEvent(model, e->wallUs, e->pid, e->text);
-   }
-   for (int i = 0; i < Replay_lostCount(replay); i++) {
-      char line[512];
-      ReplayWindow_lostText(replay, i, line, sizeof(line));
-      ReportModel_addLost(model, line);
-      fprintf(stderr, "leaktop report: %s\n", line);
-   }
-}
-
 /* A report file, private: created 0600, never through a link, and only
    ever a regular file. */
 static FILE* ReportCommand_create(const char* path, char* err, size_t errSize) {
@@ -186,7 +164,14 @@ static int ReportCommand_run(int argc, char** argv) {
    int status = ReportCommand_parse(argc, argv, &r);
    if (status >= 0)
       return status;
-   char err[512] = "";
+   char err[512] = "", dir[4096];
+   if (!r.path) {
+      if (!StoreDir_default(dir, sizeof(dir), err, sizeof(err))) {
+         fprintf(stderr, "leaktop report: %s\n", err);
+         return 1;
+      }
+      r.path = dir;
+   }
    int64_t from, to;
    Replay* replay = ReplayWindow_open(r.path, r.from, r.to, &from, &to, err, sizeof(err));
    if (!replay) {
@@ -194,7 +179,7 @@ static int ReportCommand_run(int argc, char** argv) {
       return 1;
    }
    ReportModel* model = xCalloc(1, sizeof(*model));
-   ReportCommand_gather(replay, from, to, model);
+   ReportGather_run(replay, r.path, from, to, 0, true, model);
    Replay_delete(replay);
    status = 0;
    if (r.html && !ReportCommand_write(r.html, model, r.redact, ReportHtml_write))

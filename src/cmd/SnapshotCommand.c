@@ -59,10 +59,12 @@ static void SnapshotCommand_usage(FILE* out) {
          "  -h, --help              display this help and exit\n"
          "\n"
          "The worker is asked through its agent when it imported leaktop_agent,\n"
-         "else by CPython 3.14's remote execution (PEP 768), else (3.11 to 3.13) by\n"
+         "else by the remote execution of CPython 3.14+ (PEP 768), else (3.11 to 3.13) by\n"
          "appending a call to the interpreter's pending-call queue while its threads\n"
          "are stopped for well under a millisecond. The request runs between two\n"
-         "bytecodes in the main thread, never at an arbitrary instruction.\n",
+         "bytecodes in the first thread that runs Python code (3.11: the main\n"
+         "thread), never at an arbitrary instruction. When every thread waits in C\n"
+         "(3.12+), leaktop says where each one waits and exits with status 3.\n",
          out);
 }
 
@@ -162,6 +164,10 @@ static SnapshotJobState SnapshotCommand_wait(SnapshotJob* job, const SnapshotOpt
       SnapshotJobState state = SnapshotJob_poll(job, msg, sizeof(msg));
       if (state == SNAPSHOT_JOB_FAILED)
          fprintf(stderr, "leaktop snapshot: %s\n", msg);
+      if (state == SNAPSHOT_JOB_IDLE) {
+         fprintf(stderr, "leaktop snapshot: %s; %s\n", msg, SnapshotJob_fate(job));
+         return SNAPSHOT_JOB_WAITING;
+      }
       if (state != SNAPSHOT_JOB_WAITING)
          return state;
       double age = SnapshotJob_age(job);
@@ -180,10 +186,7 @@ static SnapshotJobState SnapshotCommand_wait(SnapshotJob* job, const SnapshotOpt
       }
       if (age >= opts->timeout) {
          fprintf(stderr, "leaktop snapshot: no answer within %.1f s; %s\n", opts->timeout,
-                 SnapshotJob_withdraws(job)
-                       ? "the request is withdrawn"
-                       : "the request stays queued and runs when the main thread next runs "
-                         "Python code");
+                 SnapshotJob_fate(job));
          return SNAPSHOT_JOB_WAITING;
       }
       XUtils_sleepMs(POLL_MS);

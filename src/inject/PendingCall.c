@@ -32,20 +32,19 @@ static int32_t PendingCall_i32(const uint8_t* block, int64_t at) {
 }
 
 /* Reads everything PendingLayout_check needs. */
-static bool PendingCall_readState(const PendingLayout* l, uint64_t runtime, RemoteMemory* mem,
+static bool PendingCall_readState(const PendingLayout* l, CPython* py, RemoteMemory* mem,
                                   PendingState* st, uint64_t* queueAddr, uint64_t* breakerAddr) {
+   uint64_t runtime = CPython_runtime(py);
    memset(st, 0, sizeof(*st));
    bool ok = PendingCall_readWord(mem, runtime + l->rtInitialized, &st->initialized, 4) &&
              PendingCall_readWord(mem, runtime + l->rtFinalizing, &st->runtimeFinalizing, 8) &&
              PendingCall_readWord(mem, runtime + l->rtMainInterp, &st->interp, 8) &&
              PendingCall_readWord(mem, runtime + l->rtMainThread, &st->mainThread, 8);
-   if (ok && l->rtMainTstate != PENDING_NONE)
-      ok = PendingCall_readWord(mem, runtime + l->rtMainTstate, &st->mainTstate, 8);
    if (!ok || st->interp == 0)
       return ok;
    ok = PendingCall_readWord(mem, st->interp + l->interpFinalizing, &st->interpFinalizing,
                              (size_t)l->interpFinalizingSize);
-   *queueAddr = (l->queueInRuntime ? runtime : st->interp) + (uint64_t)l->queue;
+   *queueAddr = st->interp + (uint64_t)l->queue;
    static uint8_t block[QUEUE_READ_MAX];
    size_t span = (size_t)l->qLast + 4;
    if (!ok || span > sizeof(block) || !RemoteMemory_readDirect(mem, *queueAddr, block, span))
@@ -67,16 +66,16 @@ static bool PendingCall_readState(const PendingLayout* l, uint64_t runtime, Remo
    } else {
       st->lockValue = block[l->qLock];
    }
-   uint64_t owner = l->breaker == BREAKER_INTERP_FLAG ? st->interp : st->mainTstate;
-   *breakerAddr = owner + (uint64_t)l->breakerOffset;
    if (l->breaker == BREAKER_INTERP_FLAG) {
       uint32_t flag = 0;
-      ok = owner && PendingCall_readWord(mem, *breakerAddr, &flag, 4);
+      *breakerAddr = st->interp + (uint64_t)l->breakerOffset;
+      ok = PendingCall_readWord(mem, *breakerAddr, &flag, 4);
       st->breaker = flag;
-   } else {
-      ok = owner && PendingCall_readWord(mem, *breakerAddr, &st->breaker, 8);
+      return ok;
    }
-   return ok;
+   st->gilHolder = CPython_gilHolder(py, st->interp);
+   *breakerAddr = st->gilHolder ? st->gilHolder + (uint64_t)l->breakerOffset : 0;
+   return !st->gilHolder || PendingCall_readWord(mem, *breakerAddr, &st->breaker, 8);
 }
 
 /* The thread that makes the mmap: one stopped in a system call, whose
@@ -109,7 +108,7 @@ static InjectOutcome PendingCall_whileStopped(pid_t pid, CPython* py, const Pend
    }
    PendingState st;
    uint64_t queueAddr = 0, breakerAddr = 0;
-   if (!PendingCall_readState(l, CPython_runtime(py), mem, &st, &queueAddr, &breakerAddr)) {
+   if (!PendingCall_readState(l, py, mem, &st, &queueAddr, &breakerAddr)) {
       snprintf(err, errSize, "cannot read the interpreter state of %d: %s", (int)pid,
                strerror(errno));
       return INJECT_REFUSED;

@@ -21,10 +21,8 @@ static const PendingLayout PendingLayout_311 = {
       .rtFinalizing = 24,       /* _PyRuntimeState._finalizing */
       .rtMainInterp = 48,       /* _PyRuntimeState.interpreters.main */
       .rtMainThread = 80,       /* _PyRuntimeState.main_thread */
-      .rtMainTstate = PENDING_NONE,
-      .interpFinalizing = 84, /* PyInterpreterState.finalizing (int) */
+      .interpFinalizing = 84,   /* PyInterpreterState.finalizing (int) */
       .interpFinalizingSize = 4,
-      .queueInRuntime = false,
       .queue = 112, /* PyInterpreterState.ceval.pending */
       .lockKind = QUEUE_LOCK_SEMAPHORE,
       .qLock = 0,  /* struct _pending_calls.lock */
@@ -42,11 +40,18 @@ static const PendingLayout PendingLayout_311 = {
       .breakerBit = 1,
 };
 
-/* CPython 3.12: Py_AddPendingCall targets the main thread through
-   _PyRuntime.ceval.pending_mainthread (Include/internal/pycore_ceval_state.h
-   struct _ceval_runtime_state), which make_pending_calls drains on the main
-   thread of the main interpreter; eval_breaker stays a 0/1 flag in
-   interp->ceval. */
+/* CPython 3.12 (Python/ceval_gil.c): Py_AddPendingCall targets
+   _PyRuntime.ceval.pending_mainthread, which make_pending_calls drains only
+   when _Py_IsMainThread(); but make_pending_calls(interp) first drains
+   interp->ceval.pending in whichever thread of the interpreter gets there
+   (pending->busy keeps it to one), and _Py_HandlePending gets there when
+   maybe_has_pending_calls sees its calls_to_do. eval_breaker is a 0/1 flag
+   in interp->ceval that every thread of the interpreter checks, and
+   COMPUTE_EVAL_BREAKER keeps it up while pending.calls_to_do is set. So
+   leaktop appends to interp->ceval.pending (struct _pending_calls, the
+   same type as pending_mainthread) and the first thread to run bytecode
+   runs it. interp->ceval.pending at 400 (gdb ptype/o of pyenv 3.12.1's
+   struct _ceval_state, at 368 in PyInterpreterState). */
 static const PendingLayout PendingLayout_312 = {
       .minor = 12,
       .rtInterpretersHead = 40,
@@ -54,11 +59,9 @@ static const PendingLayout PendingLayout_312 = {
       .rtFinalizing = 24,
       .rtMainInterp = 48,
       .rtMainThread = 64,
-      .rtMainTstate = PENDING_NONE,
       .interpFinalizing = 44, /* PyInterpreterState.finalizing (int) */
       .interpFinalizingSize = 4,
-      .queueInRuntime = true,
-      .queue = 2016, /* _PyRuntimeState.ceval.pending_mainthread */
+      .queue = 400, /* PyInterpreterState.ceval.pending */
       .lockKind = QUEUE_LOCK_SEMAPHORE,
       .qLock = 8,   /* struct _pending_calls.lock (after int busy) */
       .qCount = 16, /* .calls_to_do */
@@ -75,12 +78,19 @@ static const PendingLayout PendingLayout_312 = {
       .breakerBit = 1,
 };
 
-/* CPython 3.13: the main-thread queue is _PyRuntime.ceval.pending_mainthread,
-   guarded by a PyMutex, counted by npending, bounded by max
-   (MAXPENDINGCALLS_MAIN = 32) inside calls[PENDINGCALLSARRAYSIZE = 300]
-   of {func, arg, flags}; the adder sets _PY_CALLS_TO_DO_BIT (1 << 2) in
-   _PyRuntime.main_tstate->eval_breaker (Python/ceval_gil.c 3.13.5,
-   _push_pending_call and _PyEval_AddPendingCall). */
+/* CPython 3.13 (Python/ceval_gil.c 3.13.5): a queue is guarded by a
+   PyMutex, counted by npending, bounded by max (MAXPENDINGCALLS = 300 for
+   an interpreter's) inside calls[PENDINGCALLSARRAYSIZE = 300] of {func,
+   arg, flags} (_push_pending_call). make_pending_calls drains
+   interp->ceval.pending in any thread of the interpreter (handling_thread
+   keeps it to one) and _PyRuntime.ceval.pending_mainthread only on the
+   main thread. eval_breaker is per thread state: for an interpreter's
+   queue _PyEval_AddPendingCall sets _PY_CALLS_TO_DO_BIT (1 << 2) in the
+   GIL holder's (signal_active_thread), and take_gil sets it in the next
+   thread to take the GIL while npending is not 0
+   (update_eval_breaker_for_thread). leaktop does the same. The interpreter
+   state begins with its struct _ceval_state, whose pending is at 32 (gdb
+   ptype/o of pyenv 3.13.0; relative offsets as pending_mainthread's). */
 static const PendingLayout PendingLayout_313 = {
       .minor = 13,
       .rtInterpretersHead = 632,
@@ -88,11 +98,9 @@ static const PendingLayout PendingLayout_313 = {
       .rtFinalizing = 608,
       .rtMainInterp = 640,
       .rtMainThread = 656,
-      .rtMainTstate = 664, /* _PyRuntimeState.main_tstate */
       .interpFinalizing = 7320,
       .interpFinalizingSize = 4,
-      .queueInRuntime = true,
-      .queue = 2640, /* _PyRuntimeState.ceval.pending_mainthread */
+      .queue = 32, /* PyInterpreterState.ceval.pending */
       .lockKind = QUEUE_LOCK_PYMUTEX,
       .qLock = 8,   /* struct _pending_calls.mutex */
       .qCount = 12, /* .npending */
@@ -104,7 +112,7 @@ static const PendingLayout PendingLayout_313 = {
       .arraySize = 300,
       .qFirst = 7224,
       .qLast = 7228, /* .next */
-      .breaker = BREAKER_TSTATE_BITS,
+      .breaker = BREAKER_HOLDER_BITS,
       .breakerOffset = 24,   /* PyThreadState.eval_breaker */
       .breakerBit = 1u << 2, /* _PY_CALLS_TO_DO_BIT (pycore_ceval.h) */
 };
@@ -121,11 +129,6 @@ const PendingLayout* PendingLayout_forMinor(int minor) {
       return NULL;
    }
 }
-
-/* _Py_PENDING_MAINTHREADONLY (3.13 pycore_ceval.h): the flag
-   Py_AddPendingCall stores; never _Py_PENDING_RAWFREE, which would make
-   CPython free our argument. */
-#define PENDING_MAINTHREADONLY 1
 
 static int PendingLayout_queueLimit(const PendingLayout* layout, const PendingState* state) {
    return layout->qMax == PENDING_NONE ? layout->arraySize : state->max;
@@ -152,10 +155,6 @@ bool PendingLayout_check(const PendingLayout* layout, const PendingState* state,
                "the interpreter's main thread (%#llx) is not the process's first thread (%#llx): "
                "an embedder or an unrecognised build",
                (unsigned long long)state->mainThread, (unsigned long long)leaderFsBase);
-      return false;
-   }
-   if (layout->rtMainTstate != PENDING_NONE && state->mainTstate == 0) {
-      snprintf(err, errSize, "the main thread has no Python thread state");
       return false;
    }
    int limit = PendingLayout_queueLimit(layout, state);
@@ -220,7 +219,9 @@ int PendingLayout_plan(const PendingLayout* layout, const PendingState* state, u
    uint64_t entry[2] = {func, arg};
    PendingLayout_put(&out[n++], slot, entry, sizeof(entry));
    if (layout->callFlags != PENDING_NONE) {
-      int32_t flags = PENDING_MAINTHREADONLY;
+      /* 0: never _Py_PENDING_RAWFREE (3.13 pycore_ceval.h), which would
+         make CPython free our argument. */
+      int32_t flags = 0;
       PendingLayout_put(&out[n++], slot + (uint64_t)layout->callFlags, &flags, sizeof(flags));
    }
    int32_t next = (state->last + 1) % layout->arraySize;
@@ -240,7 +241,7 @@ int PendingLayout_plan(const PendingLayout* layout, const PendingState* state, u
    if (layout->breaker == BREAKER_INTERP_FLAG) {
       int32_t flag = 1;
       PendingLayout_put(&out[n++], breakerAddr, &flag, sizeof(flag));
-   } else {
+   } else if (breakerAddr) {
       uint64_t bits = state->breaker | layout->breakerBit;
       PendingLayout_put(&out[n++], breakerAddr, &bits, sizeof(bits));
    }

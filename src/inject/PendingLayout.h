@@ -2,8 +2,10 @@
 #define HEADER_PendingLayout
 /* CPython's pending-call queue (3.11-3.13, x86_64): where it lives, what a
    consistent queue looks like, and the writes that append one call to it
-   the way Py_AddPendingCall would, without running anything in the target.
-   Pure: the state is read elsewhere. */
+   the way CPython's own _PyEval_AddPendingCall would, without running
+   anything in the target. 3.11 has one queue, run by the main thread only;
+   3.12 and 3.13 also have one per interpreter, which any of its threads
+   runs, and leaktop uses that one. Pure: the state is read elsewhere. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,7 +18,7 @@ typedef enum {
 
 typedef enum {
    BREAKER_INTERP_FLAG, /* interp->ceval.eval_breaker, a 0/1 int (3.11, 3.12) */
-   BREAKER_TSTATE_BITS, /* main tstate->eval_breaker, a bit set (3.13) */
+   BREAKER_HOLDER_BITS, /* the GIL holder's tstate->eval_breaker, a bit set (3.13) */
 } BreakerKind;
 
 #define PENDING_NONE (-1)
@@ -29,13 +31,10 @@ typedef struct {
    int64_t rtFinalizing;
    int64_t rtMainInterp;
    int64_t rtMainThread;
-   int64_t rtMainTstate; /* 3.13 only */
    /* PyInterpreterState */
    int64_t interpFinalizing;
    int interpFinalizingSize; /* an int (3.11, 3.12) or a PyThreadState* (3.13) */
-   /* the queue: in the runtime (main-thread-only queue) or in the interpreter */
-   bool queueInRuntime;
-   int64_t queue;
+   int64_t queue;            /* in the interpreter */
    QueueLockKind lockKind;
    int64_t qLock;
    int64_t qCount; /* calls_to_do flag (3.11, 3.12) or npending (3.13) */
@@ -48,7 +47,7 @@ typedef struct {
    int64_t qFirst;
    int64_t qLast; /* last (3.11, 3.12) or next (3.13): the slot to fill */
    BreakerKind breaker;
-   int64_t breakerOffset; /* in the interpreter, or in the main tstate */
+   int64_t breakerOffset; /* in the interpreter, or in the GIL holder's tstate */
    uint64_t breakerBit;
 } PendingLayout;
 
@@ -63,7 +62,7 @@ typedef struct {
    uint64_t runtimeFinalizing; /* a PyThreadState*, 0 while running */
    uint64_t interp;            /* main interpreter */
    uint64_t mainThread;        /* pthread_t of the main thread */
-   uint64_t mainTstate;        /* 3.13 */
+   uint64_t gilHolder;         /* 3.13: the thread state holding the GIL, 0 if none */
    uint64_t interpFinalizing;
    uint64_t lockAddr;  /* sem_t* (semaphore kind) */
    uint32_t lockValue; /* sem value (1 free) or PyMutex bits (0 free) */
@@ -96,10 +95,12 @@ typedef struct {
 #define PENDING_MAX_WRITES 6
 
 /* The writes, in order, that append {func, arg}: the slot first, then the
-   index that publishes it, then the flags that make the main thread look.
-   A write cut short after any of them leaves a consistent queue. queueAddr
-   and breakerAddr are absolute (computed from the runtime, interp or
-   tstate by the caller). Returns the count. */
+   index that publishes it, then the flags that make a thread look. A write
+   cut short after any of them leaves a consistent queue. queueAddr and
+   breakerAddr are absolute (computed from the interp or tstate by the
+   caller); breakerAddr 0 for 3.13 when no thread holds the GIL: the next
+   to take it sets its own bit (take_gil, update_eval_breaker_for_thread).
+   Returns the count. */
 int PendingLayout_plan(const PendingLayout* layout, const PendingState* state, uint64_t queueAddr,
                        uint64_t breakerAddr, uint64_t func, uint64_t arg,
                        PendingWrite out[PENDING_MAX_WRITES]);

@@ -16,6 +16,7 @@
 #include "inject/PendingCall.h"
 #include "inject/RemoteExec.h"
 #include "inject/RequestFile.h"
+#include "inject/ThreadWaits.h"
 #include "sample/ProcFiles.h"
 #include "sample/ProcParse.h"
 #include "snapshot/ResultFile.h"
@@ -31,6 +32,15 @@
    before leaktop gives up queueing its own, and how often it looks. */
 #define BUSY_WAIT_S  1.0
 #define BUSY_POLL_MS 20
+/* How long a PEP 768 request waits in one thread before it moves on to the
+   next (each move stops the worker's threads for a fraction of a
+   millisecond). */
+#define MOVE_EVERY_S 0.2
+/* Where any thread may answer: how often leaktop looks at what every
+   thread waits in, and after how long without any of them waking it says
+   so instead of waiting out the timeout. */
+#define WAITS_EVERY_S  0.1
+#define IDLE_VERDICT_S 0.5
 
 typedef enum { ROUTE_AGENT, ROUTE_PENDING_CALL, ROUTE_REMOTE_EXEC } SnapshotRoute;
 
@@ -44,6 +54,14 @@ struct SnapshotJob_ {
    double startedAt;
    bool queued;           /* injected, to be withdrawn if it is never answered */
    char requestPath[512]; /* PEP 768: the script, as the worker sees it */
+   uint64_t target;       /* PEP 768: the thread state holding the request */
+   double movedAt;
+   ThreadWaits waits; /* the last look at every thread, valid when waitsRead */
+   ThreadWaits look;
+   bool waitsRead;
+   bool rebase;       /* a move stopped the threads: look again before comparing */
+   double waitsAt;    /* when waits was read */
+   double stillSince; /* since when no thread has woken */
    bool done;
    char* result;
    size_t resultLen;
@@ -117,19 +135,28 @@ static int SnapshotJob_mainThread(SnapshotJob* job, PyThreadStack** threads, int
    return -1;
 }
 
-/* Whether the main thread is running a collector (an earlier request). */
+/* Whether a thread is running a collector (an earlier request). */
 static bool SnapshotJob_collectorRunning(SnapshotJob* job) {
    PyThreadStack* threads;
    int count;
-   int at = SnapshotJob_mainThread(job, &threads, &count);
+   SnapshotJob_mainThread(job, &threads, &count);
    bool running = false;
-   for (int f = 0; at >= 0 && f < threads[at].frames.count && !running; f++) {
-      const char* file = threads[at].frames.frames[f].file;
-      running = file && strcmp(file, BOOTSTRAP_FILENAME) == 0;
+   for (int t = 0; t < count && !running; t++) {
+      for (int f = 0; f < threads[t].frames.count && !running; f++) {
+         const char* file = threads[t].frames.frames[f].file;
+         running = file && strcmp(file, BOOTSTRAP_FILENAME) == 0;
+      }
    }
    if (count > 0)
       CPython_freeThreads(threads, count);
    return running;
+}
+
+/* Whether any thread of the worker may run the request (3.12+), not only
+   its main thread (3.11). */
+static bool SnapshotJob_anyThread(const SnapshotJob* job) {
+   return job->route == ROUTE_REMOTE_EXEC ||
+          (job->route == ROUTE_PENDING_CALL && CPython_minor(job->py) >= 12);
 }
 
 /* Queues text by the interpreter's route. */
@@ -144,8 +171,8 @@ static InjectOutcome SnapshotJob_queue(SnapshotJob* job, const char* text, size_
    InjectOutcome outcome =
          RequestFile_write(job->pid, job->nsPid, job->seq, text, len, job->requestPath,
                            sizeof(job->requestPath), err, errSize)
-               ? RemoteExec_inject(job->pid, job->py, &job->mem, job->requestPath, &job->report,
-                                   err, errSize)
+               ? RemoteExec_inject(job->pid, job->py, &job->mem, job->requestPath, &job->target,
+                                   &job->report, err, errSize)
                : INJECT_REFUSED;
    if (outcome != INJECT_QUEUED)
       RequestFile_remove(job->pid, job->nsPid, job->seq);
@@ -191,9 +218,11 @@ static bool SnapshotJob_inject(SnapshotJob* job, const SnapshotRequest* req, boo
    free(text);
    if (outcome == INJECT_BUSY)
       snprintf(err, errSize,
-               "an earlier snapshot request has been waiting in process %d, whose main thread "
-               "has not run Python code since; wait for it, or wake the worker%s",
-               (int)job->pid, job->gunicornWinch && !wake ? " (--wake)" : "");
+               "an earlier snapshot request has been waiting in process %d, %s not run Python "
+               "code since; wait for it, or wake the worker%s",
+               (int)job->pid,
+               SnapshotJob_anyThread(job) ? "none of whose threads has" : "whose main thread has",
+               job->gunicornWinch && !wake ? " (--wake)" : "");
    else if (outcome == INJECT_REFUSED && saved == EPERM)
       TargetAccess_explain(job->pid, EPERM, err, errSize);
    job->queued = outcome == INJECT_QUEUED;
@@ -211,7 +240,7 @@ SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, bool wake,
       SnapshotJob_free(job);
       return NULL;
    }
-   job->startedAt = XUtils_monotonicNow();
+   job->startedAt = job->movedAt = XUtils_monotonicNow();
    return job;
 }
 
@@ -244,6 +273,25 @@ static const char* SnapshotJob_syscallName(long nr) {
    return NULL;
 }
 
+/* The name of system call nr, or "system call NR" written into buf. */
+static const char* SnapshotJob_callName(long nr, char* buf, size_t size) {
+   const char* name = SnapshotJob_syscallName(nr);
+   if (name)
+      return name;
+   snprintf(buf, size, "system call %ld", nr);
+   return buf;
+}
+
+/* ", under f (file:line)" for a thread's innermost Python frame, or "". */
+static void SnapshotJob_under(const FrameList* frames, char* out, size_t size) {
+   out[0] = '\0';
+   if (frames->count == 0)
+      return;
+   const StackFrame* f = &frames->frames[0];
+   snprintf(out, size, ", under %s (%s:%d)", f->function ? f->function : "?",
+            f->file ? f->file : "?", f->line);
+}
+
 /* What the main thread does now, from /proc/PID/syscall and its Python
    frames (read without stopping it). Polls come every few milliseconds;
    the description is read again only every DESCRIBE_EVERY_S. */
@@ -255,30 +303,82 @@ static void SnapshotJob_describeMain(SnapshotJob* job, char* out, size_t size) {
       ssize_t n = ProcFiles_read(job->pid, "syscall", text, sizeof(text));
       const char* doing = NULL;
       char number[48];
-      if (n > 0 && strncmp(text, "running", 7) != 0) {
-         long nr = strtol(text, NULL, 10);
-         doing = SnapshotJob_syscallName(nr);
-         if (!doing) {
-            snprintf(number, sizeof(number), "system call %ld", nr);
-            doing = number;
-         }
-      }
+      if (n > 0 && strncmp(text, "running", 7) != 0)
+         doing = SnapshotJob_callName(strtol(text, NULL, 10), number, sizeof(number));
       char where[320] = "";
       PyThreadStack* threads;
       int count;
       int at = SnapshotJob_mainThread(job, &threads, &count);
-      if (at >= 0 && threads[at].frames.count > 0) {
-         const StackFrame* f = &threads[at].frames.frames[0];
-         snprintf(where, sizeof(where), ", under %s (%s:%d)", f->function ? f->function : "?",
-                  f->file ? f->file : "?", f->line);
-      }
+      if (at >= 0)
+         SnapshotJob_under(&threads[at].frames, where, sizeof(where));
       if (count > 0)
          CPython_freeThreads(threads, count);
       snprintf(job->mainDoing, sizeof(job->mainDoing), "%s%s%s", doing ? "in " : "running",
                doing ? doing : "", where);
    }
-   snprintf(out, size, "waiting %.1f s for the main thread, which is %s", SnapshotJob_age(job),
+   snprintf(out, size, "waiting %.1f s for %s, which is %s", SnapshotJob_age(job),
+            SnapshotJob_anyThread(job) ? "a thread to run Python code; the main thread"
+                                       : "the main thread",
             job->mainDoing);
+}
+
+/* "thread 12 in accept4(), under serve (app.py:3); thread 14 ..." for
+   every thread of waits, with its innermost Python frame. */
+static void SnapshotJob_describeAll(SnapshotJob* job, const ThreadWaits* waits, char* out,
+                                    size_t size) {
+   PyThreadStack* threads;
+   int count;
+   SnapshotJob_mainThread(job, &threads, &count);
+   size_t at = 0;
+   out[0] = '\0';
+   for (int i = 0; i < waits->count && at < size; i++) {
+      const ThreadWait* w = &waits->threads[i];
+      char call[48], where[320] = "";
+      const char* name = SnapshotJob_callName(w->syscall, call, sizeof(call));
+      for (int t = 0; t < count; t++)
+         if ((pid_t)threads[t].nativeTid == w->nsTid)
+            SnapshotJob_under(&threads[t].frames, where, sizeof(where));
+      int n = snprintf(out + at, size - at, "%sthread %d in %s%s", i ? "; " : "", (int)w->nsTid,
+                       name, where);
+      at += n > 0 ? (size_t)n : 0;
+   }
+   if (count > 0)
+      CPython_freeThreads(threads, count);
+}
+
+/* Where any thread may answer: every WAITS_EVERY_S, whether no thread of
+   the worker has woken for IDLE_VERDICT_S, each waiting in a system call
+   (then msg says where each one waits). A PEP 768 request moves on to the
+   next thread between two looks; that stop wakes every thread, so the
+   next look, at the next poll, starts afresh, keeping the time waited. */
+static bool SnapshotJob_idle(SnapshotJob* job, char* msg, size_t msgSize) {
+   double now = XUtils_monotonicNow();
+   if (job->rebase) {
+      job->rebase = false;
+      job->waitsRead = ThreadWaits_read(job->pid, &job->waits);
+      return false;
+   }
+   if (job->waitsRead && now - job->waitsAt < WAITS_EVERY_S)
+      return false;
+   bool read = ThreadWaits_read(job->pid, &job->look);
+   if (!job->waitsRead || !read || !ThreadWaits_still(&job->waits, &job->look))
+      job->stillSince = now;
+   job->waits = job->look;
+   job->waitsRead = read;
+   job->waitsAt = now;
+   if (read && now - job->stillSince >= IDLE_VERDICT_S) {
+      char where[400];
+      SnapshotJob_describeAll(job, &job->waits, where, sizeof(where));
+      snprintf(msg, msgSize, "every thread of %d waits in C and none has woken for %.1f s: %s",
+               (int)job->pid, now - job->stillSince, where);
+      return true;
+   }
+   if (job->route == ROUTE_REMOTE_EXEC && now - job->movedAt >= MOVE_EVERY_S) {
+      job->movedAt = now;
+      RemoteExec_move(job->pid, job->py, &job->mem, job->requestPath, &job->target);
+      job->rebase = true;
+   }
+   return false;
 }
 
 SnapshotJobState SnapshotJob_poll(SnapshotJob* job, char* msg, size_t msgSize) {
@@ -308,6 +408,8 @@ SnapshotJobState SnapshotJob_poll(SnapshotJob* job, char* msg, size_t msgSize) {
       snprintf(msg, msgSize, "process %d exited before it answered", (int)job->pid);
       return SNAPSHOT_JOB_FAILED;
    }
+   if (SnapshotJob_anyThread(job) && SnapshotJob_idle(job, msg, msgSize))
+      return SNAPSHOT_JOB_IDLE;
    SnapshotJob_describeMain(job, msg, msgSize);
    return SNAPSHOT_JOB_WAITING;
 }
@@ -352,11 +454,19 @@ bool SnapshotJob_withdraws(const SnapshotJob* job) {
    return job->route == ROUTE_REMOTE_EXEC;
 }
 
+const char* SnapshotJob_fate(const SnapshotJob* job) {
+   if (SnapshotJob_withdraws(job))
+      return "the request is withdrawn";
+   return SnapshotJob_anyThread(job)
+                ? "the request stays queued and runs when a thread next runs Python code"
+                : "the request stays queued and runs when the main thread next runs Python code";
+}
+
 void SnapshotJob_free(SnapshotJob* job) {
    if (!job)
       return;
    if (!job->done && job->queued && job->route == ROUTE_REMOTE_EXEC) {
-      RemoteExec_withdraw(job->pid, job->py, &job->mem, job->requestPath);
+      RemoteExec_withdraw(job->pid, job->py, &job->mem, job->requestPath, job->target);
       RequestFile_remove(job->pid, job->nsPid, job->seq);
    }
    CPython_free(job->py);

@@ -2,7 +2,7 @@
 #define HEADER_SnapshotJob
 /* One snapshot request to one worker, from start to result, by the best
    route it has: its agent when one answers (the service imported
-   leaktop_agent), else CPython 3.14's remote execution, else the
+   leaktop_agent), else the remote execution of CPython 3.14+, else the
    pending-call queue of 3.11-3.13. Injected requests are answered through
    a result file; the job polls for it, so a dashboard can keep drawing. */
 
@@ -19,6 +19,8 @@ typedef enum {
    SNAPSHOT_JOB_WAITING, /* the worker has not run the request yet */
    SNAPSHOT_JOB_DONE,    /* SnapshotJob_result holds the answer */
    SNAPSHOT_JOB_FAILED,  /* the message says why */
+   SNAPSHOT_JOB_IDLE,    /* no answer soon: every thread waits in C (3.12+), the
+                            message says where each one waits */
 } SnapshotJobState;
 
 /* Starts a request. NULL with err set when pid cannot be asked at all: not
@@ -29,7 +31,7 @@ SnapshotJob* SnapshotJob_start(pid_t pid, const SnapshotRequest* req, bool wake,
                                size_t errSize);
 
 /* Looks for the answer. While waiting, msg says what the main thread is
-   doing; on failure, why. */
+   doing; on failure, why; when idle, where every thread waits. */
 SnapshotJobState SnapshotJob_poll(SnapshotJob* job, char* msg, size_t msgSize);
 
 /* The result text (JSON) once done. */
@@ -48,9 +50,12 @@ double SnapshotJob_age(const SnapshotJob* job);
 const char* SnapshotJob_wakeSignal(const SnapshotJob* job, int* sig);
 bool SnapshotJob_wake(SnapshotJob* job);
 
-/* Whether SnapshotJob_free withdraws a request still waiting (3.14);
+/* Whether SnapshotJob_free withdraws a request still waiting (3.14+);
    else it stays queued and runs later. */
 bool SnapshotJob_withdraws(const SnapshotJob* job);
+/* What becomes of a request left unanswered: "the request is withdrawn",
+   or when it will still run. */
+const char* SnapshotJob_fate(const SnapshotJob* job);
 
 /* Ends the job: a request still waiting is withdrawn where the route
    allows (3.14) and its files are removed. */

@@ -186,6 +186,11 @@ SnapshotRunnerState SnapshotRunner_poll(SnapshotRunner* this, const Machine* m, 
       snprintf(Process_snapshots(p)->error, sizeof(p->snapshots->error), "%s", text);
       snprintf(msg, msgSize, "snapshot of %d failed: %s", (int)this->pid, text);
       result = SNAPSHOT_RUNNER_FAILED;
+   } else if (state == SNAPSHOT_JOB_IDLE) {
+      snprintf(Process_snapshots(p)->error, sizeof(p->snapshots->error), "no answer: %s", text);
+      snprintf(msg, msgSize, "snapshot of %d: %s; %s", (int)this->pid, text,
+               SnapshotJob_fate(this->job));
+      result = SNAPSHOT_RUNNER_FAILED;
    } else if (this->periodic && SnapshotJob_age(this->job) > (this->every > SNAPSHOT_RUNNER_GIVE_UP
                                                                     ? this->every
                                                                     : SNAPSHOT_RUNNER_GIVE_UP)) {

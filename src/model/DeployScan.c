@@ -19,6 +19,11 @@ static void DeployScan_probe(ProcessTree* tree, SampleSource* source, double now
    DeployWatch* w = &tree->deploy;
    const Process* root = ProcessTree_root(tree);
    bool due = isnan(w->lastProbe) || wall - w->lastProbe >= DEPLOY_SCAN_SECONDS;
+   /* New workers are when a master re-execs (uwsgi's HUP forks them from
+      its new image): the root is probed first, or they would look like a
+      new master next to its old exec. */
+   for (int i = 1; !due && i < tree->count; i++)
+      due = tree->procs[i]->firstSeen == now && tree->procs[i]->ppid == root->pid;
    CodeFacts facts;
    if (due && source->klass->code(source, root->pid, true, &facts))
       DeployWatch_observeRoot(w, root->pid, root->startTicks, &facts, wall);

@@ -289,6 +289,10 @@ void Replay_delete(Replay* this) {
    free(this);
 }
 
+const char* Replay_path(const Replay* this) {
+   return this->path;
+}
+
 const Options* Replay_options(const Replay* this) {
    return &this->opts;
 }
@@ -321,20 +325,26 @@ static void Replay_keepSnapshot(Replay* this, const RecordEvent* e) {
    RecordEvent_addBytes(&p->event, ATTR_RESULT_INLINE, p->data, result->size);
 }
 
+bool Replay_giveSnapshot(Machine* machine, const RecordEvent* e) {
+   const RecordAttr* result = RecordEvent_attr(e, ATTR_RESULT_INLINE);
+   if (e->kind != EVENT_SNAPSHOT || !result || !result->isBytes ||
+       Replay_number(e, ATTR_RESULT_STATUS, 0) != 0)
+      return false;
+   Process* p = Machine_findProcess(machine, (pid_t)e->key[0], e->key[1], NULL);
+   if (!p)
+      return false;
+   Snapshot snap;
+   char err[256];
+   if (!Snapshot_parse((const char*)result->bytes, result->size, &snap, err, sizeof(err)))
+      return false;
+   ProcessSnapshots_record(Process_snapshots(p), &snap, NULL, machine->now);
+   Snapshot_done(&snap);
+   return true;
+}
+
 static void Replay_giveSnapshots(Replay* this) {
-   for (int i = 0; i < this->snapshotCount; i++) {
-      const RecordEvent* e = &this->snapshots[i].event;
-      Process* p = Machine_findProcess(this->machine, (pid_t)e->key[0], e->key[1], NULL);
-      if (!p)
-         continue;
-      Snapshot snap;
-      char err[256];
-      const RecordAttr* result = RecordEvent_attr(e, ATTR_RESULT_INLINE);
-      if (Snapshot_parse((const char*)result->bytes, result->size, &snap, err, sizeof(err))) {
-         ProcessSnapshots_record(Process_snapshots(p), &snap, NULL, this->machine->now);
-         Snapshot_done(&snap);
-      }
-   }
+   for (int i = 0; i < this->snapshotCount; i++)
+      Replay_giveSnapshot(this->machine, &this->snapshots[i].event);
    Replay_dropSnapshots(this);
 }
 

@@ -15,6 +15,7 @@
 
 #include "CommandLine.h"
 #include "model/Machine.h"
+#include "record/RecordEvent.h"
 
 typedef enum ReplayEventKind {
    REPLAY_EVENT_START = 2, /* the format's event kinds (doc/recording-format.md) */
@@ -56,6 +57,9 @@ Replay* Replay_openSince(const char* path, const Options* opts, int64_t sinceUs,
                          size_t errSize);
 void Replay_delete(Replay* this);
 
+/* The recording it was opened on, as given. */
+const char* Replay_path(const Replay* this);
+
 /* The options the model runs with: the caller's, with the recording's tick,
    smaps interval and growth window. */
 const Options* Replay_options(const Replay* this);
@@ -77,6 +81,12 @@ bool Replay_back(Replay* this);
 /* The model at the cursor: never NULL after Replay_open; a new Machine after
    a seek or a step back, so do not keep it across those. */
 Machine* Replay_machine(const Replay* this);
+
+/* Gives a snapshot event's inline result to its process in machine, as a
+   live snapshot's answer is given (the recorder does this too, so that
+   what it exports knows native growth). False when the event has none or
+   its process is not in machine. */
+bool Replay_giveSnapshot(Machine* machine, const RecordEvent* e);
 /* The wall time of the tick shown. */
 int64_t Replay_cursor(const Replay* this);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "classify/Runbook.h"
+#include "snapshot/SnapshotOutput.h"
 #include "report/ReportText.h"
 #include "util/Format.h"
 
@@ -71,4 +72,79 @@ void ReportFacts_cells(const ReportProcess* p, ReportCells* out) {
       snprintf(out->traffic, sizeof(out->traffic), "n/a");
    snprintf(out->verdict, sizeof(out->verdict), "%s%s%s", p->summary,
             p->ended[0] ? "; ended: " : "", p->ended);
+}
+
+void ReportFacts_heap(const ReportHeap* h, char* out, size_t size) {
+   char from[48], to[48], verdict[320];
+   ReportText_utc(h->firstUs, from, sizeof(from));
+   ReportText_utc(h->lastUs, to, sizeof(to));
+   int n =
+         snprintf(out, size, "PID %d: %d snapshots from %s to %s", (int)h->pid, h->count, from, to);
+   if (n < 0 || (size_t)n >= size)
+      return;
+   if (!h->diff.comparable) {
+      snprintf(out + n, size - (size_t)n, "; not comparable: %s", h->diff.why);
+      return;
+   }
+   if (isfinite(h->diff.interval)) {
+      char apart[16];
+      if (h->diff.interval < 60)
+         snprintf(apart, sizeof(apart), "%.2g s", h->diff.interval);
+      else
+         Format_span(apart, sizeof(apart), h->diff.interval);
+      n += snprintf(out + n, size - (size_t)n, " (%s apart)", apart);
+   }
+   SnapshotOutput_verdict(&h->diff, verdict, sizeof(verdict));
+   if (verdict[0] && n >= 0 && (size_t)n < size)
+      snprintf(out + n, size - (size_t)n, "; %s", verdict);
+}
+
+/* Bytes as people read them; a sign when asked. */
+static void ReportFacts_bytes(char* out, size_t size, int64_t bytes, bool sign) {
+   double b = (double)bytes, a = fabs(b);
+   const char* plus = sign && bytes > 0 ? "+" : "";
+   if (a < 1024)
+      snprintf(out, size, "%s%lld B", plus, (long long)bytes);
+   else if (a < 1024 * 1024)
+      snprintf(out, size, "%s%.1f KiB", plus, b / 1024);
+   else
+      snprintf(out, size, "%s%.1f MiB", plus, b / (1024 * 1024));
+}
+
+int ReportFacts_grownTypes(const SnapshotDiff* d, ReportGrowthRow* rows, int max) {
+   int n = 0;
+   for (int i = 0; d->typesAvailable && i < d->typeCount && n < max; i++) {
+      const SnapshotTypeDelta* t = &d->types[i];
+      if (t->delta <= 0)
+         continue;
+      ReportGrowthRow* r = &rows[n++];
+      snprintf(r->what, sizeof(r->what), "%s", t->name ? t->name : "?");
+      /* Not in the earlier list: at most its smallest, which is 0 when it
+         was empty (tracing had just started). */
+      bool bound = !t->beforeKnown && t->before > 0;
+      snprintf(r->before, sizeof(r->before), "%s%lld", bound ? "<= " : "", (long long)t->before);
+      snprintf(r->after, sizeof(r->after), "%lld", (long long)t->after);
+      snprintf(r->growth, sizeof(r->growth), "%s%+lld", bound ? ">= " : "", (long long)t->delta);
+      r->countGrowth[0] = '\0';
+   }
+   return n;
+}
+
+int ReportFacts_grownLines(const SnapshotDiff* d, ReportGrowthRow* rows, int max) {
+   int n = 0;
+   for (int i = 0; d->linesAvailable && i < d->lineCount && n < max; i++) {
+      const SnapshotLineDelta* l = &d->lines[i];
+      if (l->sizeDelta <= 0)
+         continue;
+      ReportGrowthRow* r = &rows[n++];
+      snprintf(r->what, sizeof(r->what), "%s:%d", l->file ? l->file : "?", l->line);
+      char before[20];
+      ReportFacts_bytes(before, sizeof(before), l->sizeBefore, false);
+      snprintf(r->before, sizeof(r->before), "%s%s",
+               !l->beforeKnown && l->sizeBefore > 0 ? "<= " : "", before);
+      ReportFacts_bytes(r->after, sizeof(r->after), l->sizeAfter, false);
+      ReportFacts_bytes(r->growth, sizeof(r->growth), l->sizeDelta, true);
+      snprintf(r->countGrowth, sizeof(r->countGrowth), "%+lld", (long long)l->countDelta);
+   }
+   return n;
 }

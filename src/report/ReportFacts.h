@@ -28,4 +28,25 @@ typedef struct ReportCells {
 
 void ReportFacts_cells(const ReportProcess* p, ReportCells* out);
 
+/* A heap diff in one line: the generation, its snapshots and when, and the
+   diff's verdict ("PID 4242: 3 snapshots from 14:00:05 to 14:02:05 UTC
+   (120 s apart); python growth: RSS +38.2 MiB, ..."), or why the two
+   cannot be compared. */
+void ReportFacts_heap(const ReportHeap* h, char* out, size_t size);
+
+/* A row of what grew between two snapshots: a type (counts in before,
+   after and growth; before "<= N" when it was not in the earlier list, whose
+   smallest was N > 0; no
+   countGrowth) or a line, "file:line" (sizes, and the count's growth in
+   countGrowth). */
+typedef struct ReportGrowthRow {
+   char what[SNAPSHOT_PATH_MAX + 16];
+   char before[24], after[24], growth[24], countGrowth[24];
+} ReportGrowthRow;
+
+/* The types and lines that grew, biggest growth first, at most max rows;
+   returns how many. */
+int ReportFacts_grownTypes(const SnapshotDiff* d, ReportGrowthRow* rows, int max);
+int ReportFacts_grownLines(const SnapshotDiff* d, ReportGrowthRow* rows, int max);
+
 #endif

@@ -4,9 +4,11 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "report/ReportAssets.h"
 #include "report/ReportFacts.h"
+#include "report/ReportFlame.h"
 #include "report/ReportText.h"
 #include "util/Format.h"
 
@@ -20,8 +22,23 @@
 #define CHART_RSS_BOTTOM     128
 #define CHART_TRAFFIC_TOP    138
 #define CHART_TRAFFIC_BOTTOM 170
-/* Rows of a chart's data table at most: the model's buckets, a few merged in each. */
-#define CHART_TABLE_ROWS 48
+/* What the report draws at each resolution, the finest first: the steps
+   of a chart (the model's buckets, a few merged in each), the rows of its
+   data table, the boxes of a flame graph, the charts and the rows of the
+   impact table per tree. The writer takes the first whose report fits its
+   budget, else the last. */
+typedef struct ReportHtmlLevel {
+   int steps, rows, frames, charts, impact;
+} ReportHtmlLevel;
+
+static const ReportHtmlLevel ReportHtml_levels[] = {
+      {REPORT_POINTS, 48, REPORT_FLAME_FRAMES, REPORT_HTML_CHARTS, REPORT_MAX_PROCESSES},
+      {REPORT_POINTS / 2, 24, REPORT_FLAME_FRAMES / 2, REPORT_HTML_CHARTS, REPORT_MAX_PROCESSES},
+      {REPORT_POINTS / 4, 12, REPORT_FLAME_FRAMES / 4, REPORT_HTML_CHARTS, REPORT_MAX_PROCESSES},
+      {REPORT_POINTS / 8, 6, REPORT_FLAME_FRAMES / 8, REPORT_HTML_CHARTS / 2, 120},
+      {REPORT_POINTS / 8, 6, REPORT_FLAME_FRAMES / 16, REPORT_HTML_CHARTS / 6, 40},
+};
+#define REPORT_HTML_LEVELS ((int)(sizeof(ReportHtml_levels) / sizeof(ReportHtml_levels[0])))
 
 /* Untrusted text, escaped, redacted when asked. */
 static void ReportHtml_text(FILE* out, const char* text, bool redact) {
@@ -32,14 +49,23 @@ static const char* ReportHtml_verdictClass(const ReportProcess* p) {
    return p->growing ? "grows" : p->verdict == VERDICT_STABLE ? "stable" : "";
 }
 
+/* "<p>N what</p>", when there are any. */
+static void ReportHtml_count(FILE* out, int n, const char* what) {
+   if (n > 0)
+      fprintf(out, "<p class=\"muted\">%d %s</p>\n", n, what);
+}
+
 /* ---- head and header ---------------------------------------------------- */
 
 static void ReportHtml_head(FILE* out, const ReportModel* m) {
    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-         /* Nothing from anywhere, but the style sheet below. */
          "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-         "style-src 'unsafe-inline'\">\n"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+         "style-src 'unsafe-inline'; script-src ",
+         out);
+   /* Nothing from anywhere, but the style sheet below and the one script
+      whose hash this is. */
+   fputs(ReportAssets_jsHash, out);
+   fputs("\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<title>Memory incident report, ",
          out);
    ReportText_putUtc(out, m->fromUs);
@@ -48,7 +74,21 @@ static void ReportHtml_head(FILE* out, const ReportModel* m) {
    fputs("</style>\n</head>\n<body>\n", out);
 }
 
-static void ReportHtml_header(FILE* out, const ReportModel* m) {
+/* What a lower resolution leaves out, said where the report starts and in
+   its provenance. */
+static void ReportHtml_lowered(FILE* out, const ReportModel* m, int level, size_t budget) {
+   const ReportHtmlLevel* l = &ReportHtml_levels[level];
+   int steps = l->steps < m->points ? l->steps : m->points;
+   char size[16];
+   Format_size(size, sizeof(size), budget / 1024);
+   fprintf(out,
+           "Lowered resolution, to stay within %s: charts of %d steps with data tables of %d "
+           "rows, at most %d charts and %d rows of the process table per tree, flame graphs of "
+           "at most %d boxes.",
+           size, steps, l->rows, l->charts, l->impact, l->frames);
+}
+
+static void ReportHtml_header(FILE* out, const ReportModel* m, int level, size_t budget) {
    char span[16];
    Format_span(span, sizeof(span), (double)(m->toUs - m->fromUs) / 1e6);
    fputs("<header id=\"header\">\n<h1>Memory incident report</h1>\n<table class=\"meta\">\n"
@@ -66,8 +106,13 @@ static void ReportHtml_header(FILE* out, const ReportModel* m) {
       fputs(" available at the lowest</td></tr>\n", out);
    }
    fprintf(out, "<tr><td>Service trees</td><td>%d</td></tr>\n", m->treeCount);
-   fprintf(out, "<tr><td>Written by</td><td>leaktop %s</td></tr>\n</table>\n</header>\n",
-           PACKAGE_VERSION);
+   fprintf(out, "<tr><td>Written by</td><td>leaktop %s</td></tr>\n</table>\n", PACKAGE_VERSION);
+   if (level > 0) {
+      fputs("<p class=\"lowered\">", out);
+      ReportHtml_lowered(out, m, level, budget);
+      fputs("</p>\n", out);
+   }
+   fputs("</header>\n", out);
 }
 
 /* ---- summary ------------------------------------------------------------ */
@@ -88,13 +133,14 @@ static void ReportHtml_summary(FILE* out, const ReportTree* r, int t, bool redac
 }
 
 static void ReportHtml_impact(FILE* out, const ReportModel* m, const ReportTree* r,
-                              const ReportProcess** order, bool redact) {
+                              const ReportProcess** order, int most, bool redact) {
+   int shown = r->processCount < most ? r->processCount : most;
    fprintf(out,
            "<table class=\"impact\">\n<tr><th>PID</th><th>role</th><th>gen</th><th>command</th>"
            "<th>RSS first</th><th>RSS last</th><th>peak RSS</th><th>peak PSS</th>"
            "<th>growth/min</th><th>%s</th><th>verdict</th></tr>\n",
            m->trafficUnit[0] ? m->trafficUnit : "traffic");
-   for (int i = 0; i < r->processCount; i++) {
+   for (int i = 0; i < shown; i++) {
       const ReportProcess* p = order[i];
       fprintf(out,
               "<tr><td class=\"n\">%d</td><td>%s</td><td class=\"n\">%u</td><td class=\"cmd\">",
@@ -112,9 +158,8 @@ static void ReportHtml_impact(FILE* out, const ReportModel* m, const ReportTree*
       fputs("</td></tr>\n", out);
    }
    fputs("</table>\n", out);
-   if (r->processesLeftOut > 0)
-      fprintf(out, "<p class=\"muted\">And %d more processes, past the report's bound.</p>\n",
-              r->processesLeftOut);
+   ReportHtml_count(out, r->processCount - shown + r->processesLeftOut,
+                    "more processes are past the report's bound.");
    fputs("</section>\n", out);
 }
 
@@ -142,8 +187,32 @@ static void ReportHtml_timeline(FILE* out, const ReportModel* m) {
 
 /* ---- charts ------------------------------------------------------------- */
 
-static double ReportHtml_x(const ReportModel* m, int bucket) {
-   return CHART_LEFT + (CHART_RIGHT - CHART_LEFT) * (double)bucket / m->points;
+/* A process's buckets as a chart draws them: the model's, merged a few
+   into each step when the report lowers its resolution. */
+typedef struct ReportHtmlSteps {
+   int count;
+   int first, last; /* the steps it was seen in */
+   uint32_t rss[REPORT_POINTS];
+   float traffic[REPORT_POINTS];
+   uint8_t busy[REPORT_POINTS];
+} ReportHtmlSteps;
+
+static void ReportHtml_steps(const ReportModel* m, const ReportProcess* p, int count,
+                             ReportHtmlSteps* s) {
+   memset(s, 0, sizeof(*s));
+   s->count = count < m->points ? count : m->points;
+   for (int b = 0; b < m->points; b++) {
+      int i = b * s->count / m->points;
+      s->rss[i] = p->rssKiB[b] > s->rss[i] ? p->rssKiB[b] : s->rss[i];
+      s->traffic[i] += p->traffic[b];
+      s->busy[i] |= p->busy[b];
+   }
+   s->first = ReportModel_bucket(m, p->firstUs) * s->count / m->points;
+   s->last = ReportModel_bucket(m, p->lastUs) * s->count / m->points;
+}
+
+static double ReportHtml_x(const ReportHtmlSteps* s, int step) {
+   return CHART_LEFT + (CHART_RIGHT - CHART_LEFT) * (double)step / s->count;
 }
 
 static double ReportHtml_eventX(const ReportModel* m, int64_t wallUs) {
@@ -151,55 +220,54 @@ static double ReportHtml_eventX(const ReportModel* m, int64_t wallUs) {
    return CHART_LEFT + (CHART_RIGHT - CHART_LEFT) * fmin(fmax(at, 0), 1);
 }
 
-/* Idle time: runs of buckets, while it was seen, whose every tick was idle. */
-static void ReportHtml_idle(FILE* out, const ReportModel* m, const ReportProcess* p) {
+/* Idle time: runs of steps, while it was seen, whose every tick was idle. */
+static void ReportHtml_idle(FILE* out, const ReportHtmlSteps* s, const ReportProcess* p) {
    if (!p->trafficKnown)
       return;
-   int first = ReportModel_bucket(m, p->firstUs), last = ReportModel_bucket(m, p->lastUs);
-   for (int b = first; b <= last;) {
-      if (p->busy[b]) {
+   for (int b = s->first; b <= s->last;) {
+      if (s->busy[b]) {
          b++;
          continue;
       }
       int end = b;
-      while (end <= last && !p->busy[end])
+      while (end <= s->last && !s->busy[end])
          end++;
       fprintf(out, "<rect class=\"idle\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\"/>\n",
-              ReportHtml_x(m, b), CHART_TOP, ReportHtml_x(m, end) - ReportHtml_x(m, b),
+              ReportHtml_x(s, b), CHART_TOP, ReportHtml_x(s, end) - ReportHtml_x(s, b),
               CHART_TRAFFIC_BOTTOM - CHART_TOP);
       b = end;
    }
 }
 
-/* The RSS line from 0 to peak, across any bucket no tick fell in. */
-static void ReportHtml_rssLine(FILE* out, const ReportModel* m, const ReportProcess* p) {
+/* The RSS line from 0 to peak, across any step no tick fell in. */
+static void ReportHtml_rssLine(FILE* out, const ReportHtmlSteps* s, const ReportProcess* p) {
    double peak = p->peakRssKiB > 0 ? (double)p->peakRssKiB : 1;
    fputs("<path class=\"rss\" d=\"", out);
    bool drawing = false;
-   for (int b = 0; b < m->points; b++) {
-      if (p->rssKiB[b] == 0)
+   for (int b = 0; b < s->count; b++) {
+      if (s->rss[b] == 0)
          continue;
-      double x = (ReportHtml_x(m, b) + ReportHtml_x(m, b + 1)) / 2;
-      double y = CHART_RSS_BOTTOM - (CHART_RSS_BOTTOM - CHART_TOP) * (double)p->rssKiB[b] / peak;
+      double x = (ReportHtml_x(s, b) + ReportHtml_x(s, b + 1)) / 2;
+      double y = CHART_RSS_BOTTOM - (CHART_RSS_BOTTOM - CHART_TOP) * (double)s->rss[b] / peak;
       fprintf(out, "%c%.1f %.1f", drawing ? 'L' : 'M', x, y);
       drawing = true;
    }
    fputs("\"/>\n", out);
 }
 
-static void ReportHtml_trafficBars(FILE* out, const ReportModel* m, const ReportProcess* p) {
+static void ReportHtml_trafficBars(FILE* out, const ReportHtmlSteps* s, const ReportProcess* p) {
    float most = 0;
-   for (int b = 0; b < m->points; b++)
-      most = p->traffic[b] > most ? p->traffic[b] : most;
+   for (int b = 0; b < s->count; b++)
+      most = s->traffic[b] > most ? s->traffic[b] : most;
    if (!p->trafficKnown || most <= 0)
       return;
-   double width = ReportHtml_x(m, 1) - ReportHtml_x(m, 0);
+   double width = ReportHtml_x(s, 1) - ReportHtml_x(s, 0);
    fputs("<path class=\"traffic\" d=\"", out);
-   for (int b = 0; b < m->points; b++) {
-      if (p->traffic[b] <= 0)
+   for (int b = 0; b < s->count; b++) {
+      if (s->traffic[b] <= 0)
          continue;
-      double h = (CHART_TRAFFIC_BOTTOM - CHART_TRAFFIC_TOP) * p->traffic[b] / most;
-      fprintf(out, "M%.1f %dv%.1fh%.1fv%.1fz", ReportHtml_x(m, b), CHART_TRAFFIC_BOTTOM, -h, width,
+      double h = (CHART_TRAFFIC_BOTTOM - CHART_TRAFFIC_TOP) * s->traffic[b] / most;
+      fprintf(out, "M%.1f %dv%.1fh%.1fv%.1fz", ReportHtml_x(s, b), CHART_TRAFFIC_BOTTOM, -h, width,
               h);
    }
    fputs("\"/>\n", out);
@@ -240,9 +308,10 @@ static void ReportHtml_events(FILE* out, const ReportModel* m, const ReportProce
    }
 }
 
-/* The data behind the chart, in at most CHART_TABLE_ROWS rows. */
-static void ReportHtml_dataTable(FILE* out, const ReportModel* m, const ReportProcess* p) {
-   int rows = m->points < CHART_TABLE_ROWS ? m->points : CHART_TABLE_ROWS;
+/* The data behind the chart, in at most most rows. */
+static void ReportHtml_dataTable(FILE* out, const ReportModel* m, const ReportHtmlSteps* s,
+                                 const ReportProcess* p, int most) {
+   int rows = s->count < most ? s->count : most;
    fprintf(out,
            "<details><summary>Data (%d steps)</summary>\n<table>\n"
            "<tr><th>from (UTC)</th><th>highest RSS</th><th>%s</th></tr>\n",
@@ -250,9 +319,9 @@ static void ReportHtml_dataTable(FILE* out, const ReportModel* m, const ReportPr
    for (int row = 0; row < rows; row++) {
       uint32_t rss = 0;
       double traffic = 0;
-      for (int b = row * m->points / rows; b < (row + 1) * m->points / rows; b++) {
-         rss = p->rssKiB[b] > rss ? p->rssKiB[b] : rss;
-         traffic += p->traffic[b];
+      for (int b = row * s->count / rows; b < (row + 1) * s->count / rows; b++) {
+         rss = s->rss[b] > rss ? s->rss[b] : rss;
+         traffic += s->traffic[b];
       }
       if (rss == 0)
          continue;
@@ -267,8 +336,8 @@ static void ReportHtml_dataTable(FILE* out, const ReportModel* m, const ReportPr
    fputs("</table>\n</details>\n", out);
 }
 
-static void ReportHtml_chart(FILE* out, const ReportModel* m, const ReportProcess* p, int t, int i,
-                             bool redact) {
+static void ReportHtml_chart(FILE* out, const ReportModel* m, const ReportHtmlLevel* level,
+                             const ReportProcess* p, int t, int i, bool redact) {
    fprintf(out, "<figure class=\"process\" id=\"process-%d-%d\">\n<figcaption>PID %d (%s", t, i,
            (int)p->pid, Process_roleName(p->role));
    if (p->generation > 1)
@@ -294,21 +363,24 @@ static void ReportHtml_chart(FILE* out, const ReportModel* m, const ReportProces
    fputs("Verdict: ", out);
    ReportHtml_text(out, p->summary, false);
    fputs(".</desc>\n", out);
-   ReportHtml_idle(out, m, p);
-   ReportHtml_trafficBars(out, m, p);
-   ReportHtml_rssLine(out, m, p);
+   ReportHtmlSteps steps;
+   ReportHtml_steps(m, p, level->steps, &steps);
+   ReportHtml_idle(out, &steps, p);
+   ReportHtml_trafficBars(out, &steps, p);
+   ReportHtml_rssLine(out, &steps, p);
    ReportHtml_events(out, m, p);
    ReportHtml_axes(out, m, p);
    fputs("</svg>\n<p class=\"cmd\">", out);
    ReportHtml_text(out, p->cmdline, redact);
    fputs("</p>\n", out);
-   ReportHtml_dataTable(out, m, p);
+   ReportHtml_dataTable(out, m, &steps, p, level->rows);
    fputs("</figure>\n", out);
 }
 
-static void ReportHtml_charts(FILE* out, const ReportModel* m, const ReportTree* r,
-                              const ReportProcess** order, int t, bool redact) {
-   int shown = r->processCount < REPORT_HTML_CHARTS ? r->processCount : REPORT_HTML_CHARTS;
+static void ReportHtml_charts(FILE* out, const ReportModel* m, const ReportHtmlLevel* level,
+                              const ReportTree* r, const ReportProcess** order, int t,
+                              bool redact) {
+   int shown = r->processCount < level->charts ? r->processCount : level->charts;
    fprintf(out, "<section id=\"charts-%d\" class=\"charts\">\n<h2>", t);
    ReportHtml_text(out, r->name[0] ? r->name : "tree", false);
    fputs(": memory and traffic per process</h2>\n<p class=\"muted\">RSS (line) and traffic "
@@ -319,7 +391,115 @@ static void ReportHtml_charts(FILE* out, const ReportModel* m, const ReportTree*
       fprintf(out, " Charts for the first %d of %d processes.", shown, r->processCount);
    fputs("</p>\n", out);
    for (int i = 0; i < shown; i++)
-      ReportHtml_chart(out, m, order[i], t, i, redact);
+      ReportHtml_chart(out, m, level, order[i], t, i, redact);
+   fputs("</section>\n", out);
+}
+
+/* ---- heap snapshot diffs and stack profiles --------------------------------- */
+
+static void ReportHtml_growthTable(FILE* out, const ReportGrowthRow* rows, int n, bool lines) {
+   fprintf(out,
+           "<table class=\"grew\">\n<tr><th>%s</th><th>before</th><th>after</th><th>growth</th>"
+           "%s</tr>\n",
+           lines ? "line (file:line)" : "type (objects)", lines ? "<th>blocks</th>" : "");
+   for (int i = 0; i < n; i++) {
+      fputs("<tr><td class=\"cmd\">", out);
+      ReportHtml_text(out, rows[i].what, false);
+      fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td>",
+              rows[i].before, rows[i].after, rows[i].growth);
+      if (lines)
+         fprintf(out, "<td class=\"n\">%s</td>", rows[i].countGrowth);
+      fputs("</tr>\n", out);
+   }
+   fputs("</table>\n", out);
+}
+
+static void ReportHtml_heap(FILE* out, const ReportHeap* h) {
+   char line[1024];
+   ReportFacts_heap(h, line, sizeof(line));
+   fprintf(out, "<div class=\"heap\" id=\"heap-%d\">\n<h3>PID %d: %s</h3>\n<p>", (int)h->pid,
+           (int)h->pid,
+           h->diff.comparable ? SnapshotDiff_verdictName(h->diff.verdict) : "not comparable");
+   ReportHtml_text(out, line, false);
+   fputs("</p>\n", out);
+   if (!h->diff.comparable) {
+      fputs("</div>\n", out);
+      return;
+   }
+   ReportGrowthRow rows[SNAPSHOT_DIFF_TOP];
+   int n = ReportFacts_grownTypes(&h->diff, rows, SNAPSHOT_DIFF_TOP);
+   if (n > 0)
+      ReportHtml_growthTable(out, rows, n, false);
+   else
+      fputs(h->diff.typesAvailable ? "<p>No type grew in number.</p>\n"
+                                   : "<p>No types list in both snapshots.</p>\n",
+            out);
+   n = ReportFacts_grownLines(&h->diff, rows, SNAPSHOT_DIFF_TOP);
+   if (n > 0) {
+      ReportHtml_growthTable(out, rows, n, true);
+   } else if (!h->diff.linesAvailable) {
+      fputs("<p class=\"muted\">No lines: ", out);
+      ReportHtml_text(out, h->diff.linesWhy, false);
+      fputs(".</p>\n", out);
+   } else {
+      fputs("<p>No line's allocations grew.</p>\n", out);
+   }
+   fputs("</div>\n", out);
+}
+
+static void ReportHtml_heaps(FILE* out, const ReportModel* m) {
+   fputs("<section id=\"heap-diffs\">\n<h2>Heap snapshot diffs</h2>\n", out);
+   const ReportHeap* heaps[REPORT_MAX_HEAPS];
+   int n = ReportResults_diffs(&m->results, heaps);
+   if (n == 0)
+      fputs("<p>No process had two heap snapshots recorded in the window (take them with "
+            "<code>leaktop snapshot PID</code>, or <code>i</code> in the dashboard, while "
+            "<code>leaktop record</code> runs).</p>\n",
+            out);
+   else
+      fputs("<p class=\"muted\">Per worker generation with two snapshots or more: its first and "
+            "newest snapshot in the window compared, the types whose objects grew in number "
+            "and, where tracemalloc traced both, the lines whose allocations grew.</p>\n",
+            out);
+   for (int i = 0; i < n; i++)
+      ReportHtml_heap(out, heaps[i]);
+   ReportHtml_count(out, m->results.heapsLeftOut,
+                    "more processes with snapshots are past the report's bound.");
+   ReportHtml_count(out, m->results.snapshotsUnusable,
+                    "snapshot results are not in the recording (failed, or over 64 KiB and kept "
+                    "as a marker).");
+   fputs("</section>\n", out);
+}
+
+static void ReportHtml_flames(FILE* out, const ReportModel* m, int maxFrames) {
+   fputs("<section id=\"flames\">\n<h2>Stack profiles</h2>\n", out);
+   if (m->results.profileCount == 0)
+      fputs("<p>No stack profile was recorded in the window (take one with <code>leaktop stack "
+            "PID --duration 10</code>, or <code>P</code> in the dashboard, while "
+            "<code>leaktop record</code> runs).</p>\n",
+            out);
+   for (int i = 0; i < m->results.profileCount; i++) {
+      const ReportProfile* p = &m->results.profiles[i];
+      char when[48], title[320];
+      ReportText_utc(p->wallUs, when, sizeof(when));
+      snprintf(title, sizeof(title), "Stack profile of PID %d at %s", (int)p->pid, when);
+      fprintf(out, "<figure class=\"profile\" id=\"profile-%d\">\n<figcaption>", i);
+      ReportHtml_text(out, title, false);
+      if (p->summary[0] || p->route[0]) {
+         fputs(": ", out);
+         ReportHtml_text(out, p->summary, false);
+         if (p->route[0]) {
+            fputs(" (", out);
+            ReportHtml_text(out, p->route, false);
+            fputc(')', out);
+         }
+      }
+      fputs("</figcaption>\n", out);
+      ReportFlame_write(out, p->folded, i, title, maxFrames);
+      fputs("</figure>\n", out);
+   }
+   ReportHtml_count(out, m->results.profilesLeftOut,
+                    "older or unrecorded profiles (failed, or over 64 KiB) are not shown.");
    fputs("</section>\n", out);
 }
 
@@ -378,7 +558,7 @@ static void ReportHtml_context(FILE* out, const ReportModel* m) {
    fputs("</table>\n</section>\n", out);
 }
 
-static void ReportHtml_provenance(FILE* out, const ReportModel* m) {
+static void ReportHtml_provenance(FILE* out, const ReportModel* m, int level, size_t budget) {
    fprintf(out, "<section id=\"provenance\">\n<h2>Provenance</h2>\n<ul>\n<li>%ld ticks", m->ticks);
    if (m->ticks > 0) {
       fputs(" from ", out);
@@ -390,7 +570,13 @@ static void ReportHtml_provenance(FILE* out, const ReportModel* m) {
            ", every %.3g s; the verdicts recomputed from the recorded samples, as leaktop "
            "replay does</li>\n<li>charts of %d steps, each its highest RSS and the traffic "
            "served in it</li>\n",
-           m->tickSeconds, m->points);
+           m->tickSeconds,
+           ReportHtml_levels[level].steps < m->points ? ReportHtml_levels[level].steps : m->points);
+   if (level > 0) {
+      fputs("<li>", out);
+      ReportHtml_lowered(out, m, level, budget);
+      fputs("</li>\n", out);
+   }
    for (int i = 0; i < m->lostCount && i < (int)(sizeof(m->lost) / sizeof(m->lost[0])); i++) {
       fputs("<li>", out);
       ReportHtml_text(out, m->lost[i], false);
@@ -401,29 +587,62 @@ static void ReportHtml_provenance(FILE* out, const ReportModel* m) {
    fputs("</ul>\n</section>\n", out);
 }
 
-void ReportHtml_write(const ReportModel* m, bool redact, FILE* out) {
+static void ReportHtml_render(const ReportModel* m, bool redact, int level, size_t budget,
+                              FILE* out) {
+   const ReportHtmlLevel* l = &ReportHtml_levels[level];
    ReportHtml_head(out, m);
-   ReportHtml_header(out, m);
+   ReportHtml_header(out, m, level, budget);
    const ReportProcess** orders[REPORT_MAX_TREES] = {0};
    for (int t = 0; t < m->treeCount; t++) {
       orders[t] = ReportModel_order(&m->trees[t]);
       if (!orders[t])
          continue;
       ReportHtml_summary(out, &m->trees[t], t, redact);
-      ReportHtml_impact(out, m, &m->trees[t], orders[t], redact);
+      ReportHtml_impact(out, m, &m->trees[t], orders[t], l->impact, redact);
    }
    if (m->treeCount == 0)
       fputs("<p>No service tree was recorded in the window.</p>\n", out);
    ReportHtml_timeline(out, m);
    for (int t = 0; t < m->treeCount; t++)
       if (orders[t])
-         ReportHtml_charts(out, m, &m->trees[t], orders[t], t, redact);
+         ReportHtml_charts(out, m, l, &m->trees[t], orders[t], t, redact);
    for (int t = 0; t < m->treeCount; t++)
       if (orders[t])
          ReportHtml_verdicts(out, &m->trees[t], orders[t], t);
+   ReportHtml_heaps(out, m);
+   ReportHtml_flames(out, m, l->frames);
    ReportHtml_context(out, m);
-   ReportHtml_provenance(out, m);
-   fputs("</body>\n</html>\n", out);
+   ReportHtml_provenance(out, m, level, budget);
+   fputs("<script>", out);
+   fputs(ReportAssets_js, out);
+   fputs("</script>\n</body>\n</html>\n", out);
    for (int t = 0; t < m->treeCount; t++)
       free(orders[t]);
+}
+
+int ReportHtml_writeWithin(const ReportModel* m, bool redact, size_t budget, FILE* out) {
+   char* text = NULL;
+   size_t len = 0;
+   int level = 0;
+   for (;; level++) {
+      FILE* page = open_memstream(&text, &len);
+      if (!page)
+         break;
+      ReportHtml_render(m, redact, level, budget, page);
+      fclose(page);
+      if (len <= budget || level == REPORT_HTML_LEVELS - 1)
+         break;
+      free(text);
+      text = NULL;
+   }
+   if (text)
+      fwrite(text, 1, len, out);
+   else /* No memory for a page: written as it comes, at the lowest resolution. */
+      ReportHtml_render(m, redact, level = REPORT_HTML_LEVELS - 1, budget, out);
+   free(text);
+   return level;
+}
+
+void ReportHtml_write(const ReportModel* m, bool redact, FILE* out) {
+   ReportHtml_writeWithin(m, redact, REPORT_HTML_BUDGET, out);
 }

@@ -10,8 +10,11 @@
    text summary and the data table behind a details element), the verdicts
    with their next steps, the host and cgroup context, and the provenance.
    Charts for at most REPORT_HTML_CHARTS processes per tree (those that
-   grew first, then the largest), which bounds the size whatever the
-   recording's length: a chart is at most REPORT_POINTS buckets. */
+   grew first, then the largest): a chart is at most REPORT_POINTS buckets
+   whatever the recording's length. Past REPORT_HTML_BUDGET bytes the
+   report lowers its resolution (fewer steps per chart, shorter data
+   tables, smaller flame graphs, then fewer charts) rather than fail, and
+   says so at its top and in its provenance. */
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,8 +22,14 @@
 #include "report/ReportModel.h"
 
 #define REPORT_HTML_CHARTS 60
+/* 50 workers over 6 hours fit at full resolution (bench/report.sh). */
+#define REPORT_HTML_BUDGET (2u << 20)
 
-/* redact: command lines lose their arguments. */
+/* redact: command lines lose their arguments. Within REPORT_HTML_BUDGET. */
 void ReportHtml_write(const ReportModel* model, bool redact, FILE* out);
+
+/* The same within budget bytes where the lowest resolution allows it;
+   returns the resolution taken, 0 the finest. */
+int ReportHtml_writeWithin(const ReportModel* model, bool redact, size_t budget, FILE* out);
 
 #endif

@@ -103,6 +103,40 @@ static void ReportMarkdown_sparklines(FILE* out, const ReportModel* m, const Rep
    fputs("```\n", out);
 }
 
+/* Per worker generation with two snapshots: the diff's line, then what grew
+   most: its lines where tracemalloc traced both, else its types. */
+static void ReportMarkdown_heaps(FILE* out, const ReportModel* m) {
+   const ReportHeap* heaps[REPORT_MAX_HEAPS];
+   int n = ReportResults_diffs(&m->results, heaps);
+   if (n == 0)
+      return;
+   fputs("\n## Heap snapshot diffs\n", out);
+   for (int i = 0; i < n && i < REPORT_MD_HEAPS; i++) {
+      const ReportHeap* h = heaps[i];
+      char line[1024];
+      ReportFacts_heap(h, line, sizeof(line));
+      fputs("\n- ", out);
+      ReportMarkdown_text(out, line, false);
+      fputs("\n", out);
+      ReportGrowthRow rows[REPORT_MD_HEAP_ROWS];
+      bool lines = true;
+      int count = ReportFacts_grownLines(&h->diff, rows, REPORT_MD_HEAP_ROWS);
+      if (count == 0) {
+         lines = false;
+         count = ReportFacts_grownTypes(&h->diff, rows, REPORT_MD_HEAP_ROWS);
+      }
+      for (int r = 0; r < count; r++) {
+         fputs("  - ", out);
+         ReportMarkdown_text(out, rows[r].what, false);
+         fprintf(out, lines ? ": %s (%s to %s, %s blocks)\n" : ": %s objects (%s to %s)\n",
+                 rows[r].growth, rows[r].before, rows[r].after, rows[r].countGrowth);
+      }
+   }
+   if (n > REPORT_MD_HEAPS)
+      fprintf(out, "\nAnd %d more processes with heap diffs, in the HTML report.\n",
+              n - REPORT_MD_HEAPS);
+}
+
 static void ReportMarkdown_timeline(FILE* out, const ReportModel* m) {
    fputs("\n## Timeline\n\n", out);
    if (m->eventCount == 0)
@@ -169,6 +203,7 @@ void ReportMarkdown_write(const ReportModel* m, bool redact, FILE* out) {
       free(order);
       fputc('\n', out);
    }
+   ReportMarkdown_heaps(out, m);
    ReportMarkdown_timeline(out, m);
    ReportMarkdown_provenance(out, m);
 }

@@ -25,6 +25,7 @@ void ReportModel_init(ReportModel* this, int64_t fromUs, int64_t toUs, double ti
 void ReportModel_done(ReportModel* this) {
    for (int t = 0; t < this->treeCount; t++)
       free(this->trees[t].processes);
+   ReportResults_done(&this->results);
    memset(this, 0, sizeof(*this));
 }
 
@@ -141,6 +142,8 @@ void ReportModel_addTick(ReportModel* this, const Machine* machine, int64_t wall
    }
    for (int t = 0; t < machine->treeCount; t++) {
       const ProcessTree* tree = machine->trees[t];
+      if (this->onlyRoot && ProcessTree_root(tree)->pid != this->onlyRoot)
+         continue;
       ReportTree* r = ReportModel_tree(this, tree);
       if (!r)
          continue;
@@ -177,7 +180,22 @@ void ReportModel_addTick(ReportModel* this, const Machine* machine, int64_t wall
    }
 }
 
+bool ReportModel_holds(const ReportModel* this, pid_t pid, unsigned long long startTicks) {
+   for (int t = 0; t < this->treeCount; t++) {
+      const ReportTree* r = &this->trees[t];
+      if (r->rootPid == pid && (startTicks == 0 || r->rootStartTicks == startTicks))
+         return true;
+      for (int i = 0; i < r->processCount; i++)
+         if (r->processes[i].pid == pid &&
+             (startTicks == 0 || r->processes[i].startTicks == startTicks))
+            return true;
+   }
+   return false;
+}
+
 void ReportModel_addEvent(ReportModel* this, int64_t wallUs, pid_t pid, const char* text) {
+   if (this->onlyRoot && pid != 0 && !ReportModel_holds(this, pid, 0))
+      return;
    if (this->eventCount == REPORT_MAX_EVENTS) {
       this->eventsLeftOut++;
       return;

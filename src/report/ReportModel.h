@@ -18,6 +18,7 @@
 #include "classify/TreeVerdict.h"
 #include "model/Machine.h"
 #include "model/ProcessTree.h"
+#include "report/ReportResults.h"
 
 #define REPORT_POINTS        240
 #define REPORT_MAX_TREES     16
@@ -81,6 +82,7 @@ typedef struct ReportEvent {
 
 typedef struct ReportModel {
    int64_t fromUs, toUs;    /* the window asked for */
+   pid_t onlyRoot;          /* not 0: only the tree of this master PID (set after init) */
    int64_t firstUs, lastUs; /* the first and last tick in it, 0 none */
    long ticks;
    double tickSeconds;
@@ -98,6 +100,7 @@ typedef struct ReportModel {
    int eventsLeftOut;
    char lost[4][REPORT_TEXT_SIZE]; /* ranges lost to damage, as said to the user */
    int lostCount;
+   ReportResults results; /* heap snapshots and stack profiles */
 } ReportModel;
 
 void ReportModel_init(ReportModel* this, int64_t fromUs, int64_t toUs, double tickSeconds);
@@ -105,8 +108,13 @@ void ReportModel_done(ReportModel* this);
 
 /* One tick of the model, at wallUs (within the window). */
 void ReportModel_addTick(ReportModel* this, const Machine* machine, int64_t wallUs);
+/* An event of a process or tree of the model, or of the host (pid 0);
+   with onlyRoot, those of other trees' processes are left out. */
 void ReportModel_addEvent(ReportModel* this, int64_t wallUs, pid_t pid, const char* text);
 void ReportModel_addLost(ReportModel* this, const char* text);
+
+/* Is this process generation (startTicks 0: any) in the model? */
+bool ReportModel_holds(const ReportModel* this, pid_t pid, unsigned long long startTicks);
 
 /* The processes of r in the order a report lists them: those that grow
    first (by growth), then by peak RSS; NULL when out of memory. The caller

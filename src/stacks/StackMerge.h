@@ -5,7 +5,7 @@
 
 #include "target/FrameList.h"
 
-/* The name of the C function that runs Python frames in 3.11-3.14. */
+/* The name of the C function that runs Python frames in 3.11-3.15. */
 #define STACK_EVAL_FUNCTION "_PyEval_EvalFrameDefault"
 /* The opcode handlers of 3.14's tail-calling eval loop: each runs on top
    of _PyEval_EvalFrameDefault and is part of that call. */

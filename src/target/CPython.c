@@ -300,7 +300,7 @@ static void CPython_putUtf8(char* out, size_t* at, uint32_t c) {
 
 /* A str object as UTF-8 (malloc'd), or NULL. Compact strings only: code
    names and file names always are. state: interned:2, kind:3, compact:1,
-   ascii:1 (cpython/unicodeobject.h, 3.11-3.14; the free-threaded
+   ascii:1 (cpython/unicodeobject.h, 3.11-3.15; the free-threaded
    build, refused, keeps interned apart). */
 static char* CPython_string(CPython* py, uint64_t obj) {
    const CPythonLayout* l = &py->layout;
@@ -377,7 +377,7 @@ static const CodeInfo* CPython_code(CPython* py, uint64_t addr) {
 
 /* ---- threads and frames ------------------------------------------------ */
 
-static uint64_t CPython_gilHolder(CPython* py, uint64_t interp) {
+uint64_t CPython_gilHolder(CPython* py, uint64_t interp) {
    const CPythonLayout* l = &py->layout;
    uint64_t base = l->gilPlace == GIL_IN_RUNTIME ? py->runtime : interp;
    if (l->gilPlace == GIL_VIA_INTERP_PTR &&
@@ -420,8 +420,11 @@ static void CPython_frames(CPython* py, uint64_t frame, FrameList* out, int* bud
       int owner = f[l->frOwner];
       if (l->ownerShim != LAYOUT_NONE && owner >= l->ownerShim) {
          /* A shim: the frames above it ran in one C-level eval call,
-            whose C stack holds it. */
-         if (out->count > 0) {
+            whose C stack holds it. The first shim below a frame is that
+            call's: 3.15 ends every chain with one more, the base frame
+            embedded in the thread state (_PyThreadStateImpl.base_frame,
+            Include/internal/pycore_tstate.h), on no C stack. */
+         if (out->count > 0 && !out->frames[out->count - 1].entry) {
             out->frames[out->count - 1].entry = true;
             out->frames[out->count - 1].shim = frame;
          }

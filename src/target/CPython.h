@@ -45,6 +45,9 @@ uint64_t CPython_runtime(const CPython* py);
 /* The address of the main interpreter's PyInterpreterState (the last of
    the runtime's list), or 0 when the list does not read back. */
 uint64_t CPython_mainInterpreter(const CPython* py);
+/* The thread state holding the GIL of interpreter interp, or 0 when the
+   GIL is free or does not read back. */
+uint64_t CPython_gilHolder(CPython* py, uint64_t interp);
 /* A symbol of the interpreter's file (executable or libpython), relocated
    to the target's address; false if absent. Resolving only there keeps
    another library's copy of a name (a gdal PyGILState_Ensure) out. */

@@ -113,9 +113,14 @@ typedef struct {
    size_t codeSize, codeFilename, codeQualname, codeLinetable, codeFirstlineno, codeAdaptive;
    size_t bytesSize, bytesObSize, bytesObSval;
    size_t unicodeSize, unicodeState, unicodeLength, unicodeAsciiSize;
+   size_t unicodeCompactSize; /* 3.15 */
    /* debugger_support (3.14) */
    size_t evalBreaker, remoteDebuggerSupport, remoteDebuggingEnabled;
    size_t pendingCall, scriptPath, scriptPathSize;
+   /* The tag bits of f_executable, a _PyStackRef from 3.14 on, cleared to
+      get the code object (not a table entry: Py_TAG_BITS of the default
+      build, Include/internal/pycore_stackref.h). */
+   uint64_t codeTagBits;
 } DebugOffsetsMap;
 
 /* 3.13: positions read with gdb ptype/o from pyenv 3.13.0's DWARF, matching
@@ -154,6 +159,7 @@ static const DebugOffsetsMap DebugOffsets_313 = {
       .unicodeState = 544,
       .unicodeLength = 552,
       .unicodeAsciiSize = 560,
+      .codeTagBits = 0, /* f_executable is a plain PyObject* */
 };
 
 /* 3.14: positions counted in v3.14's struct (Debian's libpython3.14-dev
@@ -163,7 +169,7 @@ static const DebugOffsetsMap DebugOffsets_313 = {
    gen_object, llist_node and debugger_support; sizeof 760. */
 static const DebugOffsetsMap DebugOffsets_314 = {
       .minor = 14,
-      .tableSize = DEBUG_OFFSETS_SIZE,
+      .tableSize = 760,
       .rtSize = 24,
       .rtInterpretersHead = 40,
       .interpSize = 48,
@@ -202,6 +208,65 @@ static const DebugOffsetsMap DebugOffsets_314 = {
       .pendingCall = 736,            /* debugger_support.debugger_pending_call */
       .scriptPath = 744,             /* debugger_support.debugger_script_path */
       .scriptPathSize = 752,         /* debugger_support.debugger_script_path_size */
+      .codeTagBits = 1,              /* Py_TAG_BITS = 1 (3.14 pycore_stackref.h) */
+};
+
+/* 3.15: positions counted in Debian sid's libpython3.15-dev 3.15.2-1
+   header, and the values checked against a running python3.15 3.15.2's
+   _PyRuntime. New against 3.14: thread_state base_frame,
+   last_profiled_frame and last_profiled_frame_seq (after current_frame,
+   moving thread_id and all that follows by 24), holds_gil, gil_requested,
+   current_exception and exc_state; err_stackitem; type_object
+   tp_basicsize and tp_dictoffset; heap_type_object; unicode_object
+   compactunicodeobject_size; gc frame, generation_stats_size and
+   generation_stats; sizeof 888. */
+static const DebugOffsetsMap DebugOffsets_315 = {
+      .minor = 15,
+      .tableSize = DEBUG_OFFSETS_SIZE,
+      .rtSize = 24,
+      .rtInterpretersHead = 40,
+      .interpSize = 48,
+      .interpNext = 64,
+      .interpThreadsHead = 72,
+      .interpThreadsMain = 80,
+      .gilLocked = 144, /* interpreter_state.gil_runtime_state_locked */
+      .gilHolder = 152, /* interpreter_state.gil_runtime_state_holder */
+      .tsSize = 176,
+      .tsNext = 192,
+      .tsInterp = 200,
+      .tsCurrentFrame = 208,
+      .tsThreadId = 240,
+      .tsNativeThreadId = 248,
+      .frameSize = 312,
+      .framePrevious = 320,
+      .frameExecutable = 328,
+      .frameInstrPtr = 336,
+      .frameOwner = 352,
+      .codeSize = 376,
+      .codeFilename = 384,
+      .codeQualname = 400,
+      .codeLinetable = 408,
+      .codeFirstlineno = 416,
+      .codeAdaptive = 448,
+      .bytesSize = 688,
+      .bytesObSize = 696,
+      .bytesObSval = 704,
+      .unicodeSize = 712,
+      .unicodeState = 720,
+      .unicodeLength = 728,
+      .unicodeAsciiSize = 736,
+      .unicodeCompactSize = 744,     /* unicode_object.compactunicodeobject_size */
+      .evalBreaker = 840,            /* debugger_support.eval_breaker */
+      .remoteDebuggerSupport = 848,  /* debugger_support.remote_debugger_support */
+      .remoteDebuggingEnabled = 856, /* debugger_support.remote_debugging_enabled */
+      .pendingCall = 864,            /* debugger_support.debugger_pending_call */
+      .scriptPath = 872,             /* debugger_support.debugger_script_path */
+      .scriptPathSize = 880,         /* debugger_support.debugger_script_path_size */
+      /* Py_TAG_BITS = 3 (3.15 pycore_stackref.h: Py_TAG_REFCNT 1, and 2
+         and 3 for invalid and tagged-int references, never a code
+         object's); the default build's PyStackRef_AsPyObjectBorrow clears
+         only the refcount bit, but a pointer has neither. */
+      .codeTagBits = 3,
 };
 
 static uint64_t CPythonLayout_u64(const uint8_t* table, size_t at) {
@@ -215,7 +280,8 @@ static uint64_t CPythonLayout_u64(const uint8_t* table, size_t at) {
 static bool CPythonLayout_field(const uint8_t* table, size_t sizeAt, size_t at, int64_t* out) {
    uint64_t size = CPythonLayout_u64(table, sizeAt);
    uint64_t off = CPythonLayout_u64(table, at);
-   if (size > (1u << 20) || off + sizeof(uint64_t) > size)
+   /* Not off + 8 > size: a damaged offset near 2^64 would wrap past it. */
+   if (size > (1u << 20) || off > size || size - off < sizeof(uint64_t))
       return false;
    *out = (int64_t)off;
    return true;
@@ -256,6 +322,7 @@ bool CPythonLayout_fromDebugOffsets(const uint8_t* table, size_t len, CPythonLay
    const DebugOffsetsMap* map = major != 3    ? NULL
                                 : minor == 13 ? &DebugOffsets_313
                                 : minor == 14 ? &DebugOffsets_314
+                                : minor == 15 ? &DebugOffsets_315
                                               : NULL;
    if (!map) {
       snprintf(err, errSize, "CPython %d.%d is not supported (supported: %s)", major, minor,
@@ -279,14 +346,12 @@ bool CPythonLayout_fromDebugOffsets(const uint8_t* table, size_t len, CPythonLay
    layout->gilPointer = LAYOUT_NONE;
    layout->tsCframe = LAYOUT_NONE;
    layout->frIsEntry = LAYOUT_NONE;
-   /* f_executable: a PyObject* in 3.13, a _PyStackRef in 3.14 whose low
-      bit is a tag (Py_TAG_BITS = 1 in the default build,
-      Include/internal/pycore_stackref.h). */
-   layout->frCodeMask = minor == 13 ? ~(uint64_t)0 : ~(uint64_t)1;
+   layout->frCodeMask = ~map->codeTagBits;
    /* 3.13: FRAME_OWNED_BY_CSTACK = 3 marks shims. 3.14: the eval loop's
       entry frame is FRAME_OWNED_BY_INTERPRETER = 3, and CSTACK became 4;
       both are "incomplete" (owner >= FRAME_OWNED_BY_INTERPRETER,
-      _PyFrame_IsIncomplete in pycore_interpframe.h). */
+      _PyFrame_IsIncomplete in pycore_interpframe.h). 3.15 dropped CSTACK:
+      INTERPRETER = 3 is the last owner (pycore_interpframe_structs.h). */
    layout->ownerShim = 3;
    const struct {
       size_t sizeAt, at;
@@ -333,16 +398,23 @@ bool CPythonLayout_fromDebugOffsets(const uint8_t* table, size_t len, CPythonLay
                "CPython 3.%d's _Py_DebugOffsets remote debugging entries are out of range", minor);
       return false;
    }
-   /* These are positions at or past the end of their structure. */
-   layout->coCodeAdaptive = (int64_t)CPythonLayout_u64(table, map->codeAdaptive);
-   layout->bytesData = (int64_t)CPythonLayout_u64(table, map->bytesObSval);
-   layout->strAsciiSize = (int64_t)CPythonLayout_u64(table, map->unicodeAsciiSize);
-   /* PyCompactUnicodeObject adds utf8_length and utf8 to PyASCIIObject. */
-   layout->strCompactSize = layout->strAsciiSize + 16;
-   if (layout->coCodeAdaptive <= 0 || layout->coCodeAdaptive > 4096 || layout->bytesData > 4096 ||
-       layout->strAsciiSize > 4096) {
+   /* These are positions at or past the end of their structure; unsigned,
+      so a damaged one never passes as negative. 3.15 publishes
+      sizeof(PyCompactUnicodeObject); before, it is PyASCIIObject with
+      utf8_length and utf8 added. */
+   uint64_t adaptive = CPythonLayout_u64(table, map->codeAdaptive);
+   uint64_t sval = CPythonLayout_u64(table, map->bytesObSval);
+   uint64_t ascii = CPythonLayout_u64(table, map->unicodeAsciiSize);
+   uint64_t compact =
+         map->unicodeCompactSize ? CPythonLayout_u64(table, map->unicodeCompactSize) : ascii + 16;
+   if (adaptive == 0 || adaptive > 4096 || sval > 4096 || ascii > 4096 || compact < ascii ||
+       compact > 4096) {
       snprintf(err, errSize, "CPython 3.%d's _Py_DebugOffsets sizes are out of range", minor);
       return false;
    }
+   layout->coCodeAdaptive = (int64_t)adaptive;
+   layout->bytesData = (int64_t)sval;
+   layout->strAsciiSize = (int64_t)ascii;
+   layout->strCompactSize = (int64_t)compact;
    return true;
 }

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "inject/SnapshotRunner.h"
+#include "report/ReportFiles.h"
 #include "traffic/Traffic.h"
 #include "ui/HelpView.h"
+#include "ui/ReplayControl.h"
 #include "util/Format.h"
 
 static Reaction Action_startSnapshot(Ui* ui, SnapshotKind kind) {
@@ -131,5 +133,24 @@ Reaction Action_traffic(UiView* this, Ui* ui, int key) {
       snprintf(ui->message, sizeof(ui->message), "traffic: %s", Traffic_displayName(m->traffic));
    else
       snprintf(ui->message, sizeof(ui->message), "%s", err);
+   return REACT_REDRAW;
+}
+
+Reaction Action_report(UiView* this, Ui* ui, int key) {
+   (void)this;
+   (void)key;
+   Process* p = Ui_current(ui);
+   int t = -1;
+   if (!p || !Ui_findProcess(ui, p->pid, p->startTicks, &t) || t < 0) {
+      snprintf(ui->message, sizeof(ui->message), "no report: select a process of the tree first");
+      return REACT_REDRAW;
+   }
+   const Process* root = ProcessTree_root(ui->machine->trees[t]);
+   const Replay* replay = ReplayControl_recording(ui);
+   if (replay)
+      ReportFiles_write(Replay_path(replay), root->pid, root->startTicks, Replay_cursor(replay),
+                        ui->message, sizeof(ui->message));
+   else
+      ReportFiles_writeFromHost(root->pid, root->startTicks, ui->message, sizeof(ui->message));
    return REACT_REDRAW;
 }

@@ -250,6 +250,7 @@ static const KeyBinding Dashboard_bindings[] = {
       {'M', "M", ACTION_TRACEMALLOC_HELP, Action_tracemalloc},
       {'R', "R", ACTION_TRIM_HELP, Action_trim},
       {'W', "W", ACTION_WAKE_HELP, Action_wake},
+      {'E', "E", ACTION_REPORT_HELP, Action_report},
       {KEY_MOUSE, "click", "select a row; on a title, sort by it; wheel scrolls", Dashboard_mouse},
 };
 const KeyTable Dashboard_keys = {Dashboard_bindings, KEY_TABLE_COUNT(Dashboard_bindings), NULL};

@@ -668,6 +668,7 @@ static const KeyBinding DetailView_bindings[] = {
       {'M', "M", ACTION_TRACEMALLOC_HELP, Action_tracemalloc},
       {'R', "R", ACTION_TRIM_HELP, Action_trim},
       {'W', "W", ACTION_WAKE_HELP, Action_wake},
+      {'E', "E", ACTION_REPORT_HELP, Action_report},
       {'\t', "Tab", "snapshot pane / chart", DetailView_togglePane},
       {KEY_PPAGE, "PgUp", "scroll the snapshot pane", DetailView_scrollPane},
       {KEY_NPAGE, "PgDn", "scroll the snapshot pane", DetailView_scrollPane},

@@ -31,6 +31,10 @@ static ReplayControl* ReplayControl_of(const Ui* ui) {
    return ui->replay;
 }
 
+const Replay* ReplayControl_recording(const Ui* ui) {
+   return ui->replay ? ReplayControl_of(ui)->replay : NULL;
+}
+
 ReplayControl* ReplayControl_new(Replay* replay) {
    ReplayControl* this = xCalloc(1, sizeof(ReplayControl));
    this->replay = replay;

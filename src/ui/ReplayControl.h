@@ -26,6 +26,9 @@ void ReplayControl_delete(ReplayControl* this);
    time ranges the recording lost, if any. */
 void ReplayControl_attach(ReplayControl* this, Ui* ui);
 
+/* The recording replayed, NULL when live. */
+const Replay* ReplayControl_recording(const Ui* ui);
+
 /* While playing, the recorded ticks due by now (monotonic seconds); true
    when the cursor moved. It pauses at the newest data, saying so. */
 bool ReplayControl_advance(Ui* ui, double now);

@@ -1,5 +1,7 @@
 /* Seeds for fuzz_cpython: well-formed interpreters laid out with the
-   built-in layouts of 3.11 and 3.12 (target/CPythonLayout.c), so that the
+   built-in layouts of 3.11 and 3.12 (target/CPythonLayout.c), and with the
+   _Py_DebugOffsets tables of real 3.13, 3.14 and 3.15 builds
+   (DebugOffsetsTables.c) at the start of their runtime, so that the
    fuzzer starts from memory that reads back to stacks and mutates from
    there. Each: one interpreter, the GIL held by its first thread, and
    threads whose frames name code objects with ASCII and UCS-2 names and
@@ -12,17 +14,20 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "DebugOffsetsTables.h"
 #include "FakeMemory.h"
 #include "fuzz_driver.h"
 #include "target/CPythonLayout.h"
 
-#define SEED_RUNTIME 0x10000u
-#define SEED_INTERP  0x20000u
-#define SEED_GIL     0x28000u
-#define SEED_THREAD  0x30000u /* + 0x1000 per thread */
-#define SEED_FRAME   0x40000u /* + 0x100 per frame */
-#define SEED_CODE    0x50000u /* + 0x1000 per code object */
-#define SEED_TYPE    0x7000u  /* &PyCode_Type, as fuzz_cpython says for odd layouts */
+#define SEED_RUNTIME       0x10000u
+#define SEED_INTERP        0x20000u
+#define SEED_GIL           0x28000u
+#define SEED_THREAD        0x30000u /* + 0x1000 per thread */
+#define SEED_FRAME         0x40000u /* + 0x100 per frame */
+#define SEED_CODE          0x50000u /* + 0x1000 per code object */
+#define SEED_TYPE          0x7000u  /* &PyCode_Type, as fuzz_cpython says for odd layouts */
+#define SEED_RUNTIME_BYTES 1024     /* the table, and 3.15's interpreters.head at 0x3a8 */
+#define SEED_INTERP_BYTES  0x2000   /* 3.13+ keep the GIL in the interpreter, at 0x1e48 */
 
 typedef struct SeedBuilder {
    uint8_t buf[65536];
@@ -40,7 +45,7 @@ static void SeedBuilder_region(SeedBuilder* b, uint64_t addr, const void* bytes,
 }
 
 /* A compact str: ASCII (kind 1) or UCS-2 (kind 2), state bits kind:3 at 2,
-   compact at 5, ascii at 6 (cpython/unicodeobject.h, 3.11-3.14). */
+   compact at 5, ascii at 6 (cpython/unicodeobject.h, 3.11-3.15). */
 static void SeedBuilder_string(SeedBuilder* b, const CPythonLayout* l, uint64_t addr,
                                const char* text, bool wide) {
    uint8_t obj[256] = {0};
@@ -88,17 +93,22 @@ static uint64_t SeedBuilder_code(SeedBuilder* b, const CPythonLayout* l, int k) 
 }
 
 /* Thread t's frames: depth of them, the middle one a shim where the
-   layout has shims. Returns the innermost frame's address. */
+   layout has shims; where f_executable is a tagged _PyStackRef (3.14+),
+   the code pointers carry the tag bits, and the outermost frame is
+   followed by a second shim as 3.15's thread-state base frame is. Returns
+   the innermost frame's address. */
 static uint64_t SeedBuilder_frames(SeedBuilder* b, const CPythonLayout* l, int t, int depth) {
    uint64_t first = SEED_FRAME + (uint64_t)t * 0x1000;
+   uint64_t tags = ~l->frCodeMask;
+   uint64_t base = tags ? first + (uint64_t)depth * 0x100 : 0;
    for (int d = 0; d < depth; d++) {
       uint8_t f[256] = {0};
       uint64_t code = SeedBuilder_code(b, l, t * 8 + d);
-      put64(f, l->frCode, code);
+      put64(f, l->frCode, code | (d % 2 ? tags & 1 : tags));
       put64(f, l->frPrevious,
             d + 1 < depth ? first + (uint64_t)(d + 1) * 0x100
             : b->ring     ? first
-                          : 0);
+                          : base);
       /* Damaged: an instruction pointer far below its code, whose
          distance from it does not fit a signed 64-bit difference. */
       put64(f, l->frInstr,
@@ -109,17 +119,29 @@ static uint64_t SeedBuilder_frames(SeedBuilder* b, const CPythonLayout* l, int t
          f[l->frIsEntry] = d == depth - 1;
       SeedBuilder_region(b, first + (uint64_t)d * 0x100, f, 0x60);
    }
+   if (base) {
+      uint8_t f[256] = {0};
+      f[l->frOwner] = (uint8_t)l->ownerShim;
+      SeedBuilder_region(b, base, f, 0x60);
+   }
    return first;
 }
 
-static void SeedBuilder_interpreter(SeedBuilder* b, const CPythonLayout* l, int threads) {
-   uint8_t runtime[DEBUG_OFFSETS_SIZE] = {0};
+/* table: the _Py_DebugOffsets the runtime starts with, or NULL. */
+static void SeedBuilder_interpreter(SeedBuilder* b, const CPythonLayout* l, const uint8_t* table,
+                                    int threads) {
+   uint8_t runtime[SEED_RUNTIME_BYTES] = {0};
+   if (table)
+      memcpy(runtime, table, DEBUG_OFFSETS_SIZE);
    put64(runtime, l->rtInterpretersHead, SEED_INTERP);
-   uint8_t interp[0x200] = {0};
+   static uint8_t interp[SEED_INTERP_BYTES];
+   memset(interp, 0, sizeof(interp));
    put64(interp, l->interpNext, 0);
    put64(interp, l->interpThreadsHead, SEED_THREAD);
    uint8_t gil[0x40] = {0};
-   uint8_t* gilBase = l->gilPlace == GIL_IN_RUNTIME ? runtime : gil;
+   uint8_t* gilBase = l->gilPlace == GIL_IN_RUNTIME  ? runtime
+                      : l->gilPlace == GIL_IN_INTERP ? interp
+                                                     : gil;
    int32_t locked = 1;
    memcpy(gilBase + l->gilLocked, &locked, sizeof(locked));
    put64(gilBase, l->gilHolder, SEED_THREAD);
@@ -149,8 +171,17 @@ static void SeedBuilder_interpreter(SeedBuilder* b, const CPythonLayout* l, int 
 }
 
 int FuzzTarget_makeCorpus(const char* dir) {
-   static const int minors[] = {11, 12};
+   static const int minors[] = {11, 12, 13, 14, 15};
    for (size_t i = 0; i < sizeof(minors) / sizeof(minors[0]); i++) {
+      uint8_t table[DEBUG_OFFSETS_SIZE];
+      CPythonLayout layout;
+      char err[256];
+      const CPythonLayout* builtin = CPythonLayout_forMinor(minors[i]);
+      if (builtin)
+         layout = *builtin;
+      else if (!DebugOffsetsTables_fill(minors[i], table) ||
+               !CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)))
+         return 1;
       for (int variant = 0; variant < 4; variant++) {
          static SeedBuilder b;
          int threads = variant == 1 || variant == 3 ? 2 : 1;
@@ -158,7 +189,7 @@ int FuzzTarget_makeCorpus(const char* dir) {
          b.damaged = variant == 2;
          b.ring = variant == 3;
          b.buf[b.at++] = (uint8_t)minors[i];
-         SeedBuilder_interpreter(&b, CPythonLayout_forMinor(minors[i]), threads);
+         SeedBuilder_interpreter(&b, &layout, builtin ? NULL : table, threads);
          char path[4200];
          if (b.damaged)
             snprintf(path, sizeof(path), "%s/cpython-3%d-damaged", dir, minors[i]);

@@ -5,8 +5,8 @@
    address space is FakeMemory's (FakeMemory.h: region records after one
    leading byte); the leading byte picks the layout: 11 or 12 the built-in
    table, any other the _Py_DebugOffsets table that the first region (the
-   runtime) must then start with, as 3.13 and 3.14 publish it. Seeds are
-   made by cpython_corpus.c: well-formed interpreters of 3.11 and 3.12. */
+   runtime) must then start with, as 3.13+ publish it. Seeds are made by
+   cpython_corpus.c: well-formed interpreters of 3.11 to 3.15. */
 #include "config.h"
 
 #include <stddef.h>

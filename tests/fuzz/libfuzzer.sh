@@ -34,8 +34,13 @@ seeds[elf]=tests/fuzz/corpus/elf
 sources[elf]="src/target/ElfSymbols.c src/util/XUtils.c"
 libs[elf]="-lelf"
 
+seeds[http]=tests/fuzz/corpus/http
+sources[http]="src/export/Exposition.c src/export/MetricWriter.c src/export/MetricsServer.c
+   src/record/ByteBuffer.c src/record/Varint.c src/util/Text.c src/util/XUtils.c"
+libs[http]="$(pkg-config --libs libmicrohttpd) -lm"
+
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(segment snapshot procparse traffic cpython elf)
+[ ${#targets[@]} -gt 0 ] || targets=(segment snapshot procparse traffic cpython elf http)
 
 build() {
    local t=$1

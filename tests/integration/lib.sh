@@ -364,6 +364,11 @@ run() {
    timeout -k 5 30 "$LEAKTOP" "$@" >"$OUT" 2>"$ERR" </dev/null || RC=$?
 }
 
+# free_port: a TCP port on 127.0.0.1 that was free a moment ago.
+free_port() {
+   "$SYS_PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # lines FILE: number of lines in FILE.
 lines() {
    wc -l <"$1" | tr -d ' '

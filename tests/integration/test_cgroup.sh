@@ -15,37 +15,18 @@ skip_all() {
    exit 0
 }
 
-own=$(grep -m1 '^0::' /proc/self/cgroup | cut -d: -f3)
-v2mount=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
-v1line=$(grep -m1 ':memory:' /proc/self/cgroup || true)
-v1mount=$(awk '$9 == "cgroup" && $NF ~ /(^|,)memory(,|$)/ {print $5; exit}' /proc/self/mountinfo)
 limit=$((200 * 1024 * 1024))
-if [ -n "$v2mount" ] && [ -f "$v2mount$own/memory.current" ] &&
-   grep -qw memory "$v2mount$own/cgroup.subtree_control" 2>/dev/null; then
-   dir="$v2mount$own/leaktop-test-$$"
-   mkdir "$dir" 2>/dev/null || skip_all "cannot create a cgroup under $v2mount$own"
-   echo "$limit" >"$dir/memory.max"
-   echo 0 >"$dir/memory.swap.max" 2>/dev/null || true
-elif [ -n "$v1line" ] && [ -n "$v1mount" ]; then
-   dir="$v1mount$(echo "$v1line" | cut -d: -f3)/leaktop-test-$$"
-   mkdir "$dir" 2>/dev/null || skip_all "cannot create a v1 memory cgroup"
-   echo "$limit" >"$dir/memory.limit_in_bytes"
-   echo "$limit" >"$dir/memory.memsw.limit_in_bytes" 2>/dev/null || true
-else
-   skip_all "no writable memory cgroup"
-fi
+. "$(dirname "$0")/cgroup_lib.sh"
+make_cgroup "$limit" || skip_all "$CG_WHY"
+dir=$CG_DIR
 
 work=$(mktemp -d)
 tree_pid=
 cleanup() {
    [ -n "$tree_pid" ] && kill "$tree_pid" 2>/dev/null
    [ -n "$tree_pid" ] && wait "$tree_pid" 2>/dev/null
-   # Children exit when they see their parent gone; give them a moment.
-   for _ in $(seq 50); do
-      [ -s "$dir/cgroup.procs" ] || break
-      sleep 0.1
-   done
-   rmdir "$dir" 2>/dev/null
+   # Children exit when they see their parent gone.
+   remove_cgroup
    rm -rf "$work"
 }
 trap cleanup EXIT

@@ -25,13 +25,7 @@ REC="$WORK/recording"
 RECORD_SECONDS=${RECORD_SECONDS:-210}
 
 # ---- the recording ------------------------------------------------------
-python3 "$LEAKTOP_DATADIR/demo_service.py" --port 0 >"$WORK/port" 2>"$WORK/demo.err" &
-DEMO=$!
-ALL_PIDS+=("$DEMO")
-wait_for 15 grep -q '^PORT ' "$WORK/port" >/dev/null
-PORT=$(awk '/^PORT / { print $2 }' "$WORK/port")
-python3 "$LEAKTOP_DATADIR/demo_load.py" --port "${PORT:-0}" --quiet >/dev/null 2>&1 &
-ALL_PIDS+=("$!")
+start_demo_service
 "$LEAKTOP" record --dir "$REC" -p "$DEMO" >"$WORK/record.out" 2>"$WORK/record.err" &
 RECORDER=$!
 ALL_PIDS+=("$RECORDER")

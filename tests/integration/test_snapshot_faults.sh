@@ -1,7 +1,7 @@
 #!/bin/bash
 # leaktop snapshot when things go wrong. leaktop SIGKILLed at each stage of
 # an injection (held there by LEAKTOP_TEST_PAUSE), on the pending-call
-# route (CPython 3.11) and the PEP 768 route (Debian's 3.14): the worker
+# route (CPython 3.11) and the PEP 768 route (Debian's 3.14 and 3.15): the worker
 # runs on with no thread stopped and nothing tracing it, and the next
 # snapshot answers (leaktop's region reused, the queue consistent). A
 # hostile worker swapping its result for a symlink or a 5 MB file is
@@ -16,7 +16,7 @@ PENDING_STAGES=(mapped stopped checked written slot queued)
 REMOTE_STAGES=(stopped checked written queued)
 PY310=${HOME:-/root}/.pyenv/versions/3.10.13/bin/python3.10
 
-plan 53
+plan $((53 + 3 * ${#REMOTE_STAGES[@]} + 2))
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
    skip_rest "needs root and setpriv (ptrace, and a leaktop of another user)"
    done_testing
@@ -91,10 +91,15 @@ n=$(regions "$PENDING")
 ok "$([ "$n" = 1 ] && echo 0 || echo 1)" \
    "one region in the worker after ${#PENDING_STAGES[@]} kills and as many snapshots: made once, reused ($n)"
 
-# ---- the PEP 768 route, CPython 3.14 ---------------------------------------------------------
-rc=0
-python=$(bash "$TESTS_SRCDIR/pythons.sh" 3.14 2>"$TEST_TMP/fetch.err") || rc=$?
-if [ "$rc" -eq 0 ]; then
+# ---- the PEP 768 route, CPython 3.14 and 3.15 ------------------------------------------------
+for v in 3.14 3.15; do
+   rc=0
+   python=$(bash "$TESTS_SRCDIR/pythons.sh" "$v" 2>"$TEST_TMP/fetch.err") || rc=$?
+   if [ "$rc" -ne 0 ]; then
+      [ "$rc" -eq 77 ] || bail "tests/pythons.sh $v failed: $(cat "$TEST_TMP/fetch.err")"
+      skip_n $((3 * ${#REMOTE_STAGES[@]} + 2)) "CPython $v: $(tail -n 1 "$TEST_TMP/fetch.err")"
+      continue
+   fi
    start_target "$python"
    for stage in "${REMOTE_STAGES[@]}"; do
       killed_at "remote exec" "remote exec \(PEP 768\)" "$stage"
@@ -104,16 +109,13 @@ if [ "$rc" -eq 0 ]; then
    quiet "$python"
    T_PID=$QUIET
    hold_and_kill written
-   check "a quiet one-thread 3.14 worker, leaktop killed at written: no thread stopped" \
+   check "a quiet one-thread $v worker, leaktop killed at written: no thread stopped" \
       free_running "$T_PID"
-   snap quiet-after --timeout 5
+   snap "quiet-after$v" --timeout 5
    ok "$([ "$RC" -eq 0 ] && grep -q "^Snapshot of $T_PID via remote exec" "$OUT" && echo 0 || echo 1)" \
       "... the next snapshot answers: its request replaces the one left half-made (exit $RC)"
    [ "$RC" -eq 0 ] || diag "$(cat "$ERR")"
-else
-   [ "$rc" -eq 77 ] || bail "tests/pythons.sh 3.14 failed: $(cat "$TEST_TMP/fetch.err")"
-   skip_n $((3 * ${#REMOTE_STAGES[@]} + 2)) "CPython 3.14: $(tail -n 1 "$TEST_TMP/fetch.err")"
-fi
+done
 
 # ---- a hostile worker's result file ---------------------------------------------------------
 T_PID=$PENDING
@@ -153,7 +155,7 @@ if [ -x "$PY310" ]; then
    run old snapshot "$QUIET"
    expect_rc 1 "CPython 3.10 (pyenv) is refused"
    says "... saying which versions are supported" "$ERR" \
-      '^leaktop snapshot: CPython older than 3\.11 .*supported: 3\.11, 3\.12, 3\.13 and 3\.14$'
+      '^leaktop snapshot: CPython older than 3\.11 .*supported: 3\.11, 3\.12, 3\.13, 3\.14 and 3\.15$'
 else
    skip_n 2 "no CPython 3.10 at $PY310"
 fi

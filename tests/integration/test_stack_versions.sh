@@ -1,5 +1,5 @@
 #!/bin/bash
-# leaktop stack on Debian's own CPython 3.13 (trixie) and 3.14 (sid),
+# leaktop stack on Debian's own CPython 3.13 (trixie), 3.14 and 3.15 (sid),
 # fetched and unpacked by tests/pythons.sh and run through their own
 # dynamic loader (so /proc/PID/exe is ld.so and the interpreter is found
 # in /proc/PID/maps): the same threaded target as test_stack.sh, with its
@@ -11,8 +11,8 @@
 . "$(dirname "$0")/stack_lib.sh"
 
 PER_VERSION=17
-VERSIONS="3.13 3.14"
-plan $((PER_VERSION * 2))
+VERSIONS="3.13 3.14 3.15"
+plan $((PER_VERSION * 3))
 
 # skip_n N REASON
 

@@ -132,6 +132,18 @@ start() {
    [ -n "$LEAKTOP_PID" ] && ALL_PIDS+=("$LEAKTOP_PID")
 }
 
+# Starts data/demo_service.py on a free port, and its load generator: DEMO
+# is the master's PID, PORT its port (empty when it did not say one).
+start_demo_service() {
+   python3 "$LEAKTOP_DATADIR/demo_service.py" --port 0 >"$WORK/port" 2>"$WORK/demo.err" &
+   DEMO=$!
+   ALL_PIDS+=("$DEMO")
+   wait_for 15 grep -q '^PORT ' "$WORK/port" >/dev/null
+   PORT=$(awk '/^PORT / { print $2 }' "$WORK/port")
+   python3 "$LEAKTOP_DATADIR/demo_load.py" --port "${PORT:-0}" --quiet >/dev/null 2>&1 &
+   ALL_PIDS+=("$!")
+}
+
 # Records every demo process: leaktop's descendants plus the PIDs on screen.
 record_demo() {
    DEMO_PIDS=()

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sample/CodeProbe.h"
 #include "traffic/Traffic.h"
 #include "util/XUtils.h"
 
@@ -19,7 +20,8 @@ typedef struct ScriptedProcess {
    char name[32];
    char how[40];
    double trafficPerTick;
-   int childrenReads; /* of its children list */
+   int childrenReads;      /* of its children list */
+   uint64_t execId, exeId; /* its exec identity (sample/CodeProbe.h); 0: unknown */
    uint32_t closeWait;
    int fdReads; /* of what its fds are */
    bool present;
@@ -200,6 +202,19 @@ static TrafficSource* ScriptedSource_newTraffic(SampleSource* this, const char* 
    return Traffic_newSupplied("scripted requests", "requests", 0.1);
 }
 
+/* Only the exec identity; no code files are scanned. */
+static bool ScriptedSource_code(SampleSource* this, pid_t pid, bool files, CodeFacts* out) {
+   (void)files;
+   const ScriptedProcess* p = ScriptedSource_find(this, pid);
+   if (!p || p->execId == 0)
+      return false;
+   memset(out, 0, sizeof(*out));
+   out->execKnown = true;
+   out->execId = p->execId;
+   out->exeId = p->exeId;
+   return true;
+}
+
 static void ScriptedSource_delete(SampleSource* this) {
    free(this->priv);
    free(this);
@@ -222,6 +237,7 @@ static const SampleSourceClass ScriptedSource_class = {
       .exitOf = ScriptedSource_exitOf,
       .explainAbsent = ScriptedSource_explainAbsent,
       .newTraffic = ScriptedSource_newTraffic,
+      .code = ScriptedSource_code,
       .delete = ScriptedSource_delete,
 };
 
@@ -257,7 +273,21 @@ void ScriptedSource_spawn(SampleSource* this, pid_t pid, pid_t ppid, const char*
       p->sample.memKnown = true;
       p->sample.rssKiB = p->sample.anonKiB = rssKiB;
       p->sample.ctxKnown = true;
+      /* fork() keeps the parent's exec identity. */
+      const ScriptedProcess* parent = ScriptedSource_find(this, ppid);
+      if (parent) {
+         p->execId = parent->execId;
+         p->exeId = parent->exeId;
+      }
       return;
+   }
+}
+
+void ScriptedSource_exec(SampleSource* this, pid_t pid, uint64_t execId, uint64_t exeId) {
+   ScriptedProcess* p = ScriptedSource_find(this, pid);
+   if (p) {
+      p->execId = execId;
+      p->exeId = exeId;
    }
 }
 

@@ -32,6 +32,9 @@ uint64_t ScriptedSource_rss(const SampleSource* this, pid_t pid);
 /* The hash of pid's stat text from now on (0, the default: none, as a
    recording has); equal hashes say the process did not run. */
 void ScriptedSource_setStatHash(SampleSource* this, pid_t pid, uint64_t hash);
+/* pid exec's: its exec identity (sample/CodeProbe.h) from now on, which
+   the children it forks later inherit. 0 (the default): unknown. */
+void ScriptedSource_exec(SampleSource* this, pid_t pid, uint64_t execId, uint64_t exeId);
 /* How many times pid's children list was read. */
 int ScriptedSource_childrenReads(const SampleSource* this, pid_t pid);
 /* pid's open fds, closeWait of them TCP sockets in CLOSE_WAIT and the rest

@@ -16,6 +16,9 @@
 
 #include <cmocka.h>
 
+#include "ScriptedSource.h"
+#include "model/Machine.h"
+
 #include "classify/TreeVerdict.h"
 #include "model/DeployWatch.h"
 #include "model/ProcessTree.h"
@@ -309,6 +312,50 @@ static void test_tree_verdict_text(void** state) {
    ProcessTree_delete(tree);
 }
 
+/* uwsgi's HUP: the master re-execs in place and forks new workers, which
+   are first seen in a tick when the master's own probe is not due (it is
+   every DEPLOY_SCAN_SECONDS). The root is probed with them: one re-exec,
+   not two new masters (CI saw that race on a loaded machine). */
+static void test_reexec_between_probes(void** state) {
+   (void)state;
+   SampleSource* host = ScriptedSource_new(1, 0, 8192 * 1024);
+   ScriptedSource_spawn(host, 100, 1, "uwsgi", 30 * 1024);
+   ScriptedSource_exec(host, 100, 0xA, 0xE);
+   ScriptedSource_spawn(host, 101, 100, "uwsgi", 40 * 1024);
+   ScriptedSource_spawn(host, 102, 100, "uwsgi", 40 * 1024);
+   pid_t master = 100;
+   Options opts = {.mode = TARGET_PIDS,
+                   .pids = &master,
+                   .pidCount = 1,
+                   .delay = 1,
+                   .smapsInterval = 10,
+                   .growthWindow = 300};
+   char err[256] = "";
+   Machine* m = Machine_newFrom(&opts, host, err, sizeof(err));
+   assert_non_null(m);
+   for (int i = 0; i < 7; i++)
+      Machine_scan(m);
+   /* One tick after a root probe, so that the next is not due. */
+   while (m->trees[0]->deploy.lastProbe != m->wallNow)
+      Machine_scan(m);
+   Machine_scan(m);
+   ScriptedSource_exec(host, 100, 0xB, 0xE);
+   ScriptedSource_exit(host, 101, "exit 0");
+   ScriptedSource_exit(host, 102, "exit 0");
+   Machine_scan(m);
+   ScriptedSource_reap(host, 101);
+   ScriptedSource_reap(host, 102);
+   ScriptedSource_spawn(host, 103, 100, "uwsgi", 40 * 1024);
+   ScriptedSource_spawn(host, 104, 100, "uwsgi", 40 * 1024);
+   Machine_scan(m);
+   Machine_scan(m);
+   const DeployWatch* w = &m->trees[0]->deploy;
+   assert_int_equal(w->total, 1);
+   assert_int_equal(DeployWatch_event(w, 0)->kind, DEPLOY_REEXEC);
+   assert_int_equal(DeployWatch_event(w, 0)->pid, 100);
+   Machine_delete(m);
+}
+
 int main(void) {
    setenv("TZ", "UTC", 1);
    tzset();
@@ -319,6 +366,7 @@ int main(void) {
          cmocka_unit_test(test_removed_file_dates_from_last_scan),
          cmocka_unit_test(test_reexec_in_place),
          cmocka_unit_test(test_new_master_child),
+         cmocka_unit_test(test_reexec_between_probes),
          cmocka_unit_test(test_ring_keeps_newest),
          cmocka_unit_test(test_growth_timing),
          cmocka_unit_test(test_tree_verdict_text),

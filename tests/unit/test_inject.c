@@ -1,6 +1,7 @@
 /* The pure parts of injection: the pending-call queue checks and writes
-   per CPython version (states as read from live interpreters), and the
-   bootstrap text's quoting. */
+   per CPython version (states as read from live interpreters), whether a
+   worker's threads all wait without waking, and the bootstrap text's
+   quoting. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 
 #include "inject/Bootstrap.h"
 #include "inject/PendingLayout.h"
+#include "inject/ThreadWaits.h"
 
 #define FS_BASE 0x7f0011223340ULL
 
@@ -23,7 +25,7 @@ static PendingState PendingTest_idle(const PendingLayout* l) {
    st.initialized = 1;
    st.interp = 0xa69d78;
    st.mainThread = FS_BASE;
-   st.mainTstate = l->rtMainTstate == PENDING_NONE ? 0 : 0xb00000;
+   st.gilHolder = l->breaker == BREAKER_HOLDER_BITS ? 0xb00000 : 0;
    st.lockAddr = 0x1234000;
    st.lockValue = l->lockKind == QUEUE_LOCK_SEMAPHORE ? 1 : 0;
    st.max = l->qMax == PENDING_NONE ? 0 : 32;
@@ -43,6 +45,11 @@ static void test_tables_exist_for_311_to_313_only(void** state) {
    const PendingLayout* l = PendingLayout_forMinor(11);
    assert_int_equal(l->queue + l->qCalls, 128);
    assert_int_equal(l->queue + l->qLast, 644);
+   /* 3.12 and 3.13: the interpreter's own queue, which any of its threads
+      runs, not the main thread's in the runtime (gdb ptype/o of pyenv
+      3.12.1 and 3.13.0: interp->ceval.pending). */
+   assert_int_equal(PendingLayout_forMinor(12)->queue, 400);
+   assert_int_equal(PendingLayout_forMinor(13)->queue, 32);
 }
 
 static void test_check_accepts_an_idle_interpreter(void** state) {
@@ -154,14 +161,64 @@ static void test_plan_313_counts_before_index_and_keeps_breaker_bits(void** stat
    int n = PendingLayout_plan(l, &st, 0x1000, 0x2000, 0xaaaa, 0xbbbb, w);
    assert_int_equal(n, 5);
    assert_int_equal(w[0].addr, 0x1000 + 24 + 299 * 24);
-   assert_int_equal(w[1].addr, 0x1000 + 24 + 299 * 24 + 16); /* flags: main thread only */
-   assert_int_equal(PendingTest_u64(&w[1]), 1);
+   assert_int_equal(w[1].addr, 0x1000 + 24 + 299 * 24 + 16); /* flags: none, never RAWFREE */
+   assert_int_equal(PendingTest_u64(&w[1]), 0);
    assert_int_equal(w[2].addr, 0x1000 + 12); /* npending 3 */
    assert_int_equal(PendingTest_u64(&w[2]), 3);
    assert_int_equal(w[3].addr, 0x1000 + 7228); /* next wraps modulo 300 */
    assert_int_equal(PendingTest_u64(&w[3]), 0);
    assert_int_equal(w[4].addr, 0x2000);
    assert_int_equal(PendingTest_u64(&w[4]), 0x304); /* | _PY_CALLS_TO_DO_BIT */
+   /* No thread holds the GIL: the next to take it sets its own bit. */
+   st.gilHolder = 0;
+   n = PendingLayout_plan(l, &st, 0x1000, 0, 0xaaaa, 0xbbbb, w);
+   assert_int_equal(n, 4); /* slot, flags, npending, next: no eval_breaker */
+   assert_int_equal(w[3].addr, 0x1000 + 7228);
+}
+
+/* Two threads as /proc showed an idle worker: the main one in accept4
+   (288), a second one in futex (202). */
+static ThreadWaits ThreadWaitsTest_idle(void) {
+   ThreadWaits w = {.count = 2};
+   w.threads[0] = (ThreadWait){.tid = 100, .nsTid = 1, .syscall = 288, .switches = 12};
+   w.threads[1] = (ThreadWait){.tid = 102, .nsTid = 3, .syscall = 202, .switches = 1};
+   return w;
+}
+
+static void test_thread_waits_still_only_without_a_wake_up(void** state) {
+   (void)state;
+   ThreadWaits before = ThreadWaitsTest_idle(), after = ThreadWaitsTest_idle();
+   assert_true(ThreadWaits_still(&before, &after));
+   /* the same threads listed in another order */
+   after.threads[0] = before.threads[1];
+   after.threads[1] = before.threads[0];
+   assert_true(ThreadWaits_still(&before, &after));
+   after = ThreadWaitsTest_idle();
+   after.threads[1].switches = 2; /* a loop around time.sleep woke once */
+   assert_false(ThreadWaits_still(&before, &after));
+   after = ThreadWaitsTest_idle();
+   after.threads[1].syscall = -1; /* running */
+   before.threads[1].syscall = -1;
+   assert_false(ThreadWaits_still(&before, &after));
+   before = after = ThreadWaitsTest_idle();
+   after.threads[1].syscall = 230; /* now in another call */
+   assert_false(ThreadWaits_still(&before, &after));
+   after = ThreadWaitsTest_idle();
+   after.count = 1; /* a thread exited */
+   assert_false(ThreadWaits_still(&before, &after));
+   after = ThreadWaitsTest_idle();
+   after.threads[1].tid = 104; /* and another started */
+   assert_false(ThreadWaits_still(&before, &after));
+   ThreadWaits none = {.count = 0};
+   assert_false(ThreadWaits_still(&none, &none));
+}
+
+static void test_thread_waits_switches_from_status(void** state) {
+   (void)state;
+   assert_int_equal(ThreadWaits_switches("Name:\tpython3\nvoluntary_ctxt_switches:\t47\n"
+                                         "nonvoluntary_ctxt_switches:\t3\n"),
+                    50);
+   assert_true(ThreadWaits_switches("Name:\tpython3\n") == UINT64_MAX);
 }
 
 static void test_bootstrap_quotes_everything_and_guards_it(void** state) {
@@ -190,6 +247,8 @@ int main(void) {
          cmocka_unit_test(test_queued_sees_only_waiting_calls),
          cmocka_unit_test(test_plan_311_writes_slot_then_index_then_flags),
          cmocka_unit_test(test_plan_313_counts_before_index_and_keeps_breaker_bits),
+         cmocka_unit_test(test_thread_waits_still_only_without_a_wake_up),
+         cmocka_unit_test(test_thread_waits_switches_from_status),
          cmocka_unit_test(test_bootstrap_quotes_everything_and_guards_it),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 /* CPython decoding that needs no process: the 3.11+ location table and the
-   3.13 and 3.14 _Py_DebugOffsets tables. */
+   3.13, 3.14 and 3.15 _Py_DebugOffsets tables. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "DebugOffsetsTables.h"
 #include "target/CPythonLayout.h"
 #include "target/LineTable.h"
 
@@ -108,39 +109,12 @@ static void test_linetable_forms(void** state) {
    assert_int_equal(LineTable_line(huge, sizeof(huge), 10, 1), -1);
 }
 
-/* Part of pyenv 3.13.0's _Py_DebugOffsets (gdb: print/x
-   _PyRuntime.debug_offsets), at the table's byte positions. */
-static void put(uint8_t* table, size_t at, uint64_t value) {
-   memcpy(table + at, &value, sizeof(value));
-}
-
-static void fill313(uint8_t* table) {
-   static const uint64_t entries[][2] = {
-         {8, 0x30d00f0},                                             /* version 3.13.0 final */
-         {24, 0x452b8},  {32, 0x260},   {40, 0x278},                 /* runtime_state */
-         {48, 0x2f998},  {56, 0x1c68},  {64, 0x1c60},  {72, 0x1cb0}, /* interpreter_state */
-         {112, 0x10},    {120, 0x1e48}, {136, 0x1e58}, {144, 0x1e50},
-         {152, 0x130},   {160, 0x0},    {168, 0x8},    {176, 0x10}, /* thread_state */
-         {184, 0x48},    {192, 0x98},   {200, 0xa0},   {224, 0x50},
-         {232, 0x8},     {240, 0x0},    {248, 0x38}, /* interpreter_frame */
-         {256, 0x48},    {264, 0x46},   {272, 0xd0},   {280, 0x70},
-         {288, 0x78},    {296, 0x80}, /* code_object */
-         {304, 0x88},    {312, 0x44},   {344, 0xc8},   {512, 0x28},
-         {520, 0x10},    {528, 0x20},                               /* bytes_object */
-         {536, 0x40},    {544, 0x20},   {552, 0x10},   {560, 0x28}, /* unicode_object */
-   };
-   memset(table, 0, DEBUG_OFFSETS_SIZE);
-   memcpy(table, "xdebugpy", 8);
-   for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
-      put(table, (size_t)entries[i][0], entries[i][1]);
-}
-
 static void test_debug_offsets(void** state) {
    (void)state;
    uint8_t table[DEBUG_OFFSETS_SIZE];
    CPythonLayout layout;
    char err[256];
-   fill313(table);
+   DebugOffsetsTables_fill(13, table);
    assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
    assert_int_equal(layout.minor, 13);
    assert_int_equal(layout.rtInterpretersHead, 0x278);
@@ -163,56 +137,28 @@ static void test_debug_offsets(void** state) {
    assert_int_equal(layout.tsEvalBreaker, LAYOUT_NONE);
    assert_int_equal(layout.rdsScriptPath, LAYOUT_NONE);
 
-   put(table, 8, 0x030f00a0); /* 3.15: an unknown table layout */
+   DebugOffsetsTables_put(table, 8, 0x031000a0); /* 3.16: an unknown table layout */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-   assert_non_null(strstr(err, "3.15"));
+   assert_non_null(strstr(err, "3.16"));
    assert_non_null(strstr(err, CPYTHON_SUPPORTED));
 
-   fill313(table);
-   put(table, 16, 1); /* free-threaded */
+   DebugOffsetsTables_fill(13, table);
+   DebugOffsetsTables_put(table, 16, 1); /* free-threaded */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-   fill313(table);
-   put(table, 72, 0x2f998); /* threads_head outside the interpreter state */
+   DebugOffsetsTables_fill(13, table);
+   DebugOffsetsTables_put(table, 72, 0x2f998); /* threads_head outside the interpreter state */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-   fill313(table);
+   DebugOffsetsTables_fill(13, table);
+   /* Found by fuzz_cpython: an owner offset near 2^64, which wrapped past
+      the frame size check into a read before the frame copy. */
+   DebugOffsetsTables_put(table, 264, 0xfffffffffffffffeu);
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   DebugOffsetsTables_fill(13, table);
+   DebugOffsetsTables_put(table, 560, (uint64_t)-8); /* a "negative" PyASCIIObject size */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   DebugOffsetsTables_fill(13, table);
    table[0] = 'X';
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-}
-
-/* The whole _Py_DebugOffsets of Debian sid's python3.14 3.14.10-1, read
-   from a running interpreter at _PyRuntime (0xba07c0), as 95 words after
-   the cookie. */
-static const uint64_t TABLE_314[] = {
-      0x30e0af0, 0x0,                                            /* version, free_threaded */
-      0x4d4c8,   0x310,  0x328,                                  /* runtime_state */
-      0x37248,   0x1c70, 0x1c68, 0x1cb0, 0x1cc0, 0x1cf0, 0x1e08, /* interpreter_state */
-      0x1df8,    0x1e00, 0x10,   0x1e68, 0x0,    0x1e78, 0x1e70, /* ... */
-      0x1f38,    0x0,                                            /* ... tlbc_generation */
-      0x340,     0x0,    0x8,    0x10,   0x48,   0x98,   0xa0,   /* thread_state */
-      0xe8,      0x20,                                           /* ... status */
-      0x58,      0x8,    0x0,    0x38,   0x50,   0x4a,   0x40,   /* interpreter_frame */
-      0x0,                                                       /* ... tlbc_index */
-      0xd8,      0x70,   0x78,   0x80,   0x88,   0x44,   0x34,   /* code_object */
-      0x60,      0x68,   0xd0,   0x0,                            /* ... co_tlbc */
-      0x10,      0x8,                                            /* pyobject */
-      0x1a0,     0x18,   0x58,   0xa8,                           /* type_object */
-      0x28,      0x20,   0x10,                                   /* tuple_object */
-      0x28,      0x18,   0x10,                                   /* list_object */
-      0xc8,      0x18,   0x28,   0x20,                           /* set_object */
-      0x30,      0x20,   0x28,                                   /* dict_object */
-      0x18,      0x10,                                           /* float_object */
-      0x20,      0x10,   0x18,                                   /* long_object */
-      0x28,      0x10,   0x20,                                   /* bytes_object */
-      0x40,      0x20,   0x10,   0x28,                           /* unicode_object */
-      0x108,     0xc0,                                           /* gc */
-      0xa0,      0x18,   0x48,   0x43,                           /* gen_object */
-      0x0,       0x8,                                            /* llist_node */
-      0x18,      0x130,  0x1f8c, 0x0,    0x4,    0x200,          /* debugger_support */
-};
-
-static void fill314(uint8_t* table) {
-   memcpy(table, "xdebugpy", 8);
-   memcpy(table + 8, TABLE_314, sizeof(TABLE_314));
 }
 
 static void test_debug_offsets_314(void** state) {
@@ -220,8 +166,7 @@ static void test_debug_offsets_314(void** state) {
    uint8_t table[DEBUG_OFFSETS_SIZE];
    CPythonLayout layout;
    char err[256];
-   assert_int_equal(8 + sizeof(TABLE_314), DEBUG_OFFSETS_SIZE);
-   fill314(table);
+   DebugOffsetsTables_fill(14, table);
    assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
    assert_int_equal(layout.minor, 14);
    assert_int_equal(layout.rtInterpretersHead, 0x328);
@@ -269,32 +214,101 @@ static void test_debug_offsets_314(void** state) {
    table[7] = 'Y'; /* wrong cookie */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
    assert_non_null(strstr(err, "no _Py_DebugOffsets"));
-   fill314(table);
-   put(table, 8, 0x020e00f0); /* 2.14 */
+   DebugOffsetsTables_fill(14, table);
+   DebugOffsetsTables_put(table, 8, 0x020e00f0); /* 2.14 */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
    assert_non_null(strstr(err, "not supported"));
-   fill314(table);
-   put(table, 16, 1);
+   DebugOffsetsTables_fill(14, table);
+   DebugOffsetsTables_put(table, 16, 1);
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
    assert_non_null(strstr(err, "free-threaded CPython 3.14 (python3.14t)"));
-   fill314(table);
-   put(table, 208, 0x340); /* thread_state.current_frame at the end of the struct */
+   DebugOffsetsTables_fill(14, table);
+   DebugOffsetsTables_put(table, 208,
+                          0x340); /* thread_state.current_frame at the end of the struct */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
    assert_non_null(strstr(err, "out of range"));
-   fill314(table);
-   put(table, 80, 0x37248); /* threads_main past the interpreter state */
+   DebugOffsetsTables_fill(14, table);
+   DebugOffsetsTables_put(table, 80, 0x37248); /* threads_main past the interpreter state */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
    assert_non_null(strstr(err, "remote debugging"));
-   fill314(table);
-   put(table, 752, 0x400); /* a script path that would run past the thread state */
+   DebugOffsetsTables_fill(14, table);
+   DebugOffsetsTables_put(table, 752,
+                          0x400); /* a script path that would run past the thread state */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-   fill314(table);
-   put(table, 728, 0x40000); /* remote_debugging_enabled outside the interpreter state */
+   DebugOffsetsTables_fill(14, table);
+   DebugOffsetsTables_put(table, 728,
+                          0x40000); /* remote_debugging_enabled outside the interpreter state */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-   fill314(table);
-   put(table, 384, 0x5000); /* co_code_adaptive implausibly far */
+   DebugOffsetsTables_fill(14, table);
+   DebugOffsetsTables_put(table, 384, 0x5000); /* co_code_adaptive implausibly far */
    assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
-   fill314(table);
+   DebugOffsetsTables_fill(14, table);
+   assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+}
+
+static void test_debug_offsets_315(void** state) {
+   (void)state;
+   uint8_t table[DEBUG_OFFSETS_SIZE];
+   CPythonLayout layout;
+   char err[256];
+   DebugOffsetsTables_fill(15, table);
+   assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_int_equal(layout.minor, 15);
+   assert_int_equal(layout.rtInterpretersHead, 0x3a8);
+   assert_int_equal(layout.interpNext, 0x1c60);
+   assert_int_equal(layout.interpThreadsHead, 0x1ca8);
+   assert_int_equal(layout.interpThreadsMain, 0x1cb8);
+   assert_int_equal(layout.gilLocked, 0x1e48);
+   assert_int_equal(layout.gilHolder, 0x1e40);
+   assert_int_equal(layout.tsNext, 0x8);
+   assert_int_equal(layout.tsInterp, 0x10);
+   assert_int_equal(layout.tsCurrentFrame, 0x48);
+   /* Moved by base_frame, last_profiled_frame and its sequence. */
+   assert_int_equal(layout.tsThreadId, 0xb0);
+   assert_int_equal(layout.tsNativeThreadId, 0xb8);
+   assert_int_equal(layout.frCode, 0x0);
+   assert_true(layout.frCodeMask == ~(uint64_t)3); /* Py_TAG_BITS became 3 */
+   assert_int_equal(layout.frPrevious, 0x8);
+   assert_int_equal(layout.frInstr, 0x38);
+   assert_int_equal(layout.frOwner, 0x4a);
+   assert_int_equal(layout.ownerShim, 3); /* FRAME_OWNED_BY_INTERPRETER, the last owner */
+   assert_int_equal(layout.coFilename, 0x70);
+   assert_int_equal(layout.coQualname, 0x80);
+   assert_int_equal(layout.coLinetable, 0x88);
+   assert_int_equal(layout.coFirstlineno, 0x44);
+   assert_int_equal(layout.coCodeAdaptive, 0xd0);
+   assert_int_equal(layout.bytesSize, 0x10);
+   assert_int_equal(layout.bytesData, 0x20);
+   assert_int_equal(layout.strState, 0x20);
+   assert_int_equal(layout.strLength, 0x10);
+   assert_int_equal(layout.strAsciiSize, 40);
+   assert_int_equal(layout.strCompactSize, 56); /* the table's own, now */
+   assert_int_equal(layout.tsEvalBreaker, 0x18);
+   assert_int_equal(layout.tsRemoteDebuggerSupport, 0x158);
+   assert_int_equal(layout.interpRemoteDebuggingEnabled, 0x1f5c);
+   assert_int_equal(layout.rdsPendingCall, 0);
+   assert_int_equal(layout.rdsScriptPath, 4);
+   assert_int_equal(layout.rdsScriptPathSize, 512);
+
+   /* Cut at 3.14's size: 3.15's remote debugging entries are missing. */
+   assert_false(CPythonLayout_fromDebugOffsets(table, 760, &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "cut short"));
+   DebugOffsetsTables_put(table, 16, 1);
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "free-threaded CPython 3.15 (python3.15t)"));
+   DebugOffsetsTables_fill(15, table);
+   DebugOffsetsTables_put(table, 248, 0x378); /* native_thread_id at the end of the thread state */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "out of range"));
+   DebugOffsetsTables_fill(15, table);
+   DebugOffsetsTables_put(table, 848,
+                          0x300); /* a script path that would run past the thread state */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   assert_non_null(strstr(err, "remote debugging"));
+   DebugOffsetsTables_fill(15, table);
+   DebugOffsetsTables_put(table, 744, 0x20); /* a compact str smaller than an ASCII one */
+   assert_false(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
+   DebugOffsetsTables_fill(15, table);
    assert_true(CPythonLayout_fromDebugOffsets(table, sizeof(table), &layout, err, sizeof(err)));
 }
 
@@ -327,7 +341,8 @@ int main(void) {
    const struct CMUnitTest tests[] = {
          cmocka_unit_test(test_linetable_311),     cmocka_unit_test(test_linetable_312),
          cmocka_unit_test(test_linetable_forms),   cmocka_unit_test(test_debug_offsets),
-         cmocka_unit_test(test_debug_offsets_314), cmocka_unit_test(test_builtin_layouts),
+         cmocka_unit_test(test_debug_offsets_314), cmocka_unit_test(test_debug_offsets_315),
+         cmocka_unit_test(test_builtin_layouts),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
 }
