@@ -3,8 +3,10 @@
 Runs inside a CPython 3.11+ worker, either exec'd from source in a fresh
 dict by an injected bootstrap, or imported by leaktop_agent. It reports what
 the worker's heap holds (see doc/snapshot-protocol.md in leaktop's sources):
-allocated blocks, gc counts, objects per type, tracemalloc's top lines and
-tracebacks, RSS, and optionally what malloc_trim(0) returned.
+allocated blocks, gc counts, objects and their estimated shallow size per
+type (every type, up to TYPES_MAX), tracemalloc's top lines (with their
+source text) and tracebacks, RSS, and optionally what malloc_trim(0)
+returned.
 
 Rules that follow from running inside someone else's process: stdlib only;
 every part guarded separately (failures go to "errors", nothing is raised,
@@ -33,6 +35,15 @@ MAX_BYTES_MIN = 4096
 MAX_BYTES_MAX = 16 << 20
 STRING_MAX = 1024  # file names, type names, error messages
 ERRORS_MAX = 20
+# Every type the gc knows is reported, so that a diff can rank them all: a
+# type of a few large objects is never below a top-N cut. A heap with more
+# types than this reports the most numerous and says how many there were.
+TYPES_MAX = 5000
+# Source text of the top lines: this many lines, cut to this many
+# characters, found within the first SOURCE_FILE_MAX bytes of their file.
+SOURCE_LINES_MAX = 50
+SOURCE_TEXT_MAX = 120
+SOURCE_FILE_MAX = 4 << 20
 CHUNK = 8192  # objects or traces counted between two deadline checks
 
 DEFAULTS = {
@@ -119,8 +130,12 @@ def _type_name(cls):
     return module + "." + qualname
 
 
-def _top(pairs, n):
-    return sorted(pairs, key=lambda kv: kv[1], reverse=True)[:n]
+def _sizes(cls):
+    """(tp_basicsize, tp_itemsize) through type's own member descriptors,
+    which read the C struct: no metaclass attribute, no __sizeof__."""
+    basic = type.__dict__["__basicsize__"].__get__(cls, type)
+    item = type.__dict__["__itemsize__"].__get__(cls, type)
+    return basic, item
 
 
 def _collect_types(result, req, deadline):
@@ -130,13 +145,20 @@ def _collect_types(result, req, deadline):
     try:
         result["gc"]["objects"] = len(objects)
         per_type = Counter()
+        # Items of exact tuples, the one common variable-size type the gc
+        # tracks: len() of an exact tuple is C (tuple's own sq_length), it
+        # runs no user code. Other var-sized types count their basic size.
+        tuple_items = 0
         # At least one chunk: a spent budget still gives a partial answer.
         for start in range(0, len(objects), CHUNK):
             if start and time.monotonic() > deadline:
                 result["truncated"] = True
                 result["errors"].append("types: deadline reached after %d objects" % start)
                 break
-            per_type.update(map(type, objects[start : start + CHUNK]))
+            chunk = objects[start : start + CHUNK]
+            per_type.update(map(type, chunk))
+            tuple_items += sum(map(tuple.__len__, [o for o in chunk if type(o) is tuple]))
+        del chunk
     finally:
         del objects
     per_name = {}
@@ -145,9 +167,22 @@ def _collect_types(result, req, deadline):
             name = _type_name(cls)
         except Exception:
             name = "?"
-        per_name[name] = per_name.get(name, 0) + count
+        try:
+            basic, item = _sizes(cls)
+            shallow = count * basic + (item * tuple_items if cls is tuple else 0)
+        except Exception:
+            shallow = 0
+        entry = per_name.get(name)
+        if entry is None:
+            per_name[name] = [count, shallow]
+        else:
+            entry[0] += count
+            entry[1] += shallow
     del per_type
-    result["types"] = [[_text(name), count] for name, count in _top(per_name.items(), req["top"])]
+    result["types_total"] = len(per_name)
+    ranked = sorted(per_name.items(), key=lambda kv: kv[1][0], reverse=True)[:TYPES_MAX]
+    del per_name
+    result["types"] = [[_text(name), count, shallow] for name, (count, shallow) in ranked]
 
 
 def _tally(table, key, size):
@@ -209,11 +244,67 @@ def _collect_traces(result, req, deadline, tm):
         {"file": _text(where[0]), "line": where[1], "size": size, "count": count}
         for where, (size, count) in _largest(lines, req["top"])
     ]
+    del lines
     if frames:
         result["tracebacks"] = [
             {"size": size, "count": count, "frames": [[_text(f[0]), f[1]] for f in tb]}
             for tb, (size, count) in _largest(stacks, req["top"])
         ]
+
+
+def _read_lines(name, wanted):
+    """{lineno: bytes} for the line numbers in wanted, scanning at most
+    SOURCE_FILE_MAX bytes of the file. Read with os calls, not linecache:
+    importing linecache (and tokenize, re) would run a module of the
+    application's own directory that shadows it, and linecache keeps whole
+    files cached in the worker."""
+    found = {}
+    last = max(wanted)
+    fd = os.open(name, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+    try:
+        lineno, pending, seen = 1, b"", 0
+        while lineno <= last and seen < SOURCE_FILE_MAX:
+            data = os.read(fd, 65536)
+            if not data:
+                break
+            seen += len(data)
+            parts = (pending + data).split(b"\n")
+            pending = parts.pop()
+            for part in parts:
+                if lineno in wanted:
+                    found[lineno] = part[: SOURCE_TEXT_MAX * 4]
+                lineno += 1
+            # A line longer than any kept text needs only its head.
+            pending = pending[: SOURCE_TEXT_MAX * 4]
+        if pending and lineno in wanted:
+            found[lineno] = pending
+    finally:
+        os.close(fd)
+    return found
+
+
+def _source_text(result, deadline):
+    """Adds "text", the line's stripped source (UTF-8, PEP 3120's default),
+    to the first SOURCE_LINES_MAX lines whose file is a regular file."""
+    import stat
+
+    per_file = {}
+    for entry in result["lines"][:SOURCE_LINES_MAX]:
+        per_file.setdefault(entry["file"], []).append(entry)
+    for name, entries in per_file.items():
+        if time.monotonic() > deadline:
+            result["errors"].append("lines: deadline reached before all source text")
+            break
+        try:
+            if not stat.S_ISREG(os.stat(name).st_mode):
+                continue
+            found = _read_lines(name, {e["line"] for e in entries})
+        except (OSError, ValueError):
+            continue
+        for entry in entries:
+            text = found.get(entry["line"], b"").decode("utf-8", "replace").strip()
+            if text:
+                entry["text"] = _text(text[:SOURCE_TEXT_MAX])
 
 
 def _malloc_trim(result):
@@ -309,6 +400,7 @@ def collect(request):
             }
             if tracing:
                 _collect_traces(result, req, deadline, tm)
+                _source_text(result, deadline)
         except Exception as exc:
             _error(result, "tracemalloc", exc)
     try:

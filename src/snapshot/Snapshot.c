@@ -167,12 +167,19 @@ static void* Snapshot_array(Snapshot* s, json_object* array, const char* name, i
    return items;
 }
 
-/* ["module.QualName", count] */
+/* ["module.QualName", count, shallow_bytes], or an older result's
+   ["module.QualName", count] */
 static bool Snapshot_typeItem(Snapshot* s, json_object* item, void* slot) {
    SnapshotType* t = slot;
-   if (!json_object_is_type(item, json_type_array) || json_object_array_length(item) != 2)
+   if (!json_object_is_type(item, json_type_array))
+      return false;
+   size_t len = json_object_array_length(item);
+   if (len != 2 && len != 3)
       return false;
    if (!Snapshot_countOf(json_object_array_get_idx(item, 1), &t->count))
+      return false;
+   t->shallow = -1;
+   if (len == 3 && !Snapshot_countOf(json_object_array_get_idx(item, 2), &t->shallow))
       return false;
    t->name = Snapshot_text(s, json_object_array_get_idx(item, 0), SNAPSHOT_NAME_MAX);
    return t->name != NULL;
@@ -199,7 +206,11 @@ static bool Snapshot_lineItem(Snapshot* s, json_object* item, void* slot) {
        !Snapshot_countOf(Snapshot_member(item, "count"), &l->count))
       return false;
    l->file = Snapshot_text(s, Snapshot_member(item, "file"), SNAPSHOT_PATH_MAX);
-   return l->file != NULL;
+   if (!l->file)
+      return false;
+   /* Optional: a text of the wrong type is only left out. */
+   l->text = Snapshot_text(s, Snapshot_member(item, "text"), SNAPSHOT_SOURCE_MAX);
+   return true;
 }
 
 /* {"size": bytes, "count": n, "frames": [[file, line], ...]} */
@@ -260,8 +271,9 @@ static void Snapshot_parseBody(Snapshot* s, json_object* root) {
    s->rssKiB = Snapshot_optCount(s, root, "", "rss_kib");
    s->allocatedBlocks = Snapshot_optCount(s, root, "", "allocated_blocks");
    Snapshot_parseGc(s, root);
-   s->types = Snapshot_array(s, Snapshot_member(root, "types"), "types", SNAPSHOT_LIST_MAX,
+   s->types = Snapshot_array(s, Snapshot_member(root, "types"), "types", SNAPSHOT_TYPES_MAX,
                              sizeof(SnapshotType), Snapshot_typeItem, &s->typeCount);
+   s->typesTotal = Snapshot_optCount(s, root, "", "types_total");
    Snapshot_parseTracemalloc(s, root);
    s->lines = Snapshot_array(s, Snapshot_member(root, "lines"), "lines", SNAPSHOT_LIST_MAX,
                              sizeof(SnapshotLine), Snapshot_lineItem, &s->lineCount);
@@ -278,6 +290,8 @@ static void Snapshot_parseBody(Snapshot* s, json_object* root) {
    int64_t ticks = Snapshot_optCount(s, root, "", "start_ticks");
    s->startTicks = ticks > 0 ? (unsigned long long)ticks : 0;
    Snapshot_copyText(s, Snapshot_member(root, "leaktop_route"), s->route, sizeof(s->route));
+   int64_t number = Snapshot_optCount(s, root, "", "leaktop_number");
+   s->number = number > 0 && number <= LONG_MAX ? (long)number : 0;
 }
 
 /* Read before the rest, so the collector's errors come first and notes
@@ -314,6 +328,7 @@ static void Snapshot_init(Snapshot* s) {
    s->gcEnabled = -1;
    s->traced = s->peak = s->overhead = -1;
    s->trimBeforeKiB = s->trimAfterKiB = -1;
+   s->typesTotal = -1;
 }
 
 static json_object* Snapshot_tokenize(const char* text, size_t len, char* err, size_t errSize) {
@@ -377,8 +392,10 @@ bool Snapshot_parse(const char* text, size_t len, Snapshot* out, char* err, size
 void Snapshot_done(Snapshot* s) {
    for (int i = 0; i < s->typeCount; i++)
       free(s->types[i].name);
-   for (int i = 0; i < s->lineCount; i++)
+   for (int i = 0; i < s->lineCount; i++) {
       free(s->lines[i].file);
+      free(s->lines[i].text);
+   }
    for (int i = 0; i < s->tracebackCount; i++) {
       for (int f = 0; f < s->tracebacks[i].frameCount; f++)
          free(s->tracebacks[i].frames[f].file);
@@ -470,9 +487,14 @@ json_object* Snapshot_toJson(const Snapshot* s) {
    Snapshot_addCount(o, "allocated_blocks", s->allocatedBlocks);
    json_object_object_add(o, "gc", Snapshot_gcJson(s));
    json_object* types = json_object_new_array();
-   for (int i = 0; i < s->typeCount; i++)
-      json_object_array_add(types, Snapshot_pair(s->types[i].name, s->types[i].count));
+   for (int i = 0; i < s->typeCount; i++) {
+      json_object* t = Snapshot_pair(s->types[i].name, s->types[i].count);
+      if (s->types[i].shallow >= 0)
+         json_object_array_add(t, json_object_new_int64(s->types[i].shallow));
+      json_object_array_add(types, t);
+   }
    json_object_object_add(o, "types", types);
+   Snapshot_addCount(o, "types_total", s->typesTotal);
    if (s->tracemallocKnown)
       json_object_object_add(o, "tracemalloc", Snapshot_tracemallocJson(s));
    if (s->lineCount > 0) {
@@ -484,6 +506,8 @@ json_object* Snapshot_toJson(const Snapshot* s) {
          json_object_object_add(e, "line", json_object_new_int(l->line));
          json_object_object_add(e, "size", json_object_new_int64(l->size));
          json_object_object_add(e, "count", json_object_new_int64(l->count));
+         if (l->text)
+            json_object_object_add(e, "text", json_object_new_string(l->text));
          json_object_array_add(lines, e);
       }
       json_object_object_add(o, "lines", lines);
@@ -506,6 +530,8 @@ json_object* Snapshot_toJson(const Snapshot* s) {
       json_object_object_add(o, "start_ticks", json_object_new_int64((int64_t)s->startTicks));
    if (s->route[0])
       json_object_object_add(o, "leaktop_route", json_object_new_string(s->route));
+   if (s->number > 0)
+      json_object_object_add(o, "leaktop_number", json_object_new_int64(s->number));
    return o;
 }
 

@@ -19,13 +19,17 @@ struct json_object;
 #define SNAPSHOT_TEXT_MAX (1024 * 1024 + 64 * 1024)
 /* The contract caps "top" at 200; more entries than that is not a
    collector's output. */
-#define SNAPSHOT_LIST_MAX   200
+#define SNAPSHOT_LIST_MAX 200
+/* The collector lists every type, up to 5000. */
+#define SNAPSHOT_TYPES_MAX  5000
 #define SNAPSHOT_FRAMES_MAX 64
 #define SNAPSHOT_ERRORS_MAX 32
 /* Bytes kept of a type name, a file path, an error message. */
 #define SNAPSHOT_NAME_MAX  256
 #define SNAPSHOT_PATH_MAX  512
 #define SNAPSHOT_ERROR_MAX 256
+/* Bytes kept of a line's source text (the collector sends 120 characters). */
+#define SNAPSHOT_SOURCE_MAX 256
 /* Counts and sizes above 2^53 are not exact in JSON readers, and no heap
    comes near them: a larger number is a malformed field. */
 #define SNAPSHOT_NUMBER_MAX (INT64_C(1) << 53)
@@ -34,6 +38,7 @@ struct json_object;
 typedef struct {
    char* name; /* "module.QualName", as the collector names it */
    int64_t count;
+   int64_t shallow; /* estimated bytes of the objects themselves; -1 unknown */
 } SnapshotType;
 
 typedef struct {
@@ -41,6 +46,7 @@ typedef struct {
    int line;
    int64_t size; /* bytes still allocated from this line */
    int64_t count;
+   char* text; /* the line's source, printable; NULL unknown */
 } SnapshotLine;
 
 typedef struct {
@@ -70,6 +76,10 @@ typedef struct Snapshot {
 
    SnapshotType* types; /* by count, largest first */
    int typeCount;
+   /* Distinct types the collector counted; -1 unknown (an older result
+      that listed only the top N). typeCount == typesTotal: every type is
+      listed, so one absent had none. */
+   int64_t typesTotal;
 
    bool tracemallocKnown;
    bool tracing;
@@ -93,6 +103,9 @@ typedef struct Snapshot {
    /* How it was asked ("agent", "pending call", "remote exec"), so that a
       recorder reading the store can say so; "" unknown. */
    char route[32];
+   /* Its number in the generation's series, 1 for the first stored
+      (SnapshotStore_exchange sets it); 0 unknown. */
+   long number;
 } Snapshot;
 
 /* Parses a result text of len bytes. False, with a message in err, when it

@@ -94,40 +94,103 @@ static int64_t SnapshotDiff_typeFloor(const Snapshot* s) {
    return min;
 }
 
+/* Does the list hold every type the collector counted? */
+static bool SnapshotDiff_allTypes(const Snapshot* s) {
+   return s->typesTotal >= 0 && s->typeCount >= s->typesTotal;
+}
+
+/* Larger first, then by name: a stable order for equal deltas. */
+static int SnapshotDiff_order(int64_t a, int64_t b, const char* nameA, const char* nameB) {
+   if (a != b)
+      return a > b ? -1 : 1;
+   return strcmp(nameA, nameB);
+}
+
 static int SnapshotDiff_compareTypes(const void* pa, const void* pb) {
    const SnapshotTypeDelta* a = pa;
    const SnapshotTypeDelta* b = pb;
-   if (a->delta != b->delta)
-      return a->delta > b->delta ? -1 : 1;
-   return strcmp(a->name, b->name);
+   return SnapshotDiff_order(a->delta, b->delta, a->name, b->name);
+}
+
+static int SnapshotDiff_compareSizes(const void* pa, const void* pb) {
+   const SnapshotTypeDelta* a = pa;
+   const SnapshotTypeDelta* b = pb;
+   return SnapshotDiff_order(a->sizeDelta, b->sizeDelta, a->name, b->name);
+}
+
+static int SnapshotDiff_compareNames(const void* pa, const void* pb) {
+   const SnapshotType* const* a = pa;
+   const SnapshotType* const* b = pb;
+   return strcmp((*a)->name, (*b)->name);
+}
+
+/* The first max rows of rows[0..n) in cmp's order, in a new array that
+   owns copies of their names. */
+static SnapshotTypeDelta* SnapshotDiff_rank(SnapshotTypeDelta* rows, int n, int max,
+                                            int (*cmp)(const void*, const void*), int* count) {
+   qsort(rows, (size_t)n, sizeof(*rows), cmp);
+   *count = n < max ? n : max;
+   SnapshotTypeDelta* top = xCalloc((size_t)(*count > 0 ? *count : 1), sizeof(*top));
+   for (int i = 0; i < *count; i++) {
+      top[i] = rows[i];
+      top[i].name = xStrdup(rows[i].name);
+   }
+   return top;
 }
 
 static void SnapshotDiff_types(const Snapshot* before, const Snapshot* after, SnapshotDiff* d) {
    d->typesAvailable = before->typeCount > 0 && after->typeCount > 0;
    if (!d->typesAvailable)
       return;
-   int64_t floor = SnapshotDiff_typeFloor(before);
+   bool beforeAll = SnapshotDiff_allTypes(before);
+   d->typesComplete = beforeAll && SnapshotDiff_allTypes(after);
+   int64_t floor = beforeAll ? 0 : SnapshotDiff_typeFloor(before);
+   /* Up to 5000 types each side: look the earlier ones up by name. */
+   const SnapshotType** byName = xCalloc((size_t)before->typeCount, sizeof(*byName));
+   for (int j = 0; j < before->typeCount; j++)
+      byName[j] = &before->types[j];
+   qsort(byName, (size_t)before->typeCount, sizeof(*byName), SnapshotDiff_compareNames);
    SnapshotTypeDelta* all = xCalloc((size_t)after->typeCount, sizeof(*all));
    int n = 0;
    for (int i = 0; i < after->typeCount; i++) {
       const SnapshotType* t = &after->types[i];
-      SnapshotTypeDelta e = {.name = t->name, .after = t->count, .before = floor};
-      for (int j = 0; j < before->typeCount; j++) {
-         if (strcmp(before->types[j].name, t->name) == 0) {
-            e.before = before->types[j].count;
-            e.beforeKnown = true;
-            break;
-         }
+      SnapshotTypeDelta e = {.name = t->name,
+                             .after = t->count,
+                             .before = floor,
+                             .beforeKnown = beforeAll,
+                             .sizeAfter = t->shallow};
+      const SnapshotType* key = t;
+      const SnapshotType** found = bsearch(&key, byName, (size_t)before->typeCount, sizeof(*byName),
+                                           SnapshotDiff_compareNames);
+      if (found) {
+         e.before = (*found)->count;
+         e.beforeKnown = true;
+         e.sizeBefore = (*found)->shallow;
       }
       e.delta = e.after - e.before;
-      if (e.delta > 0)
+      e.sizeKnown = e.beforeKnown && e.sizeAfter >= 0 && e.sizeBefore >= 0;
+      if (e.sizeKnown)
+         e.sizeDelta = e.sizeAfter - e.sizeBefore;
+      if (e.delta > 0 || (e.sizeKnown && e.sizeDelta > 0))
          all[n++] = e;
    }
-   qsort(all, (size_t)n, sizeof(*all), SnapshotDiff_compareTypes);
-   d->typeCount = n < SNAPSHOT_DIFF_TOP ? n : SNAPSHOT_DIFF_TOP;
-   for (int i = 0; i < d->typeCount; i++)
-      all[i].name = xStrdup(all[i].name);
-   d->types = all;
+   free(byName);
+   /* all holds what grew by count or by size; each ranking takes its own. */
+   SnapshotTypeDelta* pick = xCalloc((size_t)(n > 0 ? n : 1), sizeof(*pick));
+   int k = 0;
+   for (int i = 0; i < n; i++)
+      if (all[i].delta > 0)
+         pick[k++] = all[i];
+   d->types =
+         SnapshotDiff_rank(pick, k, SNAPSHOT_DIFF_TOP, SnapshotDiff_compareTypes, &d->typeCount);
+   k = 0;
+   for (int i = 0; i < n; i++)
+      if (all[i].sizeKnown && all[i].sizeDelta > 0)
+         pick[k++] = all[i];
+   d->typesBySize = SnapshotDiff_rank(pick, k, SNAPSHOT_DIFF_TOP, SnapshotDiff_compareSizes,
+                                      &d->typeBySizeCount);
+   free(pick);
+   free(all);
 }
 
 static int SnapshotDiff_compareLines(const void* pa, const void* pb) {
@@ -179,6 +242,7 @@ static void SnapshotDiff_lines(const Snapshot* before, const Snapshot* after, Sn
                              .line = l->line,
                              .sizeAfter = l->size,
                              .countAfter = l->count,
+                             .text = l->text,
                              .sizeBefore = floorSize,
                              .countBefore = floorCount};
       for (int j = 0; j < before->lineCount; j++) {
@@ -197,8 +261,10 @@ static void SnapshotDiff_lines(const Snapshot* before, const Snapshot* after, Sn
    }
    qsort(all, (size_t)n, sizeof(*all), SnapshotDiff_compareLines);
    d->lineCount = n < SNAPSHOT_DIFF_TOP ? n : SNAPSHOT_DIFF_TOP;
-   for (int i = 0; i < d->lineCount; i++)
+   for (int i = 0; i < d->lineCount; i++) {
       all[i].file = xStrdup(all[i].file);
+      all[i].text = all[i].text ? xStrdup(all[i].text) : NULL;
+   }
    d->lines = all;
 }
 
@@ -231,6 +297,8 @@ void SnapshotDiff_compute(const Snapshot* before, const Snapshot* after, Snapsho
    diff->interval = NAN;
    diff->blocksPercent = diff->objectsPercent = NAN;
    diff->beforeSeq = before->seq;
+   diff->beforeNumber = before->number;
+   diff->beforeTime = before->time;
    if (SnapshotDiff_incomparable(before, after, diff->why, sizeof(diff->why)))
       return;
    diff->comparable = true;
@@ -244,8 +312,13 @@ void SnapshotDiff_compute(const Snapshot* before, const Snapshot* after, Snapsho
 void SnapshotDiff_done(SnapshotDiff* diff) {
    for (int i = 0; i < diff->typeCount; i++)
       free(diff->types[i].name);
-   for (int i = 0; i < diff->lineCount; i++)
+   for (int i = 0; i < diff->typeBySizeCount; i++)
+      free(diff->typesBySize[i].name);
+   free(diff->typesBySize);
+   for (int i = 0; i < diff->lineCount; i++) {
       free(diff->lines[i].file);
+      free(diff->lines[i].text);
+   }
    free(diff->types);
    free(diff->lines);
    memset(diff, 0, sizeof(*diff));

@@ -64,7 +64,12 @@ typedef struct {
    int64_t before, after, delta;
    bool beforeKnown; /* false: not in the earlier top list; before is the
                         earlier list's smallest count, an upper bound, so
-                        delta is a lower bound */
+                        delta is a lower bound. True for a type absent from
+                        an earlier list of every type: before is 0. */
+   /* Estimated shallow bytes (Snapshot.h); sizeKnown false when either
+      snapshot has no estimate for the type or before is only a bound. */
+   bool sizeKnown;
+   int64_t sizeBefore, sizeAfter, sizeDelta;
 } SnapshotTypeDelta;
 
 typedef struct {
@@ -73,17 +78,26 @@ typedef struct {
    int64_t sizeBefore, sizeAfter, sizeDelta;
    int64_t countBefore, countAfter, countDelta;
    bool beforeKnown; /* as for types, on size (and count) */
+   char* text;       /* the line's source in the later snapshot; NULL unknown */
 } SnapshotLineDelta;
 
 typedef struct SnapshotDiff {
    bool comparable; /* false: why says why there is no diff */
    char why[160];
    long beforeSeq;
-   double interval; /* seconds between the two; NAN unknown */
+   long beforeNumber; /* the earlier snapshot's number in its series; 0 unknown */
+   double beforeTime; /* its wall-clock time; NAN unknown */
+   double interval;   /* seconds between the two; NAN unknown */
 
    bool typesAvailable;      /* both snapshots have a types list */
-   SnapshotTypeDelta* types; /* biggest positive delta first */
+   SnapshotTypeDelta* types; /* biggest positive count delta first */
    int typeCount;
+   /* Biggest positive shallow-size delta first: a few large objects that
+      grow rank here, whatever their count. Empty without estimates. */
+   SnapshotTypeDelta* typesBySize;
+   int typeBySizeCount;
+   /* Both lists held every type: no delta is a bound. */
+   bool typesComplete;
 
    bool linesAvailable; /* both snapshots were tracing; else linesWhy */
    char linesWhy[160];

@@ -11,6 +11,8 @@
 #include "util/Format.h"
 
 #define OUTPUT_WIDTH 80
+/* Rows of a snapshot's own type list: the collector sends every type. */
+#define OUTPUT_TYPES 25
 
 /* Text cut to at most width bytes, never inside a UTF-8 character; a cut
    path keeps its tail (the file name), a cut name its head. */
@@ -37,6 +39,35 @@ static void SnapshotOutput_where(char* out, size_t width, const char* file, int 
    char where[SNAPSHOT_PATH_MAX + 16];
    snprintf(where, sizeof(where), "%s:%d", file, line);
    SnapshotOutput_fit(out, width, where, true);
+}
+
+/* "app.py:57  kept.append(item)": the place, cut to width, then its source
+   (already printable: Snapshot_parse sanitized it) when both fit; else
+   the source goes on the next line, aligned with the place (which starts
+   at column indent), cut to the same width. */
+static void SnapshotOutput_source(char* out, size_t size, size_t width, int indent,
+                                  const char* file, int line, const char* text) {
+   char where[SNAPSHOT_PATH_MAX + 16], src[SNAPSHOT_SOURCE_MAX + 4];
+   SnapshotOutput_where(where, width, file, line);
+   size_t used = strlen(where);
+   if (!text || !text[0]) {
+      snprintf(out, size, "%s", where);
+   } else if (used + 2 + strlen(text) <= width) {
+      snprintf(out, size, "%s  %s", where, text);
+   } else {
+      SnapshotOutput_fit(src, width, text, false);
+      snprintf(out, size, "%s\n%*s%s", where, indent, "", src);
+   }
+}
+
+/* Wall-clock "14:05:31"; "?" unknown. */
+static void SnapshotOutput_clock(char* buf, size_t size, double t) {
+   snprintf(buf, size, "?");
+   if (isnan(t))
+      return;
+   time_t secs = (time_t)t;
+   struct tm tm;
+   strftime(buf, size, "%H:%M:%S", localtime_r(&secs, &tm));
 }
 
 /* Bytes for a column: "512B", "12.3K", "1.5M". */
@@ -113,7 +144,8 @@ void SnapshotOutput_verdict(const SnapshotDiff* d, char* buf, size_t size) {
 }
 
 static void SnapshotOutput_header(const Snapshot* s, FILE* out) {
-   fprintf(out, "Snapshot %ld of pid %d", s->seq, (int)(s->hostPid > 0 ? s->hostPid : s->pid));
+   fprintf(out, "Snapshot %ld of pid %d", s->number > 0 ? s->number : s->seq,
+           (int)(s->hostPid > 0 ? s->hostPid : s->pid));
    if (s->hostPid > 0 && s->hostPid != s->pid)
       fprintf(out, " (%d in its namespace)", (int)s->pid);
    if (s->python[0])
@@ -177,22 +209,39 @@ static void SnapshotOutput_trim(const Snapshot* s, FILE* out) {
            (double)s->trimAfterKiB / 1024.0);
 }
 
-static void SnapshotOutput_lists(const Snapshot* s, FILE* out) {
-   char cell[SNAPSHOT_PATH_MAX + 16], size[24];
-   if (s->typeCount > 0) {
-      fprintf(out, "\nTop types by count\n%10s  %s\n", "COUNT", "TYPE");
-      for (int i = 0; i < s->typeCount; i++) {
-         SnapshotOutput_fit(cell, OUTPUT_WIDTH - 12, s->types[i].name, false);
-         fprintf(out, "%10lld  %s\n", (long long)s->types[i].count, cell);
+static void SnapshotOutput_types(const Snapshot* s, FILE* out) {
+   char cell[SNAPSHOT_NAME_MAX + 16], size[24];
+   bool sized = s->types[0].shallow >= 0;
+   fprintf(out, "\nTop types by count\n%10s%s  %s\n", "COUNT", sized ? "   SHALLOW" : "", "TYPE");
+   int rows = s->typeCount < OUTPUT_TYPES ? s->typeCount : OUTPUT_TYPES;
+   for (int i = 0; i < rows; i++) {
+      const SnapshotType* t = &s->types[i];
+      SnapshotOutput_fit(cell, OUTPUT_WIDTH - 22, t->name, false);
+      fprintf(out, "%10lld", (long long)t->count);
+      if (sized) {
+         SnapshotOutput_bytes(size, sizeof(size), t->shallow > 0 ? t->shallow : 0);
+         fprintf(out, "%10s", size);
       }
+      fprintf(out, "  %s\n", cell);
    }
+   int64_t total = s->typesTotal > s->typeCount ? s->typesTotal : s->typeCount;
+   if (total > rows)
+      fprintf(out, "  (%d of %lld types%s)\n", rows, (long long)total,
+              s->typesTotal > s->typeCount ? "; the collector listed the most numerous" : "");
+}
+
+static void SnapshotOutput_lists(const Snapshot* s, FILE* out) {
+   char cell[SNAPSHOT_PATH_MAX + SNAPSHOT_SOURCE_MAX + 32], size[24];
+   if (s->typeCount > 0)
+      SnapshotOutput_types(s, out);
    if (s->lineCount > 0) {
       fprintf(out, "\nTop lines by memory still allocated\n%10s%10s  %s\n", "SIZE", "BLOCKS",
               "WHERE");
       for (int i = 0; i < s->lineCount; i++) {
          const SnapshotLine* l = &s->lines[i];
          SnapshotOutput_bytes(size, sizeof(size), l->size);
-         SnapshotOutput_where(cell, OUTPUT_WIDTH - 22, l->file, l->line);
+         SnapshotOutput_source(cell, sizeof(cell), OUTPUT_WIDTH - 22, 22, l->file, l->line,
+                               l->text);
          fprintf(out, "%10s%10lld  %s\n", size, (long long)l->count, cell);
       }
    }
@@ -252,8 +301,26 @@ static void SnapshotOutput_wrap(FILE* out, int first, int rest, const char* text
    fprintf(out, "%*s%s\n", indent, "", text);
 }
 
+/* Types ranked by their estimated shallow size: a few large objects that
+   grow show here, below any count ranking. */
+static void SnapshotOutput_sizeTable(const SnapshotDiff* d, FILE* out) {
+   char cell[SNAPSHOT_NAME_MAX + 16], before[24], after[24], delta[24];
+   fprintf(out, "\nTypes whose shallow size grew most\n%9s%9s%9s%9s  %s\n", "BEFORE", "AFTER",
+           "DELTA", "COUNT", "TYPE");
+   for (int i = 0; i < d->typeBySizeCount; i++) {
+      const SnapshotTypeDelta* t = &d->typesBySize[i];
+      SnapshotOutput_bytes(before, sizeof(before), t->sizeBefore);
+      SnapshotOutput_bytes(after, sizeof(after), t->sizeAfter);
+      SnapshotOutput_bytesDelta(delta, sizeof(delta), t->sizeDelta);
+      SnapshotOutput_fit(cell, OUTPUT_WIDTH - 38, t->name, false);
+      fprintf(out, "%9s%9s%9s%+9lld  %s\n", before, after, delta, (long long)t->delta, cell);
+   }
+   fputs("  (shallow: count x the type's basic size, as the collector estimates it)\n", out);
+}
+
 static void SnapshotOutput_diffTables(const SnapshotDiff* d, FILE* out) {
-   char cell[SNAPSHOT_PATH_MAX + 16], before[32], after[24], delta[24], count[24];
+   char cell[SNAPSHOT_PATH_MAX + SNAPSHOT_SOURCE_MAX + 32], before[32], after[24], delta[24],
+         count[24];
    bool bound = false;
    if (d->typeCount > 0) {
       fprintf(out, "\nTypes that grew most\n%10s%10s%10s  %s\n", "BEFORE", "AFTER", "DELTA",
@@ -270,6 +337,8 @@ static void SnapshotOutput_diffTables(const SnapshotDiff* d, FILE* out) {
    } else if (!d->typesAvailable) {
       fputs("\nTypes: not in both snapshots\n", out);
    }
+   if (d->typeBySizeCount > 0)
+      SnapshotOutput_sizeTable(d, out);
    if (d->lineCount > 0) {
       fprintf(out, "\nLines whose memory grew most\n%9s%9s%9s%9s  %s\n", "BEFORE", "AFTER", "DELTA",
               "BLOCKS", "WHERE");
@@ -281,7 +350,8 @@ static void SnapshotOutput_diffTables(const SnapshotDiff* d, FILE* out) {
          SnapshotOutput_bytes(after, sizeof(after), l->sizeAfter);
          SnapshotOutput_bytesDelta(delta, sizeof(delta), l->sizeDelta);
          snprintf(count, sizeof(count), "%+lld", (long long)l->countDelta);
-         SnapshotOutput_where(cell, OUTPUT_WIDTH - 38, l->file, l->line);
+         SnapshotOutput_source(cell, sizeof(cell), OUTPUT_WIDTH - 38, 38, l->file, l->line,
+                               l->text);
          fprintf(out, "%9s%9s%9s%9s  %s\n", before, after, delta, count, cell);
       }
    } else if (!d->linesAvailable) {
@@ -323,9 +393,22 @@ void SnapshotOutput_snapshotText(const Snapshot* s, FILE* out) {
    SnapshotOutput_lists(s, out);
 }
 
+/* "snapshot 2 of 14:05:31", or "the snapshot of 14:05:31" unnumbered:
+   never leaktop's internal request number. */
+static void SnapshotOutput_name(const SnapshotDiff* diff, char* buf, size_t size) {
+   char when[16];
+   SnapshotOutput_clock(when, sizeof(when), diff->beforeTime);
+   if (diff->beforeNumber > 0)
+      snprintf(buf, size, "snapshot %ld of %s", diff->beforeNumber, when);
+   else
+      snprintf(buf, size, "the snapshot of %s", when);
+}
+
 void SnapshotOutput_diffText(const SnapshotDiff* diff, FILE* out) {
+   char name[64];
+   SnapshotOutput_name(diff, name, sizeof(name));
    if (!diff->comparable) {
-      fprintf(out, "\nNo diff with snapshot %ld: %s\n", diff->beforeSeq, diff->why);
+      fprintf(out, "\nNo diff with %s: %s\n", name, diff->why);
       return;
    }
    char span[16] = "an unknown time";
@@ -333,7 +416,7 @@ void SnapshotOutput_diffText(const SnapshotDiff* diff, FILE* out) {
       Format_span(span, sizeof(span), diff->interval);
    char verdict[320];
    SnapshotOutput_verdict(diff, verdict, sizeof(verdict));
-   fprintf(out, "\nCompared with snapshot %ld, taken %s earlier\n", diff->beforeSeq, span);
+   fprintf(out, "\nCompared with %s, taken %s earlier\n", name, span);
    SnapshotOutput_figures(diff, out);
    SnapshotOutput_wrap(out, 2, 4, verdict);
    /* Counts cannot weigh objects: a few large ones hide below 1%. */
@@ -352,9 +435,32 @@ static json_object* SnapshotOutput_count(bool known, int64_t v) {
    return known ? json_object_new_int64(v) : NULL;
 }
 
+static json_object* SnapshotOutput_typesJson(const SnapshotTypeDelta* rows, int n) {
+   json_object* types = json_object_new_array();
+   for (int i = 0; i < n; i++) {
+      const SnapshotTypeDelta* t = &rows[i];
+      json_object* e = json_object_new_object();
+      json_object_object_add(e, "name", json_object_new_string(t->name));
+      json_object_object_add(e, "before", json_object_new_int64(t->before));
+      json_object_object_add(e, "before_known", json_object_new_boolean(t->beforeKnown));
+      json_object_object_add(e, "after", json_object_new_int64(t->after));
+      json_object_object_add(e, "delta", json_object_new_int64(t->delta));
+      if (t->sizeKnown) {
+         json_object_object_add(e, "shallow_before", json_object_new_int64(t->sizeBefore));
+         json_object_object_add(e, "shallow_after", json_object_new_int64(t->sizeAfter));
+         json_object_object_add(e, "shallow_delta", json_object_new_int64(t->sizeDelta));
+      }
+      json_object_array_add(types, e);
+   }
+   return types;
+}
+
 static json_object* SnapshotOutput_diffJson(const SnapshotDiff* d) {
    json_object* o = json_object_new_object();
    json_object_object_add(o, "against_seq", json_object_new_int64(d->beforeSeq));
+   json_object_object_add(o, "against_number",
+                          d->beforeNumber > 0 ? json_object_new_int64(d->beforeNumber) : NULL);
+   json_object_object_add(o, "against_time", Snapshot_jsonReal(d->beforeTime, 6));
    json_object_object_add(o, "comparable", json_object_new_boolean(d->comparable));
    if (!d->comparable) {
       json_object_object_add(o, "why", json_object_new_string(d->why));
@@ -383,20 +489,14 @@ static json_object* SnapshotOutput_diffJson(const SnapshotDiff* d) {
    json_object_object_add(o, "trim_released_kib",
                           SnapshotOutput_count(g->trimReleasedKiB >= 0, g->trimReleasedKiB));
    json_object* types = NULL;
+   json_object* bySize = NULL;
    if (d->typesAvailable) {
-      types = json_object_new_array();
-      for (int i = 0; i < d->typeCount; i++) {
-         const SnapshotTypeDelta* t = &d->types[i];
-         json_object* e = json_object_new_object();
-         json_object_object_add(e, "name", json_object_new_string(t->name));
-         json_object_object_add(e, "before", json_object_new_int64(t->before));
-         json_object_object_add(e, "before_known", json_object_new_boolean(t->beforeKnown));
-         json_object_object_add(e, "after", json_object_new_int64(t->after));
-         json_object_object_add(e, "delta", json_object_new_int64(t->delta));
-         json_object_array_add(types, e);
-      }
+      types = SnapshotOutput_typesJson(d->types, d->typeCount);
+      bySize = SnapshotOutput_typesJson(d->typesBySize, d->typeBySizeCount);
    }
    json_object_object_add(o, "types", types);
+   json_object_object_add(o, "types_by_shallow_size", bySize);
+   json_object_object_add(o, "types_complete", json_object_new_boolean(d->typesComplete));
    json_object* lines = NULL;
    if (d->linesAvailable) {
       lines = json_object_new_array();
@@ -412,6 +512,8 @@ static json_object* SnapshotOutput_diffJson(const SnapshotDiff* d) {
          json_object_object_add(e, "count_after", json_object_new_int64(l->countAfter));
          json_object_object_add(e, "count_delta", json_object_new_int64(l->countDelta));
          json_object_object_add(e, "before_known", json_object_new_boolean(l->beforeKnown));
+         if (l->text)
+            json_object_object_add(e, "text", json_object_new_string(l->text));
          json_object_array_add(lines, e);
       }
    }

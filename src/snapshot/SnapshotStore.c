@@ -63,13 +63,23 @@ int SnapshotStore_prune(SnapshotStore* store, double now, double bootTime) {
    return PrivateStore_prune(store, now, bootTime, SNAPSHOTSTORE_MAX_AGE, SNAPSHOTSTORE_MAX_FILES);
 }
 
-bool SnapshotStore_exchange(const Snapshot* s, Snapshot* earlier, bool* haveEarlier, char* err,
+bool SnapshotStore_exchange(Snapshot* s, Snapshot* earlier, bool* haveEarlier, char* err,
                             size_t errSize) {
    *haveEarlier = false;
    SnapshotStore store;
    if (!SnapshotStore_open(&store, err, errSize))
       return false;
-   *haveEarlier = earlier && SnapshotStore_latest(&store, s->hostPid, s->startTicks, earlier);
+   Snapshot latest;
+   bool found = SnapshotStore_latest(&store, s->hostPid, s->startTicks, &latest);
+   /* Numbered on from the series stored, so that the CLI and the
+      dashboard name a snapshot the same way. */
+   s->number = found && latest.number > 0 ? latest.number + 1 : 1;
+   if (found && earlier) {
+      *earlier = latest;
+      *haveEarlier = true;
+   } else if (found) {
+      Snapshot_done(&latest);
+   }
    bool saved = SnapshotStore_save(&store, s, err, errSize);
    SnapshotStore_close(&store);
    return saved;

@@ -49,9 +49,10 @@ bool SnapshotStore_latest(SnapshotStore* store, pid_t hostPid, unsigned long lon
 
 /* In the default store: the newest snapshot of s's generation saved so far
    (*haveEarlier, into earlier unless it is NULL), then s saved after it, so that `leaktop
-   snapshot` and the dashboard extend one series. False, with the reason
+   snapshot` and the dashboard extend one series; s->number is set to the
+   next number of that series (1 when it is the first). False, with the reason
    in err, when the store cannot be opened or s cannot be saved. */
-bool SnapshotStore_exchange(const Snapshot* s, Snapshot* earlier, bool* haveEarlier, char* err,
+bool SnapshotStore_exchange(Snapshot* s, Snapshot* earlier, bool* haveEarlier, char* err,
                             size_t errSize);
 
 /* Removes files older than SNAPSHOTSTORE_MAX_AGE or modified before

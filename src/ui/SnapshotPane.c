@@ -47,8 +47,11 @@ static ColorElement SnapshotPane_intro(const Ui* ui, const Process* p, FILE* out
       is to the cursor, not to the wall clock. */
    double age = (ui->replay ? ui->machine->now : XUtils_monotonicNow()) - r->takenAt;
    Format_age(ago, sizeof(ago), age > 0 ? age : 0);
-   fprintf(out, "Heap snapshot %d at %s (%s ago) via %s: answered in %.0f ms", r->taken, when, ago,
-           r->route, r->answerMs);
+   /* Numbered as the store's series numbers it (as `leaktop snapshot`
+      does); the count taken here when the store was not usable. */
+   fprintf(out, "Heap snapshot %ld at %s (%s ago) via %s: answered in %.0f ms",
+           r->latest.number > 0 ? r->latest.number : (long)r->taken, when, ago, r->route,
+           r->answerMs);
    if (r->pausedThreads > 0)
       fprintf(out, ", %d thread%s paused %.2f ms at most", r->pausedThreads,
               r->pausedThreads == 1 ? "" : "s", r->pauseMs);

@@ -8,6 +8,8 @@ Commands, one per line on the FIFO (read by a helper thread, carried out by
 the main loop, which counts them in the status file's "done"):
    retain N        keep N more instances of Retained
    alloc N         keep N more 4 KiB buffers, allocated at ALLOC_LINE
+   hoard N         keep N more instances of Hoard, each holding a 256 KiB
+                   buffer allocated at HOARD_LINE: few objects, much memory
    native MIB      libc malloc MIB MiB (touched) and never free it
    churn MIB       malloc MIB MiB in 4 KiB blocks and free all but every
                    16th: the holes between those kept stay resident until
@@ -48,6 +50,11 @@ BLOCK = 4096
 
 class Retained:
     pass
+
+
+class Hoard:
+    def __init__(self):
+        self.buf = bytes(256 << 10)  # HOARD_LINE
 
 
 held = []
@@ -106,6 +113,8 @@ def hostile_rename(how, arg):
 def run(cmd, arg):
     if cmd == "retain":
         held.extend(Retained() for _ in range(int(arg)))
+    elif cmd == "hoard":
+        held.extend(Hoard() for _ in range(int(arg)))
     elif cmd == "alloc":
         allocate(int(arg))  # ALLOC_CALL
     elif cmd == "native":

@@ -29,14 +29,14 @@ snap first --top 10
 expect_rc 0 "a first snapshot of the worker"
 says "it came through the pending-call queue and lists the 5000 Retained" "$OUT" \
    "^Snapshot of $T_PID via pending call: answered in [0-9]+ ms, 3 threads paused [0-9.]+ ms at most$" \
-   "^Snapshot [0-9]+ of pid $T_PID, CPython 3\.11\." '^ +5000  __main__\.Retained$'
+   "^Snapshot [0-9]+ of pid $T_PID, CPython 3\.11\." '^ +5000 +[0-9.]+[BKMG]  __main__\.Retained$'
 diag "one snapshot: $(answered)"
 
 send "retain 150000"
 snap second --top 10
 expect_rc 0 "a second snapshot, 150000 more retained"
 says "text: Retained tops the types that grew, 5000 -> 155000" "$OUT" \
-   '^Compared with snapshot [0-9]+, taken' '^Types that grew most$'
+   '^Compared with snapshot 1 of [0-9]{2}:[0-9]{2}:[0-9]{2}, taken' '^Types that grew most$'
 row_types=$(row "Types that grew most")
 ok "$(echo "$row_types" | grep -Eq '^ +5000 +155000 +\+150000  __main__\.Retained$' && echo 0 || echo 1)" \
    "text: the first row of the type diff is Retained +150000"
@@ -48,8 +48,10 @@ snap third --top 10 --json
 expect_rc 0 "a third snapshot, --json"
 rcheck "--json: Retained tops the type diff, 155000 -> 255000, a python growth" "$OUT" \
    "r['snapshot']['pid'] == $T_PID and r['diff']['comparable'] is True
-    and r['diff']['types'][0] == {'name': '__main__.Retained', 'before': 155000,
+    and {k: r['diff']['types'][0][k] for k in ('name', 'before', 'before_known', 'after', 'delta')}
+       == {'name': '__main__.Retained', 'before': 155000,
        'before_known': True, 'after': 255000, 'delta': 100000}
+    and r['diff']['types'][0]['shallow_delta'] > 0 and r['diff']['against_number'] == 2
     and r['diff']['verdict'] == 'python growth'"
 
 # ---- tracemalloc: the line that allocates --------------------------------------------

@@ -42,7 +42,7 @@ for v in 3.13 3.14 3.15; do
    expect_rc 0 "CPython $v: a first snapshot"
    says "CPython $v: through the $route, the 5000 Retained counted" "$OUT" \
       "^Snapshot of $T_PID via $route_re: answered in [0-9]+ ms, 3 threads paused [0-9.]+ ms at most$" \
-      "^Snapshot [0-9]+ of pid $T_PID, CPython ${v/./\\.}\." '^ +5000  __main__\.Retained$'
+      "^Snapshot [0-9]+ of pid $T_PID, CPython ${v/./\\.}\." '^ +5000 +[0-9.]+[BKMG]  __main__\.Retained$'
    diag "CPython $v, one snapshot: $(answered)"
 
    send "retain 150000"

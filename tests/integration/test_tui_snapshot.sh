@@ -81,7 +81,7 @@ check "i asks it for a snapshot: the status line says it answered through a pend
    wait_for 10 screen_has "snapshot of $OBJ via pending call in [0-9]+ ms"
 tm send-keys -t "$SESSION" Enter
 check "the detail view opens on the snapshot pane: 20000 __main__.LeakedWidget" \
-   wait_for 10 eval 'screen_has "^Heap snapshot 1 at " && screen_has "^ +20000  __main__\.LeakedWidget$"'
+   wait_for 10 eval 'screen_has "^Heap snapshot 1 at " && screen_has "^ +20000 +[0-9.]+[BKMG]  __main__\.LeakedWidget$"'
 check "the worker is not left stopped or traced" not_stopped "$OBJ"
 grow "$OBJ" "$OBJ_OUT"
 tm send-keys -t "$SESSION" i

@@ -217,7 +217,7 @@ static void test_parse_minimal(void** state) {
 static void test_parse_hostile(void** state) {
    (void)state;
    size_t longName = 10000;
-   size_t size = longName + 2048 + 600 * 16;
+   size_t size = longName + 2048 + 6000 * 24;
    char* text = xMalloc(size);
    int n = snprintf(text, size,
                     "{\"leaktop_snapshot\": 1, \"seq\": 3, \"pid\": 5, \"time\": NaN,"
@@ -233,8 +233,8 @@ static void test_parse_hostile(void** state) {
    memset(text + n, 'A', longName);
    n += (int)longName;
    n += snprintf(text + n, size - (size_t)n, "\", 1]");
-   for (int i = 0; i < 600; i++)
-      n += snprintf(text + n, size - (size_t)n, ", [\"t%d\", %d]", i, i);
+   for (int i = 0; i < 6000; i++)
+      n += snprintf(text + n, size - (size_t)n, ", [\"t%d\", %d, %d]", i, i, i * 16);
    snprintf(text + n, size - (size_t)n, "]}");
 
    Snapshot s;
@@ -250,7 +250,7 @@ static void test_parse_hostile(void** state) {
    assert_int_equal(strlen(s.python), sizeof(s.python) - 1);
    /* Capped: the list and the name. */
    assert_true(s.truncated);
-   assert_int_equal(s.typeCount, SNAPSHOT_LIST_MAX);
+   assert_int_equal(s.typeCount, SNAPSHOT_TYPES_MAX);
    assert_int_equal(strlen(s.types[0].name), SNAPSHOT_NAME_MAX);
    /* Control bytes never reach a terminal. */
    assert_int_equal(s.lineCount, 1);
@@ -265,7 +265,10 @@ static void test_parse_hostile(void** state) {
    assert_true(hasError(&s, "gc.objects"));
    assert_true(hasError(&s, "tracemalloc.tracing"));
    assert_true(hasError(&s, "2 malformed entries of lines"));
-   assert_true(hasError(&s, "types cut to 200"));
+   assert_true(hasError(&s, "types cut to 5000"));
+   /* Old pairs and new triples in one list. */
+   assert_int_equal(s.types[0].shallow, -1);
+   assert_int_equal(s.types[2].shallow, 16);
    Snapshot_done(&s);
 
    /* Wrong container types are noted, not fatal. */
@@ -577,6 +580,90 @@ static void assertFits(const char* text) {
          fail_msg("line of %zu columns: %.*s", len, (int)len, line);
       line += len + (end ? 1 : 0);
    }
+}
+
+/* Real results of tests/integration/snapshot_target.py (CPython 3.11.2,
+   leaktop snapshot with --start-tracemalloc=1, then "hoard 16", then
+   another 4 s later), as the store keeps them: every type listed with its
+   shallow estimate, lines with their source. */
+static void test_diff_types_recorded(void** state) {
+   (void)state;
+   Snapshot a, b;
+   SnapshotDiff d;
+   diffData("snapshot_types_a.json", "snapshot_types_b.json", &a, &b, &d);
+   assert_int_equal(b.typesTotal, 113);
+   assert_int_equal(b.typeCount, 113);
+   for (int i = 0; i < b.typeCount; i++)
+      assert_true(b.types[i].shallow >= 0);
+   assert_int_equal(a.number, 1);
+   assert_int_equal(b.number, 2);
+   assert_int_equal(d.beforeNumber, 1);
+   assert_true(d.beforeTime == a.time);
+   assert_true(d.typesComplete);
+   /* 16 instances among thousands of builtins, absent before: in the count
+      ranking with an exact before of 0, and in the size ranking. */
+   int at = -1;
+   for (int i = 0; i < d.typeCount; i++)
+      if (strcmp(d.types[i].name, "__main__.Hoard") == 0)
+         at = i;
+   assert_true(at >= 0);
+   assert_true(d.types[at].beforeKnown);
+   assert_int_equal(d.types[at].before, 0);
+   assert_int_equal(d.types[at].delta, 16);
+   at = -1;
+   for (int i = 0; i < d.typeBySizeCount; i++) {
+      if (i > 0)
+         assert_true(d.typesBySize[i - 1].sizeDelta >= d.typesBySize[i].sizeDelta);
+      assert_true(d.typesBySize[i].sizeKnown && d.typesBySize[i].sizeDelta > 0);
+      if (strcmp(d.typesBySize[i].name, "__main__.Hoard") == 0)
+         at = i;
+   }
+   assert_true(at >= 0);
+   /* tp_basicsize of a plain class on 3.11 x 16. */
+   assert_int_equal(d.typesBySize[at].sizeBefore, 0);
+   assert_int_equal(d.typesBySize[at].sizeDelta, 16 * 24);
+   /* The allocating line, with its source text. */
+   assert_true(d.linesAvailable);
+   assert_int_equal(d.lines[0].countDelta, 16);
+   assert_true(d.lines[0].sizeDelta >= 16 * 256 * 1024);
+   assert_string_equal(d.lines[0].text, "self.buf = bytes(256 << 10)  # HOARD_LINE");
+
+   char* text = render(&b, &d, false);
+   assertFits(text);
+   assert_non_null(strstr(text, "\nCompared with snapshot 1 of "));
+   assert_null(strstr(text, "Compared with snapshot 2"));
+   assert_non_null(strstr(text, "Snapshot 2 of pid "));
+   assert_non_null(strstr(text, "\nTypes whose shallow size grew most\n"));
+   assert_non_null(strstr(text, "     0B     384B    +384B      +16  __main__.Hoard\n"));
+   assert_non_null(strstr(text, "\n                                      self.buf = bytes(256 "
+                                "<< 10)  # HOARD_LINE\n"));
+   assert_non_null(strstr(text, "  (25 of 113 types)\n"));
+   free(text);
+   text = render(&b, &d, true);
+   assert_non_null(strstr(text, "\"against_number\":1,"));
+   assert_non_null(strstr(text, "\"types_complete\":true"));
+   assert_non_null(strstr(text, "\"shallow_delta\":384"));
+   assert_non_null(strstr(text, "\"text\":\"self.buf = bytes(256 << 10)  # HOARD_LINE\""));
+   free(text);
+   SnapshotDiff_done(&d);
+   Snapshot_done(&a);
+   Snapshot_done(&b);
+
+   /* Older results list only the top N without sizes: no size ranking,
+      and an absent type's before is a bound. */
+   diffData("snapshot_python_a.json", "snapshot_python_b.json", &a, &b, &d);
+   assert_int_equal(b.typesTotal, -1);
+   assert_int_equal(b.types[0].shallow, -1);
+   assert_false(d.typesComplete);
+   assert_int_equal(d.typeBySizeCount, 0);
+   assert_int_equal(d.beforeNumber, 0);
+   text = render(&b, &d, false);
+   assert_non_null(strstr(text, "\nCompared with the snapshot of "));
+   assert_null(strstr(text, "shallow size"));
+   free(text);
+   SnapshotDiff_done(&d);
+   Snapshot_done(&a);
+   Snapshot_done(&b);
 }
 
 static void test_output_text(void** state) {
@@ -1094,6 +1181,7 @@ int main(void) {
          cmocka_unit_test(test_parse_minimal),
          cmocka_unit_test(test_parse_hostile),
          cmocka_unit_test(test_diff_python_recorded),
+         cmocka_unit_test(test_diff_types_recorded),
          cmocka_unit_test(test_diff_native_recorded),
          cmocka_unit_test(test_diff_trim_recorded),
          cmocka_unit_test(test_diff_tracing_started),
