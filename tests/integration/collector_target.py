@@ -12,6 +12,12 @@ Commands, one per line on stdin (each answered by one line on stdout):
    churn N         allocate N 4 KiB buffers, keep one more made after them
                    (so the heap's top stays in use), free the N: the pages
                    stay resident until malloc_trim
+   tripwire N      keep N instances of Wired, whose class and metaclass
+                   record every call of __sizeof__, __len__, __repr__,
+                   __getattr__ and of __basicsize__, __itemsize__ read
+                   through the metaclass; answers with Wired's real
+                   tp_basicsize
+   tripped         answers with the calls recorded
    break           make gc.get_objects and sys.getallocatedblocks raise
    run REQUEST     run the collector with REQUEST (JSON); answers with what
                    changed in __main__ and sys (JSON)
@@ -31,6 +37,39 @@ class Retained:
 
 
 held = []
+tripped = []
+
+
+class WiredMeta(type):
+    @property
+    def __basicsize__(cls):
+        tripped.append("__basicsize__")
+        return 1 << 40
+
+    @property
+    def __itemsize__(cls):
+        tripped.append("__itemsize__")
+        return 1 << 40
+
+
+class Wired(tuple, metaclass=WiredMeta):
+    # A tuple subclass: variable-size, but not an exact tuple, so its
+    # length is never asked.
+    def __sizeof__(self):
+        tripped.append("__sizeof__")
+        return 1 << 40
+
+    def __len__(self):
+        tripped.append("__len__")
+        return 1 << 40
+
+    def __repr__(self):
+        tripped.append("__repr__")
+        return "Wired"
+
+    def __getattr__(self, name):
+        tripped.append("__getattr__ " + name)
+        raise AttributeError(name)
 
 
 def allocate(n):
@@ -75,6 +114,13 @@ def main():
             held.append(bytearray(4096))
             del churned
             answer = {"held": len(held)}
+        elif cmd == "tripwire":
+            # Tuples are tracked once they hold a tracked object.
+            held.extend(Wired(([],)) for _ in range(int(arg)))
+            answer = {"basicsize": type.__dict__["__basicsize__"].__get__(Wired, type),
+                      "itemsize": type.__dict__["__itemsize__"].__get__(Wired, type)}
+        elif cmd == "tripped":
+            answer = {"tripped": tripped}
         elif cmd == "break":
             gc.get_objects = broken
             sys.getallocatedblocks = broken

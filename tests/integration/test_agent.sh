@@ -72,7 +72,7 @@ if [ -x "$GUNICORN" ]; then
    rcheck "the result is that worker's: pid, seq, Debian's python, types" "$REPLY_FILE" \
       "r['leaktop_snapshot'] == 1 and r['pid'] == $W and r['seq'] == 1
        and r['python'] == '$("$SYS_PY" -c 'import sys; print(sys.version.split()[0])')'
-       and len(r['types']) == 10 and r['errors'] == []"
+       and len(r['types']) == r['types_total'] > 10 and r['errors'] == []"
    request "$W" '{"seq": 2, "start_tracemalloc": 1}'
    request "$W" '{"seq": 3, "frames": 1}'
    rcheck "tracemalloc started through the agent: traced lines and tracebacks" "$REPLY_FILE" \
@@ -114,11 +114,11 @@ wait_for 20 grep -q '^CHILD' "$TEST_TMP/fork.out" || bail "the forked child did 
 CHILD=$(awk '/^CHILD/{print $2}' "$TEST_TMP/fork.out")
 request "$PARENT" '{"seq": 1}'
 rcheck "after os.fork() the parent's agent answers for the parent" "$REPLY_FILE" \
-   "r['pid'] == $PARENT and ['__main__.Retained', 3000] in r['types']"
+   "r['pid'] == $PARENT and any(t[:2] == ['__main__.Retained', 3000] for t in r['types'])"
 wait_for 10 grep -q "leaktop-agent-$CHILD" /proc/net/unix
 request "$CHILD" '{"seq": 1}'
 rcheck "... and the child has an agent of its own (register_at_fork)" "$REPLY_FILE" \
-   "r['pid'] == $CHILD and ['__main__.Retained', 3000] in r['types']"
+   "r['pid'] == $CHILD and any(t[:2] == ['__main__.Retained', 3000] for t in r['types'])"
 
 # A client that connects and sends nothing holds the agent for its read
 # timeout (5 s), no longer.
@@ -159,7 +159,7 @@ if unshare -p -f -n true 2>/dev/null; then
    NS_HOST=$(cat /proc/$!/task/*/children | awk '{print $1}')
    request "$NS_HOST" '{"seq": 1}'
    rcheck "a target with its own PID and network namespaces is reached (PID $NS_HOST, 1 inside)" \
-      "$REPLY_FILE" "r['pid'] == 1 and ['__main__.Retained', 3000] in r['types']"
+      "$REPLY_FILE" "r['pid'] == 1 and any(t[:2] == ['__main__.Retained', 3000] for t in r['types'])"
    diag "$(cat "$REPLY_FILE.err")"
 else
    ok 0 "# SKIP unshare -p -n is not permitted here"

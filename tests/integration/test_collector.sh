@@ -18,7 +18,7 @@ for p in "${HOME:-/root}"/.pyenv/versions/3.1[234]*/bin/python3; do
    [ -x "$p" ] && PYS+=("$p")
 done
 
-plan $((8 * ${#PYS[@]} + 10))
+plan $((8 * ${#PYS[@]} + 12))
 
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null ||
    ! unshare -m --propagation private sh -c 'mount -t tmpfs none /mnt' 2>/dev/null; then
@@ -104,8 +104,9 @@ for py in "${PYS[@]}"; do
    ask "retain 5000"
    snapshot 1 '{"seq": 1, "top": 10}'
    rcheck "$v: the bootstrap leaves no name in __main__ and no sys.last_*" "$ANSWER" "$clean_run"
-   rcheck "$v: the retained class is counted exactly" "$RESULT" \
-      '["__main__.Retained", 5000] in r["types"] and len(r["types"]) == 10'
+   rcheck "$v: the retained class is counted exactly, and every type is listed" "$RESULT" \
+      'any(t[:2] == ["__main__.Retained", 5000] for t in r["types"])
+       and len(r["types"]) == r["types_total"] > 10'
    rcheck "$v: pid, seq, version, RSS, blocks, gc; no tracing, no errors" "$RESULT" \
       "r['pid'] == $T_PID and r['seq'] == 1 and r['python'] == '$v' and r['rss_kib'] > 1000
        and r['allocated_blocks'] > 5000 and r['gc']['objects'] >= 5000
@@ -176,11 +177,23 @@ size=$(stat -c %s "$RESULT")
 rcheck "max_bytes 4096: shortened lists, truncated ($size bytes)" "$RESULT" \
    "r['truncated'] is True and $size <= 4097 and 0 < len(r['types']) < 200"
 
+# Sizes come from the type struct: a metaclass's __basicsize__ property, an
+# instance's __sizeof__, __len__ (of a tuple subclass), __repr__ or
+# __getattr__ is never called.
+ask "tripwire 40"
+basic=$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["basicsize"])' "$ANSWER")
+snapshot 8 '{"seq": 8}'
+rcheck "Wired is counted, its shallow size 40 x its real tp_basicsize ($basic)" "$RESULT" \
+   "[t for t in r['types'] if t == ['__main__.Wired', 40, 40 * $basic]]"
+ask "tripped"
+rcheck "no property, __sizeof__, __len__, __repr__ or __getattr__ of Wired ran" "$ANSWER" \
+   "r['tripped'] == []"
+
 ask "retain 300000"
 snapshot 6 '{"seq": 6, "deadline_ms": 1}'
 rcheck "deadline_ms 1: counting stops early and says so" "$RESULT" \
    'r["truncated"] is True and any("deadline reached" in e for e in r["errors"])
-    and sum(n for _, n in r["types"]) < r["gc"]["objects"]'
+    and sum(t[1] for t in r["types"]) < r["gc"]["objects"]'
 
 ask "break"
 snapshot 7 '{"seq": 7}'
