@@ -140,7 +140,11 @@ def _sizes(cls):
 
 def _collect_types(result, req, deadline):
     from collections import Counter
+    from functools import partial
+    from itertools import compress
+    from operator import is_
 
+    is_tuple = partial(is_, tuple)
     objects = gc.get_objects()
     try:
         result["gc"]["objects"] = len(objects)
@@ -149,6 +153,7 @@ def _collect_types(result, req, deadline):
         # tracks: len() of an exact tuple is C (tuple's own sq_length), it
         # runs no user code. Other var-sized types count their basic size.
         tuple_items = 0
+        chunk = exact = None
         # At least one chunk: a spent budget still gives a partial answer.
         for start in range(0, len(objects), CHUNK):
             if start and time.monotonic() > deadline:
@@ -157,8 +162,10 @@ def _collect_types(result, req, deadline):
                 break
             chunk = objects[start : start + CHUNK]
             per_type.update(map(type, chunk))
-            tuple_items += sum(map(tuple.__len__, [o for o in chunk if type(o) is tuple]))
-        del chunk
+            # C iterators only: no Python frame per object.
+            exact = compress(chunk, map(is_tuple, map(type, chunk)))
+            tuple_items += sum(map(tuple.__len__, exact))
+        del chunk, exact
     finally:
         del objects
     per_name = {}
