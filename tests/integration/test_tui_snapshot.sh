@@ -15,7 +15,7 @@
 
 set -u
 
-PLAN=21
+PLAN=22
 # shellcheck source=tests/integration/tui_lib.sh
 . "$(dirname "$0")/tui_lib.sh"
 
@@ -93,7 +93,11 @@ check "M starts tracemalloc in the worker" \
 grow "$OBJ" "$OBJ_OUT"
 tm send-keys -t "$SESSION" i
 check "the next diff names the allocating line, tui_snapshot_target.py:$ALLOC_LINE" \
-   wait_for 10 eval 'screen_has "^Lines whose memory grew most" && screen_has " \+[0-9.]+[KM] +\+[0-9]+ +[^ ]*snapshot_target\.py:'"$ALLOC_LINE"'$"'
+   wait_for 10 eval 'screen_has "^Lines whose memory grew most" && screen_has " \+[0-9.]+[KM] +\+[0-9]+ +[^ ]*snapshot_target\.py:'"$ALLOC_LINE"'( .*)?$"'
+# Beside file:line when both fit 80 columns, else on the line below.
+check "the line diff shows that line's source; the diff names snapshot 3 by number and time" \
+   wait_for 10 eval 'screen_has "held\.extend\(LeakedWidget\(i\) for i in " &&
+      screen_has "^Compared with snapshot 3 of [0-9]{2}:[0-9]{2}:[0-9]{2}, taken"'
 tm send-keys -t "$SESSION" F1
 check "the help lists i, M, R and W" \
    wait_for 10 eval 'screen_has "^  i +heap snapshot of the worker and its diff" && screen_has "^  M +tracemalloc on/off" &&
