@@ -67,7 +67,7 @@ for v in 3.12 3.13 3.14 3.15; do
       snap "$mode$v" --top 100 --json --timeout 5
       took=$((($(date +%s%N) - started) / 1000000))
       rcheck "CPython $v, main thread in $mode ($waiting): answered in $took ms (< 1000), the Kept objects counted" "$OUT" \
-         "dict(r['snapshot']['types']).get('__main__.Kept', 0) > 0
+         "{t[0]: t[1] for t in r['snapshot']['types']}.get('__main__.Kept', 0) > 0
           and r['snapshot']['leaktop_route'] == '$route' and $took < 1000 and '$waiting' == 'yes'"
       diag "CPython $v, $mode: $took ms"
       kill "$T_PID"
