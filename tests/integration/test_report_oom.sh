@@ -43,7 +43,9 @@ def control():
         time.sleep(0.25)
 for role in (leaker, spiker, control):
     if os.fork() == 0:
-        print(role.__name__, os.getpid(), flush=True)
+        # A file each: three processes sharing one stdout lost lines under load.
+        with open(os.path.join(os.path.dirname(go), role.__name__ + ".pid"), "w") as f:
+            f.write(str(os.getpid()))
         role()
         sys.exit(0)
 while True:  # reaps late, so that a zombie tells how its child ended
@@ -57,10 +59,13 @@ sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" "$3" "$4"' sh "$CG_DIR" "$SYS_PY
    "$TEST_TMP/tree.py" "$TEST_TMP/go" >"$TEST_TMP/tree.out" 2>&1 </dev/null &
 TREE=$!
 wait_for 10 has_children "$TREE" 3 || bail "the tree did not fork 3 workers"
-wait_for 5 eval '[ "$(wc -l <"$TEST_TMP/tree.out")" -ge 3 ]' || bail "the workers did not say who they are"
-LEAKER=$(awk '$1 == "leaker" {print $2}' "$TEST_TMP/tree.out")
-SPIKER=$(awk '$1 == "spiker" {print $2}' "$TEST_TMP/tree.out")
-CONTROL=$(awk '$1 == "control" {print $2}' "$TEST_TMP/tree.out")
+wait_for 5 eval '[ -s "$TEST_TMP/leaker.pid" ] && [ -s "$TEST_TMP/spiker.pid" ] && [ -s "$TEST_TMP/control.pid" ]' ||
+   bail "the workers did not say who they are"
+LEAKER=$(cat "$TEST_TMP/leaker.pid")
+SPIKER=$(cat "$TEST_TMP/spiker.pid")
+CONTROL=$(cat "$TEST_TMP/control.pid")
+[[ $LEAKER =~ ^[0-9]+$ && $SPIKER =~ ^[0-9]+$ && $CONTROL =~ ^[0-9]+$ ]] ||
+   bail "unreadable worker PIDs: '$LEAKER' '$SPIKER' '$CONTROL'"
 
 REC=$TEST_TMP/rec
 "$LEAKTOP" record -p "$TREE" --dir "$REC" -d 0.25 --smaps-interval 1 \
