@@ -174,6 +174,8 @@ descendants() {
 # alive PID: the process exists and is not a zombie.
 alive() {
    local state
+   # An empty PID would read /proc//stat, which is /proc/stat.
+   [[ ${1:-} =~ ^[0-9]+$ ]] || return 1
    state=$(sed 's/.*) \(.\).*/\1/' /proc/"$1"/stat 2>/dev/null) || return 1
    [ -n "$state" ] && [ "$state" != Z ]
 }
