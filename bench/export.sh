@@ -24,14 +24,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A master and 50 sleeping workers, each with a few MiB of its own.
+# A master and 50 sleeping workers, each with a few MiB of its own; a
+# worker ends when its master does (the cleanup ends the master by PID).
 "$py" -c '
 import os, time
 for i in range(50):
     if os.fork() == 0:
         keep = bytearray(4 << 20)
-        while True:
-            time.sleep(60)
+        while os.getppid() != 1:
+            time.sleep(1)
+        os._exit(0)
 while True:
     time.sleep(60)' &
 master=$!
