@@ -40,6 +40,13 @@ bool FuzzDriver_readFile(const char* path, uint8_t** data, size_t* size) {
    FILE* f = fopen(path, "rb");
    if (!f)
       return false;
+   /* A directory among the seeds (tests/unit/data/proc) opens too, and
+      its "size" is LONG_MAX. */
+   struct stat st;
+   if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+      fclose(f);
+      return false;
+   }
    fseek(f, 0, SEEK_END);
    long n = ftell(f);
    fseek(f, 0, SEEK_SET);

@@ -53,7 +53,7 @@ build() {
 run() {
    local t=$1
    mkdir -p "$work/corpus-$t" "$work/crash-$t"
-   cp "${seeds[$t]}"/* "$work/corpus-$t/"
+   find "${seeds[$t]}" -maxdepth 1 -type f -exec cp {} "$work/corpus-$t/" \;
    "$work/fuzz_$t" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=1024 \
       -artifact_prefix="$work/crash-$t/" "$work/corpus-$t" >"$work/$t.log" 2>&1
 }
