@@ -15,7 +15,7 @@ py=/usr/bin/python3
 [ -x "$leaktop" ] || { echo "build leaktop first (make)" >&2; exit 1; }
 command -v prometheus-node-exporter >/dev/null ||
    { echo "needs prometheus-node-exporter (apt-get install prometheus-node-exporter)" >&2; exit 1; }
-work=$(mktemp -d /tmp/leaktop-bench-export.XXXXXX)
+work=$(mktemp -d "${TMPDIR:-/tmp}/leaktop-bench-export.XXXXXX")
 pids=()
 cleanup() {
    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done

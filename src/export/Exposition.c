@@ -118,30 +118,38 @@ static const RowFamily Exposition_rowFamilies[] = {
        "Start time of the slot's current or last occupant, since the epoch.", Exposition_startTime},
 };
 
-/* The rows of a group with their slot label: the master, then slots 1..N. */
+/* Every exported row of the model, group by group (the master, then
+   slots 1..N), with its group and slot labels. */
 typedef struct RowCursor {
-   const ExportGroup* group;
+   const ExportModel* model;
+   int group;
    int index; /* -1: the master */
    char slot[16];
    const ExportRow* row;
+   MetricLabels labels;
 } RowCursor;
 
-static bool RowCursor_next(RowCursor* c) {
-   for (c->index++; c->index < c->group->slotCount; c->index++) {
-      c->row = c->index < 0 ? &c->group->master : &c->group->slots[c->index];
-      if (!c->row->used)
-         continue;
-      if (c->index < 0)
-         snprintf(c->slot, sizeof(c->slot), "master");
-      else
-         snprintf(c->slot, sizeof(c->slot), "%d", c->index + 1);
-      return true;
-   }
-   return false;
+static RowCursor RowCursor_start(const ExportModel* model) {
+   return (RowCursor){.model = model, .group = 0, .index = -2};
 }
 
-static RowCursor RowCursor_start(const ExportGroup* group) {
-   return (RowCursor){.group = group, .index = -2};
+static bool RowCursor_next(RowCursor* c) {
+   for (; c->group < c->model->count; c->group++, c->index = -2) {
+      const ExportGroup* g = &c->model->groups[c->group];
+      for (c->index++; c->index < g->slotCount; c->index++) {
+         c->row = c->index < 0 ? &g->master : &g->slots[c->index];
+         if (!c->row->used)
+            continue;
+         if (c->index < 0)
+            snprintf(c->slot, sizeof(c->slot), "master");
+         else
+            snprintf(c->slot, sizeof(c->slot), "%d", c->index + 1);
+         MetricLabels groupLabels = MetricLabels_with(NULL, "group", g->name);
+         c->labels = MetricLabels_with(&groupLabels, "slot", c->slot);
+         return true;
+      }
+   }
+   return false;
 }
 
 static MetricLabels Exposition_groupLabels(const ExportGroup* g) {
@@ -150,48 +158,30 @@ static MetricLabels Exposition_groupLabels(const ExportGroup* g) {
 
 static void Exposition_rowFamily(MetricWriter* w, const ExportModel* m, const RowFamily* f) {
    MetricWriter_family(w, f->name, METRIC_GAUGE, f->unit, f->help);
-   for (int i = 0; i < m->count; i++) {
-      MetricLabels groupLabels = Exposition_groupLabels(&m->groups[i]);
-      RowCursor c = RowCursor_start(&m->groups[i]);
-      while (RowCursor_next(&c)) {
-         double v;
-         if (!f->value(c.row, &v))
-            continue;
-         MetricLabels labels = MetricLabels_with(&groupLabels, "slot", c.slot);
-         MetricWriter_sample(w, &labels, v);
-      }
-   }
+   double v;
+   for (RowCursor c = RowCursor_start(m); RowCursor_next(&c);)
+      if (f->value(c.row, &v))
+         MetricWriter_sample(w, &c.labels, v);
 }
 
 static void Exposition_workerVerdict(MetricWriter* w, const ExportModel* m) {
    MetricWriter_family(w, "leaktop_worker_verdict", METRIC_STATESET, NULL,
                        "The worker's growth verdict: one state is 1.");
-   for (int i = 0; i < m->count; i++) {
-      MetricLabels groupLabels = Exposition_groupLabels(&m->groups[i]);
-      RowCursor c = RowCursor_start(&m->groups[i]);
-      while (RowCursor_next(&c)) {
-         MetricLabels labels = MetricLabels_with(&groupLabels, "slot", c.slot);
-         for (int s = 0; s < EXPORT_WORKER_STATES; s++)
-            MetricWriter_state(w, &labels, Exposition_workerStates[s], (int)c.row->state == s);
-      }
-   }
+   for (RowCursor c = RowCursor_start(m); RowCursor_next(&c);)
+      for (int s = 0; s < EXPORT_WORKER_STATES; s++)
+         MetricWriter_state(w, &c.labels, Exposition_workerStates[s], (int)c.row->state == s);
 }
 
 static void Exposition_workerInfo(MetricWriter* w, const ExportModel* m) {
    MetricWriter_family(w, "leaktop_worker", METRIC_INFO, NULL,
                        "The pid of each slot's live occupant (--export-pid).");
-   for (int i = 0; i < m->count; i++) {
-      MetricLabels groupLabels = Exposition_groupLabels(&m->groups[i]);
-      RowCursor c = RowCursor_start(&m->groups[i]);
-      while (RowCursor_next(&c)) {
-         if (c.row->pid <= 0)
-            continue;
-         char pid[16];
-         snprintf(pid, sizeof(pid), "%d", (int)c.row->pid);
-         MetricLabels slotLabels = MetricLabels_with(&groupLabels, "slot", c.slot);
-         MetricLabels labels = MetricLabels_with(&slotLabels, "pid", pid);
-         MetricWriter_info(w, &labels);
-      }
+   for (RowCursor c = RowCursor_start(m); RowCursor_next(&c);) {
+      if (c.row->pid <= 0)
+         continue;
+      char pid[16];
+      snprintf(pid, sizeof(pid), "%d", (int)c.row->pid);
+      MetricLabels labels = MetricLabels_with(&c.labels, "pid", pid);
+      MetricWriter_info(w, &labels);
    }
 }
 

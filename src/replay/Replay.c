@@ -306,10 +306,18 @@ void Replay_span(const Replay* this, int64_t* firstUs, int64_t* lastUs) {
 
 /* A snapshot result read with the ticks: its process gets it after the
    scan, as a live one gets an answer. */
-static void Replay_keepSnapshot(Replay* this, const RecordEvent* e) {
+/* A successful snapshot event's inline result, or NULL. */
+static const RecordAttr* Replay_snapshotResult(const RecordEvent* e) {
    const RecordAttr* result = RecordEvent_attr(e, ATTR_RESULT_INLINE);
    if (e->kind != EVENT_SNAPSHOT || !result || !result->isBytes ||
        Replay_number(e, ATTR_RESULT_STATUS, 0) != 0)
+      return NULL;
+   return result;
+}
+
+static void Replay_keepSnapshot(Replay* this, const RecordEvent* e) {
+   const RecordAttr* result = Replay_snapshotResult(e);
+   if (!result)
       return;
    if (this->snapshotCount == this->snapshotCapacity) {
       this->snapshotCapacity = this->snapshotCapacity ? this->snapshotCapacity * 2 : 4;
@@ -326,9 +334,8 @@ static void Replay_keepSnapshot(Replay* this, const RecordEvent* e) {
 }
 
 bool Replay_giveSnapshot(Machine* machine, const RecordEvent* e) {
-   const RecordAttr* result = RecordEvent_attr(e, ATTR_RESULT_INLINE);
-   if (e->kind != EVENT_SNAPSHOT || !result || !result->isBytes ||
-       Replay_number(e, ATTR_RESULT_STATUS, 0) != 0)
+   const RecordAttr* result = Replay_snapshotResult(e);
+   if (!result)
       return false;
    Process* p = Machine_findProcess(machine, (pid_t)e->key[0], e->key[1], NULL);
    if (!p)

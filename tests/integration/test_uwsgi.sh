@@ -22,7 +22,7 @@ if [ ! -x "$UWSGI" ] || ! "$UWSGI" --plugin python3 --help >/dev/null 2>&1; then
 fi
 
 # A free loopback port for the stats server (uwsgi does not say which port 0 gave).
-SPORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+SPORT=$(free_port)
 STATS=127.0.0.1:$SPORT
 # stats: "PID REQUESTS" per worker, from the stats server.
 stats() {
